@@ -1,0 +1,38 @@
+# Entry points for users and CI. Everything runs from Maven's dependencies: JDK 17 + Maven only.
+MVN      ?= mvn -B
+SHARED   ?= ../shared
+PHOTO    := $(wildcard $(SHARED)/data/real/astronaut.png)
+DEMO_OUT := demo-output
+BENCH_OUT:= bench-output
+# Real faces when the shared test photo is present; drawn faces otherwise.
+PHOTO_ARG = $(if $(PHOTO),corpus.face-photo=$(abspath $(PHOTO)),)
+
+.PHONY: build demo test bench package clean help
+
+help:
+	@echo "make demo     generate a synthetic corpus and run the pipeline on it (output in $(DEMO_OUT)/)"
+	@echo "make test     run the whole test suite"
+	@echo "make bench    benchmarks (output in $(BENCH_OUT)/)"
+	@echo "make package  build the spark-submit jar (jobs/target/mesm-jobs-*-spark.jar)"
+	@echo "make build    compile for bin/mesm (local runs, no Spark installation)"
+	@echo "make clean    remove build and demo output"
+
+build:
+	$(MVN) -q -DskipTests -DskipShade package
+
+demo: build
+	bin/mesm GenerateCorpusJob --config conf/demo.conf $(PHOTO_ARG)
+
+test:
+	$(MVN) test
+
+bench: build
+	bin/mesm GenerateCorpusJob --config conf/demo.conf corpus.output=$(BENCH_OUT)/corpus corpus.size=$${SIZE:-480} $(PHOTO_ARG)
+
+package:
+	$(MVN) -DskipTests package
+	@ls -lh jobs/target/mesm-jobs-*-spark.jar
+
+clean:
+	$(MVN) -q clean
+	rm -rf $(DEMO_OUT) $(BENCH_OUT)

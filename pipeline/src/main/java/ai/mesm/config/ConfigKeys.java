@@ -1,0 +1,95 @@
+package ai.mesm.config;
+
+import java.util.List;
+
+/** Every configuration key the code reads, in one place (defaults live in reference.conf). */
+public final class ConfigKeys {
+  private ConfigKeys() {}
+
+  public static final String ROOT = "mesm";
+
+  public static final String DATASET = "mesm.dataset";
+  public static final String SEED = "mesm.seed";
+
+  public static final String PATHS_INPUT = "mesm.paths.input";
+  public static final String PATHS_INGEST = "mesm.paths.ingest";
+  public static final String PATHS_SPLIT = "mesm.paths.split";
+  public static final String PATHS_MODELS = "mesm.paths.models";
+  public static final String PATHS_REPORTS = "mesm.paths.reports";
+  public static final String PATHS_SCORES = "mesm.paths.scores";
+
+  public static final String SPARK_MASTER = "mesm.spark.master";
+  public static final String SPARK_APP_NAME = "mesm.spark.app-name";
+  public static final String SPARK_CONF = "mesm.spark.conf";
+
+  public static final String CORPUS_OUTPUT = "mesm.corpus.output";
+  public static final String CORPUS_LAYOUTS = "mesm.corpus.layouts";
+  public static final String CORPUS_SIZE = "mesm.corpus.size";
+  public static final String CORPUS_NOISE = "mesm.corpus.noise";
+  public static final String CORPUS_FACE_PHOTO = "mesm.corpus.face-photo";
+  public static final String CORPUS_THREADS = "mesm.corpus.threads";
+  public static final String CORPUS_MIN_UTTERANCE_S = "mesm.corpus.min-utterance-s";
+  public static final String CORPUS_MAX_UTTERANCE_S = "mesm.corpus.max-utterance-s";
+  public static final String CORPUS_IEMOCAP_UTTERANCES_PER_DIALOG = "mesm.corpus.iemocap.utterances-per-dialog";
+  public static final String CORPUS_IEMOCAP_OUT_OF_CLASS = "mesm.corpus.iemocap.out-of-class-fraction";
+  public static final String CORPUS_IEMOCAP_WIDTH = "mesm.corpus.iemocap.frame-width";
+  public static final String CORPUS_IEMOCAP_HEIGHT = "mesm.corpus.iemocap.frame-height";
+  public static final String CORPUS_MOSEI_CLIPS_PER_VIDEO = "mesm.corpus.mosei.clips-per-video";
+  public static final String CORPUS_MOSEI_ANNOTATORS = "mesm.corpus.mosei.annotators";
+  public static final String CORPUS_MOSEI_MISSING_WAV = "mesm.corpus.mosei.missing-wav-fraction";
+  public static final String CORPUS_MOSEI_DEFECTS = "mesm.corpus.mosei.defects";
+  public static final String CORPUS_MOSEI_WIDTH = "mesm.corpus.mosei.frame-width";
+  public static final String CORPUS_MOSEI_HEIGHT = "mesm.corpus.mosei.frame-height";
+
+  public static final String MEDIA_FRAME_INTERVAL_MS = "mesm.media.frame-interval-ms";
+  public static final String FACE_DETECTOR = "mesm.media.face.detector";
+  public static final String FACE_SIZE = "mesm.media.face.size";
+  public static final String FACE_MARGIN = "mesm.media.face.margin";
+  public static final String MTCNN_WEIGHTS = "mesm.media.face.mtcnn.weights";
+  public static final String MTCNN_MIN_FACE = "mesm.media.face.mtcnn.min-face-size";
+  public static final String MTCNN_THRESHOLDS = "mesm.media.face.mtcnn.thresholds";
+  public static final String MTCNN_FACTOR = "mesm.media.face.mtcnn.factor";
+  public static final String AUDIO_SAMPLE_RATE = "mesm.media.audio.sample-rate";
+  public static final String AUDIO_N_FFT = "mesm.media.audio.n-fft";
+  public static final String AUDIO_WIN_LENGTH = "mesm.media.audio.win-length";
+  public static final String AUDIO_HOP_LENGTH = "mesm.media.audio.hop-length";
+  public static final String AUDIO_N_MELS = "mesm.media.audio.n-mels";
+  public static final String AUDIO_F_MIN = "mesm.media.audio.f-min";
+  public static final String AUDIO_F_MAX = "mesm.media.audio.f-max";
+  public static final String AUDIO_CHUNK_FRAMES = "mesm.media.audio.chunk-frames";
+  public static final String VISUAL_MEAN = "mesm.media.visual-normalisation.mean";
+  public static final String VISUAL_STD = "mesm.media.visual-normalisation.std";
+
+  public static final String SPLIT_IEMOCAP_MODE = "mesm.split.iemocap-mode";
+  public static final String SPLIT_TRAIN = "mesm.split.train-fraction";
+  public static final String SPLIT_VALID = "mesm.split.valid-fraction";
+  public static final String SPLIT_TEST = "mesm.split.test-fraction";
+  public static final String SPLIT_FILES = "mesm.split.files";
+
+  public static final String MODEL_TYPE = "mesm.model.type";
+  public static final String MODEL_MODALITIES = "mesm.model.modalities";
+  public static final String MODEL_DIM = "mesm.model.dim";
+  public static final String MODEL_HEADS = "mesm.model.heads";
+  public static final String MODEL_LAYERS = "mesm.model.layers";
+  public static final String MODEL_FEED_FORWARD = "mesm.model.feed-forward";
+  public static final String MODEL_DROPOUT = "mesm.model.dropout";
+  public static final String MODEL_POSITIONAL = "mesm.model.positional-encoding";
+  public static final String TEXT_MAX_LENGTH = "mesm.model.text.max-length";
+  public static final String TEXT_VOCAB_SIZE = "mesm.model.text.vocab-size";
+  public static final String TEXT_PRETRAINED = "mesm.model.text.pretrained";
+  public static final String MESM_BLOCKS = "mesm.model.mesm.blocks";
+  public static final String MESM_TOP_P = "mesm.model.mesm.top-p";
+  public static final String MESM_ATTENTION_GRADIENT = "mesm.model.mesm.attention-gradient";
+
+  public static final String TRAIN_BATCH_SIZE = "mesm.train.batch-size";
+  public static final String TRAIN_LEARNING_RATE = "mesm.train.learning-rate";
+  public static final String TRAIN_MAX_EPOCHS = "mesm.train.max-epochs";
+  public static final String TRAIN_PATIENCE = "mesm.train.patience";
+
+  public static final String EVAL_THRESHOLD_FROM = "mesm.eval.threshold-from";
+  public static final String EVAL_THRESHOLD_TO = "mesm.eval.threshold-to";
+  public static final String EVAL_THRESHOLD_STEP = "mesm.eval.threshold-step";
+
+  /** Maps whose keys are the user's (Spark settings): not checked against reference.conf. */
+  public static final List<String> FREE_FORM = List.of(SPARK_CONF);
+}

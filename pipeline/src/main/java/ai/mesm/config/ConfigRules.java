@@ -1,0 +1,179 @@
+package ai.mesm.config;
+
+import static ai.mesm.config.ConfigKeys.*;
+
+import com.typesafe.config.Config;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/** Ranges and cross-key consistency of the settings; types are checked against reference.conf. */
+final class ConfigRules {
+  private ConfigRules() {}
+
+  static List<Rule> all() {
+    List<Rule> rules = new ArrayList<>();
+    rules.add(oneOf(DATASET, "iemocap", "mosei"));
+
+    rules.add(subsetOf(CORPUS_LAYOUTS, "iemocap", "mosei"));
+    rules.add(atLeast(CORPUS_SIZE, 1));
+    rules.add(fraction(CORPUS_NOISE));
+    rules.add(atLeast(CORPUS_THREADS, 0));
+    rules.add(positive(CORPUS_MIN_UTTERANCE_S));
+    rules.add(new Rule(CORPUS_MAX_UTTERANCE_S, c -> c.getDouble(CORPUS_MAX_UTTERANCE_S) < c.getDouble(CORPUS_MIN_UTTERANCE_S)
+        ? Optional.of("must be >= " + CORPUS_MIN_UTTERANCE_S + " (" + c.getDouble(CORPUS_MIN_UTTERANCE_S) + ")")
+        : Optional.empty()));
+    rules.add(atLeast(CORPUS_IEMOCAP_UTTERANCES_PER_DIALOG, 2));
+    rules.add(fraction(CORPUS_IEMOCAP_OUT_OF_CLASS));
+    rules.add(evenAtLeast(CORPUS_IEMOCAP_WIDTH, 96));
+    rules.add(evenAtLeast(CORPUS_IEMOCAP_HEIGHT, 48));
+    rules.add(atLeast(CORPUS_MOSEI_CLIPS_PER_VIDEO, 1));
+    rules.add(atLeast(CORPUS_MOSEI_ANNOTATORS, 1));
+    rules.add(fraction(CORPUS_MOSEI_MISSING_WAV));
+    rules.add(evenAtLeast(CORPUS_MOSEI_WIDTH, 48));
+    rules.add(evenAtLeast(CORPUS_MOSEI_HEIGHT, 48));
+
+    rules.add(atLeast(MEDIA_FRAME_INTERVAL_MS, 1));
+    rules.add(oneOf(FACE_DETECTOR, "opencv", "mtcnn", "none"));
+    rules.add(atLeast(FACE_SIZE, 8));
+    rules.add(atLeast(FACE_MARGIN, 0));
+    rules.add(new Rule(FACE_MARGIN, c -> c.getInt(FACE_MARGIN) >= c.getInt(FACE_SIZE)
+        ? Optional.of("must be smaller than " + FACE_SIZE) : Optional.empty()));
+    rules.add(new Rule(MTCNN_WEIGHTS, c -> c.getString(FACE_DETECTOR).equals("mtcnn") && c.getString(MTCNN_WEIGHTS).isBlank()
+        ? Optional.of("must name the folder with pnet/rnet/onet.safetensors when " + FACE_DETECTOR + " = mtcnn")
+        : Optional.empty()));
+    rules.add(atLeast(MTCNN_MIN_FACE, 12));
+    rules.add(listOfFractions(MTCNN_THRESHOLDS, 3));
+    rules.add(new Rule(MTCNN_FACTOR, c -> inOpen(c.getDouble(MTCNN_FACTOR), 0, 1) ? Optional.empty()
+        : Optional.of("must be in (0, 1), was " + c.getDouble(MTCNN_FACTOR))));
+    rules.add(atLeast(AUDIO_SAMPLE_RATE, 1000));
+    rules.add(atLeast(AUDIO_N_FFT, 16));
+    rules.add(atLeast(AUDIO_WIN_LENGTH, 16));
+    rules.add(new Rule(AUDIO_WIN_LENGTH, c -> c.getInt(AUDIO_WIN_LENGTH) > c.getInt(AUDIO_N_FFT)
+        ? Optional.of("must be <= " + AUDIO_N_FFT) : Optional.empty()));
+    rules.add(atLeast(AUDIO_HOP_LENGTH, 1));
+    rules.add(atLeast(AUDIO_N_MELS, 1));
+    rules.add(atLeast(AUDIO_CHUNK_FRAMES, 1));
+    rules.add(new Rule(AUDIO_F_MIN, c -> c.getDouble(AUDIO_F_MIN) < 0 || c.getDouble(AUDIO_F_MIN) >= c.getDouble(AUDIO_F_MAX)
+        ? Optional.of("must be >= 0 and < " + AUDIO_F_MAX) : Optional.empty()));
+    rules.add(new Rule(AUDIO_F_MAX, c -> c.getDouble(AUDIO_F_MAX) > c.getInt(AUDIO_SAMPLE_RATE) / 2.0
+        ? Optional.of("must be <= half of " + AUDIO_SAMPLE_RATE + " (" + c.getInt(AUDIO_SAMPLE_RATE) / 2.0 + ")")
+        : Optional.empty()));
+    rules.add(listOfPositive(VISUAL_MEAN, 3, false));
+    rules.add(listOfPositive(VISUAL_STD, 3, true));
+
+    rules.add(oneOf(SPLIT_IEMOCAP_MODE, "random", "files"));
+    rules.add(fraction(SPLIT_TRAIN));
+    rules.add(fraction(SPLIT_VALID));
+    rules.add(fraction(SPLIT_TEST));
+    rules.add(new Rule(SPLIT_TEST, c -> {
+      double sum = c.getDouble(SPLIT_TRAIN) + c.getDouble(SPLIT_VALID) + c.getDouble(SPLIT_TEST);
+      return Math.abs(sum - 1.0) > 1e-9
+          ? Optional.of("train + valid + test fractions must sum to 1, got " + sum) : Optional.empty();
+    }));
+    rules.add(new Rule(SPLIT_FILES, c -> c.getString(SPLIT_IEMOCAP_MODE).equals("files") && c.getString(SPLIT_FILES).isBlank()
+        ? Optional.of("must name the folder with the split files when " + SPLIT_IEMOCAP_MODE + " = files")
+        : Optional.empty()));
+
+    rules.add(oneOf(MODEL_TYPE, "fe2e", "mesm"));
+    rules.add(subsetOf(MODEL_MODALITIES, "t", "a", "v"));
+    rules.add(atLeast(MODEL_DIM, 1));
+    rules.add(atLeast(MODEL_HEADS, 1));
+    rules.add(new Rule(MODEL_HEADS, c -> c.getInt(MODEL_DIM) % c.getInt(MODEL_HEADS) != 0
+        ? Optional.of("must divide " + MODEL_DIM + " (" + c.getInt(MODEL_DIM) + ")") : Optional.empty()));
+    rules.add(atLeast(MODEL_LAYERS, 1));
+    rules.add(atLeast(MODEL_FEED_FORWARD, 1));
+    rules.add(new Rule(MODEL_DROPOUT, c -> c.getDouble(MODEL_DROPOUT) < 0 || c.getDouble(MODEL_DROPOUT) >= 1
+        ? Optional.of("must be in [0, 1), was " + c.getDouble(MODEL_DROPOUT)) : Optional.empty()));
+    rules.add(atLeast(TEXT_MAX_LENGTH, 3));
+    rules.add(atLeast(TEXT_VOCAB_SIZE, 16));
+    rules.add(atLeast(MESM_BLOCKS, 1));
+    rules.add(new Rule(MESM_BLOCKS, c -> c.getInt(MESM_BLOCKS) > 3
+        ? Optional.of("at most 3 sparse blocks replace the last three dense stages (SPEC §4)") : Optional.empty()));
+    rules.add(new Rule(MESM_TOP_P, c -> c.getDouble(MESM_TOP_P) > 0 && c.getDouble(MESM_TOP_P) <= 1 ? Optional.empty()
+        : Optional.of("must be in (0, 1], was " + c.getDouble(MESM_TOP_P))));
+    rules.add(oneOf(MESM_ATTENTION_GRADIENT, "reference", "scaled"));
+
+    rules.add(atLeast(TRAIN_BATCH_SIZE, 1));
+    rules.add(positive(TRAIN_LEARNING_RATE));
+    rules.add(atLeast(TRAIN_MAX_EPOCHS, 1));
+    rules.add(atLeast(TRAIN_PATIENCE, 1));
+
+    rules.add(fraction(EVAL_THRESHOLD_FROM));
+    rules.add(fraction(EVAL_THRESHOLD_TO));
+    rules.add(new Rule(EVAL_THRESHOLD_TO, c -> c.getDouble(EVAL_THRESHOLD_TO) < c.getDouble(EVAL_THRESHOLD_FROM)
+        ? Optional.of("must be >= " + EVAL_THRESHOLD_FROM) : Optional.empty()));
+    rules.add(new Rule(EVAL_THRESHOLD_STEP, c -> inOpen(c.getDouble(EVAL_THRESHOLD_STEP), 0, 1) ? Optional.empty()
+        : Optional.of("must be in (0, 1), was " + c.getDouble(EVAL_THRESHOLD_STEP))));
+    return rules;
+  }
+
+  private static boolean inOpen(double v, double lo, double hi) {
+    return v > lo && v < hi;
+  }
+
+  private static Rule oneOf(String key, String... allowed) {
+    Set<String> set = Set.of(allowed);
+    return new Rule(key, c -> set.contains(c.getString(key)) ? Optional.empty()
+        : Optional.of("must be one of " + String.join(" | ", allowed) + ", was \"" + c.getString(key) + "\""));
+  }
+
+  private static Rule subsetOf(String key, String... allowed) {
+    Set<String> set = Set.of(allowed);
+    return new Rule(key, c -> {
+      List<String> values = c.getStringList(key);
+      if (values.isEmpty()) return Optional.of("must not be empty (choose from " + String.join(", ", allowed) + ")");
+      Set<String> seen = new HashSet<>();
+      for (String v : values) {
+        if (!set.contains(v)) return Optional.of("unknown value \"" + v + "\" (choose from " + String.join(", ", allowed) + ")");
+        if (!seen.add(v)) return Optional.of("\"" + v + "\" is listed twice");
+      }
+      return Optional.empty();
+    });
+  }
+
+  private static Rule atLeast(String key, long min) {
+    return new Rule(key, c -> c.getLong(key) >= min ? Optional.empty()
+        : Optional.of("must be >= " + min + ", was " + c.getLong(key)));
+  }
+
+  private static Rule evenAtLeast(String key, long min) {
+    return new Rule(key, c -> {
+      long v = c.getLong(key);
+      if (v < min) return Optional.of("must be >= " + min + ", was " + v);
+      return v % 2 == 0 ? Optional.empty() : Optional.of("must be even (video encoders need even sizes), was " + v);
+    });
+  }
+
+  private static Rule positive(String key) {
+    return new Rule(key, c -> c.getDouble(key) > 0 ? Optional.empty()
+        : Optional.of("must be > 0, was " + c.getDouble(key)));
+  }
+
+  private static Rule fraction(String key) {
+    return new Rule(key, c -> {
+      double v = c.getDouble(key);
+      return v >= 0 && v <= 1 ? Optional.empty() : Optional.of("must be in [0, 1], was " + v);
+    });
+  }
+
+  private static Rule listOfFractions(String key, int size) {
+    return new Rule(key, c -> {
+      List<Double> values = c.getDoubleList(key);
+      if (values.size() != size) return Optional.of("must have " + size + " values, has " + values.size());
+      return values.stream().allMatch(v -> v >= 0 && v <= 1) ? Optional.empty()
+          : Optional.of("every value must be in [0, 1], was " + values);
+    });
+  }
+
+  private static Rule listOfPositive(String key, int size, boolean strictly) {
+    return new Rule(key, c -> {
+      List<Double> values = c.getDoubleList(key);
+      if (values.size() != size) return Optional.of("must have " + size + " values, has " + values.size());
+      return values.stream().allMatch(v -> strictly ? v > 0 : v >= 0) ? Optional.empty()
+          : Optional.of("every value must be " + (strictly ? "> 0" : ">= 0") + ", was " + values);
+    });
+  }
+}

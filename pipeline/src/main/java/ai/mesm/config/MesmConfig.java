@@ -1,0 +1,81 @@
+package ai.mesm.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigRenderOptions;
+import java.io.Serializable;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The validated configuration of one job run. Serializable (as its rendered text) so that
+ * executors see exactly what the driver validated.
+ */
+public final class MesmConfig implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  private transient Config config;
+  private final String rendered;
+
+  MesmConfig(Config config) {
+    this.config = config;
+    this.rendered = config.getConfig(ConfigKeys.ROOT).atPath(ConfigKeys.ROOT).root()
+        .render(ConfigRenderOptions.concise());
+  }
+
+  /** Defaults only, validated: what a job sees with no --config and no overrides. */
+  public static MesmConfig defaults() {
+    return ConfigLoader.load(java.util.List.of(), Map.of());
+  }
+
+  public Config raw() {
+    if (config == null) config = com.typesafe.config.ConfigFactory.parseString(rendered);
+    return config;
+  }
+
+  public String getString(String key) {
+    return raw().getString(key);
+  }
+
+  public int getInt(String key) {
+    return raw().getInt(key);
+  }
+
+  public long getLong(String key) {
+    return raw().getLong(key);
+  }
+
+  public double getDouble(String key) {
+    return raw().getDouble(key);
+  }
+
+  public boolean getBoolean(String key) {
+    return raw().getBoolean(key);
+  }
+
+  public java.util.List<String> getStringList(String key) {
+    return raw().getStringList(key);
+  }
+
+  public java.util.List<Double> getDoubleList(String key) {
+    return raw().getDoubleList(key);
+  }
+
+  /** The free-form Spark/Hadoop settings, flattened to "spark.x.y" = "value". */
+  public Map<String, String> sparkConf() {
+    Map<String, String> out = new LinkedHashMap<>();
+    Config spark = raw().getConfig(ConfigKeys.SPARK_CONF);
+    spark.entrySet().forEach(e -> out.put(e.getKey().replace("\"", ""), String.valueOf(e.getValue().unwrapped())));
+    return out;
+  }
+
+  /** The effective settings as HOCON, for logs, manifests and --print-config. */
+  public String render() {
+    return raw().getConfig(ConfigKeys.ROOT).atPath(ConfigKeys.ROOT).root()
+        .render(ConfigRenderOptions.defaults().setOriginComments(false).setJson(false));
+  }
+
+  /** Stable text of the settings (JSON, sorted keys) for provenance fingerprints. */
+  public String canonicalJson() {
+    return rendered;
+  }
+}

@@ -1,0 +1,74 @@
+package ai.mesm.media;
+
+import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_BGR2GRAY;
+import static org.bytedeco.opencv.global.opencv_imgproc.cvtColor;
+import static org.bytedeco.opencv.global.opencv_imgproc.equalizeHist;
+
+import java.awt.Rectangle;
+import java.awt.image.BufferedImage;
+import java.io.File;
+import java.io.IOException;
+import java.net.URL;
+import java.util.Optional;
+import org.bytedeco.javacpp.Loader;
+import org.bytedeco.javacv.Java2DFrameConverter;
+import org.bytedeco.javacv.OpenCVFrameConverter;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.Rect;
+import org.bytedeco.opencv.opencv_core.RectVector;
+import org.bytedeco.opencv.opencv_core.Size;
+import org.bytedeco.opencv.opencv_objdetect.CascadeClassifier;
+
+/**
+ * OpenCV's frontal-face Haar cascade, loaded from inside the OpenCV jar so that it works with no
+ * extra files. Not thread-safe (OpenCV's classifier is not): one instance per thread.
+ */
+public final class HaarCascadeFaceFinder implements AutoCloseable {
+  private static final String CASCADE =
+      "org/bytedeco/opencv/linux-x86_64/share/opencv4/haarcascades/haarcascade_frontalface_alt.xml";
+
+  private final CascadeClassifier classifier;
+  private final Java2DFrameConverter java2d = new Java2DFrameConverter();
+  private final OpenCVFrameConverter.ToMat toMat = new OpenCVFrameConverter.ToMat();
+
+  public HaarCascadeFaceFinder() {
+    URL url = HaarCascadeFaceFinder.class.getClassLoader().getResource(CASCADE);
+    if (url == null) throw new IllegalStateException("OpenCV jar without " + CASCADE + " on the classpath");
+    try {
+      File file = Loader.cacheResource(url);
+      classifier = new CascadeClassifier(file.getAbsolutePath());
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot unpack " + CASCADE + ": " + e.getMessage(), e);
+    }
+    if (classifier.empty()) throw new IllegalStateException("OpenCV could not load " + CASCADE);
+  }
+
+  /** The largest face of at least {@code minSide} pixels, if any. */
+  public Optional<Rectangle> largestFace(BufferedImage image, int minSide) {
+    BufferedImage bgr = image;
+    if (image.getType() != BufferedImage.TYPE_3BYTE_BGR) {
+      bgr = new BufferedImage(image.getWidth(), image.getHeight(), BufferedImage.TYPE_3BYTE_BGR);
+      bgr.getGraphics().drawImage(image, 0, 0, null);
+    }
+    try (Mat color = toMat.convert(java2d.convert(bgr)).clone(); Mat gray = new Mat(); RectVector faces = new RectVector()) {
+      cvtColor(color, gray, COLOR_BGR2GRAY);
+      equalizeHist(gray, gray);
+      classifier.detectMultiScale(gray, faces, 1.1, 3, 0, new Size(minSide, minSide), new Size());
+      Rectangle best = null;
+      for (long i = 0; i < faces.size(); i++) {
+        Rect r = faces.get(i);
+        if (best == null || (long) r.width() * r.height() > (long) best.width * best.height) {
+          best = new Rectangle(r.x(), r.y(), r.width(), r.height());
+        }
+      }
+      return Optional.ofNullable(best);
+    }
+  }
+
+  @Override
+  public void close() {
+    classifier.close();
+    java2d.close();
+    toMat.close();
+  }
+}

@@ -1,0 +1,167 @@
+package ai.mesm.config;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+  @TempDir Path dir;
+
+  private static MesmConfig load(Map<String, String> overrides, File... files) {
+    return ConfigLoader.load(List.of(files), overrides);
+  }
+
+  private static InvalidConfigException rejected(Map<String, String> overrides, File... files) {
+    return assertThrows(InvalidConfigException.class, () -> load(overrides, files));
+  }
+
+  @Test
+  void defaultsCarryThePaperAndSpecValues() {
+    MesmConfig c = MesmConfig.defaults();
+    assertEquals(8, c.getInt(ConfigKeys.TRAIN_BATCH_SIZE));
+    assertEquals(5e-5, c.getDouble(ConfigKeys.TRAIN_LEARNING_RATE));
+    assertEquals(64, c.getInt(ConfigKeys.MODEL_DIM));
+    assertEquals(4, c.getInt(ConfigKeys.MODEL_HEADS));
+    assertEquals(4, c.getInt(ConfigKeys.MODEL_LAYERS));
+    assertEquals(3, c.getInt(ConfigKeys.MESM_BLOCKS));
+    assertEquals(500, c.getInt(ConfigKeys.MEDIA_FRAME_INTERVAL_MS));
+    assertEquals(400, c.getInt(ConfigKeys.AUDIO_N_FFT));
+    assertEquals(200, c.getInt(ConfigKeys.AUDIO_HOP_LENGTH));
+    assertEquals(128, c.getInt(ConfigKeys.AUDIO_N_MELS));
+    assertEquals(32, c.getInt(ConfigKeys.AUDIO_CHUNK_FRAMES));
+    assertEquals(List.of(159.0, 111.0, 102.0), c.getDoubleList(ConfigKeys.VISUAL_MEAN));
+    assertEquals(List.of("t", "a", "v"), c.getStringList(ConfigKeys.MODEL_MODALITIES));
+  }
+
+  @Test
+  void everyShippedConfigFileIsValid() throws IOException {
+    File conf = new File("../conf");
+    File[] files = conf.listFiles((d, n) -> n.endsWith(".conf"));
+    assertNotNull(files, "conf/ not found from " + new File(".").getAbsolutePath());
+    assertTrue(Arrays.stream(files).map(File::getName).toList()
+        .containsAll(List.of("demo.conf", "iemocap.conf", "mosei.conf", "cluster-local.conf", "cluster-cpu.conf",
+            "cluster-gpu.conf")));
+    for (File f : files) assertDoesNotThrow(() -> load(Map.of(), f), f.getName());
+    assertEquals(0.5, load(Map.of(), new File(conf, "mosei.conf")).getDouble(ConfigKeys.MESM_TOP_P));
+    assertEquals("1", load(Map.of(), new File(conf, "cluster-gpu.conf")).sparkConf().get("spark.task.resource.gpu.amount"));
+  }
+
+  @Test
+  void commandLineBeatsLaterFileBeatsEarlierFileBeatsDefaults() throws IOException {
+    Path a = Files.writeString(dir.resolve("a.conf"), "mesm { seed = 1, corpus.size = 10, corpus.noise = 0.3 }");
+    Path b = Files.writeString(dir.resolve("b.conf"), "mesm.corpus.size = 20");
+    MesmConfig c = load(Map.of("corpus.noise", "0.5"), a.toFile(), b.toFile());
+    assertEquals(1, c.getInt(ConfigKeys.SEED));
+    assertEquals(20, c.getInt(ConfigKeys.CORPUS_SIZE));
+    assertEquals(0.5, c.getDouble(ConfigKeys.CORPUS_NOISE));
+    assertEquals(48, c.getInt(ConfigKeys.FACE_SIZE));
+  }
+
+  @Test
+  void overridesAcceptFullKeysUrisListsAndQuotedSparkKeys() {
+    MesmConfig c = load(Map.of(
+        "mesm.paths.input", "s3a://bucket/raw//x",
+        "model.modalities", "[a, v]",
+        "spark.conf.\"spark.executor.memory\"", "4g",
+        "corpus.face-photo", "\"/tmp/with space.png\""));
+    assertEquals("s3a://bucket/raw//x", c.getString(ConfigKeys.PATHS_INPUT));
+    assertEquals(List.of("a", "v"), c.getStringList(ConfigKeys.MODEL_MODALITIES));
+    assertEquals("4g", c.sparkConf().get("spark.executor.memory"));
+    assertEquals("/tmp/with space.png", c.getString(ConfigKeys.CORPUS_FACE_PHOTO));
+  }
+
+  @Test
+  void unknownKeyIsRejectedWithItsNameAndASuggestion() {
+    InvalidConfigException e = rejected(Map.of("media.frame-interval", "250"));
+    assertEquals("mesm.media.frame-interval", e.problems().get(0).key());
+    assertTrue(e.getMessage().contains("unknown key"), e.getMessage());
+    assertTrue(e.getMessage().contains("did you mean mesm.media.frame-interval-ms?"), e.getMessage());
+  }
+
+  @Test
+  void unknownKeyInAFileNamesTheFile() throws IOException {
+    Path a = Files.writeString(dir.resolve("typo.conf"), "mesm.train.epochs = 3\n");
+    InvalidConfigException e = rejected(Map.of(), a.toFile());
+    assertEquals("mesm.train.epochs", e.problems().get(0).key());
+    assertTrue(e.getMessage().contains("typo.conf"), e.getMessage());
+  }
+
+  @Test
+  void wrongTypesAreRejected() {
+    assertEquals("mesm.corpus.size", rejected(Map.of("corpus.size", "many")).problems().get(0).key());
+    assertEquals("mesm.corpus.size", rejected(Map.of("corpus.size", "2.5")).problems().get(0).key());
+    assertEquals("mesm.model.positional-encoding",
+        rejected(Map.of("model.positional-encoding", "sometimes")).problems().get(0).key());
+    assertEquals("mesm.media.visual-normalisation.mean",
+        rejected(Map.of("media.visual-normalisation.mean", "[a, b, c]")).problems().get(0).key());
+    InvalidConfigException objectForLeaf = rejected(Map.of("media.face", "3"));
+    assertTrue(objectForLeaf.problems().stream().anyMatch(p -> p.key().equals("mesm.media.face")), objectForLeaf.getMessage());
+  }
+
+  @Test
+  void outOfRangeValuesAreRejected() {
+    assertEquals("mesm.model.mesm.top-p", rejected(Map.of("model.mesm.top-p", "1.5")).problems().get(0).key());
+    assertEquals("mesm.model.mesm.top-p", rejected(Map.of("model.mesm.top-p", "0")).problems().get(0).key());
+    assertEquals("mesm.dataset", rejected(Map.of("dataset", "mosi")).problems().get(0).key());
+    assertEquals("mesm.model.modalities", rejected(Map.of("model.modalities", "[t, x]")).problems().get(0).key());
+    assertEquals("mesm.model.modalities", rejected(Map.of("model.modalities", "[]")).problems().get(0).key());
+    assertEquals("mesm.split.test-fraction", rejected(Map.of("split.train-fraction", "0.8")).problems().get(0).key());
+    assertEquals("mesm.media.face.mtcnn.weights", rejected(Map.of("media.face.detector", "mtcnn")).problems().get(0).key());
+    assertEquals("mesm.corpus.iemocap.frame-width", rejected(Map.of("corpus.iemocap.frame-width", "385")).problems().get(0).key());
+  }
+
+  @Test
+  void everyProblemIsReportedAtOnce() {
+    InvalidConfigException e = rejected(Map.of("corpus.noise", "2", "train.batch-size", "0"));
+    assertEquals(Set.of("mesm.corpus.noise", "mesm.train.batch-size"),
+        Set.copyOf(e.problems().stream().map(ConfigProblem::key).toList()));
+  }
+
+  @Test
+  void missingOrUnparsableFilesAreClearErrors() throws IOException {
+    assertTrue(rejected(Map.of(), dir.resolve("absent.conf").toFile()).getMessage().contains("absent.conf"));
+    Path broken = Files.writeString(dir.resolve("broken.conf"), "mesm { seed = ");
+    assertTrue(rejected(Map.of(), broken.toFile()).getMessage().contains("broken.conf"));
+  }
+
+  @Test
+  void jobArgumentsParseFilesFlagsAndOverrides() {
+    JobArguments a = JobArguments.parse(new String[] {"--config", "x.conf", "--resume", "seed=3", "--config=y.conf"},
+        Set.of("resume"));
+    assertEquals(List.of(new File("x.conf"), new File("y.conf")), a.configFiles());
+    assertTrue(a.has("resume"));
+    assertEquals(Map.of("seed", "3"), a.overrides());
+    assertEquals("--resum", assertThrows(InvalidConfigException.class,
+        () -> JobArguments.parse(new String[] {"--resum"}, Set.of("resume"))).problems().get(0).key());
+    assertThrows(InvalidConfigException.class, () -> JobArguments.parse(new String[] {"stray"}, Set.of()));
+  }
+
+  @Test
+  void configSurvivesJavaSerializationForExecutors() throws Exception {
+    MesmConfig c = load(Map.of("seed", "77", "spark.conf.\"spark.x\"", "y"));
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+      out.writeObject(c);
+    }
+    MesmConfig back;
+    try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
+      back = (MesmConfig) in.readObject();
+    }
+    assertEquals(77, back.getInt(ConfigKeys.SEED));
+    assertEquals("y", back.sparkConf().get("spark.x"));
+    assertEquals(c.canonicalJson(), back.canonicalJson());
+  }
+}
