@@ -5,7 +5,13 @@ import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigList;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
+import com.typesafe.config.ConfigOrigin;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -39,21 +45,20 @@ public final class ConfigValidator {
     for (Map.Entry<String, ConfigValue> entry : reference.getConfig(ConfigKeys.ROOT).entrySet()) {
       String key = ConfigKeys.ROOT + "." + entry.getKey();
       if (isFreeForm(key)) continue;
-      typeProblem(config, key, entry.getValue()).ifPresent(problems::add);
+      typeProblem(config, key, entry.getValue()).filter(p -> !problems.contains(p)).ifPresent(problems::add);
     }
   }
 
   private static Optional<ConfigProblem> typeProblem(Config config, String key, ConfigValue expected) {
     if (!config.hasPathOrNull(key)) {
-      return Optional.of(new ConfigProblem(key, "is missing (a parent key was replaced by a value?)"));
+      return Optional.of(replacedSection(config, key));
     }
     ConfigValue actual = config.getValue(key);
     try {
       switch (expected.valueType()) {
         case NUMBER -> {
           Number n = config.getNumber(key);
-          boolean integral = expected.unwrapped() instanceof Integer || expected.unwrapped() instanceof Long;
-          if (integral && n.doubleValue() != Math.rint(n.doubleValue())) {
+          if (wholeInReference(expected) && n.doubleValue() != Math.rint(n.doubleValue())) {
             return problem(key, "expected a whole number, got " + render(actual));
           }
         }
@@ -85,6 +90,44 @@ public final class ConfigValidator {
       return problem(key, "expected " + article(expected.valueType()) + ", got " + describe(actual));
     }
     return Optional.empty();
+  }
+
+  /**
+   * Whether a reference number is meant to be whole. HOCON parses "4.0" as the integer 4 and
+   * forgets the text, so the line of reference.conf that set it is read back.
+   */
+  private static boolean wholeInReference(ConfigValue expected) {
+    if (!(expected.unwrapped() instanceof Integer || expected.unwrapped() instanceof Long)) return false;
+    String line = sourceLine(expected.origin());
+    if (line == null || !line.contains("=")) return true;
+    String value = line.substring(line.indexOf('=') + 1).replaceAll("#.*", "");
+    return !value.matches(".*\\d[.eE].*");
+  }
+
+  private static final Map<URL, List<String>> SOURCES = new ConcurrentHashMap<>();
+
+  private static String sourceLine(ConfigOrigin origin) {
+    if (origin == null || origin.url() == null || origin.lineNumber() < 1) return null;
+    List<String> lines = SOURCES.computeIfAbsent(origin.url(), url -> {
+      try (InputStream in = url.openStream()) {
+        return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+      } catch (IOException e) {
+        return List.of();
+      }
+    });
+    return origin.lineNumber() <= lines.size() ? lines.get(origin.lineNumber() - 1) : null;
+  }
+
+  /** A reference leaf is absent because one of its sections was given a plain value: blame that key. */
+  private static ConfigProblem replacedSection(Config config, String key) {
+    String prefix = key;
+    while (prefix.contains(".")) {
+      prefix = prefix.substring(0, prefix.lastIndexOf('.'));
+      if (config.hasPathOrNull(prefix) && config.getValue(prefix).valueType() != ConfigValueType.OBJECT) {
+        return new ConfigProblem(prefix, "expected a section of settings, got " + describe(config.getValue(prefix)));
+      }
+    }
+    return new ConfigProblem(key, "is missing");
   }
 
   private static boolean compatible(ConfigValueType expected, ConfigValue item) {

@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.bytedeco.ffmpeg.global.avcodec;
 import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.Frame;
@@ -49,7 +50,7 @@ class SyntheticCorpusGeneratorTest {
         Map.entry("seed", Long.toString(seed)), Map.entry("corpus.output", output),
         Map.entry("corpus.size", "6"), Map.entry("corpus.threads", Integer.toString(threads)),
         Map.entry("corpus.min-utterance-s", "1.0"), Map.entry("corpus.max-utterance-s", "1.6"),
-        Map.entry("corpus.iemocap.utterances-per-dialog", "3"), Map.entry("corpus.iemocap.out-of-class-fraction", "0.2"),
+        Map.entry("corpus.iemocap.utterances-per-dialog", "3"), Map.entry("corpus.iemocap.out-of-class-fraction", "0.5"),
         Map.entry("corpus.mosei.clips-per-video", "3"), Map.entry("corpus.mosei.missing-wav-fraction", "0.5")));
   }
 
@@ -95,7 +96,7 @@ class SyntheticCorpusGeneratorTest {
     try (FFmpegFrameGrabber g = new FFmpegFrameGrabber(avi.toFile())) {
       g.start();
       assertEquals("avi", g.getFormat().split(",")[0]);
-      assertEquals("mpeg4", g.getVideoCodecName());
+      assertEquals(avcodec.AV_CODEC_ID_MPEG4, g.getVideoCodec());
       assertEquals(384, g.getImageWidth());
       assertEquals(192, g.getImageHeight());
       assertEquals(30000.0 / 1001, g.getFrameRate(), 1e-3);
@@ -176,8 +177,8 @@ class SyntheticCorpusGeneratorTest {
         }
         if (g.grabImage() == null) continue;
         decodable++;
-        assertEquals("h264", g.getVideoCodecName());
-        assertEquals("aac", g.getAudioCodecName());
+        assertEquals(avcodec.AV_CODEC_ID_H264, g.getVideoCodec());
+        assertEquals(avcodec.AV_CODEC_ID_AAC, g.getAudioCodec());
         assertEquals(320, g.getImageWidth());
         assertEquals(240, g.getImageHeight());
         assertEquals(44100, g.getSampleRate());
