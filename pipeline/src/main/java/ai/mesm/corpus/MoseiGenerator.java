@@ -106,7 +106,7 @@ final class MoseiGenerator {
         int v;
         if (e == primary) v = rng.nextDouble() < 0.85 || a == 0 ? 1 + rng.nextInt(3) : 0;
         else if (e == secondary) v = rng.nextInt(3);
-        else v = rng.nextDouble() < 0.04 ? 1 : 0;
+        else v = rng.nextDouble() < 0.015 ? 1 : 0; // annotators disagree now and then
         intensities.add(v);
         sums[e] += v;
       }

@@ -17,6 +17,11 @@ import org.bytedeco.javacv.Java2DFrameConverter;
 final class VideoWriter implements AutoCloseable {
   enum Container { DIVX_AVI, H264_AAC_MP4 }
 
+  static {
+    // FFmpeg prints every stream header and encoder statistic otherwise.
+    avutil.av_log_set_level(avutil.AV_LOG_ERROR);
+  }
+
   private final FFmpegFrameRecorder recorder;
   private final Java2DFrameConverter converter = new Java2DFrameConverter();
   private final int audioChannels;
