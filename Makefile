@@ -26,8 +26,10 @@ demo: build
 test:
 	$(MVN) test
 
+# Benchmarks print their numbers side by side in one run; SIZE sets the corpus size.
 bench: build
-	bin/mesm GenerateCorpusJob --config conf/demo.conf corpus.output=$(BENCH_OUT)/corpus corpus.size=$${SIZE:-480} $(PHOTO_ARG)
+	@echo "== corpus generation (synthetic IEMOCAP + MOSEI, SIZE=$${SIZE:-480} utterances per layout)"
+	bin/mesm GenerateCorpusJob --config conf/demo.conf corpus.output=$(BENCH_OUT)/corpus corpus.size=$${SIZE:-480} $(PHOTO_ARG) | grep -E '^(throughput|Synthetic|iemocap|mosei)' 
 
 package:
 	$(MVN) -DskipTests package

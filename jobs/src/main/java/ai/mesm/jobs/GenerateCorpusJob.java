@@ -34,8 +34,13 @@ public final class GenerateCorpusJob {
         long bytes = HadoopFiles.uploadTree(staging, settings.output(), HadoopFiles.hadoopConf(config));
         System.out.printf("uploaded %.1f MiB to %s%n", bytes / 1048576.0, settings.output());
       }
+      double seconds = (System.nanoTime() - started) / 1e9;
       System.out.printf("Synthetic corpus (seed %d, %s = %d) written in %.1f s to %s%n", config.getLong(ConfigKeys.SEED),
-          ConfigKeys.CORPUS_SIZE, settings.size(), (System.nanoTime() - started) / 1e9, settings.output());
+          ConfigKeys.CORPUS_SIZE, settings.size(), seconds, settings.output());
+      int utterances = summary.layouts().stream().mapToInt(CorpusSummary.Layout::utterances).sum();
+      double media = summary.layouts().stream().mapToDouble(CorpusSummary.Layout::mediaSeconds).sum();
+      System.out.printf("throughput: %.1f utterances/s, %.1f media-seconds/s on %d threads%n", utterances / seconds,
+          media / seconds, settings.effectiveThreads());
       System.out.println(summary.render());
     });
   }

@@ -25,7 +25,7 @@ public record CorpusSettings(
         c.getInt(CORPUS_MOSEI_WIDTH), c.getInt(CORPUS_MOSEI_HEIGHT));
   }
 
-  int effectiveThreads() {
+  public int effectiveThreads() {
     return threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
   }
 }
