@@ -283,6 +283,26 @@ class SyntheticCorpusGeneratorTest {
     assertTrue(summary.render().contains("face shows it"));
   }
 
+  @Test
+  void photoFacesAreFoundByARealFaceDetectorAfterEncoding(@TempDir Path out) throws Exception {
+    Path photo = Path.of(System.getProperty("mesm.shared.dir", "../../shared"), "data/real/astronaut.png");
+    org.junit.jupiter.api.Assumptions.assumeTrue(Files.isRegularFile(photo),
+        "skipped: " + photo + " not present (no ../shared beside the clone)");
+    MesmConfig c = ConfigLoader.load(List.of(), Map.of("corpus.size", "1", "corpus.layouts", "[mosei]",
+        "corpus.mosei.defects", "false", "corpus.face-photo", photo.toString(),
+        "corpus.min-utterance-s", "1.0", "corpus.max-utterance-s", "1.2"));
+    new SyntheticCorpusGenerator(CorpusSettings.from(c)).generate(out);
+    Path mp4 = files(out, "CMU_MOSEI/Videos/Full/Combined/*.mp4").get(0);
+    try (FFmpegFrameGrabber g = new FFmpegFrameGrabber(mp4.toFile());
+         ai.mesm.media.HaarCascadeFaceFinder finder = new ai.mesm.media.HaarCascadeFaceFinder()) {
+      g.start();
+      g.setTimestamp(1_000_000L);
+      java.awt.image.BufferedImage frame = new org.bytedeco.javacv.Java2DFrameConverter().convert(g.grabImage());
+      var face = finder.largestFace(frame, 40).orElseThrow(() -> new AssertionError("no face found in " + mp4));
+      assertEquals(frame.getWidth() / 2.0, face.getCenterX(), frame.getWidth() * 0.15, "face box " + face);
+    }
+  }
+
   private static String decodedFrameHash(Path video) throws Exception {
     java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
     try (FFmpegFrameGrabber g = new FFmpegFrameGrabber(video.toFile())) {
