@@ -83,15 +83,15 @@ final class IemocapGenerator {
     for (int i = 0; i < count; i++) {
       if (i > 0 && rng.nextDouble() < 0.75) speaker = 1 - speaker;
       double length = settings.minUtteranceS() + rng.nextDouble() * (settings.maxUtteranceS() - settings.minUtteranceS());
-      double start = round4(t);
-      double end = round4(t + length);
+      double start = PlannedUtterance.fileTime(t);
+      double end = PlannedUtterance.fileTime(t + length);
       String id = String.format("%s_%c%03d", name, actors[speaker].letter(), counters[speaker]++);
       utterances.add(planUtterance(id, name, speaker, start, end, rng));
       double gap = 0.3 + rng.nextDouble() * 0.9;
       if (rng.nextDouble() < 0.1) {
         // Real transcriptions hold non-verbal turns (ids with XX) that EmoEvaluation never rates.
         String xx = String.format("%s_%cXX%d", name, actors[speaker].letter(), extra.size());
-        extra.add(new TranscriptLine(xx, round4(end + 0.05), round4(end + gap - 0.05), "[LAUGHTER]"));
+        extra.add(new TranscriptLine(xx, PlannedUtterance.fileTime(end + 0.05), PlannedUtterance.fileTime(end + gap - 0.05), "[LAUGHTER]"));
       }
       t = end + gap;
     }
@@ -108,7 +108,7 @@ final class IemocapGenerator {
       truth = label.equals("xxx") ? CLASS_AFFECTS[rng.nextInt(CLASS_AFFECTS.length)] : Affect.forLabel(label);
       expected = "out_of_class";
     } else {
-      label = CLASSES.get(weighted(CLASS_WEIGHTS, rng));
+      label = CLASSES.get(Seeds.weighted(CLASS_WEIGHTS, rng));
       truth = Affect.forLabel(label);
     }
     Affect text = Seeds.maybeConfuse(truth, settings.noise(), CLASS_AFFECTS, rng);
@@ -215,18 +215,4 @@ final class IemocapGenerator {
     return new EmoEvaluation(u.id(), u.start(), u.end(), label, vad[0], vad[1], vad[2], lines);
   }
 
-  static int weighted(double[] weights, SplittableRandom rng) {
-    double total = 0;
-    for (double w : weights) total += w;
-    double r = rng.nextDouble() * total;
-    for (int i = 0; i < weights.length; i++) {
-      r -= weights[i];
-      if (r < 0) return i;
-    }
-    return weights.length - 1;
-  }
-
-  static double round4(double v) {
-    return Math.round(v * 10000) / 10000.0;
-  }
 }

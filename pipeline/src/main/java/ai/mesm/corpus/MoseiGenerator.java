@@ -82,8 +82,8 @@ final class MoseiGenerator {
     double t = 0.5 + rng.nextDouble();
     for (int c = 0; c < clips; c++) {
       double length = settings.minUtteranceS() + rng.nextDouble() * (settings.maxUtteranceS() - settings.minUtteranceS());
-      double start = IemocapGenerator.round4(t);
-      double end = IemocapGenerator.round4(t + length);
+      double start = PlannedUtterance.fileTime(t);
+      double end = PlannedUtterance.fileTime(t + length);
       planned.add(planClip(videoId, c, start, end, rng));
       t = end + 0.3 + rng.nextDouble() * 0.7;
     }
@@ -94,7 +94,7 @@ final class MoseiGenerator {
   }
 
   private Clip planClip(String videoId, int clip, double start, double end, SplittableRandom rng) {
-    int primary = rng.nextDouble() < 0.15 ? -1 : IemocapGenerator.weighted(CLASS_WEIGHTS, rng);
+    int primary = rng.nextDouble() < 0.15 ? -1 : Seeds.weighted(CLASS_WEIGHTS, rng);
     int secondary = primary >= 0 && rng.nextDouble() < 0.2 ? rng.nextInt(CLASSES.size()) : -1;
     if (secondary == primary) secondary = -1;
     Affect truth = primary < 0 ? Affect.NEUTRAL : CLASS_AFFECTS[primary];
@@ -138,7 +138,7 @@ final class MoseiGenerator {
     Clip outside = clips.get(2);
     MoseiSegment s2 = outside.segment();
     out.add(new Clip(expect(outside.utterance(), "outside_media"),
-        new MoseiSegment(videoId, s2.clip(), s2.startS(), IemocapGenerator.round4(duration + 5), s2.text()), outside.rows()));
+        new MoseiSegment(videoId, s2.clip(), s2.startS(), PlannedUtterance.fileTime(duration + 5), s2.text()), outside.rows()));
     Clip empty = clips.get(3);
     MoseiSegment s3 = empty.segment();
     out.add(new Clip(expect(empty.utterance(), "empty_text"),

@@ -16,6 +16,11 @@ public record PlannedUtterance(String id, String source, int actor, double start
 
   static final String ACCEPTED = "accepted";
 
+  /** Times as the annotation files can write them (4 decimals), so that plan, media and files agree. */
+  static double fileTime(double seconds) {
+    return Math.round(seconds * 10000) / 10000.0;
+  }
+
   boolean accepted() {
     return ACCEPTED.equals(expected);
   }

@@ -28,4 +28,16 @@ final class Seeds {
     } while (other == truth && pool.length > 1);
     return other;
   }
+
+  /** An index drawn with probability proportional to its weight. */
+  static int weighted(double[] weights, SplittableRandom rng) {
+    double total = 0;
+    for (double w : weights) total += w;
+    double r = rng.nextDouble() * total;
+    for (int i = 0; i < weights.length; i++) {
+      r -= weights[i];
+      if (r < 0) return i;
+    }
+    return weights.length - 1;
+  }
 }
