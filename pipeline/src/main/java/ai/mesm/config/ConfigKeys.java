@@ -74,7 +74,8 @@ public final class ConfigKeys {
   public static final String MODEL_FEED_FORWARD = "mesm.model.feed-forward";
   public static final String MODEL_DROPOUT = "mesm.model.dropout";
   public static final String MODEL_POSITIONAL = "mesm.model.positional-encoding";
-  public static final String TEXT_MAX_LENGTH = "mesm.model.text.max-length";
+  public static final String TEXT_MAX_LENGTH_FE2E = "mesm.model.text.max-length.fe2e";
+  public static final String TEXT_MAX_LENGTH_MESM = "mesm.model.text.max-length.mesm";
   public static final String TEXT_VOCAB_SIZE = "mesm.model.text.vocab-size";
   public static final String TEXT_PRETRAINED = "mesm.model.text.pretrained";
   public static final String MESM_BLOCKS = "mesm.model.mesm.blocks";

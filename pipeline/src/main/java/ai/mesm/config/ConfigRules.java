@@ -87,7 +87,8 @@ final class ConfigRules {
     rules.add(atLeast(MODEL_FEED_FORWARD, 1));
     rules.add(new Rule(MODEL_DROPOUT, c -> c.getDouble(MODEL_DROPOUT) < 0 || c.getDouble(MODEL_DROPOUT) >= 1
         ? Optional.of("must be in [0, 1), was " + c.getDouble(MODEL_DROPOUT)) : Optional.empty()));
-    rules.add(atLeast(TEXT_MAX_LENGTH, 3));
+    rules.add(atLeast(TEXT_MAX_LENGTH_FE2E, 3));
+    rules.add(atLeast(TEXT_MAX_LENGTH_MESM, 3));
     rules.add(atLeast(TEXT_VOCAB_SIZE, 16));
     rules.add(atLeast(MESM_BLOCKS, 1));
     rules.add(new Rule(MESM_BLOCKS, c -> c.getInt(MESM_BLOCKS) > 3

@@ -37,6 +37,10 @@ class ConfigLoaderTest {
     assertEquals(4, c.getInt(ConfigKeys.MODEL_HEADS));
     assertEquals(4, c.getInt(ConfigKeys.MODEL_LAYERS));
     assertEquals(3, c.getInt(ConfigKeys.MESM_BLOCKS));
+    assertEquals(50, c.getInt(ConfigKeys.TEXT_MAX_LENGTH_FE2E));
+    assertEquals(100, c.getInt(ConfigKeys.TEXT_MAX_LENGTH_MESM));
+    assertEquals(40, c.getInt(ConfigKeys.TRAIN_MAX_EPOCHS));
+    assertEquals(6, c.getInt(ConfigKeys.TRAIN_PATIENCE));
     assertEquals(500, c.getInt(ConfigKeys.MEDIA_FRAME_INTERVAL_MS));
     assertEquals(400, c.getInt(ConfigKeys.AUDIO_N_FFT));
     assertEquals(200, c.getInt(ConfigKeys.AUDIO_HOP_LENGTH));

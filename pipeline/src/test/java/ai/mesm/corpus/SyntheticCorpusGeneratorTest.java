@@ -183,6 +183,11 @@ class SyntheticCorpusGeneratorTest {
         assertEquals(240, g.getImageHeight());
         assertEquals(44100, g.getSampleRate());
         assertEquals(2, g.getAudioChannels());
+        String id = mp4.getFileName().toString().replace(".mp4", "");
+        double lastEnd = truth(first, "mosei.csv").stream().filter(r -> r[1].equals(id) && r[9].equals("accepted"))
+            .mapToDouble(r -> Double.parseDouble(r[4])).max().orElseThrow();
+        double seconds = g.getLengthInTime() / 1e6;
+        assertTrue(seconds > lastEnd && seconds < lastEnd + 2.5, id + ": duration " + seconds + " vs last clip end " + lastEnd);
         double fps = g.getFrameRate();
         assertTrue(Math.abs(fps - 30) < 0.01 || Math.abs(fps - 25) < 0.01 || Math.abs(fps - 29.97) < 0.01, "fps " + fps);
       }
