@@ -22,6 +22,8 @@ build:
 
 demo: build
 	bin/mesm GenerateCorpusJob --config conf/demo.conf $(PHOTO_ARG)
+	bin/mesm IngestJob --config conf/demo.conf dataset=iemocap
+	bin/mesm IngestJob --config conf/demo.conf dataset=mosei
 
 test:
 	$(MVN) test

@@ -1,7 +1,7 @@
 package ai.mesm.corpus;
 
 import ai.mesm.ingest.MoseiLabelFormat;
-import ai.mesm.media.HaarCascadeFaceFinder;
+import ai.mesm.media.face.OpenCvFaceDetector;
 import java.awt.Rectangle;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -106,7 +106,7 @@ public final class SyntheticCorpusGenerator {
     Path photoPath = Path.of(settings.facePhoto());
     BufferedImage photo = ImageIO.read(photoPath.toFile());
     if (photo == null) throw new IOException(photoPath + ": not an image ImageIO can read (mesm.corpus.face-photo)");
-    try (HaarCascadeFaceFinder finder = new HaarCascadeFaceFinder()) {
+    try (OpenCvFaceDetector finder = new OpenCvFaceDetector()) {
       Rectangle face = finder.largestFace(photo, 24).orElseThrow(() -> new IOException(
           photoPath + ": no face found in the photo (mesm.corpus.face-photo); use a frontal portrait"));
       return new FacePainter(photo, face);

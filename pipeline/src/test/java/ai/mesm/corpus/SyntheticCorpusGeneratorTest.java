@@ -299,7 +299,7 @@ class SyntheticCorpusGeneratorTest {
     new SyntheticCorpusGenerator(CorpusSettings.from(c)).generate(out);
     Path mp4 = files(out, "CMU_MOSEI/Videos/Full/Combined/*.mp4").get(0);
     try (FFmpegFrameGrabber g = new FFmpegFrameGrabber(mp4.toFile());
-         ai.mesm.media.HaarCascadeFaceFinder finder = new ai.mesm.media.HaarCascadeFaceFinder()) {
+         ai.mesm.media.face.OpenCvFaceDetector finder = new ai.mesm.media.face.OpenCvFaceDetector()) {
       g.start();
       g.setTimestamp(1_000_000L);
       java.awt.image.BufferedImage frame = new org.bytedeco.javacv.Java2DFrameConverter().convert(g.grabImage());

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import ai.mesm.media.face.OpenCvFaceDetector;
 import javax.imageio.ImageIO;
 import org.bytedeco.javacpp.Loader;
 import org.junit.jupiter.api.Assumptions;
@@ -31,7 +32,7 @@ class NativeStackTest {
     Path photo = Path.of(System.getProperty("mesm.shared.dir", "../../shared"), "data/real/astronaut.png");
     Assumptions.assumeTrue(Files.isRegularFile(photo), "skipped: " + photo + " not present (no ../shared beside the clone)");
     BufferedImage image = ImageIO.read(photo.toFile());
-    try (HaarCascadeFaceFinder finder = new HaarCascadeFaceFinder()) {
+    try (OpenCvFaceDetector finder = new OpenCvFaceDetector()) {
       var face = finder.largestFace(image, 24).orElseThrow();
       // The reference MTCNN box is (181, 62)-(268, 172): the cascade's box must sit on the same face.
       double cx = face.getCenterX();
@@ -42,7 +43,7 @@ class NativeStackTest {
 
   @Test
   void haarCascadeFindsNoFaceInAnEmptyImage() {
-    try (HaarCascadeFaceFinder finder = new HaarCascadeFaceFinder()) {
+    try (OpenCvFaceDetector finder = new OpenCvFaceDetector()) {
       assertTrue(finder.largestFace(new BufferedImage(200, 200, BufferedImage.TYPE_3BYTE_BGR), 24).isEmpty());
     }
   }

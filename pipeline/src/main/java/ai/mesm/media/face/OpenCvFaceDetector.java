@@ -1,4 +1,4 @@
-package ai.mesm.media;
+package ai.mesm.media.face;
 
 import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_BGR2GRAY;
 import static org.bytedeco.opencv.global.opencv_imgproc.cvtColor;
@@ -23,16 +23,23 @@ import org.bytedeco.opencv.opencv_objdetect.CascadeClassifier;
  * OpenCV's frontal-face Haar cascade, loaded from inside the OpenCV jar so that it works with no
  * extra files. Not thread-safe (OpenCV's classifier is not): one instance per thread.
  */
-public final class HaarCascadeFaceFinder implements AutoCloseable {
+public final class OpenCvFaceDetector implements FaceDetector {
   private static final String CASCADE =
       "org/bytedeco/opencv/linux-x86_64/share/opencv4/haarcascades/haarcascade_frontalface_alt.xml";
 
   private final CascadeClassifier classifier;
+  private final int minSide;
   private final Java2DFrameConverter java2d = new Java2DFrameConverter();
   private final OpenCVFrameConverter.ToMat toMat = new OpenCVFrameConverter.ToMat();
 
-  public HaarCascadeFaceFinder() {
-    URL url = HaarCascadeFaceFinder.class.getClassLoader().getResource(CASCADE);
+  public OpenCvFaceDetector() {
+    this(20);
+  }
+
+  /** @param minSide smallest face side in pixels worth reporting */
+  public OpenCvFaceDetector(int minSide) {
+    this.minSide = minSide;
+    URL url = OpenCvFaceDetector.class.getClassLoader().getResource(CASCADE);
     if (url == null) throw new IllegalStateException("OpenCV jar without " + CASCADE + " on the classpath");
     try {
       File file = Loader.cacheResource(url);
@@ -41,6 +48,11 @@ public final class HaarCascadeFaceFinder implements AutoCloseable {
       throw new IllegalStateException("cannot unpack " + CASCADE + ": " + e.getMessage(), e);
     }
     if (classifier.empty()) throw new IllegalStateException("OpenCV could not load " + CASCADE);
+  }
+
+  @Override
+  public Optional<FaceBox> detectLargest(BufferedImage image) {
+    return largestFace(image, minSide).map(r -> new FaceBox(r.x, r.y, r.x + r.width, r.y + r.height, 1f));
   }
 
   /** The largest face of at least {@code minSide} pixels, if any. */

@@ -1,0 +1,190 @@
+package ai.mesm.ingest;
+
+import static ai.mesm.config.ConfigKeys.DATASET;
+import static ai.mesm.config.ConfigKeys.PATHS_INGEST;
+import static ai.mesm.config.ConfigKeys.PATHS_INPUT;
+
+import ai.mesm.config.MesmConfig;
+import ai.mesm.data.DatasetKind;
+import ai.mesm.media.MediaSettings;
+import ai.mesm.media.audio.MelSettings;
+import ai.mesm.media.audio.MelSpectrogram;
+import ai.mesm.media.face.FaceDetector;
+import ai.mesm.media.face.FaceDetectors;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * The ingest stage on Spark: list the release on the driver, process one dialog/video per task on
+ * the executors, write utterances and rejects as Parquet into a staging folder, then swap them in
+ * and write the manifest last. A reader that finds {@code _manifest.json} finds a complete output;
+ * a crashed run leaves no manifest, and the next run replaces everything.
+ */
+public final class IngestRunner {
+  private IngestRunner() {}
+
+  public static IngestReport run(SparkSession spark, MesmConfig config) throws IOException {
+    long started = System.nanoTime();
+    DatasetKind dataset = DatasetKind.fromConfig(config.getString(DATASET));
+    String input = config.getString(PATHS_INPUT);
+    String output = config.getString(PATHS_INGEST);
+    Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+    ReleaseScan scan = new ReleaseScanner(hadoop).scan(dataset, input);
+    JsonObject provenance = Provenance.of("ingest", config, input, scan.files());
+    String provenanceJson = Provenance.json(provenance);
+
+    MediaSettings media = MediaSettings.from(config);
+    Map<String, String> hadoopSettings = new HashMap<>();
+    hadoop.forEach(e -> hadoopSettings.put(e.getKey(), e.getValue()));
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    JavaRDD<SourceResult> results = jsc.parallelize(scan.units(), Math.max(1, scan.units().size()))
+        .mapPartitions(new ProcessSources(media, hadoopSettings))
+        .persist(StorageLevel.MEMORY_AND_DISK_SER());
+    try {
+      List<SourceSummary> summaries = results.map(SourceSummary::of).collect();
+      Path out = new Path(output);
+      FileSystem fs = out.getFileSystem(hadoop);
+      Path staging = new Path(out, "_staging-" + UUID.randomUUID());
+      int files = Math.max(1, scan.units().size() / 16);
+      JavaRDD<Row> utteranceRows = results.flatMap(r -> r.utterances().iterator()).map(IngestSchema::toRow);
+      spark.createDataFrame(utteranceRows, IngestSchema.utterances(provenanceJson)).coalesce(files)
+          .write().mode(SaveMode.Overwrite).parquet(new Path(staging, IngestSchema.UTTERANCES).toString());
+      JavaRDD<Row> rejectRows = results.flatMap(r -> r.rejects().iterator())
+          .union(jsc.parallelize(scan.rejects(), 1)).map(IngestSchema::toRow);
+      spark.createDataFrame(rejectRows, IngestSchema.rejects(provenanceJson)).coalesce(1)
+          .write().mode(SaveMode.Overwrite).parquet(new Path(staging, IngestSchema.REJECTS).toString());
+
+      IngestReport report = account(dataset, output, scan, summaries, (System.nanoTime() - started) / 1e9);
+      publish(fs, out, staging, manifest(provenance, report));
+      return report;
+    } finally {
+      results.unpersist(false);
+    }
+  }
+
+  /** Per stage, input = accepted + rejected; utterance counts come from three independent places. */
+  static IngestReport account(DatasetKind dataset, String output, ReleaseScan scan, List<SourceSummary> summaries,
+                              double seconds) {
+    Map<String, Map<String, Long>> byReason = new LinkedHashMap<>();
+    for (RejectReason.Stage s : RejectReason.Stage.values()) byReason.put(s.code(), new HashMap<>());
+    for (Reject r : scan.rejects()) byReason.get(r.stage()).merge(r.reason(), 1L, Long::sum);
+    long sources = scan.units().size() + scan.labelFiles();
+    long sourcesAccepted = scan.labelFiles() - scan.rejects().stream().filter(r -> r.stage().equals("source")).count();
+    long lines = scan.labelRows();
+    long candidates = scan.orphanClips();
+    long utterances = 0;
+    double media = 0;
+    for (SourceSummary s : summaries) {
+      if (s.accepted()) sourcesAccepted++;
+      lines += s.lines();
+      candidates += s.candidates();
+      utterances += s.utterances();
+      media += s.mediaSeconds();
+      s.rejectsByStageReason().forEach((stage, reasons) ->
+          reasons.forEach((reason, n) -> byReason.get(stage).merge(reason, n, Long::sum)));
+    }
+    long lineRejects = total(byReason.get("line"));
+    List<IngestReport.StageCount> stages = List.of(
+        new IngestReport.StageCount("source", sources, sourcesAccepted, total(byReason.get("source")),
+            IngestReport.sorted(byReason.get("source"))),
+        new IngestReport.StageCount("line", lines, lines - lineRejects, lineRejects,
+            IngestReport.sorted(byReason.get("line"))),
+        new IngestReport.StageCount("utterance", candidates, utterances, total(byReason.get("utterance")),
+            IngestReport.sorted(byReason.get("utterance"))));
+    return new IngestReport(dataset.configName(), output, stages, seconds, media);
+  }
+
+  private static long total(Map<String, Long> m) {
+    return m.values().stream().mapToLong(Long::longValue).sum();
+  }
+
+  private static String manifest(JsonObject provenance, IngestReport report) {
+    JsonObject m = new JsonObject();
+    m.add("provenance", provenance);
+    JsonArray stages = new JsonArray();
+    for (IngestReport.StageCount s : report.stages()) {
+      JsonObject o = new JsonObject();
+      o.addProperty("stage", s.stage());
+      o.addProperty("input", s.input());
+      o.addProperty("accepted", s.accepted());
+      o.addProperty("rejected", s.rejected());
+      JsonObject reasons = new JsonObject();
+      s.byReason().forEach(reasons::addProperty);
+      o.add("rejects_by_reason", reasons);
+      stages.add(o);
+    }
+    m.add("accounting", stages);
+    m.addProperty("balanced", report.balanced());
+    return new GsonBuilder().setPrettyPrinting().create().toJson(m);
+  }
+
+  /**
+   * Replaces the previous output: the old manifest goes first (from then on the folder does not
+   * look complete), the staged datasets move in, the new manifest comes last.
+   */
+  static void publish(FileSystem fs, Path out, Path staging, String manifest) throws IOException {
+    Path manifestPath = new Path(out, IngestSchema.MANIFEST);
+    fs.delete(manifestPath, false);
+    for (String name : List.of(IngestSchema.UTTERANCES, IngestSchema.REJECTS)) {
+      Path target = new Path(out, name);
+      fs.delete(target, true);
+      if (!fs.rename(new Path(staging, name), target)) throw new IOException("cannot move " + name + " into " + out);
+    }
+    Path tmp = new Path(staging, IngestSchema.MANIFEST);
+    try (OutputStream o = fs.create(tmp, true)) {
+      o.write(manifest.getBytes(StandardCharsets.UTF_8));
+    }
+    if (!fs.rename(tmp, manifestPath)) throw new IOException("cannot write " + manifestPath);
+    fs.delete(staging, true);
+    FileStatus[] leftovers = fs.globStatus(new Path(out, "_staging-*"));
+    if (leftovers != null) for (FileStatus f : leftovers) fs.delete(f.getPath(), true);
+  }
+
+  /** Executor side: one detector and one mel transform per partition, then every unit in it. */
+  static final class ProcessSources implements FlatMapFunction<Iterator<WorkUnit>, SourceResult> {
+    private static final long serialVersionUID = 1L;
+    private final MediaSettings media;
+    private final Map<String, String> hadoopSettings;
+
+    ProcessSources(MediaSettings media, Map<String, String> hadoopSettings) {
+      this.media = media;
+      this.hadoopSettings = hadoopSettings;
+    }
+
+    @Override
+    public Iterator<SourceResult> call(Iterator<WorkUnit> units) {
+      Configuration conf = new Configuration(false);
+      hadoopSettings.forEach(conf::set);
+      MelSpectrogram mel = new MelSpectrogram(new MelSettings(media.sampleRate(), media.nFft(), media.winLength(),
+          media.hopLength(), media.nMels(), media.fMin(), media.fMax(), media.chunkFrames()));
+      List<SourceResult> out = new ArrayList<>();
+      try (FaceDetector detector = FaceDetectors.create(media, conf)) {
+        SourceProcessor processor = new SourceProcessor(media, conf, detector, mel);
+        while (units.hasNext()) out.add(processor.process(units.next()));
+      }
+      return out.iterator();
+    }
+  }
+}

@@ -1,0 +1,63 @@
+package ai.mesm.ingest;
+
+import java.util.Locale;
+
+/**
+ * Why an input item did not become an output row. The codes are stable: they are stored in the
+ * rejects dataset and documented in docs/data-format.md, so never rename one.
+ */
+public enum RejectReason {
+  // sources (dialogs, videos)
+  MISSING_VIDEO(Stage.SOURCE),
+  MISSING_AUDIO(Stage.SOURCE),
+  MISSING_TRANSCRIPT(Stage.SOURCE),
+  MISSING_EVALUATION(Stage.SOURCE),
+  UNDECODABLE_MEDIA(Stage.SOURCE),
+  UNREADABLE_ANNOTATION(Stage.SOURCE),
+  // annotation lines
+  NOT_AN_UTTERANCE_LINE(Stage.LINE),
+  BAD_TIMES(Stage.LINE),
+  MALFORMED_EVALUATION_LINE(Stage.LINE),
+  UNEXPECTED_LINE(Stage.LINE),
+  MALFORMED_SEGMENT_LINE(Stage.LINE),
+  MALFORMED_LABEL_ROW(Stage.LINE),
+  DUPLICATE_LINE(Stage.LINE),
+  // utterances
+  OUT_OF_CLASS(Stage.UTTERANCE),
+  NO_LABEL(Stage.UTTERANCE),
+  NO_LABEL_ROWS(Stage.UTTERANCE),
+  NO_TRANSCRIPT_LINE(Stage.UTTERANCE),
+  END_NOT_AFTER_START(Stage.UTTERANCE),
+  OUTSIDE_MEDIA(Stage.UTTERANCE),
+  EMPTY_TEXT(Stage.UTTERANCE),
+  NO_AUDIO_IN_WINDOW(Stage.UTTERANCE),
+  SOURCE_REJECTED(Stage.UTTERANCE);
+
+  /** The accounting stage an item belongs to (SPEC §6: input = accepted + rejected per stage). */
+  public enum Stage {
+    SOURCE, LINE, UTTERANCE;
+
+    public String code() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  private final Stage stage;
+
+  RejectReason(Stage stage) {
+    this.stage = stage;
+  }
+
+  public Stage stage() {
+    return stage;
+  }
+
+  public String code() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+
+  /** The reason for a format reader's skip code (the readers' codes are these enum codes). */
+  public static RejectReason ofCode(String code) {
+    return valueOf(code.toUpperCase(Locale.ROOT));
+  }
+}

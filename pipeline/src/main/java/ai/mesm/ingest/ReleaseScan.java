@@ -1,0 +1,11 @@
+package ai.mesm.ingest;
+
+import java.util.List;
+
+/**
+ * A raw release as found on storage: one work unit per dialog/video, the rejects the driver
+ * already decided (malformed label rows, labels of videos that have no files), and the counts of
+ * label rows and label-only clips for the accounting.
+ */
+public record ReleaseScan(List<WorkUnit> units, List<Reject> rejects, long labelFiles, long labelRows,
+                          long orphanClips, List<String> files, long bytes) {}

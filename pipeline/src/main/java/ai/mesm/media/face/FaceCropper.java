@@ -1,0 +1,70 @@
+package ai.mesm.media.face;
+
+import static org.bytedeco.opencv.global.opencv_imgproc.INTER_AREA;
+import static org.bytedeco.opencv.global.opencv_imgproc.resize;
+
+import java.awt.image.BufferedImage;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.opencv.global.opencv_core;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.Size;
+
+/**
+ * Cuts the face crop of SPEC §2 out of a frame: the detector's box widened by the margin rule of
+ * the reference (margin m at the output scale s becomes m·side/(s−m) source pixels, half on each
+ * side), clipped to the frame, resized to s×s with area interpolation. Without a box, a square
+ * centred on the frame (side = the frame's shorter side) is used instead.
+ */
+public final class FaceCropper {
+  private final int size;
+  private final int margin;
+
+  public FaceCropper(int size, int margin) {
+    this.size = size;
+    this.margin = margin;
+  }
+
+  /** The source rectangle (x1, y1, x2, y2), integer pixels, that the crop is made from. */
+  public int[] cropBox(FaceBox box, int width, int height) {
+    if (box == null) {
+      int side = Math.min(width, height);
+      int x1 = (width - side) / 2;
+      int y1 = (height - side) / 2;
+      return new int[] {x1, y1, x1 + side, y1 + side};
+    }
+    double mx = margin * (box.x2() - box.x1()) / (double) (size - margin);
+    double my = margin * (box.y2() - box.y1()) / (double) (size - margin);
+    int x1 = (int) Math.max(box.x1() - mx / 2, 0);
+    int y1 = (int) Math.max(box.y1() - my / 2, 0);
+    int x2 = (int) Math.min(box.x2() + mx / 2, width);
+    int y2 = (int) Math.min(box.y2() + my / 2, height);
+    if (x2 <= x1 || y2 <= y1) return cropBox(null, width, height);
+    return new int[] {x1, y1, x2, y2};
+  }
+
+  /** @return size×size×3 bytes, RGB, row-major (HWC) */
+  public byte[] crop(BufferedImage frame, FaceBox box) {
+    int[] r = cropBox(box, frame.getWidth(), frame.getHeight());
+    int w = r[2] - r[0];
+    int h = r[3] - r[1];
+    byte[] rgb = new byte[w * h * 3];
+    int[] row = new int[w];
+    for (int y = 0; y < h; y++) {
+      frame.getRGB(r[0], r[1] + y, w, 1, row, 0, w);
+      for (int x = 0; x < w; x++) {
+        int p = row[x];
+        int o = (y * w + x) * 3;
+        rgb[o] = (byte) (p >> 16);
+        rgb[o + 1] = (byte) (p >> 8);
+        rgb[o + 2] = (byte) p;
+      }
+    }
+    try (BytePointer pixels = new BytePointer(rgb); Mat src = new Mat(h, w, opencv_core.CV_8UC3, pixels);
+         Mat dst = new Mat()) {
+      resize(src, dst, new Size(size, size), 0, 0, INTER_AREA);
+      byte[] out = new byte[size * size * 3];
+      dst.data().get(out);
+      return out;
+    }
+  }
+}
