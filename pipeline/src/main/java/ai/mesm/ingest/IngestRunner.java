@@ -152,6 +152,7 @@ public final class IngestRunner {
       fs.delete(target, true);
       if (!fs.rename(new Path(staging, name), target)) throw new IOException("cannot move " + name + " into " + out);
     }
+    fs.setWriteChecksum(false); // no .crc sidecar next to the manifest on local filesystems
     Path tmp = new Path(staging, IngestSchema.MANIFEST);
     try (OutputStream o = fs.create(tmp, true)) {
       o.write(manifest.getBytes(StandardCharsets.UTF_8));

@@ -1,0 +1,212 @@
+package ai.mesm.ingest;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import ai.mesm.config.ConfigLoader;
+import ai.mesm.config.MesmConfig;
+import ai.mesm.corpus.CorpusSettings;
+import ai.mesm.corpus.SyntheticCorpusGenerator;
+import ai.mesm.testing.TestSpark;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Ingests a generated corpus in both layouts, with the corruptions a real copy of the releases
+ * has (broken, empty and missing files, non-UTF-8 text, impossible windows), and checks every
+ * utterance against the generator's ground truth and every problem against the rejects.
+ */
+class IngestRunnerTest {
+  @TempDir static Path dir;
+  static SparkSession spark;
+  static Path corpus;
+
+  @BeforeAll
+  static void setUp() throws IOException {
+    corpus = dir.resolve("corpus");
+    MesmConfig c = ConfigLoader.load(List.of(), Map.of("corpus.size", "15", "corpus.iemocap.utterances-per-dialog",
+        "3", "corpus.mosei.clips-per-video", "3", "corpus.min-utterance-s", "1.0", "corpus.max-utterance-s", "1.8",
+        "corpus.iemocap.out-of-class-fraction", "0.2"));
+    new SyntheticCorpusGenerator(CorpusSettings.from(c)).generate(corpus);
+    Path iemocap = corpus.resolve("IEMOCAP_full_release");
+    Files.write(iemocap.resolve("Session2/dialog/avi/DivX/Ses02F_impro01.avi"), new byte[0]);
+    byte[] noise = new byte[50_000];
+    new Random(1).nextBytes(noise);
+    Files.write(iemocap.resolve("Session3/dialog/avi/DivX/Ses03F_impro01.avi"), noise);
+    Files.delete(iemocap.resolve("Session4/dialog/wav/Ses04F_impro01.wav"));
+    Path latin1 = iemocap.resolve("Session5/dialog/transcriptions/Ses05F_impro01.txt");
+    Files.writeString(latin1, Files.readString(latin1) + "Ses05F_impro01_F099 [001.0000-002.0000]: caf\u00e9\n",
+        java.nio.charset.StandardCharsets.ISO_8859_1);
+    Path transcript = iemocap.resolve("Session1/dialog/transcriptions/Ses01F_impro01.txt");
+    Path evaluation = iemocap.resolve("Session1/dialog/EmoEvaluation/Ses01F_impro01.txt");
+    Files.writeString(transcript, Files.readString(transcript)
+        + "Ses01F_impro01_F098 [900.0000-905.0000]: Far beyond the end.\n"
+        + "Ses01F_impro01_M098 [005.0000-005.0000]: No time at all.\n");
+    Files.writeString(evaluation, Files.readString(evaluation)
+        + "[900.0000 - 905.0000]\tSes01F_impro01_F098\tang\t[1.5000, 4.0000, 4.0000]\n\n"
+        + "[5.0000 - 5.0000]\tSes01F_impro01_M098\tneu\t[2.5000, 2.5000, 2.5000]\n\n");
+    spark = TestSpark.start(Map.of());
+  }
+
+  @AfterAll
+  static void tearDown() {
+    if (spark != null) spark.stop();
+  }
+
+  static MesmConfig config(String dataset, Path out, String... more) {
+    Map<String, String> o = new HashMap<>(Map.of("dataset", dataset, "paths.input", corpus.toString(),
+        "paths.ingest", out.toString()));
+    for (int i = 0; i < more.length; i += 2) o.put(more[i], more[i + 1]);
+    return ConfigLoader.load(List.of(), o);
+  }
+
+  static Map<String, String[]> truth(String name) throws IOException {
+    Map<String, String[]> rows = new HashMap<>();
+    List<String> lines = Files.readAllLines(corpus.resolve("_truth").resolve(name));
+    for (String line : lines.subList(1, lines.size())) {
+      String[] r = line.split(",", 11);
+      rows.put(r[0], r);
+    }
+    return rows;
+  }
+
+  static Map<String, Row> byId(Dataset<Row> d) {
+    return d.collectAsList().stream().collect(Collectors.toMap(r -> r.getAs("utterance_id"), r -> r));
+  }
+
+  static List<String> rejectKeys(Dataset<Row> rejects) {
+    return rejects.collectAsList().stream().map(r -> r.getAs("reason") + " " + r.getAs("item_id")).sorted().toList();
+  }
+
+  @Test
+  void iemocapUtterancesMatchTheTruthAndEveryProblemIsRejectedOnce() throws Exception {
+    Path out = dir.resolve("ingest-iemocap");
+    IngestReport report = IngestRunner.run(spark, config("iemocap", out, "media.face.detector", "none"));
+    assertTrue(report.balanced(), report.render());
+    Map<String, Row> rows = byId(spark.read().parquet(out.resolve("utterances").toString()));
+    Map<String, String[]> truth = truth("iemocap.csv");
+    List<String> expected = truth.values().stream()
+        .filter(t -> t[9].equals("accepted") && t[1].equals("Ses01F_impro01")).map(t -> t[0]).sorted().toList();
+    assertEquals(expected, rows.keySet().stream().sorted().toList(), "only the intact dialog yields utterances");
+    for (Row r : rows.values()) {
+      String[] t = truth.get((String) r.getAs("utterance_id"));
+      double start = r.getAs("start_s");
+      double end = r.getAs("end_s");
+      assertEquals(Double.parseDouble(t[3]), start, 1e-4);
+      assertEquals(Double.parseDouble(t[4]), end, 1e-4);
+      assertEquals(t[2].equals("0") ? "left" : "right", r.getAs("side"));
+      assertEquals(List.of(t[5]), r.getList(r.fieldIndex("label_names")));
+      List<Integer> multiHot = r.getList(r.fieldIndex("labels"));
+      assertEquals(1, multiHot.get(ai.mesm.data.DatasetKind.IEMOCAP.classes().indexOf(t[5])));
+      assertEquals(1, multiHot.stream().mapToInt(Integer::intValue).sum());
+      assertEquals(t[10].substring(1, t[10].length() - 1), r.getAs("text"));
+      int frames = (int) Math.ceil((end - start) / 0.5 - 1e-9);
+      assertEquals(frames, (int) r.getAs("n_frames"));
+      assertEquals(frames * 48 * 48 * 3, ((byte[]) r.getAs("frames")).length);
+      List<Double> times = r.getList(r.fieldIndex("frame_times_s"));
+      for (int k = 0; k < frames; k++) assertEquals(start + 0.5 * k, times.get(k), 0.5 / 29.97 + 1e-6);
+      List<Boolean> found = r.getList(r.fieldIndex("face_found"));
+      assertTrue(found.stream().noneMatch(b -> b), "detector none: every crop is the centred fallback");
+      int samples = (int) (Math.round(end * 16000) - Math.round(start * 16000));
+      int chunks = (int) Math.ceil((1 + samples / 200) / 32.0);
+      assertEquals(chunks, (int) r.getAs("n_chunks"));
+      assertEquals(chunks * 128 * 32, r.getList(r.fieldIndex("mel")).size());
+    }
+    List<String> rejects = rejectKeys(spark.read().parquet(out.resolve("rejects").toString()));
+    assertTrue(rejects.contains("undecodable_media Ses02F_impro01"), rejects.toString());
+    assertTrue(rejects.contains("undecodable_media Ses03F_impro01"), rejects.toString());
+    assertTrue(rejects.contains("missing_audio Ses04F_impro01"), rejects.toString());
+    assertTrue(rejects.contains("unreadable_annotation Ses05F_impro01"), rejects.toString());
+    assertTrue(rejects.contains("outside_media Ses01F_impro01_F098"), rejects.toString());
+    assertTrue(rejects.contains("end_not_after_start Ses01F_impro01_M098"), rejects.toString());
+    for (String[] t : truth.values()) {
+      if (t[1].equals("Ses01F_impro01") && t[9].equals("out_of_class")) assertTrue(rejects.contains("out_of_class " + t[0]));
+      if (t[1].equals("Ses01F_impro01") && t[9].equals("no_label")) assertTrue(rejects.contains("no_label " + t[0]));
+      if (t[1].equals("Ses02F_impro01") && !t[9].equals("accepted")) continue;
+      if (t[1].equals("Ses02F_impro01")) assertTrue(rejects.contains("source_rejected " + t[0]), t[0]);
+    }
+    assertEquals(rejects.size(), rejects.stream().distinct().count(), "each problem appears once: " + rejects);
+    IngestReport.StageCount sources = report.stage("source");
+    assertEquals(5, sources.input());
+    assertEquals(1, sources.accepted());
+  }
+
+  @Test
+  void moseiAppliesTheCleaningRulesAndTheSumRule() throws Exception {
+    Path out = dir.resolve("ingest-mosei");
+    IngestReport report = IngestRunner.run(spark, config("mosei", out));
+    assertTrue(report.balanced(), report.render());
+    Map<String, Row> rows = byId(spark.read().parquet(out.resolve("utterances").toString()));
+    Map<String, String[]> truth = truth("mosei.csv");
+    assertEquals(truth.values().stream().filter(t -> t[9].equals("accepted")).map(t -> t[0]).sorted().toList(),
+        rows.keySet().stream().sorted().toList());
+    for (Row r : rows.values()) {
+      String[] t = truth.get((String) r.getAs("utterance_id"));
+      assertEquals(t[5].isEmpty() ? List.of() : List.of(t[5].split(";")), r.getList(r.fieldIndex("label_names")));
+      assertNull(r.getAs("side"));
+      assertTrue((int) r.getAs("n_frames") >= 2);
+    }
+    List<String> rejects = rejectKeys(spark.read().parquet(out.resolve("rejects").toString()));
+    for (String[] t : truth.values()) {
+      switch (t[9]) {
+        case "accepted" -> { }
+        case "undecodable_media" -> assertTrue(rejects.contains("source_rejected " + t[0]), rejects.toString());
+        default -> assertTrue(rejects.contains(t[9] + " " + t[0]), t[9] + " " + t[0] + " in " + rejects);
+      }
+    }
+    assertEquals(1, rejects.stream().filter(r -> r.startsWith("undecodable_media ")).count());
+  }
+
+  @Test
+  void rerunReplacesTheOutputWithTheSameContent() throws Exception {
+    Path out = dir.resolve("ingest-twice");
+    MesmConfig c = config("mosei", out);
+    IngestRunner.run(spark, c);
+    List<String> first = digests(out);
+    String manifest = Files.readString(out.resolve("_manifest.json"));
+    IngestRunner.run(spark, c);
+    assertEquals(first, digests(out));
+    assertEquals(manifest, Files.readString(out.resolve("_manifest.json")));
+    try (var s = Files.list(out)) {
+      assertEquals(List.of("_manifest.json", "rejects", "utterances"),
+          s.map(p -> p.getFileName().toString()).sorted().toList(), "no staging folder left");
+    }
+    assertTrue(manifest.contains("\"input_fingerprint\""));
+    var field = spark.read().parquet(out.resolve("utterances").toString()).schema().apply("utterance_id");
+    assertTrue(field.metadata().getString(IngestSchema.PROVENANCE_KEY).contains("\"code_version\""));
+  }
+
+  /** One digest per row over every value (NaN-safe, unlike Row.equals; byte arrays by content). */
+  private static List<String> digests(Path out) throws Exception {
+    List<String> d = new ArrayList<>();
+    for (Row r : spark.read().parquet(out.resolve("utterances").toString()).orderBy("utterance_id").collectAsList()) {
+      java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+      for (int i = 0; i < r.size(); i++) {
+        Object v = r.get(i);
+        md.update(v instanceof byte[] b ? b : String.valueOf(v).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      }
+      d.add(r.getAs("utterance_id") + " " + java.util.HexFormat.of().formatHex(md.digest()));
+    }
+    return d;
+  }
+
+  @Test
+  void aMissingReleaseFolderIsAClearError() {
+    IOException e = assertThrows(IOException.class,
+        () -> IngestRunner.run(spark, config("iemocap", dir.resolve("x"), "paths.input", dir.resolve("nothing").toString())));
+    assertTrue(e.getMessage().contains("no IEMOCAP_full_release/ folder"), e.getMessage());
+  }
+}
