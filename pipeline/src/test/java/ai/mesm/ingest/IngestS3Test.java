@@ -1,0 +1,64 @@
+package ai.mesm.ingest;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import ai.mesm.config.ConfigLoader;
+import ai.mesm.config.MesmConfig;
+import ai.mesm.corpus.CorpusSettings;
+import ai.mesm.corpus.SyntheticCorpusGenerator;
+import ai.mesm.testing.S3ProxyServer;
+import ai.mesm.testing.TestSpark;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The ingest job reads a release from and writes its output to object storage, unchanged (s3a://). */
+class IngestS3Test {
+  @Test
+  void bothLayoutsThroughS3a(@TempDir Path dir) throws Exception {
+    Path corpus = dir.resolve("corpus");
+    new SyntheticCorpusGenerator(CorpusSettings.from(ConfigLoader.load(List.of(), Map.of("corpus.size", "4",
+        "corpus.iemocap.utterances-per-dialog", "2", "corpus.mosei.clips-per-video", "2",
+        "corpus.min-utterance-s", "1.0", "corpus.max-utterance-s", "1.5")))).generate(corpus);
+    try (S3ProxyServer s3 = S3ProxyServer.start(dir.resolve("s3"))) {
+      s3.createBucket("lab");
+      s3.upload(corpus, "lab", "raw");
+      SparkSession spark = TestSpark.start(s3.sparkConf());
+      try {
+        for (String dataset : List.of("iemocap", "mosei")) {
+          String out = s3.uri("lab", "mesm/" + dataset + "/ingest");
+          Map<String, String> o = new HashMap<>(Map.of("dataset", dataset, "paths.input", s3.uri("lab", "raw"),
+              "paths.ingest", out));
+          MesmConfig config = ConfigLoader.load(List.of(), o);
+          IngestReport report = IngestRunner.run(spark, config);
+          assertTrue(report.balanced(), report.render());
+          long expected = Files.readAllLines(corpus.resolve("_truth/" + dataset + ".csv")).stream()
+              .filter(l -> l.contains(",accepted,")).count();
+          assertEquals(expected, report.stage("utterance").accepted(), report.render());
+          assertEquals(expected, spark.read().parquet(out + "/utterances").count());
+          String video = spark.read().parquet(out + "/utterances").first().getAs("video_path");
+          assertTrue(video.startsWith("s3a://lab/raw/"), video);
+          long rejected = report.stages().stream().mapToLong(IngestReport.StageCount::rejected).sum();
+          assertEquals(rejected, spark.read().parquet(out + "/rejects").count());
+          try (FileSystem fs = FileSystem.newInstance(URI.create("s3a://lab/"), s3.hadoopConf());
+               InputStream in = fs.open(new org.apache.hadoop.fs.Path(out + "/_manifest.json"))) {
+            String manifest = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(manifest.contains("\"balanced\": true"), manifest);
+            assertEquals(0, fs.globStatus(new org.apache.hadoop.fs.Path(out + "/_staging-*")).length);
+          }
+        }
+      } finally {
+        spark.stop();
+      }
+    }
+  }
+}
