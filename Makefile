@@ -31,7 +31,10 @@ test:
 # Benchmarks print their numbers side by side in one run; SIZE sets the corpus size.
 bench: build
 	@echo "== corpus generation (synthetic IEMOCAP + MOSEI, SIZE=$${SIZE:-480} utterances per layout)"
-	bin/mesm GenerateCorpusJob --config conf/demo.conf corpus.output=$(BENCH_OUT)/corpus corpus.size=$${SIZE:-480} $(PHOTO_ARG) | grep -E '^(throughput|Synthetic|iemocap|mosei)' 
+	bin/mesm GenerateCorpusJob --config conf/demo.conf corpus.output=$(BENCH_OUT)/corpus corpus.size=$${SIZE:-480} $(PHOTO_ARG) | grep -E '^(throughput|Synthetic|iemocap|mosei)'
+	@echo "== ingest vs a bare FFmpeg decode of the same files (same run)"
+	bin/mesm IngestBenchJob --config conf/demo.conf paths.input=$(BENCH_OUT)/corpus paths.ingest=$(BENCH_OUT)/ingest/iemocap dataset=iemocap
+	bin/mesm IngestBenchJob --config conf/demo.conf paths.input=$(BENCH_OUT)/corpus paths.ingest=$(BENCH_OUT)/ingest/mosei dataset=mosei
 
 package:
 	$(MVN) -DskipTests package

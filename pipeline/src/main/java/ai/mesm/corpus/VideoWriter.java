@@ -4,6 +4,7 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
+import ai.mesm.media.FfmpegLog;
 import org.bytedeco.ffmpeg.global.avcodec;
 import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.javacv.FFmpegFrameRecorder;
@@ -18,8 +19,7 @@ final class VideoWriter implements AutoCloseable {
   enum Container { DIVX_AVI, H264_AAC_MP4 }
 
   static {
-    // FFmpeg prints every stream header and encoder statistic otherwise.
-    avutil.av_log_set_level(avutil.AV_LOG_ERROR);
+    FfmpegLog.errorsOnly();
   }
 
   private final FFmpegFrameRecorder recorder;

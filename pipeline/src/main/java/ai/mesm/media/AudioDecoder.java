@@ -3,7 +3,6 @@ package ai.mesm.media;
 import java.nio.Buffer;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
-import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.Frame;
 import org.bytedeco.javacv.FrameGrabber;
@@ -14,7 +13,7 @@ import org.bytedeco.javacv.FrameGrabber;
  */
 public final class AudioDecoder {
   static {
-    avutil.av_log_set_level(avutil.AV_LOG_ERROR);
+    FfmpegLog.errorsOnly();
   }
 
   private AudioDecoder() {}

@@ -26,7 +26,7 @@ public final class FrameSampler {
   public record VideoInfo(double durationS, double fps, int width, int height) {}
 
   static {
-    avutil.av_log_set_level(avutil.AV_LOG_ERROR);
+    FfmpegLog.errorsOnly();
   }
 
   private FrameSampler() {}

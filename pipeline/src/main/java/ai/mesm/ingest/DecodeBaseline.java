@@ -1,0 +1,63 @@
+package ai.mesm.ingest;
+
+import ai.mesm.media.FfmpegLog;
+import ai.mesm.media.LocalCopy;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.apache.hadoop.conf.Configuration;
+import org.bytedeco.javacv.FFmpegFrameGrabber;
+import org.bytedeco.javacv.Frame;
+
+/**
+ * The floor for ingest speed: decode every video frame and audio sample of a release with FFmpeg
+ * and nothing else, on as many threads as ingest has cores. Ingest's throughput divided by this
+ * one says how much the alignment, face and mel work costs on top of decoding.
+ */
+public final class DecodeBaseline {
+  static {
+    FfmpegLog.errorsOnly();
+  }
+
+  private DecodeBaseline() {}
+
+  /** @return media seconds decoded (the longer of each source's video and audio) */
+  public static double decodeAll(ReleaseScan scan, Configuration conf, int threads) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      List<Future<Double>> futures = new ArrayList<>();
+      for (WorkUnit unit : scan.units()) {
+        futures.add(pool.submit(() -> {
+          double seconds = 0;
+          for (String location : new String[] {unit.video(), unit.audio()}) {
+            if (location == null) continue;
+            try (LocalCopy copy = LocalCopy.of(location, conf)) {
+              seconds = Math.max(seconds, decode(copy.path()));
+            } catch (Exception broken) {
+              // corrupt files cost what FFmpeg spends refusing them, as in ingest
+            }
+          }
+          return seconds;
+        }));
+      }
+      double total = 0;
+      for (Future<Double> f : futures) total += f.get();
+      return total;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private static double decode(Path file) throws Exception {
+    try (FFmpegFrameGrabber g = new FFmpegFrameGrabber(file.toFile())) {
+      g.start();
+      double last = 0;
+      Frame f;
+      while ((f = g.grab()) != null) last = Math.max(last, f.timestamp / 1e6);
+      return last;
+    }
+  }
+}
