@@ -1,13 +1,13 @@
 package ai.mesm.media.face;
 
+import java.io.IOException;
 import java.nio.file.Path;
 
-/** Placeholder until the MTCNN port lands: fails with a clear message. */
+/** Builds the MTCNN detector from a local folder of weights (FaceDetectors copies remote ones there). */
 final class MtcnnFactory {
   private MtcnnFactory() {}
 
-  static FaceDetector create(Path weights, int minFace, float[] thresholds, float factor) {
-    throw new UnsupportedOperationException("the mtcnn face detector is not available yet; use "
-        + "mesm.media.face.detector = opencv");
+  static FaceDetector create(Path weights, int minFace, float[] thresholds, float factor) throws IOException {
+    return new MtcnnFaceDetector(weights, minFace, thresholds, factor);
   }
 }

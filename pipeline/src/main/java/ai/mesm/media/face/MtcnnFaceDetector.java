@@ -1,0 +1,231 @@
+package ai.mesm.media.face;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * MTCNN face detection with the semantics of facenet-pytorch 2.x, which the paper's code used
+ * (see ../shared/data/README.md): image pyramid from 12/min_face by the factor, P-Net proposals
+ * (stride 2, cell 12) with NMS 0.5 per scale and 0.7 overall, regression and squaring, R-Net on
+ * 24×24 and O-Net on 48×48 area-resampled crops, NMS 0.7 and 0.7 "Min", largest box returned.
+ * Weights come from user-supplied safetensors files; nothing is downloaded.
+ */
+public final class MtcnnFaceDetector implements FaceDetector {
+  private final MtcnnNets nets;
+  private final int minFace;
+  private final float[] thresholds;
+  private final float factor;
+
+  /** A candidate: corners, score, and the regression offsets P-Net gave it. */
+  private record Box(double x1, double y1, double x2, double y2, double score, double[] reg) {
+    double area() {
+      return (x2 - x1) * (y2 - y1);
+    }
+  }
+
+  public MtcnnFaceDetector(Path weightsDir) throws IOException {
+    this(weightsDir, 20, new float[] {0.6f, 0.7f, 0.7f}, 0.709f);
+  }
+
+  public MtcnnFaceDetector(Path weightsDir, int minFace, float[] thresholds, float factor) throws IOException {
+    this.nets = new MtcnnNets(weightsDir);
+    this.minFace = minFace;
+    this.thresholds = thresholds.clone();
+    this.factor = factor;
+  }
+
+  @Override
+  public Optional<FaceBox> detectLargest(BufferedImage image) {
+    try {
+      return detect(image).stream().max(Comparator.comparingDouble(Box::area))
+          .map(b -> new FaceBox((float) b.x1, (float) b.y1, (float) b.x2, (float) b.y2, (float) b.score));
+    } catch (IOException e) {
+      throw new IllegalStateException("MTCNN weights: " + e.getMessage(), e);
+    }
+  }
+
+  private List<Box> detect(BufferedImage image) throws IOException {
+    int h = image.getHeight();
+    int w = image.getWidth();
+    float[][][] rgb = rgb(image);
+    List<Box> boxes = new ArrayList<>();
+    double m = 12.0 / minFace;
+    double minl = Math.min(h, w) * m;
+    for (double scale = m; minl >= 12; scale *= factor, minl *= factor) {
+      int hs = (int) (h * scale + 1);
+      int ws = (int) (w * scale + 1);
+      INDArray input = Nd4j.create(normalised(area(rgb, 0, 0, h, w, hs, ws)), new long[] {1, 3, hs, ws}, 'c');
+      INDArray[] out = nets.pnet(input);
+      boxes.addAll(nms(proposals(out[0], out[1], scale), 0.5, false));
+    }
+    boxes = nms(boxes, 0.7, false);
+    List<Box> refined = new ArrayList<>();
+    for (Box b : boxes) {
+      double rw = b.x2 - b.x1;
+      double rh = b.y2 - b.y1;
+      refined.add(square(new Box(b.x1 + b.reg[0] * rw, b.y1 + b.reg[1] * rh, b.x2 + b.reg[2] * rw,
+          b.y2 + b.reg[3] * rh, b.score, null)));
+    }
+    if (refined.isEmpty()) return refined;
+
+    INDArray[] r = nets.rnet(crops(rgb, refined, 24, w, h));
+    List<Box> second = new ArrayList<>();
+    for (int i = 0; i < refined.size(); i++) {
+      double score = r[1].getDouble(i);
+      if (score > thresholds[1]) {
+        Box b = refined.get(i);
+        second.add(new Box(b.x1, b.y1, b.x2, b.y2, score, r[0].getRow(i).toDoubleVector()));
+      }
+    }
+    second = nms(second, 0.7, false);
+    List<Box> squared = new ArrayList<>();
+    for (Box b : second) squared.add(square(regress(b, b.reg)));
+    if (squared.isEmpty()) return squared;
+
+    INDArray[] o = nets.onet(crops(rgb, squared, 48, w, h));
+    List<Box> third = new ArrayList<>();
+    for (int i = 0; i < squared.size(); i++) {
+      double score = o[2].getDouble(i);
+      if (score > thresholds[2]) {
+        Box b = squared.get(i);
+        third.add(regress(new Box(b.x1, b.y1, b.x2, b.y2, score, null), o[0].getRow(i).toDoubleVector()));
+      }
+    }
+    return nms(third, 0.7, true);
+  }
+
+  /** P-Net cells whose face probability reaches the first threshold, mapped back to image pixels. */
+  private List<Box> proposals(INDArray reg, INDArray prob, double scale) {
+    List<Box> out = new ArrayList<>();
+    long hh = prob.size(1);
+    long ww = prob.size(2);
+    for (int y = 0; y < hh; y++) {
+      for (int x = 0; x < ww; x++) {
+        double p = prob.getDouble(0, y, x);
+        if (p < thresholds[0]) continue;
+        double[] offsets = {reg.getDouble(0, 0, y, x), reg.getDouble(0, 1, y, x), reg.getDouble(0, 2, y, x),
+            reg.getDouble(0, 3, y, x)};
+        out.add(new Box(Math.floor((2.0 * x + 1) / scale), Math.floor((2.0 * y + 1) / scale),
+            Math.floor((2.0 * x + 12) / scale), Math.floor((2.0 * y + 12) / scale), p, offsets));
+      }
+    }
+    return out;
+  }
+
+  /** bbreg: offsets are fractions of the box size counted inclusively (+1), as the reference does. */
+  private static Box regress(Box b, double[] reg) {
+    double w = b.x2 - b.x1 + 1;
+    double h = b.y2 - b.y1 + 1;
+    return new Box(b.x1 + reg[0] * w, b.y1 + reg[1] * h, b.x2 + reg[2] * w, b.y2 + reg[3] * h, b.score, reg);
+  }
+
+  /** rerec: the square of the longer side, centred on the box. */
+  private static Box square(Box b) {
+    double w = b.x2 - b.x1;
+    double h = b.y2 - b.y1;
+    double l = Math.max(w, h);
+    double x1 = b.x1 + w * 0.5 - l * 0.5;
+    double y1 = b.y1 + h * 0.5 - l * 0.5;
+    return new Box(x1, y1, x1 + l, y1 + l, b.score, b.reg);
+  }
+
+  /**
+   * Greedy NMS. Plain mode is torchvision's (IoU with areas w·h); "Min" mode is the reference's
+   * numpy one (inclusive +1 sizes, overlap over the smaller area). Boxes overlapping a kept one by
+   * more than the threshold are dropped.
+   */
+  private static List<Box> nms(List<Box> boxes, double threshold, boolean min) {
+    List<Box> sorted = new ArrayList<>(boxes);
+    sorted.sort(Comparator.comparingDouble(Box::score).reversed());
+    List<Box> kept = new ArrayList<>();
+    boolean[] dropped = new boolean[sorted.size()];
+    int plus = min ? 1 : 0;
+    for (int i = 0; i < sorted.size(); i++) {
+      if (dropped[i]) continue;
+      Box a = sorted.get(i);
+      kept.add(a);
+      double areaA = (a.x2 - a.x1 + plus) * (a.y2 - a.y1 + plus);
+      for (int j = i + 1; j < sorted.size(); j++) {
+        if (dropped[j]) continue;
+        Box b = sorted.get(j);
+        double iw = Math.max(0, Math.min(a.x2, b.x2) - Math.max(a.x1, b.x1) + plus);
+        double ih = Math.max(0, Math.min(a.y2, b.y2) - Math.max(a.y1, b.y1) + plus);
+        double inter = iw * ih;
+        double areaB = (b.x2 - b.x1 + plus) * (b.y2 - b.y1 + plus);
+        double overlap = min ? inter / Math.min(areaA, areaB) : inter / (areaA + areaB - inter);
+        if (overlap > threshold) dropped[j] = true;
+      }
+    }
+    return kept;
+  }
+
+  /** The reference's pad(): boxes truncated to ints, clipped to [1, size]; rows y−1..ey−1, columns x−1..ex−1. */
+  private static INDArray crops(float[][][] rgb, List<Box> boxes, int size, int w, int h) {
+    float[] data = new float[boxes.size() * 3 * size * size];
+    for (int i = 0; i < boxes.size(); i++) {
+      Box b = boxes.get(i);
+      int x = Math.max(1, (int) b.x1);
+      int y = Math.max(1, (int) b.y1);
+      int ex = Math.min(w, (int) b.x2);
+      int ey = Math.min(h, (int) b.y2);
+      float[] crop = ey > y - 1 && ex > x - 1 ? normalised(area(rgb, y - 1, x - 1, ey, ex, size, size))
+          : new float[3 * size * size];
+      System.arraycopy(crop, 0, data, i * crop.length, crop.length);
+    }
+    return Nd4j.create(data, new long[] {boxes.size(), 3, size, size}, 'c');
+  }
+
+  /**
+   * Area interpolation of rows [y0, y1) and columns [x0, x1) to oh × ow, as torch's
+   * interpolate(mode="area") = adaptive average pooling: output cell i averages input cells
+   * floor(i·L/O) to ceil((i+1)·L/O) − 1.
+   */
+  static float[] area(float[][][] rgb, int y0, int x0, int y1, int x1, int oh, int ow) {
+    int ih = y1 - y0;
+    int iw = x1 - x0;
+    float[] out = new float[3 * oh * ow];
+    for (int i = 0; i < oh; i++) {
+      int ys = y0 + (int) Math.floor((double) i * ih / oh);
+      int ye = y0 + (int) Math.ceil((double) (i + 1) * ih / oh);
+      for (int j = 0; j < ow; j++) {
+        int xs = x0 + (int) Math.floor((double) j * iw / ow);
+        int xe = x0 + (int) Math.ceil((double) (j + 1) * iw / ow);
+        int n = (ye - ys) * (xe - xs);
+        for (int c = 0; c < 3; c++) {
+          double sum = 0;
+          for (int y = ys; y < ye; y++) for (int x = xs; x < xe; x++) sum += rgb[c][y][x];
+          out[(c * oh + i) * ow + j] = (float) (sum / n);
+        }
+      }
+    }
+    return out;
+  }
+
+  private static float[] normalised(float[] pixels) {
+    for (int i = 0; i < pixels.length; i++) pixels[i] = (pixels[i] - 127.5f) * 0.0078125f;
+    return pixels;
+  }
+
+  private static float[][][] rgb(BufferedImage image) {
+    int h = image.getHeight();
+    int w = image.getWidth();
+    float[][][] out = new float[3][h][w];
+    int[] row = new int[w];
+    for (int y = 0; y < h; y++) {
+      image.getRGB(0, y, w, 1, row, 0, w);
+      for (int x = 0; x < w; x++) {
+        out[0][y][x] = (row[x] >> 16) & 0xff;
+        out[1][y][x] = (row[x] >> 8) & 0xff;
+        out[2][y][x] = row[x] & 0xff;
+      }
+    }
+    return out;
+  }
+}
