@@ -36,7 +36,7 @@ final class ConfigRules {
     rules.add(evenAtLeast(CORPUS_MOSEI_HEIGHT, 48));
 
     rules.add(atLeast(MEDIA_FRAME_INTERVAL_MS, 1));
-    rules.add(oneOf(FACE_DETECTOR, "opencv", "mtcnn", "none"));
+    rules.add(oneOf(FACE_DETECTOR, "auto", "mtcnn", "opencv", "none"));
     rules.add(atLeast(FACE_SIZE, 8));
     rules.add(atLeast(FACE_MARGIN, 0));
     rules.add(new Rule(FACE_MARGIN, c -> c.getInt(FACE_MARGIN) >= c.getInt(FACE_SIZE)

@@ -174,7 +174,8 @@ public final class SourceProcessor {
       records.add(new UtteranceRecord(unit.dataset().configName(), u.utteranceId(), u.sourceId(), unit.video(),
           unit.audio() != null ? unit.audio() : unit.video(), u.speaker(),
           u.side() < 0 ? null : (u.side() == 0 ? "left" : "right"), u.startS(), u.endS(), u.text(), u.labels(), names,
-          n, frameTimes, found, faceBoxes, frames, chunks.size(), spectrogram[0].length, flat, settings.detector()));
+          n, frameTimes, found, faceBoxes, frames, chunks.size(), spectrogram[0].length, flat,
+          settings.effectiveDetector()));
     }
     return records;
   }

@@ -20,6 +20,12 @@ public record MediaSettings(int frameIntervalMs, String detector, int faceSize, 
         c.getInt(AUDIO_CHUNK_FRAMES));
   }
 
+  /** The detector actually used: "auto" resolves to mtcnn when weights are configured, else opencv. */
+  public String effectiveDetector() {
+    if (!detector.equals("auto")) return detector;
+    return mtcnnWeights.isBlank() ? "opencv" : "mtcnn";
+  }
+
   /** The sampled times of a window: start, start + interval, ... while before the end. */
   public double[] frameTimes(double startS, double endS) {
     double step = frameIntervalMs / 1000.0;

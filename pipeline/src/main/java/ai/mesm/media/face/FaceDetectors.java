@@ -16,7 +16,7 @@ public final class FaceDetectors {
   private FaceDetectors() {}
 
   public static FaceDetector create(MediaSettings s, Configuration conf) {
-    return switch (s.detector()) {
+    return switch (s.effectiveDetector()) {
       case "none" -> new NoFaceDetector();
       case "opencv" -> new OpenCvFaceDetector(s.mtcnnMinFace());
       case "mtcnn" -> mtcnn(s, conf);
