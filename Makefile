@@ -24,6 +24,8 @@ demo: build
 	bin/mesm GenerateCorpusJob --config conf/demo.conf $(PHOTO_ARG)
 	bin/mesm IngestJob --config conf/demo.conf dataset=iemocap
 	bin/mesm IngestJob --config conf/demo.conf dataset=mosei
+	bin/mesm SplitJob --config conf/demo.conf dataset=iemocap
+	bin/mesm SplitJob --config conf/demo.conf dataset=mosei
 
 test:
 	$(MVN) test

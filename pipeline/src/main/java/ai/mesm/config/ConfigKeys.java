@@ -65,6 +65,7 @@ public final class ConfigKeys {
   public static final String SPLIT_VALID = "mesm.split.valid-fraction";
   public static final String SPLIT_TEST = "mesm.split.test-fraction";
   public static final String SPLIT_FILES = "mesm.split.files";
+  public static final String SPLIT_FILE_NAMES = "mesm.split.file-names";
 
   public static final String MODEL_TYPE = "mesm.model.type";
   public static final String MODEL_MODALITIES = "mesm.model.modalities";

@@ -76,6 +76,9 @@ final class ConfigRules {
     rules.add(new Rule(SPLIT_FILES, c -> c.getString(SPLIT_IEMOCAP_MODE).equals("files") && c.getString(SPLIT_FILES).isBlank()
         ? Optional.of("must name the folder with the split files when " + SPLIT_IEMOCAP_MODE + " = files")
         : Optional.empty()));
+    rules.add(new Rule(SPLIT_FILE_NAMES, c -> c.getStringList(SPLIT_FILE_NAMES).size() == 3
+        && c.getStringList(SPLIT_FILE_NAMES).stream().distinct().count() == 3 ? Optional.empty()
+        : Optional.of("must name three different files (train, valid, test)")));
 
     rules.add(oneOf(MODEL_TYPE, "fe2e", "mesm"));
     rules.add(subsetOf(MODEL_MODALITIES, "t", "a", "v"));

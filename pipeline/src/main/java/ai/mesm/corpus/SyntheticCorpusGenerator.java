@@ -27,6 +27,8 @@ import javax.imageio.ImageIO;
  */
 public final class SyntheticCorpusGenerator {
   public static final String TRUTH_DIR = "_truth";
+  /** CMU-MOSEI fold files (video ids) in the format SplitJob reads; one video is left out on purpose. */
+  public static final String MOSEI_FOLDS_DIR = "mosei_folds";
 
   private final CorpusSettings settings;
 
@@ -37,7 +39,7 @@ public final class SyntheticCorpusGenerator {
   /** Generates into a local folder, replacing any corpus an earlier run left there. */
   public CorpusSummary generate(Path root) throws IOException {
     Files.createDirectories(root);
-    for (String dir : List.of(IemocapGenerator.RELEASE, MoseiGenerator.RELEASE, TRUTH_DIR)) deleteTree(root.resolve(dir));
+    for (String dir : List.of(IemocapGenerator.RELEASE, MoseiGenerator.RELEASE, TRUTH_DIR, MOSEI_FOLDS_DIR)) deleteTree(root.resolve(dir));
     FacePainter painter = painter();
     List<CorpusSummary.Layout> layouts = new ArrayList<>();
     ExecutorService pool = Executors.newFixedThreadPool(settings.effectiveThreads());
@@ -73,6 +75,7 @@ public final class SyntheticCorpusGenerator {
     List<MoseiGenerator.VideoPlan> plans = generator.plan();
     double seconds = runAll(pool, plans.stream().map(p -> (IoTask) () -> generator.render(p, root)).toList());
     writeLabelBatches(root.resolve(MoseiGenerator.RELEASE).resolve("Labels"), plans);
+    writeFolds(root.resolve(MOSEI_FOLDS_DIR), plans);
     List<PlannedUtterance> utterances = plans.stream().flatMap(p -> p.clips().stream()).map(MoseiGenerator.Clip::utterance).toList();
     writeTruth(root.resolve(TRUTH_DIR).resolve("mosei.csv"), utterances);
     Path release = root.resolve(MoseiGenerator.RELEASE);
@@ -99,6 +102,26 @@ public final class SyntheticCorpusGenerator {
       Files.writeString(labels.resolve(String.format("Batch_%07d_batch_results.csv", 2980374 + b)),
           MoseiLabelFormat.format(rows), StandardCharsets.UTF_8);
     }
+  }
+
+  /**
+   * 70/10/20 of the videos by a hash of their ids, as the standard folds are video-disjoint. The
+   * last normal video is in no fold, like videos the official folds miss, so that SplitJob's
+   * report of unassigned clips has something to report.
+   */
+  private void writeFolds(Path dir, List<MoseiGenerator.VideoPlan> plans) throws IOException {
+    Files.createDirectories(dir);
+    List<MoseiGenerator.VideoPlan> normal = plans.stream().filter(p -> p.kind() == MoseiGenerator.Kind.NORMAL).toList();
+    String leftOut = normal.size() > 3 ? normal.get(normal.size() - 1).videoId() : null;
+    List<String> ids = new ArrayList<>(plans.stream().map(MoseiGenerator.VideoPlan::videoId)
+        .filter(id -> !id.equals(leftOut)).toList());
+    ids.sort(Comparator.comparingLong((String id) -> Seeds.stream(settings.seed(), "fold/" + id).nextLong())
+        .thenComparing(Comparator.naturalOrder()));
+    int train = (int) Math.round(ids.size() * 0.7);
+    int valid = Math.max(ids.size() > 2 ? 1 : 0, (int) Math.round(ids.size() * 0.1));
+    Files.write(dir.resolve("train_split.txt"), ids.subList(0, train));
+    Files.write(dir.resolve("valid_split.txt"), ids.subList(train, Math.min(ids.size(), train + valid)));
+    Files.write(dir.resolve("test_split.txt"), ids.subList(Math.min(ids.size(), train + valid), ids.size()));
   }
 
   private FacePainter painter() throws IOException {

@@ -6,6 +6,7 @@ import static ai.mesm.config.ConfigKeys.PATHS_INPUT;
 
 import ai.mesm.config.MesmConfig;
 import ai.mesm.data.DatasetKind;
+import ai.mesm.io.AtomicOutput;
 import ai.mesm.media.MediaSettings;
 import ai.mesm.media.audio.MelSettings;
 import ai.mesm.media.audio.MelSpectrogram;
@@ -15,19 +16,13 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileStatus;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
@@ -38,9 +33,8 @@ import org.apache.spark.storage.StorageLevel;
 
 /**
  * The ingest stage on Spark: list the release on the driver, process one dialog/video per task on
- * the executors, write utterances and rejects as Parquet into a staging folder, then swap them in
- * and write the manifest last. A reader that finds {@code _manifest.json} finds a complete output;
- * a crashed run leaves no manifest, and the next run replaces everything.
+ * the executors, write utterances and rejects as Parquet, and publish them with the manifest last
+ * ({@link AtomicOutput}): a crashed run leaves no manifest, and the next run replaces everything.
  */
 public final class IngestRunner {
   private IngestRunner() {}
@@ -64,20 +58,18 @@ public final class IngestRunner {
         .persist(StorageLevel.MEMORY_AND_DISK_SER());
     try {
       List<SourceSummary> summaries = results.map(SourceSummary::of).collect();
-      Path out = new Path(output);
-      FileSystem fs = out.getFileSystem(hadoop);
-      Path staging = new Path(out, "_staging-" + UUID.randomUUID());
+      AtomicOutput out = new AtomicOutput(output, hadoop);
       int files = Math.max(1, scan.units().size() / 16);
       JavaRDD<Row> utteranceRows = results.flatMap(r -> r.utterances().iterator()).map(IngestSchema::toRow);
       spark.createDataFrame(utteranceRows, IngestSchema.utterances(provenanceJson)).coalesce(files)
-          .write().mode(SaveMode.Overwrite).parquet(new Path(staging, IngestSchema.UTTERANCES).toString());
+          .write().mode(SaveMode.Overwrite).parquet(out.staged(IngestSchema.UTTERANCES));
       JavaRDD<Row> rejectRows = results.flatMap(r -> r.rejects().iterator())
           .union(jsc.parallelize(scan.rejects(), 1)).map(IngestSchema::toRow);
       spark.createDataFrame(rejectRows, IngestSchema.rejects(provenanceJson)).coalesce(1)
-          .write().mode(SaveMode.Overwrite).parquet(new Path(staging, IngestSchema.REJECTS).toString());
+          .write().mode(SaveMode.Overwrite).parquet(out.staged(IngestSchema.REJECTS));
 
       IngestReport report = account(dataset, output, scan, summaries, (System.nanoTime() - started) / 1e9);
-      publish(fs, out, staging, manifest(provenance, report));
+      out.publish(manifest(provenance, report));
       return report;
     } finally {
       results.unpersist(false);
@@ -138,29 +130,6 @@ public final class IngestRunner {
     m.add("accounting", stages);
     m.addProperty("balanced", report.balanced());
     return new GsonBuilder().setPrettyPrinting().create().toJson(m);
-  }
-
-  /**
-   * Replaces the previous output: the old manifest goes first (from then on the folder does not
-   * look complete), the staged datasets move in, the new manifest comes last.
-   */
-  static void publish(FileSystem fs, Path out, Path staging, String manifest) throws IOException {
-    Path manifestPath = new Path(out, IngestSchema.MANIFEST);
-    fs.delete(manifestPath, false);
-    for (String name : List.of(IngestSchema.UTTERANCES, IngestSchema.REJECTS)) {
-      Path target = new Path(out, name);
-      fs.delete(target, true);
-      if (!fs.rename(new Path(staging, name), target)) throw new IOException("cannot move " + name + " into " + out);
-    }
-    fs.setWriteChecksum(false); // no .crc sidecar next to the manifest on local filesystems
-    Path tmp = new Path(staging, IngestSchema.MANIFEST);
-    try (OutputStream o = fs.create(tmp, true)) {
-      o.write(manifest.getBytes(StandardCharsets.UTF_8));
-    }
-    if (!fs.rename(tmp, manifestPath)) throw new IOException("cannot write " + manifestPath);
-    fs.delete(staging, true);
-    FileStatus[] leftovers = fs.globStatus(new Path(out, "_staging-*"));
-    if (leftovers != null) for (FileStatus f : leftovers) fs.delete(f.getPath(), true);
   }
 
   /** Executor side: one detector and one mel transform per partition, then every unit in it. */

@@ -18,7 +18,6 @@ import org.apache.spark.sql.types.StructType;
 public final class IngestSchema {
   public static final String UTTERANCES = "utterances";
   public static final String REJECTS = "rejects";
-  public static final String MANIFEST = "_manifest.json";
   public static final String PROVENANCE_KEY = "mesm.provenance";
 
   private IngestSchema() {}

@@ -31,11 +31,16 @@ public enum RejectReason {
   OUTSIDE_MEDIA(Stage.UTTERANCE),
   EMPTY_TEXT(Stage.UTTERANCE),
   NO_AUDIO_IN_WINDOW(Stage.UTTERANCE),
-  SOURCE_REJECTED(Stage.UTTERANCE);
+  SOURCE_REJECTED(Stage.UTTERANCE),
+  // split (SplitJob)
+  NOT_LISTED(Stage.SPLIT),
+  VIDEO_IN_NO_FOLD(Stage.SPLIT),
+  LISTED_NOT_FOUND(Stage.SPLIT),
+  LISTED_TWICE(Stage.SPLIT);
 
   /** The accounting stage an item belongs to (SPEC §6: input = accepted + rejected per stage). */
   public enum Stage {
-    SOURCE, LINE, UTTERANCE;
+    SOURCE, LINE, UTTERANCE, SPLIT;
 
     public String code() {
       return name().toLowerCase(Locale.ROOT);

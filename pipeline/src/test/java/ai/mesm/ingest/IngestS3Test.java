@@ -55,6 +55,14 @@ class IngestS3Test {
             assertTrue(manifest.contains("\"balanced\": true"), manifest);
             assertEquals(0, fs.globStatus(new org.apache.hadoop.fs.Path(out + "/_staging-*")).length);
           }
+          // The split stage runs unchanged on the same object store (MOSEI by the uploaded folds).
+          String split = s3.uri("lab", "mesm/" + dataset + "/split");
+          ai.mesm.split.SplitRunner.Result r = ai.mesm.split.SplitRunner.run(spark, ConfigLoader.load(List.of(),
+              Map.of("dataset", dataset, "paths.ingest", out, "paths.split", split,
+                  "split.files", s3.uri("lab", "raw/mosei_folds"))));
+          long assigned = ai.mesm.split.Split.ALL.stream().mapToLong(x -> r.statistics().total(x)).sum();
+          assertEquals(assigned, spark.read().parquet(split + "/utterances").count());
+          assertTrue(spark.read().parquet(split + "/utterances").columns().length > 20);
         }
       } finally {
         spark.stop();

@@ -1,0 +1,197 @@
+package ai.mesm.split;
+
+import static ai.mesm.config.ConfigKeys.*;
+
+import ai.mesm.config.MesmConfig;
+import ai.mesm.data.DatasetKind;
+import ai.mesm.ingest.IngestSchema;
+import ai.mesm.ingest.Provenance;
+import ai.mesm.ingest.Reject;
+import ai.mesm.io.AtomicOutput;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * The split stage (SPEC §3): reads a complete ingest output, decides each utterance's split on
+ * the driver from the ids alone (random from the seed, or from list files), and writes the
+ * utterances partitioned by split, the rejects, the statistics of Tables 1–2, the class weights
+ * of the loss and the manifest, published atomically.
+ */
+public final class SplitRunner {
+  public static final String UTTERANCES = "utterances";
+  public static final String REJECTS = "rejects";
+  public static final String STATISTICS_CSV = "statistics.csv";
+  public static final String STATISTICS_MD = "statistics.md";
+  public static final String CLASS_WEIGHTS = "class_weights.json";
+  private static final Set<String> REQUIRED = Set.of("utterance_id", "source_id", "text", "start_s", "end_s", "labels");
+
+  private SplitRunner() {}
+
+  /** What a split run decided and wrote. */
+  public record Result(SplitStatistics statistics, Map<String, Long> rejectsByReason, String mode) {}
+
+  public static Result run(SparkSession spark, MesmConfig config) throws IOException {
+    DatasetKind dataset = DatasetKind.fromConfig(config.getString(DATASET));
+    String input = config.getString(PATHS_INGEST);
+    Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+    String ingestManifest = AtomicOutput.requireComplete(input, hadoop, "IngestJob");
+    String utterancesPath = new Path(input, IngestSchema.UTTERANCES).toString();
+    Dataset<Row> data = spark.read().parquet(utterancesPath);
+    List<String> missing = REQUIRED.stream().filter(c -> !List.of(data.columns()).contains(c)).sorted().toList();
+    if (!missing.isEmpty()) throw new IOException(utterancesPath + ": not an ingest output, missing columns " + missing);
+
+    List<Row> small = data.select("utterance_id", "source_id", "text", "start_s", "end_s", "labels").collectAsList();
+    List<String> ids = new ArrayList<>();
+    Map<String, String> videoOf = new HashMap<>();
+    for (Row r : small) {
+      ids.add(r.getString(0));
+      videoOf.put(r.getString(0), r.getString(1));
+    }
+    SplitAssignment assignment = assign(dataset, config, hadoop, utterancesPath, ids, videoOf);
+
+    List<SplitStatistics.Item> items = new ArrayList<>();
+    for (Row r : small) {
+      Split s = assignment.splits().get(r.getString(0));
+      if (s != null) items.add(new SplitStatistics.Item(s, r.getList(5), r.getString(2), r.getDouble(4) - r.getDouble(3)));
+    }
+    SplitStatistics stats = new SplitStatistics(dataset.classes(), items);
+
+    JsonObject provenance = Provenance.of("split", config, input, List.of());
+    provenance.addProperty("input_fingerprint", sha256(ingestManifest));
+    JsonObject decided = new JsonObject();
+    assignment.provenance().forEach(decided::addProperty);
+    provenance.add("split", decided);
+    provenance.add("ingest", JsonParser.parseString(ingestManifest).getAsJsonObject().get("provenance"));
+    String provenanceJson = Provenance.json(provenance);
+
+    AtomicOutput out = new AtomicOutput(config.getString(PATHS_SPLIT), hadoop);
+    List<Row> pairs = new ArrayList<>();
+    assignment.splits().forEach((id, s) -> pairs.add(RowFactory.create(id, s.code())));
+    StructType pairSchema = new StructType().add("utterance_id", DataTypes.StringType, false)
+        .add("split", DataTypes.StringType, false);
+    Dataset<Row> splits = spark.createDataFrame(pairs, pairSchema);
+    Dataset<Row> joined = data.join(functions.broadcast(splits), "utterance_id");
+    // Provenance rides in the footer as on the ingest output: on the id column's metadata.
+    Dataset<Row> withMeta = joined.withColumn("utterance_id", joined.col("utterance_id").as("utterance_id",
+        new org.apache.spark.sql.types.MetadataBuilder().putString(IngestSchema.PROVENANCE_KEY, provenanceJson).build()));
+    withMeta.repartition(functions.col("split")).sortWithinPartitions("utterance_id")
+        .write().mode(SaveMode.Overwrite).partitionBy("split").parquet(out.staged(UTTERANCES));
+    List<Row> rejectRows = assignment.rejects().stream().map(IngestSchema::toRow).toList();
+    spark.createDataFrame(rejectRows, IngestSchema.rejects(provenanceJson)).coalesce(1)
+        .write().mode(SaveMode.Overwrite).parquet(out.staged(REJECTS));
+    out.writeStaged(STATISTICS_CSV, stats.csv());
+    out.writeStaged(STATISTICS_MD, stats.markdown("Statistics of the " + dataset.configName() + " split ("
+        + assignment.provenance().get("mode") + ")"));
+    out.writeStaged(CLASS_WEIGHTS, classWeights(stats));
+
+    Map<String, Long> byReason = new LinkedHashMap<>();
+    for (Reject r : assignment.rejects()) byReason.merge(r.reason(), 1L, Long::sum);
+    out.publish(manifest(provenance, stats, byReason));
+    return new Result(stats, byReason, assignment.provenance().get("mode"));
+  }
+
+  private static SplitAssignment assign(DatasetKind dataset, MesmConfig config, Configuration hadoop,
+                                        String utterancesPath, List<String> ids, Map<String, String> videoOf)
+      throws IOException {
+    boolean lists = dataset == DatasetKind.MOSEI || config.getString(SPLIT_IEMOCAP_MODE).equals("files");
+    if (!lists) {
+      long seed = config.getLong(SEED);
+      Map<String, Split> splits = RandomSplitter.split(ids, seed, config.getDouble(SPLIT_TRAIN),
+          config.getDouble(SPLIT_VALID));
+      return new SplitAssignment(splits, List.of(), Map.of("mode", "random", "seed", Long.toString(seed),
+          "fractions", config.getDouble(SPLIT_TRAIN) + "/" + config.getDouble(SPLIT_VALID) + "/" + config.getDouble(SPLIT_TEST)));
+    }
+    String folder = config.getString(SPLIT_FILES);
+    if (folder.isBlank()) {
+      throw new ai.mesm.config.InvalidConfigException(SPLIT_FILES, dataset == DatasetKind.MOSEI
+          ? "CMU-MOSEI is split by the standard folds: name the folder with the three fold files"
+          : "must name the folder with the split files");
+    }
+    List<ListSplitter.IdList> idLists = new ArrayList<>();
+    Map<String, String> provenance = new LinkedHashMap<>();
+    provenance.put("mode", dataset == DatasetKind.MOSEI ? "folds" : "files");
+    List<String> names = config.getStringList(SPLIT_FILE_NAMES);
+    for (Split s : Split.ALL) {
+      Path file = new Path(folder, names.get(s.ordinal()));
+      byte[] bytes;
+      try (InputStream in = file.getFileSystem(hadoop).open(file)) {
+        bytes = in.readAllBytes();
+      } catch (IOException e) {
+        throw new IOException(file + ": cannot read the " + s.code() + " list (" + SPLIT_FILES + "): " + e.getMessage(), e);
+      }
+      List<String> listed = new String(bytes, StandardCharsets.UTF_8).lines().map(String::strip)
+          .filter(l -> !l.isEmpty()).toList();
+      idLists.add(new ListSplitter.IdList(s, file.toString(), listed));
+      provenance.put(s.code() + "_file", file.toString());
+      provenance.put(s.code() + "_sha256", sha256(bytes));
+    }
+    Map<String, String> groupOf = new HashMap<>();
+    for (String id : ids) groupOf.put(id, dataset == DatasetKind.MOSEI ? videoOf.get(id) : id);
+    SplitAssignment a = ListSplitter.split(dataset.configName(), utterancesPath, ids, groupOf, idLists,
+        dataset == DatasetKind.MOSEI);
+    return new SplitAssignment(a.splits(), a.rejects(), provenance);
+  }
+
+  private static String classWeights(SplitStatistics stats) {
+    JsonObject o = new JsonObject();
+    JsonArray classes = new JsonArray();
+    JsonArray weights = new JsonArray();
+    for (int c = 0; c < stats.classes().size(); c++) {
+      classes.add(stats.classes().get(c));
+      weights.add(stats.positiveWeights()[c]);
+    }
+    o.add("classes", classes);
+    o.add("pos_weight", weights);
+    o.addProperty("definition", "negatives / positives on the train split (SPEC §5)");
+    return new GsonBuilder().setPrettyPrinting().create().toJson(o);
+  }
+
+  private static String manifest(JsonObject provenance, SplitStatistics stats, Map<String, Long> rejects) {
+    JsonObject m = new JsonObject();
+    m.add("provenance", provenance);
+    JsonObject sizes = new JsonObject();
+    for (Split s : Split.ALL) sizes.addProperty(s.code(), stats.total(s));
+    m.add("sizes", sizes);
+    JsonObject r = new JsonObject();
+    rejects.forEach(r::addProperty);
+    m.add("rejects_by_reason", r);
+    m.add("class_weights", JsonParser.parseString(classWeights(stats)));
+    return new GsonBuilder().setPrettyPrinting().create().toJson(m);
+  }
+
+  static String sha256(String text) {
+    return sha256(text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  static String sha256(byte[] bytes) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+}
