@@ -55,11 +55,7 @@ public final class SourceProcessor {
     }
     rejects.addAll(annotated.rejects());
     Optional<Reject> missing = missingFile(unit);
-    if (missing.isPresent()) {
-      rejects.add(missing.get());
-      rejectAll(annotated.utterances(), missing.get(), rejects);
-      return new SourceResult(unit.sourceId(), false, List.of(), rejects, annotated.lines(), annotated.candidates(), 0);
-    }
+    if (missing.isPresent()) return rejectedSource(unit, annotated, missing.get(), rejects);
     try (LocalCopy video = LocalCopy.of(unit.video(), conf);
          LocalCopy audioFile = LocalCopy.of(unit.audio() != null ? unit.audio() : unit.video(), conf)) {
       String audioPath = unit.audio() != null ? unit.audio() : unit.video();
@@ -73,11 +69,8 @@ public final class SourceProcessor {
         audio = AudioDecoder.decode(audioFile.path(), settings.sampleRate(), unit.dataset() != DatasetKind.IEMOCAP);
         if (audio[0].length == 0) throw new IOException("no audio samples");
       } catch (Exception e) {
-        Reject r = Reject.of(dataset, RejectReason.UNDECODABLE_MEDIA, failed, unit.sourceId(), 0,
-            "FFmpeg cannot decode it: " + e.getMessage());
-        rejects.add(r);
-        rejectAll(annotated.utterances(), r, rejects);
-        return new SourceResult(unit.sourceId(), false, List.of(), rejects, annotated.lines(), annotated.candidates(), 0);
+        return rejectedSource(unit, annotated, Reject.of(dataset, RejectReason.UNDECODABLE_MEDIA, failed,
+            unit.sourceId(), 0, "FFmpeg cannot decode it: " + e.getMessage()), rejects);
       }
       double audioSeconds = audio[0].length / (double) settings.sampleRate();
       double mediaEnd = Math.max(info.durationS(), audioSeconds);
@@ -97,11 +90,8 @@ public final class SourceProcessor {
       return new SourceResult(unit.sourceId(), true, records, rejects, annotated.lines(), annotated.candidates(),
           mediaEnd);
     } catch (IOException e) {
-      Reject r = Reject.of(dataset, RejectReason.UNDECODABLE_MEDIA, unit.video(), unit.sourceId(), 0,
-          "cannot read: " + e);
-      rejects.add(r);
-      rejectAll(annotated.utterances(), r, rejects);
-      return new SourceResult(unit.sourceId(), false, List.of(), rejects, annotated.lines(), annotated.candidates(), 0);
+      return rejectedSource(unit, annotated, Reject.of(dataset, RejectReason.UNDECODABLE_MEDIA, unit.video(),
+          unit.sourceId(), 0, "cannot read: " + e), rejects);
     }
   }
 
@@ -234,13 +224,16 @@ public final class SourceProcessor {
     return unit.sourceId();
   }
 
-  /** Every utterance the annotations accepted is lost with its source: one reject each. */
-  private static void rejectAll(List<UtteranceAnnotation> utterances, Reject cause, List<Reject> rejects) {
-    for (UtteranceAnnotation u : utterances) {
+  /** The source is rejected, and every utterance its annotations accepted is lost with it: one reject each. */
+  private static SourceResult rejectedSource(WorkUnit unit, AnnotatedSource annotated, Reject cause,
+                                             List<Reject> rejects) {
+    rejects.add(cause);
+    for (UtteranceAnnotation u : annotated.utterances()) {
       rejects.add(new Reject(cause.dataset(), RejectReason.SOURCE_REJECTED.stage().code(),
           RejectReason.SOURCE_REJECTED.code(), cause.sourcePath(), u.utteranceId(), 0,
           "its " + cause.itemId() + " was rejected: " + cause.reason()));
     }
+    return new SourceResult(unit.sourceId(), false, List.of(), rejects, annotated.lines(), annotated.candidates(), 0);
   }
 
   private List<String> readLines(String location) throws UnreadableFile {
