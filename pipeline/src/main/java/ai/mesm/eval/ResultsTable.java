@@ -1,0 +1,111 @@
+package ai.mesm.eval;
+
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Results in the layout of the paper's Tables 3–4: one row per model, per emotion the headline
+ * accuracy (Acc or WAcc) and F1 in percent, then the average, then the feature-extraction cost in
+ * GFLOPs when known. Also as CSV (long format) and JSON with every metric.
+ */
+public final class ResultsTable {
+  /** A model's row: its name (e.g. "FE2E", "MESM (p=0.7)"), evaluation and GFLOPs per utterance (NaN if unknown). */
+  public record Entry(String model, Evaluation evaluation, double gflops) {}
+
+  private final List<Entry> entries = new ArrayList<>();
+
+  public ResultsTable add(String model, Evaluation evaluation, double gflops) {
+    if (!entries.isEmpty() && entries.get(0).evaluation().dataset() != evaluation.dataset()) {
+      throw new IllegalArgumentException("one table holds one dataset");
+    }
+    entries.add(new Entry(model, evaluation, gflops));
+    return this;
+  }
+
+  public String markdown() {
+    if (entries.isEmpty()) return "";
+    Evaluation first = entries.get(0).evaluation();
+    String acc = first.headlineName();
+    StringBuilder head = new StringBuilder("| Model |");
+    StringBuilder sub = new StringBuilder("|---|");
+    for (ClassMetrics c : first.classes()) {
+      head.append(' ').append(c.label()).append(' ').append(acc).append(" | ").append(c.label()).append(" F1 |");
+      sub.append("---:|---:|");
+    }
+    head.append(" Average ").append(acc).append(" | Average F1 | GFLOPs |");
+    sub.append("---:|---:|---:|");
+    StringBuilder sb = new StringBuilder(head).append('\n').append(sub).append('\n');
+    for (Entry e : entries) {
+      sb.append("| ").append(e.model()).append(" |");
+      for (ClassMetrics c : e.evaluation().classes()) {
+        sb.append(pct(e.evaluation().headline(c))).append(" |").append(pct(c.f1())).append(" |");
+      }
+      ClassMetrics a = e.evaluation().average();
+      sb.append(pct(e.evaluation().headline(a))).append(" |").append(pct(a.f1())).append(" | ")
+          .append(Double.isNaN(e.gflops()) ? "–" : String.format(Locale.ROOT, "%.2f", e.gflops())).append(" |\n");
+    }
+    return sb.toString();
+  }
+
+  public String csv() {
+    StringBuilder sb = new StringBuilder("model,label,threshold,accuracy,weighted_accuracy,f1,precision,recall,roc_auc,"
+        + "positives,total,gflops\n");
+    for (Entry e : entries) {
+      List<ClassMetrics> rows = new ArrayList<>(e.evaluation().classes());
+      rows.add(e.evaluation().average());
+      for (ClassMetrics c : rows) {
+        sb.append(String.format(Locale.ROOT, "%s,%s,%s,%.6f,%.6f,%.6f,%.6f,%.6f,%s,%d,%d,%s%n", quote(e.model()),
+            c.label(), num(c.threshold()), c.accuracy(), c.weightedAccuracy(), c.f1(), c.precision(), c.recall(),
+            num(c.auc()), c.positives(), c.total(), num(e.gflops())));
+      }
+    }
+    return sb.toString();
+  }
+
+  public String json() {
+    JsonArray models = new JsonArray();
+    for (Entry e : entries) {
+      JsonObject m = new JsonObject();
+      m.addProperty("model", e.model());
+      m.addProperty("dataset", e.evaluation().dataset().configName());
+      m.addProperty("headline_metric", e.evaluation().headlineName());
+      if (!Double.isNaN(e.gflops())) m.addProperty("gflops", e.gflops());
+      JsonArray classes = new JsonArray();
+      List<ClassMetrics> rows = new ArrayList<>(e.evaluation().classes());
+      rows.add(e.evaluation().average());
+      for (ClassMetrics c : rows) {
+        JsonObject o = new JsonObject();
+        o.addProperty("label", c.label());
+        if (!Double.isNaN(c.threshold())) o.addProperty("threshold", c.threshold());
+        o.addProperty("accuracy", c.accuracy());
+        o.addProperty("weighted_accuracy", c.weightedAccuracy());
+        o.addProperty("f1", c.f1());
+        o.addProperty("precision", c.precision());
+        o.addProperty("recall", c.recall());
+        if (!Double.isNaN(c.auc())) o.addProperty("roc_auc", c.auc());
+        o.addProperty("positives", c.positives());
+        o.addProperty("total", c.total());
+        classes.add(o);
+      }
+      m.add("classes", classes);
+      models.add(m);
+    }
+    return new GsonBuilder().setPrettyPrinting().create().toJson(models);
+  }
+
+  private static String pct(double v) {
+    return String.format(Locale.ROOT, " %.1f", 100 * v);
+  }
+
+  private static String num(double v) {
+    return Double.isNaN(v) ? "" : String.format(Locale.ROOT, "%.6f", v);
+  }
+
+  private static String quote(String s) {
+    return s.contains(",") || s.contains("\"") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
+  }
+}
