@@ -1,0 +1,82 @@
+package ai.mesm.data;
+
+import ai.mesm.model.text.WordPieceTokenizer;
+import java.util.List;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Turns examples into padded, masked minibatches (SPEC §2): crops normalised per channel as
+ * (x − mean) / std on the 0–255 scale, mel chunks as stored, text as [CLS] … [SEP] ids. Sequence
+ * lengths are those of the longest utterance in the batch (at least 1, so that a batch whose
+ * utterances all lack a modality still has a well-formed, fully masked input).
+ */
+public final class BatchBuilder {
+  private final WordPieceTokenizer tokenizer;
+  private final int maxTokens;
+  private final int faceSize;
+  private final int melValues;
+  private final float[] mean;
+  private final float[] std;
+
+  /**
+   * @param melValues values per mel chunk (n_mels · chunk_frames)
+   * @param mean      per-channel mean (R, G, B) on the 0–255 scale, SPEC: 159, 111, 102
+   * @param std       per-channel std, SPEC: 37, 33, 32
+   */
+  public BatchBuilder(WordPieceTokenizer tokenizer, int maxTokens, int faceSize, int melValues, float[] mean,
+                      float[] std) {
+    this.tokenizer = tokenizer;
+    this.maxTokens = maxTokens;
+    this.faceSize = faceSize;
+    this.melValues = melValues;
+    this.mean = mean.clone();
+    this.std = std.clone();
+  }
+
+  public Batch build(List<Example> examples) {
+    int mb = examples.size();
+    int classes = examples.get(0).labels().size();
+    int frames = Math.max(1, examples.stream().mapToInt(Example::nFrames).max().orElse(0));
+    int chunks = Math.max(1, examples.stream().mapToInt(Example::nChunks).max().orElse(0));
+    int pixels = faceSize * faceSize;
+    float[] tokens = new float[mb * maxTokens];
+    float[] tokenMask = new float[mb * maxTokens];
+    float[] visual = new float[mb * 3 * pixels * frames];
+    float[] visualMask = new float[mb * frames];
+    float[] audio = new float[mb * melValues * chunks];
+    float[] audioMask = new float[mb * chunks];
+    float[] labels = new float[mb * classes];
+    for (int b = 0; b < mb; b++) {
+      Example e = examples.get(b);
+      WordPieceTokenizer.Encoding enc = tokenizer.encode(e.text(), maxTokens);
+      for (int t = 0; t < maxTokens; t++) {
+        tokens[b * maxTokens + t] = enc.ids()[t];
+        tokenMask[b * maxTokens + t] = enc.mask()[t];
+      }
+      // visual[b][feature][frame] in 'c' order: index = (b·F_all + feature)·frames + frame
+      int features = 3 * pixels;
+      for (int f = 0; f < e.nFrames(); f++) {
+        visualMask[b * frames + f] = 1;
+        int base = f * pixels * 3;
+        for (int p = 0; p < pixels; p++) {
+          for (int c = 0; c < 3; c++) {
+            float v = ((e.frames()[base + p * 3 + c] & 0xff) - mean[c]) / std[c];
+            visual[(b * features + c * pixels + p) * frames + f] = v; // HWC bytes -> CHW features
+          }
+        }
+      }
+      for (int k = 0; k < e.nChunks(); k++) {
+        audioMask[b * chunks + k] = 1;
+        for (int v = 0; v < melValues; v++) audio[(b * melValues + v) * chunks + k] = e.mel()[k * melValues + v];
+      }
+      for (int c = 0; c < classes; c++) labels[b * classes + c] = e.labels().get(c);
+    }
+    return new Batch(examples.stream().map(Example::utteranceId).toList(),
+        Nd4j.create(tokens, new long[] {mb, maxTokens}, 'c'), Nd4j.create(tokenMask, new long[] {mb, maxTokens}, 'c'),
+        Nd4j.create(visual, new long[] {mb, 3L * pixels, frames}, 'c'), Nd4j.create(visualMask, new long[] {mb, frames}, 'c'),
+        Nd4j.create(audio, new long[] {mb, melValues, chunks}, 'c'), Nd4j.create(audioMask, new long[] {mb, chunks}, 'c'),
+        Nd4j.create(labels, new long[] {mb, classes}, 'c').castTo(DataType.FLOAT));
+  }
+}

@@ -1,0 +1,121 @@
+package ai.mesm.data;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.parquet.example.data.Group;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.ParquetReader;
+import org.apache.parquet.hadoop.api.ReadSupport;
+import org.apache.parquet.hadoop.example.GroupReadSupport;
+import org.apache.parquet.hadoop.util.HadoopInputFile;
+import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.Type;
+
+/**
+ * Streams {@link Example}s from the Parquet files of one split folder (e.g.
+ * split/utterances/split=train) through any Hadoop filesystem, one row at a time and only the
+ * columns the models need, without Spark: the same code runs in a unit test, on the driver and
+ * inside an executor, and never holds the dataset in memory.
+ */
+public final class ExampleReader implements Iterator<Example>, AutoCloseable {
+  static final List<String> COLUMNS = List.of("utterance_id", "text", "n_frames", "frames", "n_chunks", "mel", "labels");
+
+  private final Configuration conf;
+  private final Iterator<Path> files;
+  private ParquetReader<Group> reader;
+  private Example next;
+
+  public ExampleReader(String folder, Configuration conf) throws IOException {
+    this.conf = new Configuration(conf);
+    Path dir = new Path(folder);
+    FileSystem fs = dir.getFileSystem(conf);
+    if (!fs.exists(dir)) throw new IOException(folder + ": no such folder");
+    List<Path> parquet = new ArrayList<>();
+    for (FileStatus f : fs.listStatus(dir)) {
+      String name = f.getPath().getName();
+      if (f.isFile() && name.endsWith(".parquet") && !name.startsWith("_") && !name.startsWith(".")) parquet.add(f.getPath());
+    }
+    parquet.sort(null);
+    this.files = parquet.iterator();
+    advance();
+  }
+
+  private void advance() {
+    try {
+      while (true) {
+        if (reader != null) {
+          Group g = reader.read();
+          if (g != null) {
+            next = toExample(g);
+            return;
+          }
+          reader.close();
+          reader = null;
+        }
+        if (!files.hasNext()) {
+          next = null;
+          return;
+        }
+        Path file = files.next();
+        conf.set(ReadSupport.PARQUET_READ_SCHEMA, projection(file).toString());
+        reader = ParquetReader.builder(new GroupReadSupport(), file).withConf(conf).build();
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The file's schema restricted to the model's columns; a missing column is a clear error. */
+  private MessageType projection(Path file) throws IOException {
+    MessageType schema;
+    try (ParquetFileReader r = ParquetFileReader.open(HadoopInputFile.fromPath(file, conf))) {
+      schema = r.getFooter().getFileMetaData().getSchema();
+    }
+    List<Type> fields = new ArrayList<>();
+    for (String c : COLUMNS) {
+      if (!schema.containsField(c)) throw new IOException(file + ": no column " + c + " (not a split output?)");
+      fields.add(schema.getType(c));
+    }
+    return new MessageType(schema.getName(), fields);
+  }
+
+  private static Example toExample(Group g) {
+    Group mel = g.getGroup("mel", 0);
+    int n = mel.getFieldRepetitionCount("list");
+    float[] values = new float[n];
+    for (int i = 0; i < n; i++) values[i] = mel.getGroup("list", i).getFloat("element", 0);
+    Group labelGroup = g.getGroup("labels", 0);
+    List<Integer> labels = new ArrayList<>();
+    for (int i = 0; i < labelGroup.getFieldRepetitionCount("list"); i++) {
+      labels.add(labelGroup.getGroup("list", i).getInteger("element", 0));
+    }
+    return new Example(g.getString("utterance_id", 0), g.getString("text", 0), g.getInteger("n_frames", 0),
+        g.getBinary("frames", 0).getBytes(), g.getInteger("n_chunks", 0), values, labels);
+  }
+
+  @Override
+  public boolean hasNext() {
+    return next != null;
+  }
+
+  @Override
+  public Example next() {
+    if (next == null) throw new NoSuchElementException();
+    Example e = next;
+    advance();
+    return e;
+  }
+
+  @Override
+  public void close() throws IOException {
+    if (reader != null) reader.close();
+  }
+}

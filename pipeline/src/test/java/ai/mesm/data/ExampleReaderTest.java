@@ -1,0 +1,60 @@
+package ai.mesm.data;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import ai.mesm.ingest.IngestSchema;
+import ai.mesm.ingest.UtteranceRecord;
+import ai.mesm.testing.TestSpark;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What Spark writes, the Spark-free reader gives back value for value. */
+class ExampleReaderTest {
+  @Test
+  void readsEveryRowOfASplitFolderWithoutSpark(@TempDir Path dir) throws Exception {
+    SparkSession spark = TestSpark.start(Map.of());
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < 25; i++) {
+      byte[] frames = new byte[i % 3 * 6912];
+      for (int k = 0; k < frames.length; k++) frames[k] = (byte) (k * 7 + i);
+      float[] mel = new float[(1 + i % 2) * 4096];
+      for (int k = 0; k < mel.length; k++) mel[k] = k * 0.25f + i;
+      List<Integer> labels = new ArrayList<>(List.of(0, 0, 0, 0, 0, 0));
+      labels.set(i % 6, 1);
+      rows.add(IngestSchema.toRow(new UtteranceRecord("iemocap", String.format("u%02d", i), "d", "v", "a", "F", "left",
+          0, 1, "text " + i, labels, List.of("x"), i % 3, new double[i % 3], new boolean[i % 3], new float[4 * (i % 3)],
+          frames, 1 + i % 2, 10, mel, "none")));
+    }
+    Path folder = dir.resolve("split=train");
+    try {
+      spark.createDataFrame(rows, IngestSchema.utterances("{}")).repartition(3).write().mode(SaveMode.Overwrite)
+          .parquet(folder.toString());
+    } finally {
+      spark.stop();
+    }
+    List<Example> read = new ArrayList<>();
+    try (ExampleReader reader = new ExampleReader(folder.toString(), new Configuration())) {
+      reader.forEachRemaining(read::add);
+    }
+    assertEquals(25, read.size());
+    read.sort((a, b) -> a.utteranceId().compareTo(b.utteranceId()));
+    for (int i = 0; i < 25; i++) {
+      Example e = read.get(i);
+      assertEquals("text " + i, e.text());
+      assertEquals(i % 3, e.nFrames());
+      assertEquals(i % 3 * 6912, e.frames().length);
+      if (e.frames().length > 0) assertEquals((byte) (100 * 7 + i), e.frames()[100]);
+      assertEquals((1 + i % 2) * 4096, e.mel().length);
+      assertEquals(4000 * 0.25f + i, e.mel()[4000]);
+      assertEquals(1, (int) e.labels().get(i % 6));
+    }
+  }
+}
