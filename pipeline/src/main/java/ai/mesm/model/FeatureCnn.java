@@ -49,8 +49,10 @@ public final class FeatureCnn {
     l.add(new Layer(3, channels));
   }
 
-  /** Multiply-adds of the convolutions of {@code layers} on a C×H×W input (BN, ReLU and pooling not counted). */
-  public static long macs(List<Layer> layers, int channels, int height, int width) {
+  /** What running {@code layers} on a C×H×W input gives: the output shape and the convolutions' multiply-adds. */
+  private record Walk(long macs, int channels, int height, int width) {}
+
+  private static Walk walk(List<Layer> layers, int channels, int height, int width) {
     long total = 0;
     int c = channels;
     int h = height;
@@ -64,7 +66,12 @@ public final class FeatureCnn {
         c = layer.outChannels();
       }
     }
-    return total;
+    return new Walk(total, c, h, w);
+  }
+
+  /** Multiply-adds of the convolutions of {@code layers} on a C×H×W input (BN, ReLU and pooling not counted). */
+  public static long macs(List<Layer> layers, int channels, int height, int width) {
+    return walk(layers, channels, height, width).macs();
   }
 
   public static long macs(int channels, int height, int width) {
@@ -73,18 +80,8 @@ public final class FeatureCnn {
 
   /** The C, H, W after {@code layers}. */
   public static int[] outputShape(List<Layer> layers, int channels, int height, int width) {
-    int c = channels;
-    int h = height;
-    int w = width;
-    for (Layer layer : layers) {
-      if (layer.isPool()) {
-        h /= 2;
-        w /= 2;
-      } else {
-        c = layer.outChannels();
-      }
-    }
-    return new int[] {c, h, w};
+    Walk w = walk(layers, channels, height, width);
+    return new int[] {w.channels(), w.height(), w.width()};
   }
 
   /**
