@@ -5,75 +5,33 @@ import java.io.Reader;
 import java.util.ArrayList;
 import java.util.List;
 
-/** RFC 4180 CSV: quoted fields may hold commas, doubled quotes and line breaks. */
+/**
+ * RFC 4180 CSV: quoted fields may hold commas, doubled quotes and line breaks, so a record may
+ * span several physical lines. Lenient where real exports are sloppy: a quote inside an unquoted
+ * field is a plain character, and CRLF and LF line ends are both accepted.
+ */
 final class Csv {
-  /** A record and the physical line it starts on (1-based), for reject rows. */
-  record Row(int lineNumber, List<String> fields) {}
+  /**
+   * A record, the physical line it starts on (1-based) and its raw text without the line end, so
+   * that a rejected row can be reported as it stood in the file.
+   *
+   * @param complete false when the file ended inside a quoted field: the fields then swallowed
+   *                 everything after the opening quote and cannot be trusted
+   */
+  record Row(int lineNumber, List<String> fields, String raw, boolean complete) {
+    Row {
+      fields = List.copyOf(fields);
+    }
+  }
 
   private Csv() {}
 
+  /** All records; lines with nothing on them are not records. */
   static List<Row> read(Reader reader) throws IOException {
-    List<Row> rows = new ArrayList<>();
-    List<String> fields = new ArrayList<>();
-    StringBuilder field = new StringBuilder();
-    boolean quoted = false;
-    boolean any = false;
-    int line = 1;
-    int rowStart = 1;
-    int c;
-    while ((c = reader.read()) != -1) {
-      char ch = (char) c;
-      if (quoted) {
-        if (ch == '"') {
-          reader.mark(1);
-          int next = reader.read();
-          if (next == '"') {
-            field.append('"');
-          } else {
-            quoted = false;
-            if (next != -1) reader.reset();
-          }
-        } else {
-          if (ch == '\n') line++;
-          field.append(ch);
-        }
-        continue;
-      }
-      switch (ch) {
-        case '"' -> {
-          quoted = true;
-          any = true;
-        }
-        case ',' -> {
-          fields.add(field.toString());
-          field.setLength(0);
-          any = true;
-        }
-        case '\r' -> { }
-        case '\n' -> {
-          if (any || field.length() > 0) {
-            fields.add(field.toString());
-            rows.add(new Row(rowStart, List.copyOf(fields)));
-          }
-          fields.clear();
-          field.setLength(0);
-          any = false;
-          line++;
-          rowStart = line;
-        }
-        default -> {
-          field.append(ch);
-          any = true;
-        }
-      }
-    }
-    if (any || field.length() > 0) {
-      fields.add(field.toString());
-      rows.add(new Row(rowStart, List.copyOf(fields)));
-    }
-    return rows;
+    return new Lexer(reader).rows();
   }
 
+  /** One record with its '\n' end; fields are quoted only when they must be. */
   static String row(List<String> fields) {
     StringBuilder sb = new StringBuilder();
     for (int i = 0; i < fields.size(); i++) {
@@ -86,5 +44,101 @@ final class Csv {
       }
     }
     return sb.append('\n').toString();
+  }
+
+  private static final class Lexer {
+    private final Reader reader;
+    private int pushedBack = -2; // -2: nothing pushed back (-1 is end of input)
+    private int line = 1;
+
+    Lexer(Reader reader) {
+      this.reader = reader;
+    }
+
+    List<Row> rows() throws IOException {
+      List<Row> rows = new ArrayList<>();
+      while (true) {
+        int start = line;
+        StringBuilder raw = new StringBuilder();
+        List<String> fields = new ArrayList<>();
+        int end = record(raw, fields);
+        if (end == -1 && raw.isEmpty()) return rows;
+        if (!raw.isEmpty()) rows.add(new Row(start, fields, raw.toString(), end != UNTERMINATED));
+        if (end == -1 || end == UNTERMINATED) return rows;
+      }
+    }
+
+    private static final int UNTERMINATED = -3;
+
+    /** Reads one record into fields; returns '\n' at a line end, -1 at end of input, or UNTERMINATED. */
+    private int record(StringBuilder raw, List<String> fields) throws IOException {
+      StringBuilder field = new StringBuilder();
+      boolean quoted = false;
+      boolean atFieldStart = true;
+      while (true) {
+        int c = next();
+        if (c == -1) {
+          if (quoted) {
+            fields.add(field.toString());
+            return UNTERMINATED;
+          }
+          if (!raw.isEmpty()) fields.add(field.toString());
+          return -1;
+        }
+        char ch = (char) c;
+        if (quoted) {
+          raw.append(ch);
+          if (ch == '"') {
+            int after = next();
+            if (after == '"') {
+              raw.append('"');
+              field.append('"');
+            } else {
+              quoted = false;
+              pushBack(after);
+            }
+          } else {
+            if (ch == '\n') line++;
+            field.append(ch);
+          }
+          continue;
+        }
+        if (ch == '\n' || ch == '\r') {
+          if (ch == '\r') {
+            int after = next();
+            if (after != '\n') pushBack(after);
+          }
+          line++;
+          if (!raw.isEmpty()) fields.add(field.toString());
+          return '\n';
+        }
+        raw.append(ch);
+        if (ch == ',') {
+          fields.add(field.toString());
+          field.setLength(0);
+          atFieldStart = true;
+          continue;
+        }
+        if (ch == '"' && atFieldStart) {
+          quoted = true;
+        } else {
+          field.append(ch);
+        }
+        atFieldStart = false;
+      }
+    }
+
+    private int next() throws IOException {
+      if (pushedBack != -2) {
+        int c = pushedBack;
+        pushedBack = -2;
+        return c;
+      }
+      return reader.read();
+    }
+
+    private void pushBack(int c) {
+      pushedBack = c;
+    }
   }
 }

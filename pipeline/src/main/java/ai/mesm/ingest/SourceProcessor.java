@@ -242,7 +242,6 @@ public final class SourceProcessor {
       byte[] bytes = in.readAllBytes();
       String text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
           .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
-      if (!text.isEmpty() && text.charAt(0) == '\uFEFF') text = text.substring(1);
       return text.lines().toList();
     } catch (CharacterCodingException e) {
       throw new UnreadableFile(location, "not UTF-8 text (" + e + ")");

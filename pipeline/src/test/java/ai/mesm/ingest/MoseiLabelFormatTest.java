@@ -4,41 +4,115 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import java.io.IOException;
 import java.io.StringReader;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 class MoseiLabelFormatTest {
   private static final String FILE = "mosei/Batch_1234567_batch_results.csv";
+  private static final String HEADER = "HITId,WorkerId,Input.VIDEO_ID,Input.CLIP,Answer.anger,Answer.disgust,"
+      + "Answer.fear,Answer.happiness,Answer.sadness,Answer.surprise,Answer.sentiment,Answer.comments";
+
+  private static Parsed<MoseiAnnotation> parse(String path, String text) throws IOException {
+    return MoseiLabelFormat.parse(path, new StringReader(text));
+  }
 
   @Test
   void readsMTurkBatchesByColumnNameWithQuotedMultilineFields() throws IOException {
-    Parsed<MoseiAnnotation> p = MoseiLabelFormat.parse(FILE, new StringReader(Fixtures.text(FILE)));
+    Parsed<MoseiAnnotation> p = parse(FILE, Fixtures.text(FILE));
     assertEquals(List.of(
         new MoseiAnnotation("-3g5yACwYnA", 0, "A1WORKER", List.of(0, 0, 0, 2, 0, 1)),
         new MoseiAnnotation("-3g5yACwYnA", 0, "A2WORKER", List.of(0, 0, 0, 1, 0, 0)),
-        new MoseiAnnotation("_0efYOjQYRc", 1, "A3WORKER", List.of(3, 1, 0, 0, 0, 0))), p.items());
-    assertEquals(List.of(6, 7), p.skipped().stream().map(SkippedLine::lineNumber).toList(),
-        "line numbers count the physical lines of the quoted comment");
-    assertTrue(p.skipped().stream().allMatch(s -> s.reason().equals(MoseiLabelFormat.MALFORMED_LABEL_ROW)));
-    assertTrue(p.skipped().stream().allMatch(s -> s.sourcePath().equals(FILE)));
+        new MoseiAnnotation("_0efYOjQYRc", 1, "A3WORKER", List.of(3, 1, 0, 0, 0, 0)),
+        new MoseiAnnotation("ends_with_u_", 2, "A6WORKER", List.of(0, 1, 0, 0, 2, 0))), p.items());
+    // Line numbers are the rows' first physical lines: the quoted comments span lines 2-3 and 9-11.
+    assertEquals(List.of(
+        new SkippedLine(FILE, 6, "3ABF,3TYPE,\"Rate the video, please\",A4WORKER,Approved,1,_0efYOjQYRc,5,0,0,0,0,0,-2,"
+            + "out of range,,", "malformed_label_row"),
+        new SkippedLine(FILE, 7, "3ABG,3TYPE,Rate,A5WORKER,Approved,x,_0efYOjQYRc,0,0,0,0,0,0,0,,,",
+            "malformed_label_row"),
+        new SkippedLine(FILE, 12, "3ABI,3TYPE,Rate,A7WORKER,Approved,2,http://host/videos/ends_with_u_,0,1.5,0,0,0,0,0,,,",
+            "malformed_label_row"),
+        new SkippedLine(FILE, 13, "3ABJ,3TYPE,Rate", "malformed_label_row"),
+        new SkippedLine(FILE, 14, "3ABK,3TYPE,Rate,A9WORKER,Approved,3,http://host/videos/,0,0,0,0,0,0,0,,,",
+            "malformed_label_row")), p.skipped());
   }
 
   @Test
   void aMissingColumnIsAnErrorNamingTheFileAndColumn() {
-    String csv = "HITId,Input.VIDEO_ID,Input.CLIP,Answer.anger,Answer.disgust,Answer.happiness,Answer.sadness,Answer.surprise\n";
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> MoseiLabelFormat.parse("labels/b.csv", new StringReader(csv)));
+    String csv = "HITId,Input.VIDEO_ID,Input.CLIP,Answer.anger,Answer.disgust,Answer.happiness,Answer.sadness,"
+        + "Answer.surprise\nH,v,0,0,0,0,0,0\n";
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> parse("labels/b.csv", csv));
     assertEquals("labels/b.csv: label file has no column Answer.fear", e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> parse("labels/c.csv", ""));
+    assertEquals("labels/c.csv: empty label file (no header)", e.getMessage());
   }
 
   @Test
-  void roundTripsRowsWithAwkwardComments() throws IOException {
-    List<MoseiLabelFormat.Row> rows = List.of(
-        new MoseiLabelFormat.Row("H1", "W1", "videos/-x_y", 3, List.of(1, 0, 0, 3, 0, 2), 2, "a, \"quoted\"\nnew line"),
-        new MoseiLabelFormat.Row("H2", "W2", "z", 0, List.of(0, 0, 0, 0, 0, 0), 0, ""));
-    Parsed<MoseiAnnotation> p = MoseiLabelFormat.parse("x", new StringReader(MoseiLabelFormat.format(rows)));
-    assertEquals(List.of(new MoseiAnnotation("-x_y", 3, "W1", List.of(1, 0, 0, 3, 0, 2)),
-        new MoseiAnnotation("z", 0, "W2", List.of(0, 0, 0, 0, 0, 0))), p.items());
+  void theWorkerColumnIsOptionalAndHeadersMayHaveAByteOrderMarkAndSpaces() throws IOException {
+    String csv = "\uFEFFInput.VIDEO_ID , Input.CLIP,Answer.anger,Answer.disgust,Answer.fear,Answer.happiness,"
+        + "Answer.sadness,Answer.surprise\r\nv_1, 4 ,1,0,0,0,0, 3\r\n";
+    assertEquals(List.of(new MoseiAnnotation("v_1", 4, "", List.of(1, 0, 0, 0, 0, 3))), parse("x.csv", csv).items());
+  }
+
+  @Test
+  void badNumbersAndShortRowsAreMalformedRows() throws IOException {
+    String csv = HEADER + "\n"
+        + "H1,W1,v,-1,0,0,0,0,0,0,0,\n"   // negative clip
+        + "H2,W2,v,99999999999,0,0,0,0,0,0,0,\n"   // clip past int range
+        + "H3,W3,v,0,0,0,-1,0,0,0,0,\n"   // intensity below 0
+        + "H4,W4,v,0,0,0,0,4,0,0,0,\n"    // intensity above 3
+        + "H5,W5,v,0,0,,0,0,0,0,0,\n"     // empty intensity
+        + "H6,W6,v,0,0,0,0,0,0\n"         // no surprise field
+        + "H7,W7,,0,0,0,0,0,0,0,0,\n"     // no video id
+        + "H8,W8,v,0,0,0,0,0,0,0,0,\n";   // fine
+    Parsed<MoseiAnnotation> p = parse("b.csv", csv);
+    assertEquals(List.of(new MoseiAnnotation("v", 0, "W8", List.of(0, 0, 0, 0, 0, 0))), p.items());
+    assertEquals(List.of(2, 3, 4, 5, 6, 7, 8), p.skipped().stream().map(SkippedLine::lineNumber).toList());
+    assertTrue(p.skipped().stream().allMatch(s -> s.reason().equals("malformed_label_row")));
+  }
+
+  @Test
+  void aRowWithAnUnclosedQuoteIsMalformedAndKeepsTheLinesItSwallowed() throws IOException {
+    String csv = HEADER + "\nH1,W1,v,0,0,0,0,0,0,0,0,\"never closed\nH2,W2,v,1,0,0,0,0,0,0,0,\n";
+    Parsed<MoseiAnnotation> p = parse("b.csv", csv);
+    assertEquals(List.of(), p.items());
+    assertEquals(List.of(new SkippedLine("b.csv", 2, "H1,W1,v,0,0,0,0,0,0,0,0,\"never closed\nH2,W2,v,1,0,0,0,0,0,0,0,\n",
+        "malformed_label_row")), p.skipped());
+  }
+
+  @Test
+  void writesTheHeaderAndQuotesOnlyWhereNeeded() {
+    String text = MoseiLabelFormat.format(List.of(
+        new MoseiLabelFormat.Row("H1", "W1", "http://h/videos/-x_y", 3, List.of(1, 0, 0, 3, 0, 2), -2,
+            "a, \"quoted\"\nnew line"),
+        new MoseiLabelFormat.Row("H2", "W2", "z", 0, List.of(0, 0, 0, 0, 0, 0), 0, "")));
+    assertEquals(HEADER + "\n"
+        + "H1,W1,http://h/videos/-x_y,3,1,0,0,3,0,2,-2,\"a, \"\"quoted\"\"\nnew line\"\n"
+        + "H2,W2,z,0,0,0,0,0,0,0,0,\n", text);
+    assertThrows(IllegalArgumentException.class, () -> MoseiLabelFormat.format(List.of(
+        new MoseiLabelFormat.Row("H", "W", "v", 0, List.of(0, 0, 0), 0, ""))));
+  }
+
+  @Test
+  void roundTripsGeneratedRows() throws IOException {
+    SplittableRandom rng = new SplittableRandom(5);
+    List<String> prefixes = List.of("", "videos/", "http://host/videos/", "https://www.example.org/a,b/");
+    List<MoseiLabelFormat.Row> written = new ArrayList<>();
+    List<MoseiAnnotation> expected = new ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      String videoId = Generated.youtubeId(rng);
+      int clip = rng.nextInt(0, 100);
+      String worker = "A" + Generated.youtubeId(rng).toUpperCase();
+      List<Integer> intensities = new ArrayList<>();
+      for (int e = 0; e < 6; e++) intensities.add(rng.nextInt(4));
+      written.add(new MoseiLabelFormat.Row("H" + i, worker, prefixes.get(rng.nextInt(prefixes.size())) + videoId, clip,
+          intensities, rng.nextInt(-3, 4), Generated.text(rng, ",\"\n\r\r\n")));
+      expected.add(new MoseiAnnotation(videoId, clip, worker, intensities));
+    }
+    Parsed<MoseiAnnotation> p = parse("b.csv", MoseiLabelFormat.format(written));
     assertEquals(List.of(), p.skipped());
+    assertEquals(expected, p.items());
   }
 }
