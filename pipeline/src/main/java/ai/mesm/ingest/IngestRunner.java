@@ -8,7 +8,6 @@ import ai.mesm.config.MesmConfig;
 import ai.mesm.data.DatasetKind;
 import ai.mesm.io.AtomicOutput;
 import ai.mesm.media.MediaSettings;
-import ai.mesm.media.audio.MelSettings;
 import ai.mesm.media.audio.MelSpectrogram;
 import ai.mesm.media.face.FaceDetector;
 import ai.mesm.media.face.FaceDetectors;
@@ -147,8 +146,7 @@ public final class IngestRunner {
     public Iterator<SourceResult> call(Iterator<WorkUnit> units) {
       Configuration conf = new Configuration(false);
       hadoopSettings.forEach(conf::set);
-      MelSpectrogram mel = new MelSpectrogram(new MelSettings(media.sampleRate(), media.nFft(), media.winLength(),
-          media.hopLength(), media.nMels(), media.fMin(), media.fMax(), media.chunkFrames()));
+      MelSpectrogram mel = new MelSpectrogram(media.mel());
       List<SourceResult> out = new ArrayList<>();
       try (FaceDetector detector = FaceDetectors.create(media, conf)) {
         SourceProcessor processor = new SourceProcessor(media, conf, detector, mel);

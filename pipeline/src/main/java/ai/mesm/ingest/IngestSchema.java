@@ -2,7 +2,6 @@ package ai.mesm.ingest;
 
 import static org.apache.spark.sql.types.DataTypes.*;
 
-import java.util.List;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.Metadata;
@@ -83,10 +82,5 @@ public final class IngestSchema {
 
   public static Row toRow(Reject r) {
     return RowFactory.create(r.dataset(), r.stage(), r.reason(), r.sourcePath(), r.itemId(), r.lineNumber(), r.detail());
-  }
-
-  /** Column names in schema order, for docs and schema checks of later stages. */
-  public static List<String> utteranceColumns() {
-    return List.of(utterances("{}").fieldNames());
   }
 }

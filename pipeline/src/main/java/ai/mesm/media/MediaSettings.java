@@ -3,6 +3,7 @@ package ai.mesm.media;
 import static ai.mesm.config.ConfigKeys.*;
 
 import ai.mesm.config.MesmConfig;
+import ai.mesm.media.audio.MelSettings;
 import java.io.Serializable;
 import java.util.List;
 
@@ -18,6 +19,11 @@ public record MediaSettings(int frameIntervalMs, String detector, int faceSize, 
         c.getDouble(MTCNN_FACTOR), c.getInt(AUDIO_SAMPLE_RATE), c.getInt(AUDIO_N_FFT), c.getInt(AUDIO_WIN_LENGTH),
         c.getInt(AUDIO_HOP_LENGTH), c.getInt(AUDIO_N_MELS), c.getDouble(AUDIO_F_MIN), c.getDouble(AUDIO_F_MAX),
         c.getInt(AUDIO_CHUNK_FRAMES));
+  }
+
+  /** The mel spectrogram's part of these settings. */
+  public MelSettings mel() {
+    return new MelSettings(sampleRate, nFft, winLength, hopLength, nMels, fMin, fMax, chunkFrames);
   }
 
   /** The detector actually used: "auto" resolves to mtcnn when weights are configured, else opencv. */
