@@ -75,6 +75,7 @@ public final class ConfigKeys {
   public static final String MODEL_FEED_FORWARD = "mesm.model.feed-forward";
   public static final String MODEL_DROPOUT = "mesm.model.dropout";
   public static final String MODEL_POSITIONAL = "mesm.model.positional-encoding";
+  public static final String MODEL_CNN_CHANNEL_DIVISOR = "mesm.model.cnn.channel-divisor";
   public static final String TEXT_MAX_LENGTH_FE2E = "mesm.model.text.max-length.fe2e";
   public static final String TEXT_MAX_LENGTH_MESM = "mesm.model.text.max-length.mesm";
   public static final String TEXT_VOCAB_SIZE = "mesm.model.text.vocab-size";
@@ -87,10 +88,13 @@ public final class ConfigKeys {
   public static final String TRAIN_LEARNING_RATE = "mesm.train.learning-rate";
   public static final String TRAIN_MAX_EPOCHS = "mesm.train.max-epochs";
   public static final String TRAIN_PATIENCE = "mesm.train.patience";
+  public static final String TRAIN_SHUFFLE_BUFFER = "mesm.train.shuffle-buffer";
+  public static final String TRAIN_RUN_NAME = "mesm.train.run-name";
 
   public static final String EVAL_THRESHOLD_FROM = "mesm.eval.threshold-from";
   public static final String EVAL_THRESHOLD_TO = "mesm.eval.threshold-to";
   public static final String EVAL_THRESHOLD_STEP = "mesm.eval.threshold-step";
+  public static final String EVAL_MODELS = "mesm.eval.models";
 
   /** Maps whose keys are the user's (Spark settings): not checked against reference.conf. */
   public static final List<String> FREE_FORM = List.of(SPARK_CONF);

@@ -90,6 +90,10 @@ final class ConfigRules {
     rules.add(atLeast(MODEL_FEED_FORWARD, 1));
     rules.add(new Rule(MODEL_DROPOUT, c -> c.getDouble(MODEL_DROPOUT) < 0 || c.getDouble(MODEL_DROPOUT) >= 1
         ? Optional.of("must be in [0, 1), was " + c.getDouble(MODEL_DROPOUT)) : Optional.empty()));
+    rules.add(new Rule(MODEL_CNN_CHANNEL_DIVISOR, c -> {
+      int d = c.getInt(MODEL_CNN_CHANNEL_DIVISOR);
+      return d >= 1 && 64 % d == 0 ? Optional.empty() : Optional.of("must divide 64 (1, 2, 4, …, 64), was " + d);
+    }));
     rules.add(atLeast(TEXT_MAX_LENGTH_FE2E, 3));
     rules.add(atLeast(TEXT_MAX_LENGTH_MESM, 3));
     rules.add(atLeast(TEXT_VOCAB_SIZE, 16));
@@ -104,6 +108,9 @@ final class ConfigRules {
     rules.add(positive(TRAIN_LEARNING_RATE));
     rules.add(atLeast(TRAIN_MAX_EPOCHS, 1));
     rules.add(atLeast(TRAIN_PATIENCE, 1));
+    rules.add(atLeast(TRAIN_SHUFFLE_BUFFER, 1));
+    rules.add(new Rule(TRAIN_RUN_NAME, c -> c.getString(TRAIN_RUN_NAME).matches("[A-Za-z0-9._=-]*") ? Optional.empty()
+        : Optional.of("must be a plain folder name (letters, digits, . _ = -), was '" + c.getString(TRAIN_RUN_NAME) + "'")));
 
     rules.add(fraction(EVAL_THRESHOLD_FROM));
     rules.add(fraction(EVAL_THRESHOLD_TO));

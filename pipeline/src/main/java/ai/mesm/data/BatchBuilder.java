@@ -10,7 +10,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * Turns examples into padded, masked minibatches (SPEC §2): crops normalised per channel as
  * (x − mean) / std on the 0–255 scale, mel chunks as stored, text as [CLS] … [SEP] ids. Sequence
  * lengths are those of the longest utterance in the batch (at least 1, so that a batch whose
- * utterances all lack a modality still has a well-formed, fully masked input).
+ * utterances all lack a modality still has a well-formed, fully masked input). Text is left out
+ * (null tokens) when the builder has no tokenizer or an example has no text, so that a model which
+ * needs text can refuse the batch by name instead of reading empty sentences.
  */
 public final class BatchBuilder {
   private final WordPieceTokenizer tokenizer;
@@ -21,6 +23,7 @@ public final class BatchBuilder {
   private final float[] std;
 
   /**
+   * @param tokenizer null for models without text
    * @param melValues values per mel chunk (n_mels · chunk_frames)
    * @param mean      per-channel mean (R, G, B) on the 0–255 scale, SPEC: 159, 111, 102
    * @param std       per-channel std, SPEC: 37, 33, 32
@@ -36,7 +39,10 @@ public final class BatchBuilder {
   }
 
   public Batch build(List<Example> examples) {
+    if (examples.isEmpty()) throw new IllegalArgumentException("an empty batch");
     int mb = examples.size();
+    for (Example e : examples) check(e);
+    boolean text = tokenizer != null && examples.stream().allMatch(e -> e.text() != null);
     int classes = examples.get(0).labels().size();
     int frames = Math.max(1, examples.stream().mapToInt(Example::nFrames).max().orElse(0));
     int chunks = Math.max(1, examples.stream().mapToInt(Example::nChunks).max().orElse(0));
@@ -50,10 +56,12 @@ public final class BatchBuilder {
     float[] labels = new float[mb * classes];
     for (int b = 0; b < mb; b++) {
       Example e = examples.get(b);
-      WordPieceTokenizer.Encoding enc = tokenizer.encode(e.text(), maxTokens);
-      for (int t = 0; t < maxTokens; t++) {
-        tokens[b * maxTokens + t] = enc.ids()[t];
-        tokenMask[b * maxTokens + t] = enc.mask()[t];
+      if (text) {
+        WordPieceTokenizer.Encoding enc = tokenizer.encode(e.text(), maxTokens);
+        for (int t = 0; t < maxTokens; t++) {
+          tokens[b * maxTokens + t] = enc.ids()[t];
+          tokenMask[b * maxTokens + t] = enc.mask()[t];
+        }
       }
       // visual[b][feature][frame] in 'c' order: index = (b·F_all + feature)·frames + frame
       int features = 3 * pixels;
@@ -74,9 +82,24 @@ public final class BatchBuilder {
       for (int c = 0; c < classes; c++) labels[b * classes + c] = e.labels().get(c);
     }
     return new Batch(examples.stream().map(Example::utteranceId).toList(),
-        Nd4j.create(tokens, new long[] {mb, maxTokens}, 'c'), Nd4j.create(tokenMask, new long[] {mb, maxTokens}, 'c'),
+        text ? Nd4j.create(tokens, new long[] {mb, maxTokens}, 'c') : null,
+        text ? Nd4j.create(tokenMask, new long[] {mb, maxTokens}, 'c') : null,
         Nd4j.create(visual, new long[] {mb, 3L * pixels, frames}, 'c'), Nd4j.create(visualMask, new long[] {mb, frames}, 'c'),
         Nd4j.create(audio, new long[] {mb, melValues, chunks}, 'c'), Nd4j.create(audioMask, new long[] {mb, chunks}, 'c'),
         Nd4j.create(labels, new long[] {mb, classes}, 'c').castTo(DataType.FLOAT));
+  }
+
+  /** Media of another geometry than the model's (other face size or mel settings at ingest) is refused by name. */
+  private void check(Example e) {
+    int perFrame = 3 * faceSize * faceSize;
+    if (e.frames().length != (long) e.nFrames() * perFrame) {
+      throw new IllegalArgumentException(e.utteranceId() + ": " + e.frames().length + " bytes of face crops for "
+          + e.nFrames() + " frames, expected " + perFrame + " per frame (" + faceSize + "x" + faceSize
+          + "x3): ingested with another media.face.size than the model's?");
+    }
+    if (e.mel().length != (long) e.nChunks() * melValues) {
+      throw new IllegalArgumentException(e.utteranceId() + ": " + e.mel().length + " mel values for " + e.nChunks()
+          + " chunks, expected " + melValues + " per chunk: ingested with other media.audio settings than the model's?");
+    }
   }
 }

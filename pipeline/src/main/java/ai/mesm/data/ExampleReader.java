@@ -25,7 +25,7 @@ import org.apache.parquet.schema.Type;
  * columns the models need, without Spark: the same code runs in a unit test, on the driver and
  * inside an executor, and never holds the dataset in memory.
  */
-public final class ExampleReader implements Iterator<Example>, AutoCloseable {
+public final class ExampleReader implements ExampleStream {
   static final List<String> COLUMNS = List.of("utterance_id", "text", "n_frames", "frames", "n_chunks", "mel", "labels");
 
   private final Configuration conf;
@@ -35,6 +35,27 @@ public final class ExampleReader implements Iterator<Example>, AutoCloseable {
 
   public ExampleReader(String folder, Configuration conf) throws IOException {
     this.conf = new Configuration(conf);
+    this.files = parquetFiles(folder, conf).iterator();
+    advance();
+  }
+
+  /**
+   * The transcripts of a split folder, reading only the text column: what the tokenizer learns
+   * its vocabulary from (a few MB even for CMU-MOSEI).
+   */
+  public static List<String> texts(String folder, Configuration conf) throws IOException {
+    Configuration c = new Configuration(conf);
+    List<String> out = new ArrayList<>();
+    for (Path file : parquetFiles(folder, conf)) {
+      c.set(ReadSupport.PARQUET_READ_SCHEMA, projection(file, c, List.of("text")).toString());
+      try (ParquetReader<Group> r = ParquetReader.builder(new GroupReadSupport(), file).withConf(c).build()) {
+        for (Group g = r.read(); g != null; g = r.read()) out.add(g.getString("text", 0));
+      }
+    }
+    return out;
+  }
+
+  private static List<Path> parquetFiles(String folder, Configuration conf) throws IOException {
     Path dir = new Path(folder);
     FileSystem fs = dir.getFileSystem(conf);
     if (!fs.exists(dir)) throw new IOException(folder + ": no such folder");
@@ -44,8 +65,7 @@ public final class ExampleReader implements Iterator<Example>, AutoCloseable {
       if (f.isFile() && name.endsWith(".parquet") && !name.startsWith("_") && !name.startsWith(".")) parquet.add(f.getPath());
     }
     parquet.sort(null);
-    this.files = parquet.iterator();
-    advance();
+    return parquet;
   }
 
   private void advance() {
@@ -65,7 +85,7 @@ public final class ExampleReader implements Iterator<Example>, AutoCloseable {
           return;
         }
         Path file = files.next();
-        conf.set(ReadSupport.PARQUET_READ_SCHEMA, projection(file).toString());
+        conf.set(ReadSupport.PARQUET_READ_SCHEMA, projection(file, conf, COLUMNS).toString());
         reader = ParquetReader.builder(new GroupReadSupport(), file).withConf(conf).build();
       }
     } catch (IOException e) {
@@ -74,13 +94,13 @@ public final class ExampleReader implements Iterator<Example>, AutoCloseable {
   }
 
   /** The file's schema restricted to the model's columns; a missing column is a clear error. */
-  private MessageType projection(Path file) throws IOException {
+  private static MessageType projection(Path file, Configuration conf, List<String> columns) throws IOException {
     MessageType schema;
     try (ParquetFileReader r = ParquetFileReader.open(HadoopInputFile.fromPath(file, conf))) {
       schema = r.getFooter().getFileMetaData().getSchema();
     }
     List<Type> fields = new ArrayList<>();
-    for (String c : COLUMNS) {
+    for (String c : columns) {
       if (!schema.containsField(c)) throw new IOException(file + ": no column " + c + " (not a split output?)");
       fields.add(schema.getType(c));
     }

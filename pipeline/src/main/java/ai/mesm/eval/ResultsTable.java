@@ -26,6 +26,13 @@ public final class ResultsTable {
     return this;
   }
 
+  /** Writes results.md, results.csv and results.json into a staged output folder. */
+  public void stage(ai.mesm.io.AtomicOutput out) throws java.io.IOException {
+    out.writeStaged("results.md", markdown());
+    out.writeStaged("results.csv", csv());
+    out.writeStaged("results.json", json());
+  }
+
   public String markdown() {
     if (entries.isEmpty()) return "";
     Evaluation first = entries.get(0).evaluation();

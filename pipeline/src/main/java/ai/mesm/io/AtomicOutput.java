@@ -34,10 +34,15 @@ public final class AtomicOutput {
   }
 
   public void writeStaged(String name, String text) throws IOException {
-    fs.setWriteChecksum(false); // no .crc sidecars on local filesystems
-    try (OutputStream o = fs.create(new Path(staging, name), true)) {
+    try (OutputStream o = createStaged(name)) {
       o.write(text.getBytes(StandardCharsets.UTF_8));
     }
+  }
+
+  /** A stream into the staged file {@code name}, for binary outputs (model files, images). */
+  public OutputStream createStaged(String name) throws IOException {
+    fs.setWriteChecksum(false); // no .crc sidecars on local filesystems
+    return fs.create(new Path(staging, name), true);
   }
 
   public void publish(String manifest) throws IOException {

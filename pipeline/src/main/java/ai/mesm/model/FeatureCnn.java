@@ -40,6 +40,12 @@ public final class FeatureCnn {
     return List.copyOf(l);
   }
 
+  /** The layers with every channel width divided by {@code divisor} (model.cnn.channel-divisor; 1 = the paper's). */
+  public static List<Layer> layers(int divisor) {
+    if (divisor < 1 || 64 % divisor != 0) throw new IllegalArgumentException("channel divisor must divide 64, got " + divisor);
+    return LAYERS.stream().map(l -> l.isPool() ? l : new Layer(l.kernel(), l.outChannels() / divisor)).toList();
+  }
+
   private static Layer pool() {
     return new Layer(0, 0);
   }
@@ -90,5 +96,18 @@ public final class FeatureCnn {
    */
   public static double fe2eGflops(int frames, int chunks) {
     return 2.0 * (frames * macs(3, 48, 48) + chunks * macs(1, 128, 32)) / 1e9;
+  }
+
+  /**
+   * The feature-extraction cost of one utterance for a concrete model: only the modalities it
+   * uses, its crop and chunk geometry and its channel widths. Equals {@link #fe2eGflops(int, int)}
+   * for the paper's T+A+V network.
+   */
+  public static double fe2eGflops(ModelSpec spec, int frames, int chunks) {
+    List<Layer> layers = layers(spec.channelDivisor());
+    long macs = 0;
+    if (spec.uses(Modality.VISUAL)) macs += frames * macs(layers, 3, spec.faceSize(), spec.faceSize());
+    if (spec.uses(Modality.AUDIO)) macs += chunks * macs(layers, 1, spec.melBins(), spec.chunkFrames());
+    return 2.0 * macs / 1e9;
   }
 }

@@ -50,6 +50,11 @@ public final class SplitRunner {
 
   private SplitRunner() {}
 
+  /** The Parquet folder of one part of a split output. */
+  public static String folder(String splitRoot, Split split) {
+    return new Path(new Path(splitRoot, UTTERANCES), "split=" + split.code()).toString();
+  }
+
   /** What a split run decided and wrote. */
   public record Result(SplitStatistics statistics, Map<String, Long> rejectsByReason, String mode) {}
 

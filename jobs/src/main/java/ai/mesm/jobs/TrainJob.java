@@ -1,0 +1,29 @@
+package ai.mesm.jobs;
+
+import ai.mesm.io.HadoopFiles;
+import ai.mesm.train.TrainRunner;
+import java.util.Set;
+
+/**
+ * Split output (mesm.paths.split) → a trained model under mesm.paths.models/&lt;run&gt; and its reports
+ * (results on test with validation thresholds, learning curves) under mesm.paths.reports/&lt;run&gt;.
+ * Trains in this JVM: the local trainer; parameter averaging over executors is a later stage.
+ */
+public final class TrainJob {
+  static final String USAGE = "Trains model.type (fe2e) on model.modalities of the split under mesm.paths.split:\n"
+      + "early stopping on the validation average F1, best epoch kept, thresholds tuned on validation,\n"
+      + "test scored with them. Writes mesm.paths.models/<run> and mesm.paths.reports/<run>\n"
+      + "(run = train.run-name, default <type>-<modalities>, e.g. fe2e-tav).";
+
+  private TrainJob() {}
+
+  public static void main(String[] args) {
+    JobMain.main("TrainJob", USAGE, args, Set.of(), (config, arguments) -> {
+      TrainRunner.Result r = TrainRunner.run(config, HadoopFiles.hadoopConf(config), System.out::println);
+      System.out.printf("%nTest results of %s (thresholds tuned on validation; best epoch %d of %d):%n%s",
+          r.manifest().modelId(), r.outcome().bestEpoch(), r.outcome().history().size(), r.table().markdown());
+      System.out.println("model   -> " + r.modelLocation());
+      System.out.println("reports -> " + r.reportsLocation() + " (results.md/csv/json, learning_curves.png)");
+    });
+  }
+}

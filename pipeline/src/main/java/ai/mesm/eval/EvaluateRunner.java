@@ -1,0 +1,90 @@
+package ai.mesm.eval;
+
+import static ai.mesm.config.ConfigKeys.*;
+
+import ai.mesm.config.MesmConfig;
+import ai.mesm.data.DatasetKind;
+import ai.mesm.data.ExampleSource;
+import ai.mesm.io.AtomicOutput;
+import ai.mesm.model.ModelArtifact;
+import ai.mesm.model.ModelManifest;
+import ai.mesm.split.Split;
+import ai.mesm.split.SplitRunner;
+import ai.mesm.train.RunNames;
+import ai.mesm.train.TrainRunner;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Consumer;
+import org.apache.hadoop.conf.Configuration;
+
+/**
+ * The paper's evaluation of saved models on a split output (SPEC §5): per model, thresholds
+ * tuned on the validation split, then applied to test; all models in one table (Tables 3–4)
+ * written to paths.reports/evaluation as Markdown, CSV and JSON, with each model's test
+ * predictions.
+ */
+public final class EvaluateRunner {
+  public static final String FOLDER = "evaluation";
+
+  private EvaluateRunner() {}
+
+  public record Result(ResultsTable table, String reportsLocation) {}
+
+  public static Result run(MesmConfig config, Configuration hadoop, Consumer<String> log) throws IOException {
+    DatasetKind dataset = DatasetKind.fromConfig(config.getString(DATASET));
+    String splitRoot = config.getString(PATHS_SPLIT);
+    AtomicOutput.requireComplete(splitRoot, hadoop, "SplitJob");
+    ExampleSource valid = ExampleSource.folder(SplitRunner.folder(splitRoot, Split.VALID), hadoop);
+    ExampleSource test = ExampleSource.folder(SplitRunner.folder(splitRoot, Split.TEST), hadoop);
+    double[] grid = Thresholds.grid(config.getDouble(EVAL_THRESHOLD_FROM), config.getDouble(EVAL_THRESHOLD_TO),
+        config.getDouble(EVAL_THRESHOLD_STEP));
+    int batchSize = config.getInt(TRAIN_BATCH_SIZE);
+    List<String> models = config.getStringList(EVAL_MODELS);
+    if (models.isEmpty()) models = List.of(RunNames.runName(config));
+
+    ResultsTable table = new ResultsTable();
+    String reports = RunNames.reportsLocation(config, FOLDER);
+    AtomicOutput out = new AtomicOutput(reports, hadoop);
+    JsonArray evaluated = new JsonArray();
+    Set<String> labels = new HashSet<>();
+    for (String name : models) {
+      String location = RunNames.modelLocation(config, name);
+      ModelArtifact.Loaded loaded = ModelArtifact.load(location, hadoop);
+      ModelManifest m = loaded.manifest();
+      if (!m.dataset().equals(dataset.configName())) {
+        throw new IOException(location + ": model trained on " + m.dataset() + ", but dataset = " + dataset.configName());
+      }
+      Predictions v = Predictions.of(loaded.model(), valid, batchSize);
+      double[] thresholds = Thresholds.tune(v.probabilities(), v.labels(), grid);
+      if (!Arrays.equals(thresholds, m.thresholds())) {
+        log.accept(m.modelId() + ": thresholds tuned on this validation split " + Arrays.toString(thresholds)
+            + " differ from those saved with the model " + Arrays.toString(m.thresholds())
+            + " (another split or settings than at training time)");
+      }
+      Predictions t = Predictions.of(loaded.model(), test, batchSize);
+      Evaluation e = Evaluation.of(dataset, t.probabilities(), t.labels(), thresholds);
+      String label = TrainRunner.label(m.spec());
+      if (!labels.add(label)) label = label + " [" + m.modelId() + "]";
+      table.add(label, e, t.meanGflops());
+      out.writeStaged("predictions_test_" + m.modelId() + ".csv", t.csv(dataset.classes()));
+      JsonObject o = new JsonObject();
+      o.addProperty("model", location);
+      o.addProperty("model_id", m.modelId());
+      o.addProperty("label", label);
+      evaluated.add(o);
+      log.accept(String.format(java.util.Locale.ROOT, "%s: test average F1 %.4f, %s %.4f", label, e.average().f1(),
+          e.headlineName(), e.headline(e.average())));
+    }
+    table.stage(out);
+    JsonObject manifest = new JsonObject();
+    manifest.addProperty("split", splitRoot);
+    manifest.add("models", evaluated);
+    out.publish(manifest.toString());
+    return new Result(table, reports);
+  }
+}

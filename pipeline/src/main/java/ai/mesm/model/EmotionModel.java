@@ -1,0 +1,138 @@
+package ai.mesm.model;
+
+import ai.mesm.data.Batch;
+import ai.mesm.data.BatchBuilder;
+import ai.mesm.model.text.WordPieceTokenizer;
+import java.util.ArrayList;
+import java.util.List;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.MultiDataSet;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/**
+ * A trained (or training) emotion model: the DL4J graph plus everything that turns examples into
+ * its inputs (tokenizer, crop normalisation, geometry). Free of Spark, so that the same object
+ * trains in a unit test, on the driver and inside an executor.
+ */
+public final class EmotionModel {
+  private final ModelSpec spec;
+  private final ComputationGraph graph;
+  private final WordPieceTokenizer tokenizer;
+  private final float[] visualMean;
+  private final float[] visualStd;
+
+  /**
+   * @param tokenizer  null when the model takes no text
+   * @param visualMean per-channel crop mean on the 0–255 scale (SPEC §2)
+   */
+  public EmotionModel(ModelSpec spec, ComputationGraph graph, WordPieceTokenizer tokenizer, float[] visualMean,
+                      float[] visualStd) {
+    if (spec.uses(Modality.TEXT) && tokenizer == null) throw new IllegalArgumentException("a text model needs a tokenizer");
+    if (tokenizer != null && spec.uses(Modality.TEXT) && tokenizer.vocabSize() != spec.vocabSize()) {
+      throw new IllegalArgumentException("tokenizer has " + tokenizer.vocabSize() + " pieces, model " + spec.vocabSize());
+    }
+    this.spec = spec;
+    this.graph = graph;
+    this.tokenizer = tokenizer;
+    this.visualMean = visualMean.clone();
+    this.visualStd = visualStd.clone();
+  }
+
+  /** A freshly initialised FE2E model (seeded by the spec). */
+  public static EmotionModel create(ModelSpec spec, WordPieceTokenizer tokenizer, float[] visualMean, float[] visualStd) {
+    ComputationGraph graph = new ComputationGraph(Fe2eGraph.build(spec, DataType.FLOAT));
+    graph.init();
+    return new EmotionModel(spec, graph, tokenizer, visualMean, visualStd);
+  }
+
+  public ModelSpec spec() {
+    return spec;
+  }
+
+  public ComputationGraph graph() {
+    return graph;
+  }
+
+  /** Null for models without text. */
+  public WordPieceTokenizer tokenizer() {
+    return tokenizer;
+  }
+
+  public float[] visualMean() {
+    return visualMean.clone();
+  }
+
+  public float[] visualStd() {
+    return visualStd.clone();
+  }
+
+  /** Builds batches exactly as this model reads them. */
+  public BatchBuilder batchBuilder() {
+    return new BatchBuilder(spec.uses(Modality.TEXT) ? tokenizer : null, spec.maxTokens(), spec.faceSize(),
+        spec.audioFeatures(), visualMean, visualStd);
+  }
+
+  /** One optimisation step on the batch; returns its loss. */
+  public double fit(Batch batch) {
+    graph.fit(dataSet(batch));
+    return graph.score();
+  }
+
+  /** Sigmoid probabilities [item][class], inference mode (no dropout, BatchNorm running statistics). */
+  public double[][] probabilities(Batch batch) {
+    INDArray logits = graph.output(false, features(batch), masks(batch))[0];
+    return Transforms.sigmoid(logits, true).castTo(DataType.DOUBLE).toDoubleMatrix();
+  }
+
+  /**
+   * Feature-extraction GFLOPs per utterance of the batch (paper Tables 3–4): FE2E runs every real
+   * frame and chunk through the full CNN, so the count follows from the masks.
+   */
+  public double[] gflops(Batch batch) {
+    double[] out = new double[batch.size()];
+    double[] frames = batch.visualMask().sum(1).toDoubleVector();
+    double[] chunks = batch.audioMask().sum(1).toDoubleVector();
+    for (int i = 0; i < out.length; i++) out[i] = FeatureCnn.fe2eGflops(spec, (int) frames[i], (int) chunks[i]);
+    return out;
+  }
+
+  public MultiDataSet dataSet(Batch batch) {
+    return new MultiDataSet(features(batch), new INDArray[] {batch.labels().castTo(DataType.FLOAT)}, masks(batch), null);
+  }
+
+  INDArray[] features(Batch batch) {
+    requireModalities(batch);
+    return spec.modalities().stream().map(batch::features).toArray(INDArray[]::new);
+  }
+
+  INDArray[] masks(Batch batch) {
+    return spec.modalities().stream().map(batch::mask).toArray(INDArray[]::new);
+  }
+
+  /** A model trained on T+A+V cannot score audio and video alone: say so, naming what is missing. */
+  private void requireModalities(Batch batch) {
+    List<Modality> missing = new ArrayList<>(spec.modalities());
+    missing.removeAll(batch.modalities());
+    if (missing.isEmpty()) return;
+    String ids = batch.ids().size() <= 3 ? batch.ids().toString() : batch.ids().subList(0, 3) + "…";
+    throw new MissingModalityException("this model was trained on " + Modality.label(spec.modalities())
+        + " and needs " + names(spec.modalities()) + ", but the input of " + ids + " has only "
+        + (batch.modalities().isEmpty() ? "nothing" : names(batch.modalities())) + " (missing: " + names(missing)
+        + "); use a model trained on " + Modality.label(batch.modalities()) + " (model.modalities)");
+  }
+
+  private static String names(List<Modality> ms) {
+    return String.join(", ", ms.stream().map(Modality::inputName).toList());
+  }
+
+  /** Current parameters, copied (for keeping the best epoch). */
+  public INDArray snapshot() {
+    return graph.params().dup();
+  }
+
+  public void restore(INDArray parameters) {
+    graph.setParams(parameters);
+  }
+}

@@ -1,0 +1,128 @@
+package ai.mesm.model;
+
+import ai.mesm.model.layers.FramesToSequence;
+import ai.mesm.model.layers.LogitFusion;
+import ai.mesm.model.layers.SequenceToFrames;
+import ai.mesm.model.layers.SinusoidalPositions;
+import ai.mesm.model.layers.TransformerEncoder;
+import ai.mesm.model.loss.WeightedBceWithLogits;
+import java.util.ArrayList;
+import java.util.List;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.DropoutLayer;
+import org.deeplearning4j.nn.conf.layers.EmbeddingSequenceLayer;
+import org.deeplearning4j.nn.conf.layers.LossLayer;
+import org.deeplearning4j.nn.conf.layers.PoolingType;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.learning.config.IUpdater;
+
+/**
+ * The FE2E network of SPEC §4 as a DL4J computation graph. Per modality: visual and audio go
+ * sequence → {@link SequenceToFrames} → CNN ({@link FeatureCnn}, conv + BatchNorm + ReLU, max-pool)
+ * → Linear(1024) → ReLU → Linear(dim) → {@link FramesToSequence}; text goes through a token
+ * embedding; then dropout, optional {@link SinusoidalPositions}, a {@link TransformerEncoder} (CLS
+ * out), and a Linear(classes) head. {@link LogitFusion} sums the heads with learned weights and
+ * the loss layer applies {@link WeightedBceWithLogits}. The graph's inputs are the configured
+ * modalities in T, A, V order; its output is the fused logits.
+ */
+public final class Fe2eGraph {
+  public static final String OUTPUT = "loss";
+  static final int HIDDEN = 1024;
+
+  private Fe2eGraph() {}
+
+  public static ComputationGraphConfiguration build(ModelSpec spec, DataType dataType) {
+    return build(spec, dataType, new Adam(spec.learningRate()));
+  }
+
+  /** With another updater: gradient checks need {@code NoOp}. */
+  public static ComputationGraphConfiguration build(ModelSpec spec, DataType dataType, IUpdater updater) {
+    GraphBuilder g = new NeuralNetConfiguration.Builder()
+        .seed(spec.seed())
+        .dataType(dataType)
+        .updater(updater)
+        .weightInit(WeightInit.XAVIER)
+        .convolutionMode(ConvolutionMode.Truncate)
+        .graphBuilder();
+    List<String> heads = new ArrayList<>();
+    List<InputType> inputTypes = new ArrayList<>();
+    for (Modality m : spec.modalities()) {
+      String in = m.inputName();
+      g.addInputs(in);
+      String sequence = switch (m) {
+        case TEXT -> {
+          inputTypes.add(InputType.recurrent(spec.vocabSize(), spec.maxTokens()));
+          g.addLayer(in + "_embedding", new EmbeddingSequenceLayer.Builder().nIn(spec.vocabSize()).nOut(spec.dim())
+              .inputLength(spec.maxTokens()).build(), in);
+          yield in + "_embedding";
+        }
+        case AUDIO -> {
+          inputTypes.add(InputType.recurrent(spec.audioFeatures()));
+          yield perStepCnn(g, in, spec, 1, spec.melBins(), spec.chunkFrames());
+        }
+        case VISUAL -> {
+          inputTypes.add(InputType.recurrent(spec.visualFeatures()));
+          yield perStepCnn(g, in, spec, 3, spec.faceSize(), spec.faceSize());
+        }
+      };
+      if (spec.dropout() > 0) {
+        g.addLayer(in + "_dropout", new DropoutLayer.Builder(1.0 - spec.dropout()).build(), sequence);
+        sequence = in + "_dropout";
+      }
+      TransformerEncoder encoder = new TransformerEncoder(spec.dim(), spec.heads(), spec.layers(), spec.feedForward());
+      if (spec.positionalEncoding()) {
+        g.addLayer(in + "_encoder", encoder, new SinusoidalPositions(), sequence);
+      } else {
+        g.addLayer(in + "_encoder", encoder, sequence);
+      }
+      g.addLayer(in + "_head", new DenseLayer.Builder().nOut(spec.classes()).activation(Activation.IDENTITY).build(),
+          in + "_encoder");
+      heads.add(in + "_head");
+    }
+    g.addVertex("fusion", new LogitFusion(heads.size(), spec.classes()), heads.toArray(String[]::new));
+    g.addLayer(OUTPUT, new LossLayer.Builder().lossFunction(new WeightedBceWithLogits(spec.positiveWeights()))
+        .activation(Activation.IDENTITY).build(), "fusion");
+    g.setOutputs(OUTPUT);
+    g.setInputTypes(inputTypes.toArray(InputType[]::new));
+    return g.build();
+  }
+
+  /** Adds the per-step CNN and projections for one image-like modality; returns the sequence vertex's name. */
+  private static String perStepCnn(GraphBuilder g, String in, ModelSpec spec, int channels, int height, int width) {
+    g.addVertex(in + "_frames", new SequenceToFrames(channels, height, width), in);
+    String previous = in + "_frames";
+    int i = 0;
+    for (FeatureCnn.Layer layer : FeatureCnn.layers(spec.channelDivisor())) {
+      String name = in + "_cnn" + i++;
+      if (layer.isPool()) {
+        g.addLayer(name, new SubsamplingLayer.Builder(PoolingType.MAX).kernelSize(2, 2).stride(2, 2).build(), previous);
+      } else {
+        int pad = layer.kernel() / 2;
+        g.addLayer(name, new ConvolutionLayer.Builder(layer.kernel(), layer.kernel()).padding(pad, pad)
+            .nOut(layer.outChannels()).hasBias(false).activation(Activation.IDENTITY)
+            .weightInit(WeightInit.RELU).build(), previous);
+        g.addLayer(name + "_bn", new BatchNormalization.Builder().build(), name);
+        g.addLayer(name + "_relu", new ActivationLayer.Builder().activation(Activation.RELU).build(), name + "_bn");
+        name = name + "_relu";
+      }
+      previous = name;
+    }
+    g.addLayer(in + "_fc1", new DenseLayer.Builder().nOut(HIDDEN).activation(Activation.RELU).build(), previous);
+    g.addLayer(in + "_fc2", new DenseLayer.Builder().nOut(spec.dim()).activation(Activation.IDENTITY).build(),
+        in + "_fc1");
+    g.addVertex(in + "_sequence", new FramesToSequence(), in + "_fc2", in);
+    return in + "_sequence";
+  }
+}

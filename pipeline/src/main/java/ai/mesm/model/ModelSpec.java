@@ -1,0 +1,52 @@
+package ai.mesm.model;
+
+import java.util.List;
+
+/**
+ * Everything needed to build a model graph, independent of Spark and of configuration files: the
+ * manifest stores it, so that a saved model can be rebuilt and checked against its inputs.
+ *
+ * @param modalities      inputs the model takes, canonical T, A, V order
+ * @param vocabSize       text vocabulary size (tokenizer's)
+ * @param maxTokens       token sequence length, [CLS] and [SEP] included
+ * @param faceSize        face crop side (48)
+ * @param melBins         mel bins per chunk (128)
+ * @param chunkFrames     spectrogram frames per chunk (32)
+ * @param channelDivisor  CNN channel widths divided by this (1 = the paper's network)
+ * @param positiveWeights BCE positive weight per class (train negatives / positives)
+ */
+public record ModelSpec(String type, List<Modality> modalities, int classes, int dim, int heads, int layers,
+                        int feedForward, double dropout, boolean positionalEncoding, int vocabSize, int maxTokens,
+                        int faceSize, int melBins, int chunkFrames, int channelDivisor, double[] positiveWeights,
+                        double learningRate, long seed) {
+
+  public ModelSpec {
+    modalities = List.copyOf(modalities);
+    positiveWeights = positiveWeights.clone();
+    if (positiveWeights.length != classes) {
+      throw new IllegalArgumentException(positiveWeights.length + " positive weights for " + classes + " classes");
+    }
+    if (channelDivisor < 1 || 64 % channelDivisor != 0) {
+      throw new IllegalArgumentException("model.cnn.channel-divisor must divide 64, got " + channelDivisor);
+    }
+  }
+
+  public boolean uses(Modality m) {
+    return modalities.contains(m);
+  }
+
+  /** Values per visual time step: 3 · size · size. */
+  public int visualFeatures() {
+    return 3 * faceSize * faceSize;
+  }
+
+  /** Values per audio time step: mel bins · chunk frames. */
+  public int audioFeatures() {
+    return melBins * chunkFrames;
+  }
+
+  @Override
+  public double[] positiveWeights() {
+    return positiveWeights.clone();
+  }
+}

@@ -1,0 +1,64 @@
+package ai.mesm.model.layers;
+
+import org.deeplearning4j.nn.conf.graph.GraphVertex;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.memory.MemoryReport;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Configuration of the vertex that puts per-frame vectors [n, D] back into sequence layout
+ * [mb, D, T] (zeros at padded steps) and passes the sequence mask on. Its second input is the
+ * sequence that {@link SequenceToFrames} took apart: it supplies mb, T and the mask.
+ */
+public final class FramesToSequence extends GraphVertex {
+
+  @Override
+  public FramesToSequence clone() {
+    return new FramesToSequence();
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof FramesToSequence;
+  }
+
+  @Override
+  public int hashCode() {
+    return FramesToSequence.class.hashCode();
+  }
+
+  @Override
+  public long numParams(boolean backprop) {
+    return 0;
+  }
+
+  @Override
+  public int minVertexInputs() {
+    return 2;
+  }
+
+  @Override
+  public int maxVertexInputs() {
+    return 2;
+  }
+
+  @Override
+  public org.deeplearning4j.nn.graph.vertex.GraphVertex instantiate(ComputationGraph graph, String name, int idx,
+      INDArray paramsView, boolean initializeParams, DataType networkDatatype) {
+    return new FramesToSequenceVertex(graph, name, idx, networkDatatype);
+  }
+
+  @Override
+  public InputType getOutputType(int layerIndex, InputType... vertexInputs) {
+    long features = vertexInputs[0].arrayElementsPerExample();
+    long steps = vertexInputs[1] instanceof InputType.InputTypeRecurrent r ? r.getTimeSeriesLength() : -1;
+    return InputType.recurrent(features, steps);
+  }
+
+  @Override
+  public MemoryReport getMemoryReport(InputType... inputTypes) {
+    return SequenceToFrames.noMemoryReport(FramesToSequence.class, inputTypes[0], getOutputType(-1, inputTypes));
+  }
+}

@@ -1,0 +1,76 @@
+package ai.mesm.model.layers;
+
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.api.MaskState;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.graph.vertex.BaseGraphVertex;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/** Runtime of {@link FramesToSequence}: scatters [n, D] into [mb, D, T] at the real steps of the mask. */
+final class FramesToSequenceVertex extends BaseGraphVertex {
+  private INDArray mask;
+  private int[] rows;
+  private long[] sequenceShape;
+
+  FramesToSequenceVertex(ComputationGraph graph, String name, int index, DataType dataType) {
+    super(graph, name, index, null, null, dataType);
+  }
+
+  @Override
+  public boolean hasLayer() {
+    return false;
+  }
+
+  @Override
+  public Layer getLayer() {
+    return null;
+  }
+
+  @Override
+  public INDArray doForward(boolean training, LayerWorkspaceMgr workspaceMgr) {
+    INDArray frames = inputs[0];
+    sequenceShape = inputs[1].shape();
+    rows = SequenceRows.realRows(mask, sequenceShape[0], sequenceShape[2], getVertexName());
+    if (frames.size(0) != rows.length) {
+      throw new IllegalStateException(getVertexName() + ": " + frames.size(0) + " frame vectors for " + rows.length
+          + " real steps; both inputs must come from the same masked sequence");
+    }
+    INDArray flat = frames.rank() == 2 ? frames : frames.reshape('c', frames.size(0), frames.length() / frames.size(0));
+    INDArray out = SequenceRows.scatter(flat, rows, sequenceShape[0], sequenceShape[2]);
+    return workspaceMgr.leverageTo(ArrayType.ACTIVATIONS, out);
+  }
+
+  @Override
+  public Pair<Gradient, INDArray[]> doBackward(boolean tbptt, LayerWorkspaceMgr workspaceMgr) {
+    INDArray toFrames = SequenceRows.gather(epsilon, rows).reshape('c', inputs[0].shape());
+    // The raw sequence only lends its shape and mask: it receives no gradient.
+    INDArray toSequence = Nd4j.zeros(inputs[1].dataType(), sequenceShape);
+    return new Pair<>(new DefaultGradient(), new INDArray[] {
+        workspaceMgr.leverageTo(ArrayType.ACTIVATION_GRAD, toFrames),
+        workspaceMgr.leverageTo(ArrayType.ACTIVATION_GRAD, toSequence)});
+  }
+
+  @Override
+  public void setBackpropGradientsViewArray(INDArray backpropGradientsViewArray) {
+    if (backpropGradientsViewArray != null) throw new IllegalStateException(getVertexName() + " has no parameters");
+  }
+
+  @Override
+  public Pair<INDArray, MaskState> feedForwardMaskArrays(INDArray[] maskArrays, MaskState currentMaskState,
+                                                         int minibatchSize) {
+    mask = maskArrays == null ? null : maskArrays[1];
+    return new Pair<>(mask, mask == null ? currentMaskState : MaskState.Active);
+  }
+
+  @Override
+  public String toString() {
+    return "FramesToSequenceVertex(" + getVertexName() + ")";
+  }
+}

@@ -1,0 +1,30 @@
+package ai.mesm.train;
+
+import static ai.mesm.config.ConfigKeys.*;
+
+import ai.mesm.config.MesmConfig;
+import ai.mesm.model.Modality;
+import java.util.Locale;
+import org.apache.hadoop.fs.Path;
+
+/** Where a training run's model and reports live: paths.models/&lt;run&gt; and paths.reports/&lt;run&gt;. */
+public final class RunNames {
+  private RunNames() {}
+
+  /** train.run-name, or "&lt;type&gt;-&lt;modalities&gt;" such as "fe2e-tav". */
+  public static String runName(MesmConfig config) {
+    String name = config.getString(TRAIN_RUN_NAME);
+    if (!name.isBlank()) return name;
+    return config.getString(MODEL_TYPE) + "-"
+        + Modality.label(Modality.parse(config.getStringList(MODEL_MODALITIES))).replace("+", "").toLowerCase(Locale.ROOT);
+  }
+
+  /** A run name resolves under paths.models; anything with a '/' or a scheme is taken as the model folder itself. */
+  public static String modelLocation(MesmConfig config, String nameOrUri) {
+    return nameOrUri.contains("/") ? nameOrUri : new Path(config.getString(PATHS_MODELS), nameOrUri).toString();
+  }
+
+  public static String reportsLocation(MesmConfig config, String name) {
+    return new Path(config.getString(PATHS_REPORTS), name).toString();
+  }
+}

@@ -1,0 +1,213 @@
+package ai.mesm.train;
+
+import static ai.mesm.config.ConfigKeys.*;
+
+import ai.mesm.config.InvalidConfigException;
+import ai.mesm.config.MesmConfig;
+import ai.mesm.data.DatasetKind;
+import ai.mesm.data.ExampleReader;
+import ai.mesm.data.ExampleSource;
+import ai.mesm.eval.Evaluation;
+import ai.mesm.eval.LearningCurves;
+import ai.mesm.eval.Predictions;
+import ai.mesm.eval.ResultsTable;
+import ai.mesm.eval.Thresholds;
+import ai.mesm.ingest.Provenance;
+import ai.mesm.io.AtomicOutput;
+import ai.mesm.model.EmotionModel;
+import ai.mesm.model.ModelArtifact;
+import ai.mesm.model.ModelManifest;
+import ai.mesm.model.ModelSpec;
+import ai.mesm.model.Modality;
+import ai.mesm.model.text.WordPieceTokenizer;
+import ai.mesm.model.text.WordPieceTrainer;
+import ai.mesm.split.Split;
+import ai.mesm.split.SplitRunner;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Consumer;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * The training stage on one machine: reads a complete split output, learns the tokenizer from the
+ * train transcripts, trains with {@link LocalTrainer}, tunes the thresholds on validation with the
+ * best parameters, scores test with them (SPEC §5), and publishes the model folder and the
+ * reports (results table, learning curves, history, test predictions).
+ */
+public final class TrainRunner {
+  public static final String HISTORY = "history.csv";
+  public static final String CURVES = "learning_curves.png";
+  public static final String TEST_PREDICTIONS = "predictions_test.csv";
+
+  private TrainRunner() {}
+
+  public record Result(String modelLocation, String reportsLocation, ModelManifest manifest, Evaluation test,
+                       LocalTrainer.Outcome outcome, ResultsTable table) {}
+
+  public static Result run(MesmConfig config, Configuration hadoop, Consumer<String> log) throws IOException {
+    DatasetKind dataset = DatasetKind.fromConfig(config.getString(DATASET));
+    requireSupported(config);
+    String splitRoot = config.getString(PATHS_SPLIT);
+    String splitManifest = AtomicOutput.requireComplete(splitRoot, hadoop, "SplitJob");
+    double[] positiveWeights = positiveWeights(splitRoot, hadoop, dataset);
+    long trainSize = JsonParser.parseString(splitManifest).getAsJsonObject().getAsJsonObject("sizes").get("train").getAsLong();
+    String train = SplitRunner.folder(splitRoot, Split.TRAIN);
+    String valid = SplitRunner.folder(splitRoot, Split.VALID);
+    String test = SplitRunner.folder(splitRoot, Split.TEST);
+
+    List<Modality> modalities = Modality.parse(config.getStringList(MODEL_MODALITIES));
+    WordPieceTokenizer tokenizer = null;
+    if (modalities.contains(Modality.TEXT)) {
+      tokenizer = WordPieceTrainer.train(ExampleReader.texts(train, hadoop), config.getInt(TEXT_VOCAB_SIZE), 1);
+      log.accept("tokenizer: " + tokenizer.vocabSize() + " pieces learned from the train transcripts");
+    }
+    ModelSpec spec = spec(config, modalities, dataset, tokenizer, positiveWeights);
+    EmotionModel model = EmotionModel.create(spec, tokenizer, floats(config.getDoubleList(VISUAL_MEAN)),
+        floats(config.getDoubleList(VISUAL_STD)));
+    String run = RunNames.runName(config);
+    log.accept(String.format(Locale.ROOT, "training %s on %s (%s): %d train utterances, %,d parameters, batch %d, "
+            + "lr %g, at most %d epochs (patience %d)", run, dataset.configName(), Modality.label(modalities), trainSize,
+        model.graph().numParams(), config.getInt(TRAIN_BATCH_SIZE), spec.learningRate(), config.getInt(TRAIN_MAX_EPOCHS),
+        config.getInt(TRAIN_PATIENCE)));
+
+    TrainingSettings settings = TrainingSettings.of(config);
+    LocalTrainer.Outcome outcome = new LocalTrainer(settings, log).train(model, dataset,
+        ExampleSource.folder(train, hadoop), ExampleSource.folder(valid, hadoop), trainSize);
+
+    Predictions validPredictions = Predictions.of(model, ExampleSource.folder(valid, hadoop), settings.batchSize());
+    double[] thresholds = Thresholds.tune(validPredictions.probabilities(), validPredictions.labels(),
+        settings.thresholdGrid());
+    Predictions testPredictions = Predictions.of(model, ExampleSource.folder(test, hadoop), settings.batchSize());
+    Evaluation evaluation = Evaluation.of(dataset, testPredictions.probabilities(), testPredictions.labels(), thresholds);
+    ResultsTable table = new ResultsTable().add(label(spec), evaluation, testPredictions.meanGflops());
+
+    JsonObject training = trainingRecord(config, splitRoot, splitManifest, outcome);
+    ModelManifest manifest = new ModelManifest(ModelManifest.FORMAT, run, dataset.configName(), dataset.classes(), spec,
+        thresholds, model.visualMean(), model.visualStd(), Provenance.codeVersion(), sha256(splitManifest),
+        Instant.now().toString(), training);
+    String modelLocation = RunNames.modelLocation(config, run);
+    ModelArtifact.save(model, manifest, modelLocation, hadoop);
+
+    String reports = RunNames.reportsLocation(config, run);
+    AtomicOutput out = new AtomicOutput(reports, hadoop);
+    table.stage(out);
+    out.writeStaged(HISTORY, history(outcome.history()));
+    out.writeStaged(TEST_PREDICTIONS, testPredictions.csv(dataset.classes()));
+    try (OutputStream png = out.createStaged(CURVES)) {
+      png.write(LearningCurves.png(label(spec), outcome.history(), evaluation.headlineName(), outcome.bestEpoch()));
+    }
+    JsonObject reportManifest = new JsonObject();
+    reportManifest.addProperty("model", modelLocation);
+    reportManifest.addProperty("model_id", run);
+    reportManifest.add("training", training);
+    out.publish(reportManifest.toString());
+    return new Result(modelLocation, reports, manifest, evaluation, outcome, table);
+  }
+
+  /** "FE2E (T+A+V)": the row label of the results table. */
+  public static String label(ModelSpec spec) {
+    return spec.type().toUpperCase(Locale.ROOT) + " (" + Modality.label(spec.modalities()) + ")";
+  }
+
+  private static void requireSupported(MesmConfig config) {
+    if (config.getString(MODEL_TYPE).equals("mesm")) {
+      throw new InvalidConfigException(MODEL_TYPE, "MESM training is not available in this version yet; use fe2e");
+    }
+    if (!config.getString(TEXT_PRETRAINED).isBlank()) {
+      throw new InvalidConfigException(TEXT_PRETRAINED, "loading a pretrained ALBERT is not available in this version "
+          + "yet; leave it empty to train the text encoder from scratch");
+    }
+  }
+
+  static ModelSpec spec(MesmConfig config, List<Modality> modalities, DatasetKind dataset, WordPieceTokenizer tokenizer,
+                        double[] positiveWeights) {
+    String type = config.getString(MODEL_TYPE);
+    int maxTokens = config.getInt(type.equals("mesm") ? TEXT_MAX_LENGTH_MESM : TEXT_MAX_LENGTH_FE2E);
+    return new ModelSpec(type, modalities, dataset.classes().size(), config.getInt(MODEL_DIM), config.getInt(MODEL_HEADS),
+        config.getInt(MODEL_LAYERS), config.getInt(MODEL_FEED_FORWARD), config.getDouble(MODEL_DROPOUT),
+        config.getBoolean(MODEL_POSITIONAL), tokenizer == null ? 0 : tokenizer.vocabSize(), maxTokens,
+        config.getInt(FACE_SIZE), config.getInt(AUDIO_N_MELS), config.getInt(AUDIO_CHUNK_FRAMES),
+        config.getInt(MODEL_CNN_CHANNEL_DIVISOR), positiveWeights, config.getDouble(TRAIN_LEARNING_RATE),
+        config.getLong(SEED));
+  }
+
+  /** The loss's per-class positive weights as SplitJob counted them on train, checked against the class order. */
+  static double[] positiveWeights(String splitRoot, Configuration hadoop, DatasetKind dataset) throws IOException {
+    Path file = new Path(splitRoot, SplitRunner.CLASS_WEIGHTS);
+    JsonObject o;
+    try (InputStream in = file.getFileSystem(hadoop).open(file)) {
+      o = JsonParser.parseString(new String(in.readAllBytes(), StandardCharsets.UTF_8)).getAsJsonObject();
+    }
+    List<String> classes = new ArrayList<>();
+    o.getAsJsonArray("classes").forEach(c -> classes.add(c.getAsString()));
+    if (!classes.equals(dataset.classes())) {
+      throw new IOException(file + ": classes " + classes + " are not those of " + dataset.configName() + " "
+          + dataset.classes() + " (dataset setting does not match the split?)");
+    }
+    JsonArray w = o.getAsJsonArray("pos_weight");
+    double[] out = new double[w.size()];
+    for (int i = 0; i < out.length; i++) out[i] = w.get(i).getAsDouble();
+    return out;
+  }
+
+  private static JsonObject trainingRecord(MesmConfig config, String splitRoot, String splitManifest,
+                                           LocalTrainer.Outcome outcome) {
+    JsonObject t = new JsonObject();
+    t.addProperty("split", splitRoot);
+    t.add("split_sizes", JsonParser.parseString(splitManifest).getAsJsonObject().get("sizes"));
+    t.addProperty("epochs", outcome.history().size());
+    t.addProperty("best_epoch", outcome.bestEpoch());
+    t.addProperty("stopped_early", outcome.stoppedEarly());
+    t.addProperty("best_valid_f1", outcome.best().validF1());
+    JsonArray h = new JsonArray();
+    for (EpochResult r : outcome.history()) {
+      JsonObject e = new JsonObject();
+      e.addProperty("epoch", r.epoch());
+      e.addProperty("train_loss", r.trainLoss());
+      e.addProperty("valid_loss", r.validLoss());
+      e.addProperty("valid_f1", r.validF1());
+      e.addProperty("valid_headline", r.validHeadline());
+      e.addProperty("seconds", r.seconds());
+      h.add(e);
+    }
+    t.add("history", h);
+    t.add("config", JsonParser.parseString(config.canonicalJson()));
+    return t;
+  }
+
+  private static String history(List<EpochResult> history) {
+    StringBuilder sb = new StringBuilder("epoch,train_loss,valid_loss,valid_f1,valid_headline,seconds\n");
+    for (EpochResult r : history) {
+      sb.append(String.format(Locale.ROOT, "%d,%.6f,%.6f,%.6f,%.6f,%.3f%n", r.epoch(), r.trainLoss(), r.validLoss(),
+          r.validF1(), r.validHeadline(), r.seconds()));
+    }
+    return sb.toString();
+  }
+
+  private static float[] floats(List<Double> values) {
+    float[] out = new float[values.size()];
+    for (int i = 0; i < out.length; i++) out[i] = values.get(i).floatValue();
+    return out;
+  }
+
+  static String sha256(String text) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,59 @@
+package ai.mesm.model;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/** Random, padded and masked model inputs for a {@link ModelSpec}, with chosen lengths per utterance. */
+final class RandomInputs {
+  final INDArray[] features;
+  final INDArray[] masks;
+  final INDArray labels;
+
+  /**
+   * @param lengths per utterance, [tokens, chunks, frames]; 0 = modality missing
+   * @param steps   padded length per modality (T, A, V), at least the longest
+   */
+  RandomInputs(ModelSpec spec, int[][] lengths, int[] steps, long seed, DataType type) {
+    Random random = new Random(seed);
+    int mb = lengths.length;
+    List<INDArray> f = new ArrayList<>();
+    List<INDArray> m = new ArrayList<>();
+    for (Modality modality : spec.modalities()) {
+      int k = modality.ordinal();
+      int t = k == 0 ? spec.maxTokens() : steps[k];
+      int width = switch (modality) {
+        case TEXT -> 1;
+        case AUDIO -> spec.audioFeatures();
+        case VISUAL -> spec.visualFeatures();
+      };
+      INDArray x = k == 0 ? Nd4j.zeros(type, mb, t) : Nd4j.zeros(type, mb, width, t);
+      INDArray mask = Nd4j.zeros(type, mb, t);
+      for (int b = 0; b < mb; b++) {
+        for (int s = 0; s < lengths[b][k]; s++) {
+          mask.putScalar(b, s, 1);
+          if (k == 0) {
+            x.putScalar(b, s, 4 + random.nextInt(spec.vocabSize() - 4));
+          } else {
+            for (int j = 0; j < width; j++) x.putScalar(new long[] {b, j, s}, random.nextGaussian());
+          }
+        }
+      }
+      f.add(x);
+      m.add(mask);
+    }
+    features = f.toArray(INDArray[]::new);
+    masks = m.toArray(INDArray[]::new);
+    labels = Nd4j.zeros(type, mb, spec.classes());
+    for (int b = 0; b < mb; b++) for (int c = 0; c < spec.classes(); c++) labels.putScalar(b, c, random.nextInt(2));
+  }
+
+  /** A tiny spec for gradient checks and mask tests (16-px faces, 16×16 chunks, narrow CNN). */
+  static ModelSpec tinySpec(List<Modality> modalities, boolean positions) {
+    return new ModelSpec("fe2e", modalities, 6, 8, 2, 1, 16, 0.0, positions, 20, 7, 16, 16, 16, 16,
+        new double[] {1, 2, 3, 0.5, 1.5, 4}, 1e-3, 7);
+  }
+}
