@@ -2,6 +2,7 @@ package ai.mesm.model;
 
 import ai.mesm.model.layers.FramesToSequence;
 import ai.mesm.model.layers.LogitFusion;
+import ai.mesm.model.layers.SequenceDropout;
 import ai.mesm.model.layers.SequenceToFrames;
 import ai.mesm.model.layers.SinusoidalPositions;
 import ai.mesm.model.layers.TransformerEncoder;
@@ -17,7 +18,6 @@ import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
-import org.deeplearning4j.nn.conf.layers.DropoutLayer;
 import org.deeplearning4j.nn.conf.layers.EmbeddingSequenceLayer;
 import org.deeplearning4j.nn.conf.layers.LossLayer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
@@ -40,6 +40,10 @@ import org.nd4j.linalg.learning.config.IUpdater;
 public final class Fe2eGraph {
   public static final String OUTPUT = "loss";
   static final int HIDDEN = 1024;
+
+  static {
+    NativeHelpers.enableUnlessDisabledByUser();
+  }
 
   private Fe2eGraph() {}
 
@@ -78,7 +82,7 @@ public final class Fe2eGraph {
         }
       };
       if (spec.dropout() > 0) {
-        g.addLayer(in + "_dropout", new DropoutLayer.Builder(1.0 - spec.dropout()).build(), sequence);
+        g.addVertex(in + "_dropout", new SequenceDropout(spec.dropout()), sequence);
         sequence = in + "_dropout";
       }
       TransformerEncoder encoder = new TransformerEncoder(spec.dim(), spec.heads(), spec.layers(), spec.feedForward());
@@ -99,8 +103,35 @@ public final class Fe2eGraph {
     return g.build();
   }
 
+  /**
+   * Only the feature-extraction CNN of one image-like modality, from the masked sequence to the
+   * last pooled feature map (output "cnn"): what the benchmark times to report achieved GFLOP/s.
+   */
+  public static ComputationGraphConfiguration featureExtractor(ModelSpec spec, Modality modality, DataType dataType) {
+    if (modality == Modality.TEXT) throw new IllegalArgumentException("text has no CNN");
+    GraphBuilder g = new NeuralNetConfiguration.Builder().seed(spec.seed()).dataType(dataType)
+        .weightInit(WeightInit.XAVIER).convolutionMode(ConvolutionMode.Truncate).graphBuilder();
+    String in = modality.inputName();
+    g.addInputs(in);
+    String last = modality == Modality.AUDIO ? cnn(g, in, spec, 1, spec.melBins(), spec.chunkFrames())
+        : cnn(g, in, spec, 3, spec.faceSize(), spec.faceSize());
+    g.setOutputs(last);
+    g.setInputTypes(InputType.recurrent(modality == Modality.AUDIO ? spec.audioFeatures() : spec.visualFeatures()));
+    return g.build();
+  }
+
   /** Adds the per-step CNN and projections for one image-like modality; returns the sequence vertex's name. */
   private static String perStepCnn(GraphBuilder g, String in, ModelSpec spec, int channels, int height, int width) {
+    String previous = cnn(g, in, spec, channels, height, width);
+    g.addLayer(in + "_fc1", new DenseLayer.Builder().nOut(HIDDEN).activation(Activation.RELU).build(), previous);
+    g.addLayer(in + "_fc2", new DenseLayer.Builder().nOut(spec.dim()).activation(Activation.IDENTITY).build(),
+        in + "_fc1");
+    g.addVertex(in + "_sequence", new FramesToSequence(), in + "_fc2", in);
+    return in + "_sequence";
+  }
+
+  /** Real steps of the sequence → the CNN; returns the last layer's name. */
+  private static String cnn(GraphBuilder g, String in, ModelSpec spec, int channels, int height, int width) {
     g.addVertex(in + "_frames", new SequenceToFrames(channels, height, width), in);
     String previous = in + "_frames";
     int i = 0;
@@ -119,10 +150,6 @@ public final class Fe2eGraph {
       }
       previous = name;
     }
-    g.addLayer(in + "_fc1", new DenseLayer.Builder().nOut(HIDDEN).activation(Activation.RELU).build(), previous);
-    g.addLayer(in + "_fc2", new DenseLayer.Builder().nOut(spec.dim()).activation(Activation.IDENTITY).build(),
-        in + "_fc1");
-    g.addVertex(in + "_sequence", new FramesToSequence(), in + "_fc2", in);
-    return in + "_sequence";
+    return previous;
   }
 }

@@ -52,6 +52,7 @@ public final class ModelArtifact {
     }
     Path root = new Path(location);
     FileSystem fs = root.getFileSystem(conf);
+    NativeHelpers.enableUnlessDisabledByUser(); // read when the restored layers are created
     ComputationGraph graph;
     try (InputStream in = fs.open(new Path(root, WEIGHTS))) {
       graph = ModelSerializer.restoreComputationGraph(in, true);

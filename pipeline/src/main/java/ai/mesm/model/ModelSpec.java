@@ -31,6 +31,12 @@ public record ModelSpec(String type, List<Modality> modalities, int classes, int
     }
   }
 
+  /** The same model reading another text length (benchmarks fix it at 100 tokens). */
+  public ModelSpec withMaxTokens(int tokens) {
+    return new ModelSpec(type, modalities, classes, dim, heads, layers, feedForward, dropout, positionalEncoding, vocabSize,
+        tokens, faceSize, melBins, chunkFrames, channelDivisor, positiveWeights, learningRate, seed);
+  }
+
   public boolean uses(Modality m) {
     return modalities.contains(m);
   }

@@ -132,7 +132,7 @@ public final class TrainRunner {
     }
   }
 
-  static ModelSpec spec(MesmConfig config, List<Modality> modalities, DatasetKind dataset, WordPieceTokenizer tokenizer,
+  public static ModelSpec spec(MesmConfig config, List<Modality> modalities, DatasetKind dataset, WordPieceTokenizer tokenizer,
                         double[] positiveWeights) {
     String type = config.getString(MODEL_TYPE);
     int maxTokens = config.getInt(type.equals("mesm") ? TEXT_MAX_LENGTH_MESM : TEXT_MAX_LENGTH_FE2E);

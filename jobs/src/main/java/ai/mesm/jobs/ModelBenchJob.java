@@ -1,0 +1,48 @@
+package ai.mesm.jobs;
+
+import static ai.mesm.config.ConfigKeys.*;
+
+import ai.mesm.bench.ModelThroughput;
+import ai.mesm.data.DatasetKind;
+import ai.mesm.model.EmotionModel;
+import ai.mesm.model.ModelSpec;
+import ai.mesm.model.Modality;
+import ai.mesm.model.NativeHelpers;
+import ai.mesm.model.text.WordPieceTokenizer;
+import ai.mesm.train.TrainRunner;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * make bench: FE2E training and inference throughput at batch 8 with 10 frames, 13 chunks and 100
+ * tokens per utterance, and the feature-extraction CNNs' achieved GFLOP/s, with the configured
+ * model settings (model.cnn.channel-divisor = 1 is the paper's network).
+ */
+public final class ModelBenchJob {
+  private ModelBenchJob() {}
+
+  public static void main(String[] args) {
+    JobMain.main("ModelBenchJob", "Benchmarks FE2E training and inference on random batches.", args, Set.of(),
+        (config, arguments) -> {
+          DatasetKind dataset = DatasetKind.fromConfig(config.getString(DATASET));
+          List<Modality> modalities = Modality.parse(config.getStringList(MODEL_MODALITIES));
+          List<String> vocab = new ArrayList<>(WordPieceTokenizer.SPECIAL);
+          for (int i = vocab.size(); i < 1000; i++) vocab.add("w" + i);
+          WordPieceTokenizer tokenizer = new WordPieceTokenizer(vocab);
+          double[] weights = new double[dataset.classes().size()];
+          java.util.Arrays.fill(weights, 3.0);
+          ModelSpec spec = TrainRunner.spec(config, modalities, dataset, tokenizer, weights).withMaxTokens(100);
+          EmotionModel model = EmotionModel.create(spec, tokenizer, new float[] {159, 111, 102}, new float[] {37, 33, 32});
+          int iterations = 5;
+          var batch = ModelThroughput.randomBatch(spec, 8, 10, 13, config.getLong(SEED));
+          ModelThroughput.Result r = ModelThroughput.measure(model, batch, 2, iterations);
+          System.out.printf("FE2E %s, channel divisor %d, batch 8 x (10 frames, 13 chunks, 100 tokens), %d threads%n",
+              Modality.label(modalities), spec.channelDivisor(), Runtime.getRuntime().availableProcessors());
+          System.out.println("  " + ModelThroughput.describe(r));
+          System.out.println("  ND4J: " + ModelThroughput.nd4jBuild() + ", DL4J oneDNN layer helpers "
+              + (NativeHelpers.enabled() ? "on" : "off") + ", " + Nd4j.getExecutioner().getEnvironmentInformation());
+        });
+  }
+}

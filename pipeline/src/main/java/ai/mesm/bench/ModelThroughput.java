@@ -1,0 +1,95 @@
+package ai.mesm.bench;
+
+import ai.mesm.data.Batch;
+import ai.mesm.model.EmotionModel;
+import ai.mesm.model.Fe2eGraph;
+import ai.mesm.model.FeatureCnn;
+import ai.mesm.model.ModelSpec;
+import ai.mesm.model.Modality;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Training and inference throughput of a model on fixed-size random batches (issue #5's shape:
+ * batch 8, 10 frames, 13 chunks, 100 tokens), and the GFLOP/s the feature-extraction CNNs achieve
+ * on their own. Random inputs: speed does not depend on the values.
+ */
+public final class ModelThroughput {
+  /** Utterances per second of training and inference, and the CNNs' achieved GFLOP/s (forward). */
+  public record Result(double trainPerSecond, double inferPerSecond, double visualGflopsPerSecond,
+                       double audioGflopsPerSecond) {}
+
+  private ModelThroughput() {}
+
+  public static Batch randomBatch(ModelSpec spec, int batch, int frames, int chunks, long seed) {
+    Random r = new Random(seed);
+    int tokens = spec.maxTokens();
+    INDArray ids = Nd4j.zeros(DataType.FLOAT, batch, tokens);
+    for (int b = 0; b < batch; b++) for (int t = 0; t < tokens; t++) ids.putScalar(b, t, 4 + r.nextInt(Math.max(1, spec.vocabSize() - 4)));
+    INDArray labels = Nd4j.zeros(DataType.FLOAT, batch, spec.classes());
+    for (int b = 0; b < batch; b++) labels.putScalar(b, r.nextInt(spec.classes()), 1);
+    Nd4j.getRandom().setSeed(seed);
+    return new Batch(ids(batch), spec.uses(Modality.TEXT) ? ids : null,
+        spec.uses(Modality.TEXT) ? Nd4j.ones(DataType.FLOAT, batch, tokens) : null,
+        Nd4j.randn(DataType.FLOAT, batch, spec.visualFeatures(), frames), Nd4j.ones(DataType.FLOAT, batch, frames),
+        Nd4j.randn(DataType.FLOAT, batch, spec.audioFeatures(), chunks), Nd4j.ones(DataType.FLOAT, batch, chunks), labels);
+  }
+
+  private static List<String> ids(int n) {
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < n; i++) out.add("bench-" + i);
+    return out;
+  }
+
+  /** Runs {@code warmup} untimed then {@code iterations} timed steps of each kind. */
+  public static Result measure(EmotionModel model, Batch batch, int warmup, int iterations) {
+    for (int i = 0; i < warmup; i++) model.fit(batch);
+    long t0 = System.nanoTime();
+    for (int i = 0; i < iterations; i++) model.fit(batch);
+    double train = batch.size() * iterations / ((System.nanoTime() - t0) / 1e9);
+    for (int i = 0; i < warmup; i++) model.probabilities(batch);
+    t0 = System.nanoTime();
+    for (int i = 0; i < iterations; i++) model.probabilities(batch);
+    double infer = batch.size() * iterations / ((System.nanoTime() - t0) / 1e9);
+    ModelSpec spec = model.spec();
+    double visual = spec.uses(Modality.VISUAL) ? cnnGflopsPerSecond(spec, Modality.VISUAL, batch, warmup, iterations) : Double.NaN;
+    double audio = spec.uses(Modality.AUDIO) ? cnnGflopsPerSecond(spec, Modality.AUDIO, batch, warmup, iterations) : Double.NaN;
+    return new Result(train, infer, visual, audio);
+  }
+
+  private static double cnnGflopsPerSecond(ModelSpec spec, Modality m, Batch batch, int warmup, int iterations) {
+    ComputationGraph cnn = new ComputationGraph(Fe2eGraph.featureExtractor(spec, m, DataType.FLOAT));
+    cnn.init();
+    INDArray[] in = {batch.features(m)};
+    INDArray[] mask = {batch.mask(m)};
+    for (int i = 0; i < warmup; i++) cnn.output(false, in, mask);
+    long t0 = System.nanoTime();
+    for (int i = 0; i < iterations; i++) cnn.output(false, in, mask);
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    long steps = batch.mask(m).sumNumber().longValue();
+    int frames = m == Modality.VISUAL ? (int) steps : 0;
+    int chunks = m == Modality.AUDIO ? (int) steps : 0;
+    return FeatureCnn.fe2eGflops(spec, frames, chunks) * iterations / seconds;
+  }
+
+  /** Which ND4J native build runs this JVM (the classifier of the nd4j-native jar on the class path). */
+  public static String nd4jBuild() {
+    for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+      String name = new java.io.File(entry).getName();
+      if (name.startsWith("nd4j-native-") && name.contains("linux") || name.startsWith("nd4j-cuda")) return name;
+    }
+    return "the nd4j build inside the application jar";
+  }
+
+  public static String describe(Result r) {
+    return String.format(Locale.ROOT, "train %.2f utterances/s, inference %.2f utterances/s, CNN visual %.1f GFLOP/s, "
+        + "CNN audio %.1f GFLOP/s", r.trainPerSecond(), r.inferPerSecond(), r.visualGflopsPerSecond(),
+        r.audioGflopsPerSecond());
+  }
+}
