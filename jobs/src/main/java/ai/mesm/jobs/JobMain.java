@@ -60,6 +60,7 @@ final class JobMain {
   }
 
   static void main(String job, String usage, String[] args, Set<String> flags, Body body) {
+    SameDiffChatterFilter.install();
     int code = execute(job, usage, args, flags, body, System.out, System.err);
     if (code != OK) System.exit(code);
   }

@@ -79,4 +79,14 @@ class JobMainTest {
     assertTrue(text.contains("iemocap: 1 dialogs, ") && text.contains(" (3 usable, "), text);
     assertTrue(Files.isRegularFile(dir.resolve("IEMOCAP_full_release/Session1/dialog/avi/DivX/Ses01F_impro01.avi")));
   }
+
+  @Test
+  void sameDiffChatterIsDroppedAndEverythingElseKept() {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    SameDiffChatterFilter f = new SameDiffChatterFilter(bytes);
+    f.println("Added differentiated op multi_head_dot_product_attention");
+    f.println("epoch 1/3  loss 0.5");
+    f.println("Added two numbers"); // only the exact SameDiff prefix goes
+    assertEquals("epoch 1/3  loss 0.5\nAdded two numbers\n", bytes.toString(StandardCharsets.UTF_8).replace("\r", ""));
+  }
 }
