@@ -10,7 +10,7 @@ PHOTO_ARG = $(if $(PHOTO),corpus.face-photo=$(abspath $(PHOTO)),)
 .PHONY: build demo test bench package clean help
 
 help:
-	@echo "make demo     generate a synthetic corpus and run the pipeline on it (output in $(DEMO_OUT)/)"
+	@echo "make demo     generate a synthetic corpus, ingest, split, train and evaluate FE2E (output in $(DEMO_OUT)/)"
 	@echo "make test     run the whole test suite"
 	@echo "make bench    benchmarks (output in $(BENCH_OUT)/)"
 	@echo "make package  build the spark-submit jar (jobs/target/mesm-jobs-*-spark.jar)"
@@ -26,6 +26,8 @@ demo: build
 	bin/mesm IngestJob --config conf/demo.conf dataset=mosei
 	bin/mesm SplitJob --config conf/demo.conf dataset=iemocap
 	bin/mesm SplitJob --config conf/demo.conf dataset=mosei
+	bin/mesm TrainJob --config conf/demo.conf dataset=iemocap
+	bin/mesm EvaluateJob --config conf/demo.conf dataset=iemocap
 
 test:
 	$(MVN) test
@@ -37,6 +39,9 @@ bench: build
 	@echo "== ingest vs a bare FFmpeg decode of the same files (same run)"
 	bin/mesm IngestBenchJob --config conf/demo.conf paths.input=$(BENCH_OUT)/corpus paths.ingest=$(BENCH_OUT)/ingest/iemocap dataset=iemocap
 	bin/mesm IngestBenchJob --config conf/demo.conf paths.input=$(BENCH_OUT)/corpus paths.ingest=$(BENCH_OUT)/ingest/mosei dataset=mosei
+	@echo "== FE2E training / inference throughput and CNN GFLOP/s (the paper's network, then the demo's CNN widths / 4)"
+	bin/mesm ModelBenchJob --config conf/demo.conf model.cnn.channel-divisor=1
+	bin/mesm ModelBenchJob --config conf/demo.conf model.cnn.channel-divisor=4
 
 package:
 	$(MVN) -DskipTests package
