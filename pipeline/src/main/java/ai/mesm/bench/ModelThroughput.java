@@ -82,7 +82,11 @@ public final class ModelThroughput {
   public static String nd4jBuild() {
     for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
       String name = new java.io.File(entry).getName();
-      if (name.startsWith("nd4j-native-") && name.contains("linux") || name.startsWith("nd4j-cuda")) return name;
+      // nd4j-native-<version>-<classifier>.jar holds the native library; the -preset jars do not.
+      if (name.startsWith("nd4j-native-") && !name.startsWith("nd4j-native-preset") && !name.startsWith("nd4j-native-api")
+          && name.contains("linux") || name.startsWith("nd4j-cuda")) {
+        return name;
+      }
     }
     return "the nd4j build inside the application jar";
   }
