@@ -1,0 +1,93 @@
+package ai.mesm.model;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.deeplearning4j.gradientcheck.GradientCheckUtil;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.LossLayer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.NoOp;
+
+/**
+ * Minimal gradient checks that isolate the mismatch found on 2026-11-29 (issue 5 note), kept as
+ * the starting point for the fix: the loss alone passes; with {@link ai.mesm.model.layers.LogitFusion}
+ * (a SameDiffVertex) the inputs' gradients come out ×2 whatever the fusion weights and the weights'
+ * own gradients are wrong; {@link ai.mesm.model.layers.TransformerEncoder} (a SameDiffLayer) alone
+ * has every parameter gradient ×2. Disabled until fixed (they fail today).
+ */
+@org.junit.jupiter.api.Disabled("known failure, issue 5: SameDiff-based parts give scaled gradients")
+class SameDiffGradientProbeTest {
+  private static boolean check(boolean fusion) {
+    DataType before = Nd4j.dataType();
+    Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
+    try {
+      var b = new NeuralNetConfiguration.Builder().seed(3).dataType(DataType.DOUBLE).updater(new NoOp()).graphBuilder()
+          .addInputs("a", "b")
+          .addLayer("ha", new DenseLayer.Builder().nOut(6).activation(Activation.IDENTITY).build(), "a")
+          .addLayer("hb", new DenseLayer.Builder().nOut(6).activation(Activation.IDENTITY).build(), "b");
+      String last;
+      if (fusion) {
+        b.addVertex("fusion", new ai.mesm.model.layers.LogitFusion(2, 6), "ha", "hb");
+        last = "fusion";
+      } else {
+        b.addVertex("fusion", new org.deeplearning4j.nn.conf.graph.ElementWiseVertex(org.deeplearning4j.nn.conf.graph.ElementWiseVertex.Op.Add), "ha", "hb");
+        last = "fusion";
+      }
+      var conf = b.addLayer("loss", new LossLayer.Builder().lossFunction(new ai.mesm.model.loss.WeightedBceWithLogits(
+              new double[] {1, 2, 3, 0.5, 1.5, 4})).activation(Activation.IDENTITY).build(), last)
+          .setOutputs("loss").setInputTypes(InputType.feedForward(4), InputType.feedForward(3)).build();
+      ComputationGraph net = new ComputationGraph(conf);
+      net.init();
+      INDArray a = Nd4j.randn(DataType.DOUBLE, 3, 4);
+      INDArray bb = Nd4j.randn(DataType.DOUBLE, 3, 3);
+      INDArray labels = Nd4j.create(new double[][] {{1, 0, 0, 1, 0, 0}, {0, 1, 0, 0, 0, 1}, {0, 0, 1, 0, 1, 0}});
+      return GradientCheckUtil.checkGradients(new GradientCheckUtil.GraphConfig().net(net).inputs(new INDArray[] {a, bb})
+          .labels(new INDArray[] {labels}).epsilon(1e-6).maxRelError(1e-3).minAbsoluteError(1e-8)
+          .print(GradientCheckUtil.PrintMode.FAILURES_ONLY));
+    } finally {
+      Nd4j.setDefaultDataTypes(before, before);
+    }
+  }
+
+  @Test
+  void lossAloneWithAnElementWiseSum() {
+    assertTrue(check(false));
+  }
+
+  @Test
+  void logitFusion() {
+    assertTrue(check(true));
+  }
+
+  @Test
+  void transformerEncoderAlone() {
+    DataType before = Nd4j.dataType();
+    Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
+    try {
+      var conf = new NeuralNetConfiguration.Builder().seed(3).dataType(DataType.DOUBLE).updater(new NoOp()).graphBuilder()
+          .addInputs("a")
+          .addLayer("enc", new ai.mesm.model.layers.TransformerEncoder(4, 2, 1, 8), "a")
+          .addLayer("head", new DenseLayer.Builder().nOut(6).activation(Activation.IDENTITY).build(), "enc")
+          .addLayer("loss", new LossLayer.Builder().lossFunction(new ai.mesm.model.loss.WeightedBceWithLogits(
+              new double[] {1, 2, 3, 0.5, 1.5, 4})).activation(Activation.IDENTITY).build(), "head")
+          .setOutputs("loss").setInputTypes(InputType.recurrent(4)).build();
+      ComputationGraph net = new ComputationGraph(conf);
+      net.init();
+      INDArray a = Nd4j.randn(DataType.DOUBLE, 3, 4, 5);
+      INDArray mask = Nd4j.create(new double[][] {{1, 1, 1, 0, 0}, {1, 1, 1, 1, 1}, {1, 0, 0, 0, 0}});
+      INDArray labels = Nd4j.create(new double[][] {{1, 0, 0, 1, 0, 0}, {0, 1, 0, 0, 0, 1}, {0, 0, 1, 0, 1, 0}});
+      assertTrue(GradientCheckUtil.checkGradients(new GradientCheckUtil.GraphConfig().net(net).inputs(new INDArray[] {a})
+          .inputMask(new INDArray[] {mask}).labels(new INDArray[] {labels}).epsilon(1e-6).maxRelError(1e-3)
+          .minAbsoluteError(1e-8).print(GradientCheckUtil.PrintMode.FAILURES_ONLY)));
+    } finally {
+      Nd4j.setDefaultDataTypes(before, before);
+    }
+  }
+}
