@@ -187,7 +187,8 @@ public final class SplitRunner {
     return new GsonBuilder().setPrettyPrinting().create().toJson(m);
   }
 
-  static String sha256(String text) {
+  /** Hex SHA-256 of a text's UTF-8 bytes (fingerprints of stage manifests). */
+  public static String sha256(String text) {
     return sha256(text.getBytes(StandardCharsets.UTF_8));
   }
 

@@ -30,11 +30,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
@@ -96,7 +93,7 @@ public final class TrainRunner {
 
     JsonObject training = trainingRecord(config, splitRoot, splitManifest, outcome);
     ModelManifest manifest = new ModelManifest(ModelManifest.FORMAT, run, dataset.configName(), dataset.classes(), spec,
-        thresholds, model.visualMean(), model.visualStd(), Provenance.codeVersion(), sha256(splitManifest),
+        thresholds, model.visualMean(), model.visualStd(), Provenance.codeVersion(), SplitRunner.sha256(splitManifest),
         Instant.now().toString(), training);
     String modelLocation = RunNames.modelLocation(config, run);
     ModelArtifact.save(model, manifest, modelLocation, hadoop);
@@ -201,13 +198,5 @@ public final class TrainRunner {
     float[] out = new float[values.size()];
     for (int i = 0; i < out.length; i++) out[i] = values.get(i).floatValue();
     return out;
-  }
-
-  static String sha256(String text) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

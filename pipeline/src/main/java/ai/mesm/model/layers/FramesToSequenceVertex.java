@@ -1,11 +1,9 @@
 package ai.mesm.model.layers;
 
-import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.MaskState;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.nn.graph.vertex.BaseGraphVertex;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
@@ -14,23 +12,13 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /** Runtime of {@link FramesToSequence}: scatters [n, D] into [mb, D, T] at the real steps of the mask. */
-final class FramesToSequenceVertex extends BaseGraphVertex {
+final class FramesToSequenceVertex extends ParameterlessVertex {
   private INDArray mask;
   private int[] rows;
   private long[] sequenceShape;
 
   FramesToSequenceVertex(ComputationGraph graph, String name, int index, DataType dataType) {
-    super(graph, name, index, null, null, dataType);
-  }
-
-  @Override
-  public boolean hasLayer() {
-    return false;
-  }
-
-  @Override
-  public Layer getLayer() {
-    return null;
+    super(graph, name, index, dataType);
   }
 
   @Override
@@ -55,11 +43,6 @@ final class FramesToSequenceVertex extends BaseGraphVertex {
     return new Pair<>(new DefaultGradient(), new INDArray[] {
         workspaceMgr.leverageTo(ArrayType.ACTIVATION_GRAD, toFrames),
         workspaceMgr.leverageTo(ArrayType.ACTIVATION_GRAD, toSequence)});
-  }
-
-  @Override
-  public void setBackpropGradientsViewArray(INDArray backpropGradientsViewArray) {
-    if (backpropGradientsViewArray != null) throw new IllegalStateException(getVertexName() + " has no parameters");
   }
 
   @Override

@@ -1,11 +1,9 @@
 package ai.mesm.model.layers;
 
-import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.MaskState;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.nn.graph.vertex.BaseGraphVertex;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
@@ -15,23 +13,13 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /** Runtime of {@link SequenceDropout}: a fresh keep-mask per training forward pass, identity in inference. */
-final class SequenceDropoutVertex extends BaseGraphVertex {
+final class SequenceDropoutVertex extends ParameterlessVertex {
   private final double dropout;
   private INDArray scale;
 
   SequenceDropoutVertex(ComputationGraph graph, String name, int index, DataType dataType, double dropout) {
-    super(graph, name, index, null, null, dataType);
+    super(graph, name, index, dataType);
     this.dropout = dropout;
-  }
-
-  @Override
-  public boolean hasLayer() {
-    return false;
-  }
-
-  @Override
-  public Layer getLayer() {
-    return null;
   }
 
   @Override
@@ -54,11 +42,6 @@ final class SequenceDropoutVertex extends BaseGraphVertex {
   public Pair<Gradient, INDArray[]> doBackward(boolean tbptt, LayerWorkspaceMgr workspaceMgr) {
     INDArray grad = scale == null ? epsilon.dup() : epsilon.mul(scale);
     return new Pair<>(new DefaultGradient(), new INDArray[] {workspaceMgr.leverageTo(ArrayType.ACTIVATION_GRAD, grad)});
-  }
-
-  @Override
-  public void setBackpropGradientsViewArray(INDArray backpropGradientsViewArray) {
-    if (backpropGradientsViewArray != null) throw new IllegalStateException(getVertexName() + " has no parameters");
   }
 
   @Override

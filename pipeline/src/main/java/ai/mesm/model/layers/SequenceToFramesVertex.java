@@ -1,12 +1,10 @@
 package ai.mesm.model.layers;
 
 import java.util.Arrays;
-import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.MaskState;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.nn.graph.vertex.BaseGraphVertex;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
@@ -14,25 +12,15 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** Runtime of {@link SequenceToFrames}: gathers the real (unmasked) steps of [mb, C·H·W, T] into [n, C, H, W]. */
-final class SequenceToFramesVertex extends BaseGraphVertex {
+final class SequenceToFramesVertex extends ParameterlessVertex {
   private final long[] imageShape;
   private INDArray mask;
   private long[] inputShape;
   private int[] rows;
 
   SequenceToFramesVertex(ComputationGraph graph, String name, int index, DataType dataType, long[] imageShape) {
-    super(graph, name, index, null, null, dataType);
+    super(graph, name, index, dataType);
     this.imageShape = imageShape;
-  }
-
-  @Override
-  public boolean hasLayer() {
-    return false;
-  }
-
-  @Override
-  public Layer getLayer() {
-    return null;
   }
 
   @Override
@@ -49,11 +37,6 @@ final class SequenceToFramesVertex extends BaseGraphVertex {
     INDArray eps = epsilon.reshape('c', rows.length, inputShape[1]);
     INDArray back = SequenceRows.scatter(eps, rows, inputShape[0], inputShape[2]);
     return new Pair<>(new DefaultGradient(), new INDArray[] {workspaceMgr.leverageTo(ArrayType.ACTIVATION_GRAD, back)});
-  }
-
-  @Override
-  public void setBackpropGradientsViewArray(INDArray backpropGradientsViewArray) {
-    if (backpropGradientsViewArray != null) throw new IllegalStateException(getVertexName() + " has no parameters");
   }
 
   @Override
