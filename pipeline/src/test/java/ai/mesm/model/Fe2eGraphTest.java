@@ -28,8 +28,6 @@ class Fe2eGraphTest {
    * the same parts around DL4J's own CNN layers.
    */
   @Test
-  @org.junit.jupiter.api.Disabled("known failure, issue 5: SameDiff-based parts give scaled gradients (2x through "
-      + "LogitFusion's inputs, 2x on TransformerEncoder parameters); isolated in SameDiffGradientProbeTest")
   void gradientsOfEveryCustomPartMatchFiniteDifferences() {
     DataType before = Nd4j.dataType();
     Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);

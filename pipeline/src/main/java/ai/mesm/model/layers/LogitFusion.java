@@ -5,17 +5,25 @@ import org.deeplearning4j.nn.api.MaskState;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.samediff.SDVertexParams;
 import org.deeplearning4j.nn.conf.layers.samediff.SameDiffVertex;
-import org.nd4j.autodiff.samediff.SDIndex;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.graph.vertex.GraphVertex;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * The reference's late fusion (SPEC §4): one learned scalar weight per modality, logits summed,
  * Σ_m w_m · logits_m. Weights start at 1/M, so the untrained fusion is the mean of the heads.
+ *
+ * <p>A {@link SameDiffVertex} for its configuration plumbing only (global updater, regularization,
+ * JSON): the computation is {@link LogitFusionVertex}, written out by hand, because DL4J M2.1's
+ * SameDiff vertex returns wrong gradients (inputs doubled by ND4J's external errors, see
+ * {@link ExternalErrorsGain}, and the weight slices' gradients wrong).
  */
 public final class LogitFusion extends SameDiffVertex {
+  static final String WEIGHTS = "w";
   private int modalities;
   private int classes;
 
@@ -31,26 +39,26 @@ public final class LogitFusion extends SameDiffVertex {
     String[] inputs = new String[modalities];
     for (int i = 0; i < modalities; i++) inputs[i] = "in" + i;
     params.defineInputs(inputs);
-    params.addWeightParam("w", 1, modalities);
+    params.addWeightParam(WEIGHTS, 1, modalities);
   }
 
   @Override
   public void initializeParameters(Map<String, INDArray> params) {
-    params.get("w").assign(1.0 / modalities);
+    params.get(WEIGHTS).assign(1.0 / modalities);
+  }
+
+  @Override
+  public GraphVertex instantiate(ComputationGraph graph, String name, int index, INDArray paramsView,
+                                 boolean initializeParams, DataType networkDataType) {
+    setName(name);
+    return new LogitFusionVertex(this, graph, name, index, paramsView, initializeParams, networkDataType);
   }
 
   @Override
   public SDVariable defineVertex(SameDiff sd, Map<String, SDVariable> inputs, Map<String, SDVariable> params,
                                  Map<String, SDVariable> masks) {
-    SDVariable w = params.get("w");
-    SDVariable sum = null;
-    for (int i = 0; i < modalities; i++) {
-      SDVariable weighted = inputs.get("in" + i).mul(w.get(SDIndex.point(0, true), SDIndex.interval(i, i + 1)));
-      sum = sum == null ? weighted : sum.add(weighted);
-    }
-    return sum;
+    throw new UnsupportedOperationException("LogitFusion runs as LogitFusionVertex, not as a SameDiff graph");
   }
-
   @Override
   public Pair<INDArray, MaskState> feedForwardMaskArrays(INDArray[] maskArrays, MaskState currentMaskState,
                                                          int minibatchSize) {

@@ -1,15 +1,20 @@
 package ai.mesm.model.layers;
 
+import java.util.Collection;
 import java.util.Map;
+import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.MaskState;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.samediff.SDLayerParams;
 import org.deeplearning4j.nn.conf.layers.samediff.SameDiffLayer;
+import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.autodiff.samediff.SDIndex;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -99,6 +104,18 @@ public final class TransformerEncoder extends SameDiffLayer {
       h = sd.nn.layerNorm(h.add(ff), p.get(key(l, "ln2g")), p.get(key(l, "ln2b")), true, 1);
     }
     return h.get(SDIndex.all(), SDIndex.all(), SDIndex.point(0));
+  }
+
+  @Override
+  public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners, int layerIndex,
+                           INDArray layerParamsView, boolean initializeParams, DataType networkDataType) {
+    // As DL4J's own instantiate, but with the runtime layer that undoes ND4J's doubled error.
+    CorrectedSameDiffLayer layer = new CorrectedSameDiffLayer(conf, networkDataType);
+    layer.setIndex(layerIndex);
+    layer.setParamsViewArray(layerParamsView);
+    layer.setParamTable(initializer().init(conf, layerParamsView, initializeParams));
+    layer.setConf(conf);
+    return layer;
   }
 
   @Override
