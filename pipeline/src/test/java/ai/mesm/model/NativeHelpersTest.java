@@ -15,15 +15,16 @@ import org.nd4j.linalg.learning.config.NoOp;
 /**
  * The oneDNN layer helpers that {@link NativeHelpers} switches on must compute what DL4J's own
  * layers compute, on the same network with the same parameters, in float32: outputs in inference
- * and training mode (BatchNorm batch statistics) to 1e-4, and parameter gradients.
+ * and training mode (BatchNorm batch statistics) to 1e-4, and every parameter gradient to 1e-4
+ * (relative L2).
  *
- * <p>Gradients of the visual branch agree to ~1e-6. Those of the audio branch (one input channel)
- * differ by 2–6 % (relative L2) from one layer down, while the forward pass agrees: the
- * helpers' backward pass is not bit-compatible there (a subgradient convention at exact zeros is
- * the likely cause; not proven). The test therefore holds the audio gradients to the same
- * direction (cosine ≥ 0.99) and 10 % magnitude, and the learning test shows that audio-only
- * models train with the helpers on. Set -Dorg.eclipse.deeplearning4j.helpers.disable=true to
- * train with DL4J's own (8× slower) layers.
+ * <p>Faces 16×16 and spectrogram chunks 32×16, so that the two CNN branches differ in shape as in
+ * the product (48×48 faces, 128×32 chunks). An earlier version used 16×16 for both and saw the
+ * audio branch's gradients differ by 2–6 % from one BatchNorm down; in that random draw DL4J's
+ * own double-precision layers also disagreed with finite differences by 1.3 % on that BatchNorm's
+ * beta (the others to 1e-7), which points to a non-differentiable point of that draw where
+ * implementations may pick different subgradients rather than to a helper defect. Set
+ * -Dorg.eclipse.deeplearning4j.helpers.disable=true to train with DL4J's own (8× slower) layers.
  */
 class NativeHelpersTest {
 
@@ -51,7 +52,7 @@ class NativeHelpersTest {
   @Test
   void helpersComputeWhatDl4jComputes() {
     ModelSpec spec = new ModelSpec("fe2e", List.of(Modality.AUDIO, Modality.VISUAL), 6, 8, 2, 1, 16, 0.0, false, 0, 7,
-        16, 16, 16, 8, new double[] {1, 2, 3, 0.5, 1.5, 4}, 1e-3, 7);
+        16, 32, 16, 8, new double[] {1, 2, 3, 0.5, 1.5, 4}, 1e-3, 7);
     ComputationGraph plain = build(spec, false);
     ComputationGraph fast = build(spec, true);
     assertNotNull(((ConvolutionLayer) fast.getLayer("visual_cnn0")).getHelper(),
@@ -77,11 +78,7 @@ class NativeHelpersTest {
       if (nx < 1e-7 && ny < 1e-7) continue; // BatchNorm's running statistics get no gradient
       double relative = x.sub(y).norm2Number().doubleValue() / nx;
       double cosine = x.mul(y).sumNumber().doubleValue() / (nx * ny);
-      if (e.getKey().startsWith("visual") || e.getKey().startsWith("fusion")) {
-        assertTrue(relative < 1e-4, e.getKey() + ": relative difference " + relative);
-      } else {
-        assertTrue(cosine > 0.99 && relative < 0.1, e.getKey() + ": cosine " + cosine + ", relative " + relative);
-      }
+      assertTrue(relative < 1e-4, e.getKey() + ": relative difference " + relative + ", cosine " + cosine);
     }
   }
 }
