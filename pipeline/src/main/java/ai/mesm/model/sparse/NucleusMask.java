@@ -1,0 +1,60 @@
+package ai.mesm.model.sparse;
+
+import java.util.Arrays;
+
+/**
+ * The top-p (nucleus) mask of SPEC §4, per frame: sort the attention weights descending and keep
+ * the smallest prefix whose mass reaches p; the weight that crosses p is kept and at least one
+ * site always is. p = 1 keeps every site with non-zero weight (a rounding shortfall of the
+ * cumulative sum must not drop the last sites). Ties keep site order (stable sort).
+ */
+public final class NucleusMask {
+  private NucleusMask() {}
+
+  /** Attention weights per site (softmax of the scores over each frame's sites). */
+  public static double[] softmaxPerFrame(double[] scores, SparseSites sites) {
+    double[] alpha = new double[scores.length];
+    for (int f = 0; f < sites.frames(); f++) {
+      int from = sites.frameStart(f);
+      int to = sites.frameStart(f + 1);
+      double max = Double.NEGATIVE_INFINITY;
+      for (int i = from; i < to; i++) max = Math.max(max, scores[i]);
+      double sum = 0;
+      for (int i = from; i < to; i++) sum += alpha[i] = Math.exp(scores[i] - max);
+      for (int i = from; i < to; i++) alpha[i] /= sum;
+    }
+    return alpha;
+  }
+
+  /** Kept flags per site for mass p (0 &lt; p ≤ 1). */
+  public static boolean[] keep(double[] alpha, SparseSites sites, double p) {
+    if (!(p > 0 && p <= 1)) throw new IllegalArgumentException("top-p must be in (0, 1], got " + p);
+    boolean[] kept = new boolean[alpha.length];
+    for (int f = 0; f < sites.frames(); f++) {
+      int from = sites.frameStart(f);
+      int to = sites.frameStart(f + 1);
+      if (from == to) continue;
+      if (p >= 1) {
+        for (int i = from; i < to; i++) kept[i] = alpha[i] > 0;
+        kept[argmax(alpha, from, to)] = true;
+        continue;
+      }
+      Integer[] order = new Integer[to - from];
+      for (int i = 0; i < order.length; i++) order[i] = from + i;
+      Arrays.sort(order, (a, b) -> Double.compare(alpha[b], alpha[a]));
+      double mass = 0;
+      for (Integer i : order) {
+        kept[i] = true;
+        mass += alpha[i];
+        if (mass >= p) break;
+      }
+    }
+    return kept;
+  }
+
+  private static int argmax(double[] a, int from, int to) {
+    int best = from;
+    for (int i = from + 1; i < to; i++) if (a[i] > a[best]) best = i;
+    return best;
+  }
+}

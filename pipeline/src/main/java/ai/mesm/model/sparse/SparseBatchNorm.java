@@ -1,0 +1,47 @@
+package ai.mesm.model.sparse;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/**
+ * BatchNorm over the active sites only (rows of an [n, C] feature matrix): padded or masked-out
+ * sites never enter the statistics. Training uses the batch's mean and (biased) variance; the
+ * caller keeps running averages for inference.
+ */
+public final class SparseBatchNorm {
+  public static final double EPS = 1e-5;
+
+  private SparseBatchNorm() {}
+
+  /** What the backward pass needs from a training forward pass. */
+  public record Cache(INDArray xHat, INDArray std, INDArray mean, INDArray variance) {}
+
+  public record Result(INDArray out, Cache cache) {}
+
+  /** Training mode: normalise with the batch statistics. gamma, beta: [1, C]. */
+  public static Result train(INDArray x, INDArray gamma, INDArray beta) {
+    INDArray mean = x.mean(true, 0);
+    INDArray variance = x.var(false, 0).reshape(1, x.size(1));
+    INDArray std = Transforms.sqrt(variance.add(EPS), false);
+    INDArray xHat = x.subRowVector(mean).diviRowVector(std);
+    INDArray out = xHat.mulRowVector(gamma).addiRowVector(beta);
+    return new Result(out, new Cache(xHat, std, mean, variance));
+  }
+
+  /** Inference mode: normalise with running statistics [1, C]. */
+  public static INDArray infer(INDArray x, INDArray gamma, INDArray beta, INDArray mean, INDArray variance) {
+    INDArray std = Transforms.sqrt(variance.add(EPS), false);
+    return x.subRowVector(mean).diviRowVector(std).muliRowVector(gamma).addiRowVector(beta);
+  }
+
+  /** {dX, dGamma, dBeta} of {@link #train}. */
+  public static INDArray[] backward(INDArray dOut, Cache cache, INDArray gamma) {
+    long n = dOut.size(0);
+    INDArray dBeta = dOut.sum(true, 0);
+    INDArray dGamma = dOut.mul(cache.xHat()).sum(true, 0);
+    // dX = γ/σ · (dY − mean(dY) − x̂ · mean(dY ⊙ x̂)), the standard closed form.
+    INDArray dX = dOut.subRowVector(dBeta.div(n)).subi(cache.xHat().mulRowVector(dGamma.div(n)))
+        .muliRowVector(gamma.div(cache.std()));
+    return new INDArray[] {dX, dGamma, dBeta};
+  }
+}
