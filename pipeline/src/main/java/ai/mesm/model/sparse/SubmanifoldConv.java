@@ -38,7 +38,9 @@ public final class SubmanifoldConv {
   }
 
   /** [9·Cout, Cin] with block k = W_{8−k}ᵀ. */
-  private static INDArray mirrored(INDArray weights, long inChannels) {
+  private static INDArray mirrored(INDArray parameterView, long inChannels) {
+    // A copy: indexing into a reshaped view of the flat parameter vector misbehaves in ND4J M2.1.
+    INDArray weights = parameterView.dup('c');
     INDArray[] blocks = new INDArray[SparseSites.KERNEL_OFFSETS];
     for (int k = 0; k < SparseSites.KERNEL_OFFSETS; k++) {
       int m = SparseSites.KERNEL_OFFSETS - 1 - k;

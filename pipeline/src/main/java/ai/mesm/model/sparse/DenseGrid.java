@@ -1,0 +1,22 @@
+package ai.mesm.model.sparse;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/** Conversions between [frames, C, H, W] activations and site-ordered [n, C] feature rows. */
+public final class DenseGrid {
+  private DenseGrid() {}
+
+  /** Every site's features, in {@link SparseSites#all} order. */
+  public static INDArray rows(INDArray dense) {
+    long f = dense.size(0);
+    long c = dense.size(1);
+    return dense.permute(0, 2, 3, 1).dup('c').reshape('c', f * dense.size(2) * dense.size(3), c);
+  }
+
+  /** [frames, C, H, W] with the sites' features and zeros at inactive sites. */
+  public static INDArray dense(SparseSites sites, INDArray features) {
+    int[] siteAt = sites.siteAtGrid();
+    return Rows.gather(features, siteAt).reshape('c', sites.frames(), sites.height(), sites.width(), features.size(1))
+        .permute(0, 3, 1, 2).dup('c');
+  }
+}

@@ -1,0 +1,168 @@
+package ai.mesm.model.sparse;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/**
+ * One cross-modal sparse block of MESM (SPEC §4): attention over the active sites with the text
+ * CLS vector as query, nucleus mask, two submanifold 3×3 convolutions each with BatchNorm over the
+ * active sites and ReLU, then a sparse 2×2 max-pool. Forward and backward written out, so that
+ * the work follows the number of kept sites. Free of DL4J and Spark: a vertex wraps it.
+ */
+public final class SparseBlock {
+  private final double p;
+  private final AttentionMode mode;
+
+  public SparseBlock(double p, AttentionMode mode) {
+    if (!(p > 0 && p <= 1)) throw new IllegalArgumentException("top-p must be in (0, 1], got " + p);
+    this.p = p;
+    this.mode = mode;
+  }
+
+  /** Everything the backward pass needs, plus what FLOPs accounting and attention maps read. */
+  public record Trace(SparseSites in, INDArray x, INDArray query, INDArray queryRows, INDArray tanhU, double[] alpha, boolean[] kept,
+                      int[] keptIndex, INDArray scale, INDArray xKept, SparseSites keptSites, int[] neighbours,
+                      INDArray h1, SparseBatchNorm.Cache bn1, INDArray r1, INDArray h2, SparseBatchNorm.Cache bn2,
+                      INDArray r2, SparseMaxPool.Plan pool, SparseMaxPool.Result pooled) {
+
+    /** Multiply-adds of the two convolutions, from the real (site, active neighbour) pairs. */
+    public long convMacs() {
+      long pairs = SparseSites.pairs(neighbours);
+      return pairs * x.size(1) * h1.size(1) + pairs * h1.size(1) * h1.size(1);
+    }
+  }
+
+  public record Output(SparseSites sites, INDArray features, Trace trace) {}
+
+  /**
+   * @param sites    active input sites
+   * @param x        [n, Cin] features in site order
+   * @param query    [frames, D]: the text CLS vector of each frame's utterance
+   * @param training batch statistics (and running-average updates left to the caller) or running statistics
+   */
+  public Output forward(SparseSites sites, INDArray x, INDArray query, SparseBlockParams w, boolean training) {
+    int[] frameOfSite = new int[sites.size()];
+    for (int i = 0; i < frameOfSite.length; i++) frameOfSite[i] = sites.frame(i);
+    INDArray queryRows = Rows.gather(query.mmul(w.wq()), frameOfSite);
+    INDArray tanhU = sites.size() == 0 ? queryRows
+        : Transforms.tanh(x.mmul(w.wx()).addiRowVector(w.bx()).addi(queryRows), false);
+    double[] scores = sites.size() == 0 ? new double[0] : tanhU.mmul(w.v()).addi(w.b().getDouble(0)).toDoubleVector();
+    double[] alpha = NucleusMask.softmaxPerFrame(scores, sites);
+    boolean[] kept = NucleusMask.keep(alpha, sites, p);
+    SparseSites keptSites = sites.subset(kept);
+    int[] keptIndex = new int[keptSites.size()];
+    for (int i = 0, j = 0; i < kept.length; i++) if (kept[i]) keptIndex[j++] = i;
+
+    INDArray xKept = Rows.gather(x, keptIndex);
+    INDArray scale = null;
+    if (mode == AttentionMode.SCALED && keptIndex.length > 0) {
+      double[] s = new double[keptIndex.length];
+      for (int j = 0; j < s.length; j++) {
+        int f = sites.frame(keptIndex[j]);
+        s[j] = alpha[keptIndex[j]] * (sites.frameStart(f + 1) - sites.frameStart(f));
+      }
+      scale = Nd4j.createFromArray(s).castTo(x.dataType()).reshape(s.length, 1);
+      xKept = xKept.mulColumnVector(scale);
+    }
+    int[] nbr = keptSites.neighbours();
+    INDArray h1 = SubmanifoldConv.forward(xKept, nbr, w.conv1());
+    SparseBatchNorm.Result b1 = normalise(h1, w.gamma1(), w.beta1(), w.mean1(), w.var1(), training);
+    INDArray r1 = Transforms.relu(b1.out(), true);
+    INDArray h2 = SubmanifoldConv.forward(r1, nbr, w.conv2());
+    SparseBatchNorm.Result b2 = normalise(h2, w.gamma2(), w.beta2(), w.mean2(), w.var2(), training);
+    INDArray r2 = Transforms.relu(b2.out(), true);
+    SparseMaxPool.Plan plan = keptSites.poolPlan();
+    SparseMaxPool.Result pooled = SparseMaxPool.forward(r2, plan);
+    Trace t = new Trace(sites, x, query, queryRows, tanhU, alpha, kept, keptIndex, scale, xKept, keptSites, nbr, h1, b1.cache(),
+        r1, h2, b2.cache(), r2, plan, pooled);
+    return new Output(plan.out(), pooled.out(), t);
+  }
+
+  /** Moves the running BatchNorm statistics toward this training pass's batch statistics (DL4J's decay convention). */
+  public static void updateRunningStatistics(Trace t, SparseBlockParams w, double decay) {
+    moveToward(t.bn1(), w.mean1(), w.var1(), decay);
+    moveToward(t.bn2(), w.mean2(), w.var2(), decay);
+  }
+
+  private static void moveToward(SparseBatchNorm.Cache batch, INDArray mean, INDArray var, double decay) {
+    if (batch == null) return; // no active site in this batch: nothing measured
+    mean.muli(decay).addi(batch.mean().mul(1 - decay));
+    var.muli(decay).addi(batch.variance().mul(1 - decay));
+  }
+
+  private static SparseBatchNorm.Result normalise(INDArray h, INDArray gamma, INDArray beta, INDArray mean,
+                                                  INDArray var, boolean training) {
+    if (h.size(0) == 0) return new SparseBatchNorm.Result(h, null);
+    if (training) return SparseBatchNorm.train(h, gamma, beta);
+    return new SparseBatchNorm.Result(SparseBatchNorm.infer(h, gamma, beta, mean, var), null);
+  }
+
+  /**
+   * Gradients of a training forward pass: writes parameter gradients into {@code grads} (same
+   * layout as the parameters; the running statistics' slots are left to the caller) and returns
+   * {dX [n, Cin], dQuery [frames, D]}.
+   */
+  public INDArray[] backward(Trace t, INDArray dOut, SparseBlockParams w, SparseBlockParams grads) {
+    int frames = t.in().frames();
+    for (INDArray g : grads.all()) g.assign(0);
+    long cin = t.x().size(1);
+    INDArray dQuery = Nd4j.zeros(t.x().dataType(), frames, w.wq().size(0));
+    if (t.keptIndex().length == 0) return new INDArray[] {Nd4j.zeros(t.x().dataType(), t.x().size(0), cin), dQuery};
+
+    INDArray dR2 = SparseMaxPool.backward(dOut, t.pooled(), t.pool(), t.r2().size(0));
+    INDArray dB2 = dR2.muli(t.r2().gt(0).castTo(dR2.dataType()));
+    INDArray[] bn2 = SparseBatchNorm.backward(dB2, t.bn2(), w.gamma2());
+    grads.gamma2().assign(bn2[1]);
+    grads.beta2().assign(bn2[2]);
+    INDArray[] c2 = SubmanifoldConv.backward(t.r1(), t.neighbours(), w.conv2(), bn2[0]);
+    grads.conv2().assign(c2[1]);
+    INDArray dB1 = c2[0].muli(t.r1().gt(0).castTo(c2[0].dataType()));
+    INDArray[] bn1 = SparseBatchNorm.backward(dB1, t.bn1(), w.gamma1());
+    grads.gamma1().assign(bn1[1]);
+    grads.beta1().assign(bn1[2]);
+    INDArray[] c1 = SubmanifoldConv.backward(t.xKept(), t.neighbours(), w.conv1(), bn1[0]);
+    grads.conv1().assign(c1[1]);
+    INDArray dXKept = c1[0];
+
+    int n = t.in().size();
+    int[] position = new int[n];
+    java.util.Arrays.fill(position, -1);
+    for (int j = 0; j < t.keptIndex().length; j++) position[t.keptIndex()[j]] = j;
+    if (t.scale() == null) return new INDArray[] {Rows.gather(dXKept, position), dQuery};
+
+    // SCALED: y_j = x_j · c_j with c_j = α_j·K_f. Direct path, then the attention path.
+    INDArray dC = dXKept.mul(Rows.gather(t.x(), t.keptIndex())).sum(1); // [kept]
+    INDArray dX = Rows.gather(dXKept.mulColumnVector(t.scale()), position);
+    double[] dAlpha = new double[n];
+    double[] dc = dC.toDoubleVector();
+    for (int j = 0; j < dc.length; j++) {
+      int i = t.keptIndex()[j];
+      int f = t.in().frame(i);
+      dAlpha[i] = dc[j] * (t.in().frameStart(f + 1) - t.in().frameStart(f)); // the mask itself is not differentiated
+    }
+    double[] dScore = new double[n];
+    for (int f = 0; f < t.in().frames(); f++) {
+      double dot = 0;
+      for (int i = t.in().frameStart(f); i < t.in().frameStart(f + 1); i++) dot += t.alpha()[i] * dAlpha[i];
+      for (int i = t.in().frameStart(f); i < t.in().frameStart(f + 1); i++) dScore[i] = t.alpha()[i] * (dAlpha[i] - dot);
+    }
+    INDArray dS = Nd4j.createFromArray(dScore).castTo(t.x().dataType()).reshape(n, 1);
+    grads.v().assign(t.tanhU().transpose().mmul(dS));
+    // b shifts every score of a frame equally: softmax removes it, its gradient is 0.
+    INDArray dU = dS.mmul(w.v().transpose()).muli(t.tanhU().mul(t.tanhU()).rsubi(1.0));
+    grads.wx().assign(t.x().transpose().mmul(dU));
+    grads.bx().assign(dU.sum(true, 0));
+    dX.addi(dU.mmul(w.wx().transpose()));
+    // queryRows = (query·Wq) gathered per site: sum each frame's rows back.
+    INDArray dQW = Nd4j.zeros(t.x().dataType(), frames, cin);
+    for (int f = 0; f < frames; f++) {
+      int from = t.in().frameStart(f);
+      int to = t.in().frameStart(f + 1);
+      if (from < to) dQW.putRow(f, dU.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(from, to),
+          org.nd4j.linalg.indexing.NDArrayIndex.all()).sum(true, 0));
+    }
+    grads.wq().assign(t.query().transpose().mmul(dQW));
+    return new INDArray[] {dX, dQW.mmul(w.wq().transpose())};
+  }
+}
