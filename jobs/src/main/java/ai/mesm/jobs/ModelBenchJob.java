@@ -3,6 +3,7 @@ package ai.mesm.jobs;
 import static ai.mesm.config.ConfigKeys.*;
 
 import ai.mesm.bench.ModelThroughput;
+import ai.mesm.bench.SparseSpeed;
 import ai.mesm.data.DatasetKind;
 import ai.mesm.model.EmotionModel;
 import ai.mesm.model.ModelSpec;
@@ -18,7 +19,8 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * make bench: FE2E training and inference throughput at batch 8 with 10 frames, 13 chunks and 100
  * tokens per utterance, and the feature-extraction CNNs' achieved GFLOP/s, with the configured
- * model settings (model.cnn.channel-divisor = 1 is the paper's network).
+ * model settings (model.cnn.channel-divisor = 1 is the paper's network); then MESM's feature
+ * extraction time against FE2E's at p = 0.3, 0.5, 0.7, 0.9 beside the FLOPs ratio ({@link SparseSpeed}).
  */
 public final class ModelBenchJob {
   private ModelBenchJob() {}
@@ -43,6 +45,15 @@ public final class ModelBenchJob {
           System.out.println("  " + ModelThroughput.describe(r));
           System.out.println("  ND4J: " + ModelThroughput.nd4jBuild() + ", DL4J oneDNN layer helpers "
               + (NativeHelpers.enabled() ? "on" : "off") + ", " + Nd4j.getExecutioner().getEnvironmentInformation());
+          System.out.printf("MESM vs FE2E feature extraction, channel divisor %d, 8 utterances x 10 frames / 13 chunks, "
+              + "inference:%n", spec.channelDivisor());
+          double[] ps = {0.3, 0.5, 0.7, 0.9};
+          for (Modality m : List.of(Modality.VISUAL, Modality.AUDIO)) {
+            for (SparseSpeed.Row row : SparseSpeed.measure(spec, m, 8, m == Modality.AUDIO ? 13 : 10, ps, 3,
+                config.getLong(SEED))) {
+              System.out.println("  " + row.describe());
+            }
+          }
         });
   }
 }

@@ -2,6 +2,7 @@ package ai.mesm.model;
 
 import ai.mesm.model.layers.FramesToSequence;
 import ai.mesm.model.layers.LogitFusion;
+import ai.mesm.model.layers.MesmSparse;
 import ai.mesm.model.layers.SequenceDropout;
 import ai.mesm.model.layers.SequenceToFrames;
 import ai.mesm.model.layers.SinusoidalPositions;
@@ -108,13 +109,19 @@ public final class Fe2eGraph {
    * last pooled feature map (output "cnn"): what the benchmark times to report achieved GFLOP/s.
    */
   public static ComputationGraphConfiguration featureExtractor(ModelSpec spec, Modality modality, DataType dataType) {
+    return featureExtractor(spec, modality, dataType, FeatureCnn.layers(spec.channelDivisor()));
+  }
+
+  /** The same with only the first {@code layers} of the CNN (MESM's dense stem: {@link FeatureCnn#MESM_DENSE_LAYERS}). */
+  public static ComputationGraphConfiguration featureExtractor(ModelSpec spec, Modality modality, DataType dataType,
+                                                               List<FeatureCnn.Layer> layers) {
     if (modality == Modality.TEXT) throw new IllegalArgumentException("text has no CNN");
     GraphBuilder g = new NeuralNetConfiguration.Builder().seed(spec.seed()).dataType(dataType)
         .weightInit(WeightInit.XAVIER).convolutionMode(ConvolutionMode.Truncate).graphBuilder();
     String in = modality.inputName();
     g.addInputs(in);
-    String last = modality == Modality.AUDIO ? cnn(g, in, spec, 1, spec.melBins(), spec.chunkFrames())
-        : cnn(g, in, spec, 3, spec.faceSize(), spec.faceSize());
+    String last = modality == Modality.AUDIO ? cnn(g, in, layers, 1, spec.melBins(), spec.chunkFrames())
+        : cnn(g, in, layers, 3, spec.faceSize(), spec.faceSize());
     g.setOutputs(last);
     g.setInputTypes(InputType.recurrent(modality == Modality.AUDIO ? spec.audioFeatures() : spec.visualFeatures()));
     return g.build();
@@ -122,7 +129,17 @@ public final class Fe2eGraph {
 
   /** Adds the per-step CNN and projections for one image-like modality; returns the sequence vertex's name. */
   private static String perStepCnn(GraphBuilder g, String in, ModelSpec spec, int channels, int height, int width) {
-    String previous = cnn(g, in, spec, channels, height, width);
+    List<FeatureCnn.Layer> layers = FeatureCnn.layers(spec.channelDivisor());
+    String previous;
+    if (spec.isMesm()) {
+      // MESM: the dense stem, then the cross-modal sparse blocks with the text CLS vector as query.
+      String stem = cnn(g, in, layers.subList(0, FeatureCnn.MESM_DENSE_LAYERS), channels, height, width);
+      previous = in + "_sparse";
+      g.addVertex(previous, new MesmSparse(spec.channelDivisor(), spec.dim(), spec.topP(), spec.attentionMode()), stem,
+          Modality.TEXT.inputName() + "_encoder", in);
+    } else {
+      previous = cnn(g, in, layers, channels, height, width);
+    }
     g.addLayer(in + "_fc1", new DenseLayer.Builder().nOut(HIDDEN).activation(Activation.RELU).build(), previous);
     g.addLayer(in + "_fc2", new DenseLayer.Builder().nOut(spec.dim()).activation(Activation.IDENTITY).build(),
         in + "_fc1");
@@ -131,11 +148,12 @@ public final class Fe2eGraph {
   }
 
   /** Real steps of the sequence → the CNN; returns the last layer's name. */
-  private static String cnn(GraphBuilder g, String in, ModelSpec spec, int channels, int height, int width) {
+  private static String cnn(GraphBuilder g, String in, List<FeatureCnn.Layer> layers, int channels, int height,
+                            int width) {
     g.addVertex(in + "_frames", new SequenceToFrames(channels, height, width), in);
     String previous = in + "_frames";
     int i = 0;
-    for (FeatureCnn.Layer layer : FeatureCnn.layers(spec.channelDivisor())) {
+    for (FeatureCnn.Layer layer : layers) {
       String name = in + "_cnn" + i++;
       if (layer.isPool()) {
         g.addLayer(name, new SubsamplingLayer.Builder(PoolingType.MAX).kernelSize(2, 2).stride(2, 2).build(), previous);

@@ -18,13 +18,21 @@ import java.util.List;
 public record ModelSpec(String type, List<Modality> modalities, int classes, int dim, int heads, int layers,
                         int feedForward, double dropout, boolean positionalEncoding, int vocabSize, int maxTokens,
                         int faceSize, int melBins, int chunkFrames, int channelDivisor, double[] positiveWeights,
-                        double learningRate, long seed) {
+                        double learningRate, long seed, double topP, String attentionGradient) {
 
   public ModelSpec {
     modalities = List.copyOf(modalities);
     positiveWeights = positiveWeights.clone();
     if (positiveWeights.length != classes) {
       throw new IllegalArgumentException(positiveWeights.length + " positive weights for " + classes + " classes");
+    }
+    if (!type.equals("fe2e") && !type.equals("mesm")) throw new IllegalArgumentException("model type must be fe2e or mesm, got " + type);
+    if (type.equals("mesm")) {
+      if (!modalities.contains(Modality.TEXT)) {
+        throw new IllegalArgumentException("MESM needs text: its sparse blocks attend with the text encoder's CLS vector");
+      }
+      if (!(topP > 0 && topP <= 1)) throw new IllegalArgumentException("model.mesm.top-p must be in (0, 1], got " + topP);
+      ai.mesm.model.sparse.AttentionMode.valueOf(attentionGradient.toUpperCase(java.util.Locale.ROOT));
     }
     if (channelDivisor < 1 || 64 % channelDivisor != 0) {
       throw new IllegalArgumentException("model.cnn.channel-divisor must divide 64, got " + channelDivisor);
@@ -34,7 +42,16 @@ public record ModelSpec(String type, List<Modality> modalities, int classes, int
   /** The same model reading another text length (benchmarks fix it at 100 tokens). */
   public ModelSpec withMaxTokens(int tokens) {
     return new ModelSpec(type, modalities, classes, dim, heads, layers, feedForward, dropout, positionalEncoding, vocabSize,
-        tokens, faceSize, melBins, chunkFrames, channelDivisor, positiveWeights, learningRate, seed);
+        tokens, faceSize, melBins, chunkFrames, channelDivisor, positiveWeights, learningRate, seed, topP, attentionGradient);
+  }
+
+  public boolean isMesm() {
+    return type.equals("mesm");
+  }
+
+  /** model.mesm.attention-gradient as the enum (reference | scaled). */
+  public ai.mesm.model.sparse.AttentionMode attentionMode() {
+    return ai.mesm.model.sparse.AttentionMode.valueOf(attentionGradient.toUpperCase(java.util.Locale.ROOT));
   }
 
   public boolean uses(Modality m) {

@@ -120,9 +120,6 @@ public final class TrainRunner {
   }
 
   private static void requireSupported(MesmConfig config) {
-    if (config.getString(MODEL_TYPE).equals("mesm")) {
-      throw new InvalidConfigException(MODEL_TYPE, "MESM training is not available in this version yet; use fe2e");
-    }
     if (!config.getString(TEXT_PRETRAINED).isBlank()) {
       throw new InvalidConfigException(TEXT_PRETRAINED, "loading a pretrained ALBERT is not available in this version "
           + "yet; leave it empty to train the text encoder from scratch");
@@ -138,7 +135,7 @@ public final class TrainRunner {
         config.getBoolean(MODEL_POSITIONAL), tokenizer == null ? 0 : tokenizer.vocabSize(), maxTokens,
         config.getInt(FACE_SIZE), config.getInt(AUDIO_N_MELS), config.getInt(AUDIO_CHUNK_FRAMES),
         config.getInt(MODEL_CNN_CHANNEL_DIVISOR), positiveWeights, config.getDouble(TRAIN_LEARNING_RATE),
-        config.getLong(SEED));
+        config.getLong(SEED), config.getDouble(MESM_TOP_P), config.getString(MESM_ATTENTION_GRADIENT));
   }
 
   /** The loss's per-class positive weights as SplitJob counted them on train, checked against the class order. */

@@ -29,15 +29,16 @@ public record SparseBlockParams(INDArray wx, INDArray bx, INDArray wq, INDArray 
     return n;
   }
 
-  /** Views of a flat [1, count] vector starting at {@code offset}. */
+  /** Views of a flat [1, count] (or rank-1, as DL4J gives vertices) vector starting at {@code offset}. */
   public static SparseBlockParams view(INDArray flat, long offset, long cin, long cout, long queryDim) {
     long[][] shapes = shapes(cin, cout, queryDim);
     INDArray[] p = new INDArray[shapes.length];
     long at = offset;
     for (int i = 0; i < shapes.length; i++) {
       long len = shapes[i][0] * shapes[i][1];
-      p[i] = flat.get(org.nd4j.linalg.indexing.NDArrayIndex.point(0),
-          org.nd4j.linalg.indexing.NDArrayIndex.interval(at, at + len)).reshape('c', shapes[i]);
+      var range = org.nd4j.linalg.indexing.NDArrayIndex.interval(at, at + len);
+      INDArray segment = flat.rank() == 1 ? flat.get(range) : flat.get(org.nd4j.linalg.indexing.NDArrayIndex.point(0), range);
+      p[i] = segment.reshape('c', shapes[i]);
       at += len;
     }
     return new SparseBlockParams(p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], p[8], p[9], p[10], p[11], p[12],

@@ -57,6 +57,23 @@ class SparseBlockTest {
     SparseBlockParams p = SparseBlockParams.view(flat, 0, CIN, COUT, D);
     for (INDArray a : p.all()) a.assign(1.0);
     assertEquals(flat.length(), flat.sumNumber().doubleValue(), 0.0);
+    // As DL4J hands a vertex its parameters: a window of the network's flat vector, rank 2 or rank 1.
+    long n = SparseBlockParams.count(CIN, COUT, D);
+    for (boolean rank1 : new boolean[] {false, true}) {
+      INDArray network = Nd4j.zeros(DataType.DOUBLE, 1, 3 * n);
+      INDArray window = rank1
+          ? network.reshape(3 * n).get(org.nd4j.linalg.indexing.NDArrayIndex.interval(n, 2 * n))
+          : network.get(org.nd4j.linalg.indexing.NDArrayIndex.point(0), org.nd4j.linalg.indexing.NDArrayIndex.interval(n, 2 * n));
+      SparseBlockParams q = SparseBlockParams.view(window, 0, CIN, COUT, D);
+      for (int i = 0; i < q.all().length; i++) q.all()[i].assign(i + 1);
+      double expected = 0;
+      long[][] shapes = SparseBlockParams.shapes(CIN, COUT, D);
+      for (int i = 0; i < shapes.length; i++) expected += (i + 1) * shapes[i][0] * shapes[i][1];
+      assertEquals(0.0, network.get(org.nd4j.linalg.indexing.NDArrayIndex.point(0),
+          org.nd4j.linalg.indexing.NDArrayIndex.interval(0, n)).sumNumber().doubleValue(), "rank1=" + rank1);
+      assertEquals(expected, network.sumNumber().doubleValue(), 0.0, "rank1=" + rank1);
+      assertEquals(1.0, network.getDouble(n), "rank1=" + rank1);
+    }
   }
 
   @ParameterizedTest

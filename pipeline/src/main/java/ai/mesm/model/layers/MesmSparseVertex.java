@@ -1,0 +1,167 @@
+package ai.mesm.model.layers;
+
+import ai.mesm.model.sparse.DenseGrid;
+import ai.mesm.model.sparse.SparseBlock;
+import ai.mesm.model.sparse.SparseSites;
+import ai.mesm.model.sparse.SparseStack;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.api.MaskState;
+import org.deeplearning4j.nn.api.TrainingConfig;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.graph.vertex.BaseGraphVertex;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Runtime of {@link MesmSparse}. The blocks' traces are kept outside DL4J's workspaces between
+ * the forward and the backward pass (workspaces are reset in between). BatchNorm running
+ * statistics move in each training forward pass with DL4J's decay (0.9); their gradient is 0
+ * and their updater a no-op.
+ */
+final class MesmSparseVertex extends BaseGraphVertex {
+  static final double BN_DECAY = 0.9;
+  private final MesmSparse config;
+  private final SparseStack stack;
+  private final INDArray params;
+  private INDArray gradients;
+  private INDArray sequenceMask;
+  private int[] utteranceOfFrame;
+  private List<SparseBlock.Output> last;
+  private long lastFrames;
+
+  MesmSparseVertex(MesmSparse config, ComputationGraph graph, String name, int index, INDArray paramsView,
+                   boolean initializeParams, DataType dataType) {
+    super(graph, name, index, null, null, dataType);
+    this.config = config;
+    this.stack = config.stack();
+    this.params = paramsView;
+    if (initializeParams) stack.initialise(paramsView, graph.getConfiguration().getDefaultConfiguration().getSeed());
+  }
+
+  @Override
+  public INDArray doForward(boolean training, LayerWorkspaceMgr workspaceMgr) {
+    INDArray frames = inputs[0];
+    INDArray sequence = inputs[2];
+    int[] rows = SequenceRows.realRows(sequenceMask, sequence.size(0), sequence.size(2), getVertexName());
+    if (rows.length != frames.size(0)) {
+      throw new IllegalStateException(getVertexName() + ": " + frames.size(0) + " frames but " + rows.length
+          + " unmasked steps in the sequence");
+    }
+    utteranceOfFrame = new int[rows.length];
+    for (int i = 0; i < rows.length; i++) utteranceOfFrame[i] = (int) (rows[i] / sequence.size(2));
+    INDArray out;
+    try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+      INDArray query = Nd4j.pullRows(inputs[1].dup(), 1, utteranceOfFrame);
+      last = stack.forward(frames.dup(), query, params, training);
+      lastFrames = frames.size(0);
+      if (training) {
+        for (int b = 0; b < last.size(); b++) SparseBlock.updateRunningStatistics(last.get(b).trace(), stack.params(params, b), BN_DECAY);
+      }
+      SparseBlock.Output o = last.get(last.size() - 1);
+      out = DenseGrid.dense(o.sites(), o.features());
+    }
+    return workspaceMgr.leverageTo(ArrayType.ACTIVATIONS, out);
+  }
+
+  @Override
+  public Pair<Gradient, INDArray[]> doBackward(boolean tbptt, LayerWorkspaceMgr workspaceMgr) {
+    INDArray dFrames;
+    INDArray dQuery;
+    try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+      SparseSites outSites = last.get(last.size() - 1).sites();
+      int[] grid = new int[outSites.size()];
+      for (int i = 0; i < grid.length; i++) grid[i] = outSites.gridIndex(i);
+      INDArray dOut = grid.length == 0 ? Nd4j.create(epsilon.dataType(), 0, epsilon.size(1))
+          : Nd4j.pullRows(DenseGrid.rows(epsilon.dup()), 1, grid);
+      INDArray perFrameQuery = Nd4j.zeros(epsilon.dataType(), lastFrames, config.getQueryDim());
+      for (int b = last.size() - 1; b >= 0; b--) {
+        INDArray[] d = stack.block().backward(last.get(b).trace(), dOut, stack.params(params, b), stack.params(gradients, b));
+        dOut = d[0];
+        perFrameQuery.addi(d[1]);
+      }
+      SparseSites first = last.get(0).trace().in();
+      dFrames = DenseGrid.dense(first, dOut);
+      // Each utterance's query served all its frames: sum their gradients.
+      INDArray oneHot = Nd4j.zeros(epsilon.dataType(), inputs[1].size(0), lastFrames);
+      for (int i = 0; i < utteranceOfFrame.length; i++) oneHot.putScalar(utteranceOfFrame[i], i, 1.0);
+      dQuery = oneHot.mmul(perFrameQuery);
+    }
+    Gradient g = new DefaultGradient(gradients);
+    for (Map.Entry<String, INDArray> e : paramTable(gradients).entrySet()) g.gradientForVariable().put(e.getKey(), e.getValue());
+    return new Pair<>(g, new INDArray[] {
+        workspaceMgr.leverageTo(ArrayType.ACTIVATION_GRAD, dFrames),
+        workspaceMgr.leverageTo(ArrayType.ACTIVATION_GRAD, dQuery),
+        workspaceMgr.create(ArrayType.ACTIVATION_GRAD, inputs[2].dataType(), inputs[2].shape())});
+  }
+
+  /** What the last forward pass kept and computed, for FLOPs accounting and attention maps. */
+  List<SparseBlock.Output> lastOutputs() {
+    return last;
+  }
+
+  @Override
+  public Pair<INDArray, MaskState> feedForwardMaskArrays(INDArray[] maskArrays, MaskState currentMaskState,
+                                                         int minibatchSize) {
+    sequenceMask = maskArrays == null ? null : maskArrays[2];
+    return new Pair<>(null, currentMaskState);
+  }
+
+  private Map<String, INDArray> paramTable(INDArray flat) {
+    Map<String, INDArray> table = new LinkedHashMap<>();
+    for (int b = 0; b < stack.blocks(); b++) {
+      INDArray[] p = stack.params(flat, b).all();
+      for (int i = 0; i < p.length; i++) table.put(MesmSparse.name(b, i), p[i]);
+    }
+    return table;
+  }
+
+  @Override
+  public void setBackpropGradientsViewArray(INDArray backpropGradientsViewArray) {
+    gradients = backpropGradientsViewArray;
+  }
+
+  @Override
+  public Map<String, INDArray> paramTable(boolean backpropOnly) {
+    return paramTable(params);
+  }
+
+  @Override
+  public INDArray params() {
+    return params;
+  }
+
+  @Override
+  public INDArray getGradientsViewArray() {
+    return gradients;
+  }
+
+  @Override
+  public TrainingConfig getConfig() {
+    return config;
+  }
+
+  @Override
+  public boolean hasLayer() {
+    return false;
+  }
+
+  @Override
+  public Layer getLayer() {
+    return null;
+  }
+
+  @Override
+  public String toString() {
+    return "MesmSparseVertex(" + getVertexName() + ")";
+  }
+}

@@ -1,0 +1,107 @@
+package ai.mesm.model.sparse;
+
+import ai.mesm.model.FeatureCnn;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * MESM's N = 3 cross-modal sparse blocks after the dense stem (SPEC §4: 64→128, 128→256,
+ * 256→512, widths divided by the model's channel divisor), on one flat parameter vector.
+ * Block 1 starts from every site of the stem's output; each block hands its pooled active sites
+ * to the next.
+ */
+public final class SparseStack {
+  private final long[][] channels; // per block {Cin, Cout}
+  private final long queryDim;
+  private final SparseBlock block;
+
+  public SparseStack(int channelDivisor, long queryDim, double p, AttentionMode mode) {
+    this.channels = blockChannels(channelDivisor);
+    this.queryDim = queryDim;
+    this.block = new SparseBlock(p, mode);
+  }
+
+  /** {Cin, Cout} of each sparse block: the VGG stages of {@link FeatureCnn} after the dense stem. */
+  public static long[][] blockChannels(int channelDivisor) {
+    List<FeatureCnn.Layer> layers = FeatureCnn.layers(channelDivisor);
+    List<long[]> out = new ArrayList<>();
+    long in = 0;
+    for (int i = 0; i < layers.size(); i++) {
+      FeatureCnn.Layer l = layers.get(i);
+      if (l.isPool()) continue;
+      // A sparse block starts at each convolution that opens a VGG stage after the stem.
+      boolean opensBlock = i >= FeatureCnn.MESM_DENSE_LAYERS && (i == FeatureCnn.MESM_DENSE_LAYERS || layers.get(i - 1).isPool());
+      if (opensBlock) out.add(new long[] {in, l.outChannels()});
+      in = l.outChannels();
+    }
+    return out.toArray(long[][]::new);
+  }
+
+  public SparseBlock block() {
+    return block;
+  }
+
+  public int blocks() {
+    return channels.length;
+  }
+
+  public long outChannels() {
+    return channels[channels.length - 1][1];
+  }
+
+  /** Parameter shapes of block {@code b} in flat order ({@link SparseBlockParams#NAMES}). */
+  public long[][] blockShapes(int b) {
+    return SparseBlockParams.shapes(channels[b][0], channels[b][1], queryDim);
+  }
+
+  public long parameterCount() {
+    long n = 0;
+    for (long[] c : channels) n += SparseBlockParams.count(c[0], c[1], queryDim);
+    return n;
+  }
+
+  public SparseBlockParams params(INDArray flat, int blockIndex) {
+    long offset = 0;
+    for (int b = 0; b < blockIndex; b++) offset += SparseBlockParams.count(channels[b][0], channels[b][1], queryDim);
+    return SparseBlockParams.view(flat, offset, channels[blockIndex][0], channels[blockIndex][1], queryDim);
+  }
+
+  /** He-normal convolutions (as the dense CNN), Xavier attention, BN γ = 1, β = 0, running mean 0, variance 1. */
+  public void initialise(INDArray flat, long seed) {
+    Random r = new Random(seed);
+    for (int b = 0; b < blocks(); b++) {
+      SparseBlockParams p = params(flat, b);
+      long cin = channels[b][0];
+      long cout = channels[b][1];
+      fill(p.conv1(), r, Math.sqrt(2.0 / (9 * cin)));
+      fill(p.conv2(), r, Math.sqrt(2.0 / (9 * cout)));
+      fill(p.wx(), r, Math.sqrt(2.0 / (cin + cin)));
+      fill(p.wq(), r, Math.sqrt(2.0 / (queryDim + cin)));
+      fill(p.v(), r, Math.sqrt(2.0 / (cin + 1)));
+      for (INDArray a : new INDArray[] {p.bx(), p.b(), p.beta1(), p.beta2(), p.mean1(), p.mean2()}) a.assign(0);
+      for (INDArray a : new INDArray[] {p.gamma1(), p.gamma2(), p.var1(), p.var2()}) a.assign(1);
+    }
+  }
+
+  private static void fill(INDArray a, Random r, double std) {
+    double[] v = new double[(int) a.length()];
+    for (int i = 0; i < v.length; i++) v[i] = r.nextGaussian() * std;
+    a.assign(org.nd4j.linalg.factory.Nd4j.createFromArray(v).castTo(a.dataType()).reshape(a.shape()));
+  }
+
+  /** The blocks' outputs and traces; the last output's sites and features are the stack's output. */
+  public List<SparseBlock.Output> forward(INDArray stemOutput, INDArray query, INDArray flat, boolean training) {
+    SparseSites sites = SparseSites.all((int) stemOutput.size(0), (int) stemOutput.size(2), (int) stemOutput.size(3));
+    INDArray x = DenseGrid.rows(stemOutput);
+    List<SparseBlock.Output> outs = new ArrayList<>();
+    for (int b = 0; b < blocks(); b++) {
+      SparseBlock.Output o = block.forward(sites, x, query, params(flat, b), training);
+      outs.add(o);
+      sites = o.sites();
+      x = o.features();
+    }
+    return outs;
+  }
+}
