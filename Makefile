@@ -10,7 +10,7 @@ PHOTO_ARG = $(if $(PHOTO),corpus.face-photo=$(abspath $(PHOTO)),)
 .PHONY: build demo test bench package clean help
 
 help:
-	@echo "make demo     generate a synthetic corpus, ingest, split, train and evaluate FE2E (output in $(DEMO_OUT)/)"
+	@echo "make demo     generate a synthetic corpus, ingest, split, train FE2E and MESM, evaluate both (output in $(DEMO_OUT)/)"
 	@echo "make test     run the whole test suite"
 	@echo "make bench    benchmarks (output in $(BENCH_OUT)/)"
 	@echo "make package  build the spark-submit jar (jobs/target/mesm-jobs-*-spark.jar)"
@@ -27,6 +27,7 @@ demo: build
 	bin/mesm SplitJob --config conf/demo.conf dataset=iemocap
 	bin/mesm SplitJob --config conf/demo.conf dataset=mosei
 	bin/mesm TrainJob --config conf/demo.conf dataset=iemocap
+	bin/mesm TrainJob --config conf/demo.conf dataset=iemocap model.type=mesm
 	bin/mesm EvaluateJob --config conf/demo.conf dataset=iemocap
 
 test:
@@ -39,7 +40,7 @@ bench: build
 	@echo "== ingest vs a bare FFmpeg decode of the same files (same run)"
 	bin/mesm IngestBenchJob --config conf/demo.conf paths.input=$(BENCH_OUT)/corpus paths.ingest=$(BENCH_OUT)/ingest/iemocap dataset=iemocap
 	bin/mesm IngestBenchJob --config conf/demo.conf paths.input=$(BENCH_OUT)/corpus paths.ingest=$(BENCH_OUT)/ingest/mosei dataset=mosei
-	@echo "== FE2E training / inference throughput and CNN GFLOP/s (the paper's network, then the demo's CNN widths / 4)"
+	@echo "== FE2E training / inference throughput, CNN GFLOP/s, MESM vs FE2E feature-extraction time and FLOPs (the paper's network, then the demo's CNN widths / 4)"
 	bin/mesm ModelBenchJob --config conf/demo.conf model.cnn.channel-divisor=1
 	bin/mesm ModelBenchJob --config conf/demo.conf model.cnn.channel-divisor=4
 

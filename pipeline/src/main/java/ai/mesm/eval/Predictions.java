@@ -26,9 +26,10 @@ public record Predictions(List<String> ids, double[][] probabilities, int[][] la
       while (batches.hasNext()) {
         Batch b = batches.next();
         ids.addAll(b.ids());
-        double[][] p = model.probabilities(b);
+        EmotionModel.Scores scores = model.score(b);
+        double[][] p = scores.probabilities();
         int[][] y = b.labels().toIntMatrix();
-        for (double g : model.gflops(b)) gflops.add(g);
+        for (double g : scores.gflops()) gflops.add(g);
         for (int i = 0; i < b.size(); i++) {
           probabilities.add(p[i]);
           labels.add(y[i]);

@@ -18,6 +18,10 @@ public final class ResultsTable {
 
   private final List<Entry> entries = new ArrayList<>();
 
+  public List<Entry> entries() {
+    return List.copyOf(entries);
+  }
+
   public ResultsTable add(String model, Evaluation evaluation, double gflops) {
     if (!entries.isEmpty() && entries.get(0).evaluation().dataset() != evaluation.dataset()) {
       throw new IllegalArgumentException("one table holds one dataset");

@@ -45,6 +45,10 @@ class LearningTest {
   static final List<String> TRAINED = new ArrayList<>();
 
   static MesmConfig config(String modalities) {
+    return config(modalities, Map.of());
+  }
+
+  static MesmConfig config(String modalities, Map<String, String> extra) {
     Map<String, String> o = new HashMap<>();
     o.put("model.modalities", "[" + modalities + "]");
     o.put("model.dim", "32");
@@ -56,6 +60,7 @@ class LearningTest {
     o.put("train.patience", "4");
     o.put("paths.models", out.resolve("models").toString());
     o.put("paths.reports", out.resolve("reports").toString());
+    o.putAll(extra);
     return SplitCorpus.config(o);
   }
 
@@ -106,6 +111,27 @@ class LearningTest {
     assertEquals(Files.readString(out.resolve("reports").resolve("fe2e-tav").resolve("results.csv")).lines().skip(1).toList(),
         Files.readString(Path.of(r.reportsLocation()).resolve("results.csv")).lines()
             .filter(l -> l.startsWith("FE2E (T+A+V),")).toList(), "same thresholds and metrics as at training time");
+  }
+
+  /**
+   * MESM (p = 0.7, REFERENCE attention, the demo's setting) on T+A+V, same bars as FE2E, and its
+   * feature extraction must cost fewer GFLOPs than FE2E's on the same test utterances.
+   */
+  @Order(3)
+  @Test
+  void mesmLearnsFromAllModalitiesWithFewerFlopsThanFe2e() throws Exception {
+    MesmConfig config = config("t,a,v", Map.of("model.type", "mesm", "model.mesm.top-p", "0.7"));
+    TrainRunner.Result r = TrainRunner.run(config, new Configuration(), System.out::println);
+    Evaluation test = r.test();
+    double baseline = allPositiveF1(test.classes());
+    double mesmGflops = r.table().entries().get(0).gflops();
+    double fe2eGflops = com.google.gson.JsonParser.parseString(Files.readString(out.resolve("reports").resolve("fe2e-tav")
+        .resolve("results.json"))).getAsJsonArray().get(0).getAsJsonObject().get("gflops").getAsDouble();
+    System.out.printf("MESM t,a,v: test F1 %.3f (all-positive %.3f), AUC %.3f, %.4f GFLOPs vs FE2E %.4f%n",
+        test.average().f1(), baseline, test.average().auc(), mesmGflops, fe2eGflops);
+    assertTrue(test.average().f1() >= baseline + 0.10, "MESM test average F1 " + test.average().f1() + " vs " + baseline);
+    assertTrue(test.average().auc() >= 0.65, "MESM test average ROC-AUC " + test.average().auc());
+    assertTrue(mesmGflops > 0 && mesmGflops < fe2eGflops, "MESM " + mesmGflops + " GFLOPs vs FE2E " + fe2eGflops);
   }
 
   static double allPositiveF1(List<ClassMetrics> classes) {

@@ -28,7 +28,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * statistics move in each training forward pass with DL4J's decay (0.9); their gradient is 0
  * and their updater a no-op.
  */
-final class MesmSparseVertex extends BaseGraphVertex {
+public final class MesmSparseVertex extends BaseGraphVertex {
   static final double BN_DECAY = 0.9;
   private final MesmSparse config;
   private final SparseStack stack;
@@ -105,8 +105,28 @@ final class MesmSparseVertex extends BaseGraphVertex {
   }
 
   /** What the last forward pass kept and computed, for FLOPs accounting and attention maps. */
-  List<SparseBlock.Output> lastOutputs() {
+  public List<SparseBlock.Output> lastOutputs() {
     return last;
+  }
+
+  /** The sparse blocks' multiply-adds of the last forward pass, per utterance of its minibatch. */
+  public double[] lastMacsPerUtterance(int utterances) {
+    double[] out = new double[utterances];
+    for (SparseBlock.Output o : last) {
+      double[] perFrame = o.trace().macsPerFrame();
+      for (int f = 0; f < perFrame.length; f++) out[utteranceOfFrame[f]] += perFrame[f];
+    }
+    return out;
+  }
+
+  /** Fraction of its input sites each block kept in the last forward pass. */
+  public double[] lastKeptFractions() {
+    double[] kept = new double[last.size()];
+    for (int b = 0; b < kept.length; b++) {
+      SparseBlock.Trace t = last.get(b).trace();
+      kept[b] = t.keptIndex().length / (double) Math.max(1, t.in().size());
+    }
+    return kept;
   }
 
   @Override

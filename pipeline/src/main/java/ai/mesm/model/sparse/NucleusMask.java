@@ -39,14 +39,27 @@ public final class NucleusMask {
         kept[argmax(alpha, from, to)] = true;
         continue;
       }
-      Integer[] order = new Integer[to - from];
-      for (int i = 0; i < order.length; i++) order[i] = from + i;
-      Arrays.sort(order, (a, b) -> Double.compare(alpha[b], alpha[a]));
+      // Descending order without boxing: sort a copy, find the weight t at which the mass reaches p,
+      // keep every site above t and, in site order, as many sites at exactly t as the prefix needs.
+      double[] sorted = Arrays.copyOfRange(alpha, from, to);
+      Arrays.sort(sorted);
       double mass = 0;
-      for (Integer i : order) {
-        kept[i] = true;
-        mass += alpha[i];
-        if (mass >= p) break;
+      int j = sorted.length - 1;
+      while (true) {
+        mass += sorted[j];
+        if (mass >= p || j == 0) break;
+        j--;
+      }
+      double t = sorted[j];
+      int atThreshold = 0;
+      for (int k = j; k < sorted.length && sorted[k] == t; k++) atThreshold++;
+      for (int i = from; i < to; i++) {
+        if (alpha[i] > t) {
+          kept[i] = true;
+        } else if (alpha[i] == t && atThreshold > 0) {
+          kept[i] = true;
+          atThreshold--;
+        }
       }
     }
     return kept;

@@ -1,24 +1,66 @@
 package ai.mesm.model.sparse;
 
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-/** Row gathers, the only data movement the sparse kernels need (no scatter, so no write races). */
+/**
+ * Row gathers, the only data movement the sparse kernels need (no scatter, so no write races).
+ * Copies rows straight between the arrays' native buffers: ND4J's pullRows and gather op ran at
+ * under 1 GB/s on rows of 16–64 values here.
+ */
 final class Rows {
   private Rows() {}
 
+  /** A matrix's rows as a Java array, read once for many gathers. */
+  record Source(float[] floats, double[] doubles, int channels) {
+    static Source of(INDArray src) {
+      INDArray s = contiguous(src);
+      int c = (int) src.size(1);
+      return switch (src.dataType()) {
+        case FLOAT -> new Source(s.data().asFloat(), null, c);
+        case DOUBLE -> new Source(null, s.data().asDouble(), c);
+        default -> throw new IllegalArgumentException("sparse kernels take FLOAT or DOUBLE, got " + src.dataType());
+      };
+    }
+  }
+
   /** {@code out[j] = src[index[j]]}, or a zero row where {@code index[j] < 0}; src is [n, C]. */
   static INDArray gather(INDArray src, int[] index) {
-    long n = src.size(0);
-    long channels = src.size(1);
-    if (index.length == 0 || n == 0) return Nd4j.zeros(src.dataType(), index.length, channels);
-    int[] idx = new int[index.length];
-    boolean anyMissing = false;
-    for (int j = 0; j < index.length; j++) {
-      idx[j] = index[j] < 0 ? (int) n : index[j];
-      anyMissing |= index[j] < 0;
+    INDArray out = Nd4j.createUninitialized(src.dataType(), index.length, src.size(1));
+    gatherInto(Source.of(src), index, 0, index.length, out);
+    return out;
+  }
+
+  /** Rows {@code index[from..to)} of src into {@code out} ([to − from, C], c-order, contiguous from its offset). */
+  static void gatherInto(Source src, int[] index, int from, int to, INDArray out) {
+    int c = src.channels();
+    long outOffset = out.offset();
+    if (src.floats() != null) {
+      float[] in = src.floats();
+      FloatBuffer dst = out.data().asNioFloat();
+      float[] zeros = new float[c];
+      for (int j = from; j < to; j++) {
+        int at = (int) (outOffset + (long) (j - from) * c);
+        if (index[j] < 0) dst.put(at, zeros, 0, c);
+        else dst.put(at, in, index[j] * c, c);
+      }
+    } else {
+      double[] in = src.doubles();
+      DoubleBuffer dst = out.data().asNioDouble();
+      double[] zeros = new double[c];
+      for (int j = from; j < to; j++) {
+        int at = (int) (outOffset + (long) (j - from) * c);
+        if (index[j] < 0) dst.put(at, zeros, 0, c);
+        else dst.put(at, in, index[j] * c, c);
+      }
     }
-    INDArray from = anyMissing ? Nd4j.concat(0, src, Nd4j.zeros(src.dataType(), 1, channels)) : src;
-    return Nd4j.pullRows(from, 1, idx);
+  }
+
+  /** c-order, offset 0, exactly its own length: what reading {@code data()} directly needs. */
+  static INDArray contiguous(INDArray a) {
+    boolean plain = a.ordering() == 'c' && a.offset() == 0 && !a.isView() && a.data().length() == a.length();
+    return plain ? a : a.dup('c');
   }
 }

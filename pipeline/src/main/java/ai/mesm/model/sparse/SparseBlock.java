@@ -26,6 +26,23 @@ public final class SparseBlock {
                       INDArray h1, SparseBatchNorm.Cache bn1, INDArray r1, INDArray h2, SparseBatchNorm.Cache bn2,
                       INDArray r2, SparseMaxPool.Plan pool, SparseMaxPool.Result pooled) {
 
+    /**
+     * Multiply-adds per frame: the attention scores over the frame's candidate sites (x·Wx and the
+     * score vector) and the two convolutions over the real (kept site, active neighbour) pairs.
+     */
+    public double[] macsPerFrame() {
+      long cin = x.size(1);
+      long cout = h1.size(1);
+      double[] macs = new double[in.frames()];
+      for (int i = 0; i < in.size(); i++) macs[in.frame(i)] += cin * (cin + 1.0);
+      for (int i = 0; i < keptSites.size(); i++) {
+        int pairs = 0;
+        for (int k = 0; k < SparseSites.KERNEL_OFFSETS; k++) if (neighbours[i * SparseSites.KERNEL_OFFSETS + k] >= 0) pairs++;
+        macs[keptSites.frame(i)] += pairs * (double) (cin * cout + cout * cout);
+      }
+      return macs;
+    }
+
     /** Multiply-adds of the two convolutions, from the real (site, active neighbour) pairs. */
     public long convMacs() {
       long pairs = SparseSites.pairs(neighbours);
@@ -68,10 +85,10 @@ public final class SparseBlock {
     int[] nbr = keptSites.neighbours();
     INDArray h1 = SubmanifoldConv.forward(xKept, nbr, w.conv1());
     SparseBatchNorm.Result b1 = normalise(h1, w.gamma1(), w.beta1(), w.mean1(), w.var1(), training);
-    INDArray r1 = Transforms.relu(b1.out(), true);
+    INDArray r1 = Transforms.relu(b1.out(), false);
     INDArray h2 = SubmanifoldConv.forward(r1, nbr, w.conv2());
     SparseBatchNorm.Result b2 = normalise(h2, w.gamma2(), w.beta2(), w.mean2(), w.var2(), training);
-    INDArray r2 = Transforms.relu(b2.out(), true);
+    INDArray r2 = Transforms.relu(b2.out(), false);
     SparseMaxPool.Plan plan = keptSites.poolPlan();
     SparseMaxPool.Result pooled = SparseMaxPool.forward(r2, plan);
     Trace t = new Trace(sites, x, query, queryRows, tanhU, alpha, kept, keptIndex, scale, xKept, keptSites, nbr, h1, b1.cache(),

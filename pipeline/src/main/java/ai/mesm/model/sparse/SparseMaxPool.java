@@ -1,6 +1,5 @@
 package ai.mesm.model.sparse;
 
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -8,7 +7,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * Sparse 2×2 max-pool, stride 2: an output site is active iff any input of its window is; its
  * value is the per-channel maximum over the window's active inputs. Inputs come after ReLU
  * (≥ 0), so an inactive input read as 0 cannot change a maximum; the gradient goes to the first
- * maximal input of the window, as DL4J's dense pooling does.
+ * maximal input of the window, as DL4J's dense pooling does. Plain loops over the rows: four
+ * values per output and channel do not pay for ND4J op calls.
  */
 public final class SparseMaxPool {
   private SparseMaxPool() {}
@@ -19,26 +19,50 @@ public final class SparseMaxPool {
    */
   public record Plan(SparseSites out, int[] window, int[] parent, int[] position) {}
 
-  /** Forward result: pooled features [nOut, C] and, per output and channel, the window position of the maximum. */
-  public record Result(INDArray out, INDArray argmax) {}
+  /** Forward result: pooled features [nOut, C] and, per output and channel ({@code o * C + c}), the window position of the maximum. */
+  public record Result(INDArray out, int[] argmax) {}
 
   public static Result forward(INDArray x, Plan plan) {
-    long channels = x.size(1);
+    int channels = (int) x.size(1);
     int nOut = plan.out().size();
-    if (nOut == 0) return new Result(Nd4j.create(x.dataType(), 0, channels), Nd4j.create(DataType.INT, 0, channels));
-    INDArray windows = Rows.gather(x, plan.window()).reshape('c', nOut, 4, channels);
-    return new Result(windows.max(1), windows.argMax(1).castTo(DataType.INT));
+    if (nOut == 0) return new Result(Nd4j.create(x.dataType(), 0, channels), new int[0]);
+    double[] in = Rows.contiguous(x).data().asDouble();
+    double[] out = new double[nOut * channels];
+    int[] argmax = new int[nOut * channels];
+    int[] window = plan.window();
+    for (int o = 0; o < nOut; o++) {
+      for (int c = 0; c < channels; c++) {
+        double best = Double.NEGATIVE_INFINITY;
+        int bestQ = 0;
+        for (int q = 0; q < 4; q++) {
+          int i = window[o * 4 + q];
+          double v = i < 0 ? 0.0 : in[i * channels + c];
+          if (v > best) {
+            best = v;
+            bestQ = q;
+          }
+        }
+        out[o * channels + c] = best;
+        argmax[o * channels + c] = bestQ;
+      }
+    }
+    return new Result(Nd4j.createFromArray(out).castTo(x.dataType()).reshape(nOut, channels), argmax);
   }
 
   /** dX [n, C]: each input receives its output's error where it was the maximum. */
   public static INDArray backward(INDArray dOut, Result forward, Plan plan, long inputs) {
-    long channels = dOut.size(1);
-    if (inputs == 0) return Nd4j.create(dOut.dataType(), 0, channels);
-    INDArray routed = Rows.gather(dOut, plan.parent());
-    INDArray winner = Rows.gather(forward.argmax().castTo(dOut.dataType()), plan.parent());
-    double[] pos = new double[plan.position().length];
-    for (int i = 0; i < pos.length; i++) pos[i] = plan.parent()[i] < 0 ? -1 : plan.position()[i];
-    INDArray mine = Nd4j.createFromArray(pos).castTo(dOut.dataType()).reshape(inputs, 1);
-    return routed.muli(winner.eq(mine.broadcast(inputs, channels)).castTo(dOut.dataType()));
+    int channels = (int) dOut.size(1);
+    if (inputs == 0 || dOut.size(0) == 0) return Nd4j.zeros(dOut.dataType(), inputs, channels);
+    double[] d = Rows.contiguous(dOut).data().asDouble();
+    double[] dx = new double[(int) inputs * channels];
+    for (int i = 0; i < inputs; i++) {
+      int o = plan.parent()[i];
+      if (o < 0) continue;
+      int q = plan.position()[i];
+      for (int c = 0; c < channels; c++) {
+        if (forward.argmax()[o * channels + c] == q) dx[i * channels + c] = d[o * channels + c];
+      }
+    }
+    return Nd4j.createFromArray(dx).castTo(dOut.dataType()).reshape(inputs, channels);
   }
 }

@@ -1,40 +1,81 @@
 package ai.mesm.model.sparse;
 
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * A submanifold 3×3 convolution (no bias: BatchNorm follows): outputs only at the active sites,
  * summing over active neighbours, so it equals "zero the inactive sites, dense 3×3 conv with
  * padding 1, keep the active sites" while its work is proportional to the number of active sites.
  *
- * <p>Each step is one gather and one matrix product: the rows of each site's 9 neighbours
- * (a zero row where a neighbour is inactive) form an [n, 9·Cin] matrix multiplied by the
- * [9·Cin, Cout] weights. The input gradient reuses the same rulebook: dX[i] = Σ_k dY[nbr(i, k)]·W_{8−k}ᵀ,
- * because the neighbour of i at offset k has i as its neighbour at the mirrored offset 8 − k.
- * Weights are laid out as [9·Cin, Cout], offset-major, offsets as {@link SparseSites#neighbours()}.
+ * <p>Gather + GEMM: the rows of each site's 9 neighbours (a zero row where a neighbour is
+ * inactive) form an [n, 9·Cin] matrix multiplied by the [9·Cin, Cout] weights. It is built
+ * {@link #CHUNK} sites at a time in a per-thread scratch buffer that is reused, because touching
+ * freshly allocated memory (page faults) cost more here than the copies themselves. The input
+ * gradient reuses the same rulebook: dX[i] = Σ_k dY[nbr(i, k)]·W_{8−k}ᵀ, because the neighbour of
+ * i at offset k has i as its neighbour at the mirrored offset 8 − k. Weights are laid out as
+ * [9·Cin, Cout], offset-major, offsets as {@link SparseSites#neighbours()}.
  */
 public final class SubmanifoldConv {
+  /** Sites per gather + GEMM step: large enough for an efficient GEMM, small enough to stay in cache-sized scratch. */
+  static final int CHUNK = 4096;
+  private static final ThreadLocal<INDArray[]> SCRATCH = ThreadLocal.withInitial(() -> new INDArray[2]);
+
   private SubmanifoldConv() {}
 
   /** x: [n, Cin] in site order; weights: [9·Cin, Cout]; returns [n, Cout]. */
   public static INDArray forward(INDArray x, int[] neighbours, INDArray weights) {
-    if (x.size(0) == 0) return Nd4j.create(x.dataType(), 0, weights.size(1));
-    return columns(x, neighbours).mmul(weights);
+    return multiply(x, neighbours, Rows.contiguous(weights));
   }
 
   /** The gradients of {@link #forward}: {dX [n, Cin], dW [9·Cin, Cout]}. */
   public static INDArray[] backward(INDArray x, int[] neighbours, INDArray weights, INDArray dOut) {
-    if (x.size(0) == 0) return new INDArray[] {x.dup(), Nd4j.zeros(weights.dataType(), weights.shape())};
-    INDArray dWeights = columns(x, neighbours).transpose().mmul(dOut);
-    INDArray dX = columns(dOut, neighbours).mmul(mirrored(weights, x.size(1)));
+    int n = (int) x.size(0);
+    INDArray dWeights = Nd4j.zeros(weights.dataType(), weights.shape());
+    if (n == 0) return new INDArray[] {x.dup(), dWeights};
+    long width = SparseSites.KERNEL_OFFSETS * x.size(1);
+    INDArray dOutC = Rows.contiguous(dOut);
+    Rows.Source source = Rows.Source.of(x);
+    for (int from = 0; from < n; from += CHUNK) {
+      int to = Math.min(n, from + CHUNK);
+      INDArray cols = columns(source, x.dataType(), neighbours, from, to, width);
+      INDArray dOutRows = dOutC.get(NDArrayIndex.interval(from, to), NDArrayIndex.all());
+      Nd4j.gemm(cols, dOutRows, dWeights, true, false, 1.0, 1.0);
+    }
+    INDArray dX = multiply(dOut, neighbours, mirrored(weights, x.size(1)));
     return new INDArray[] {dX, dWeights};
   }
 
-  /** [n, 9·C]: row i holds the features of site i's 9 neighbours, offset-major. */
-  private static INDArray columns(INDArray x, int[] neighbours) {
-    long n = x.size(0);
-    return Rows.gather(x, neighbours).reshape('c', n, SparseSites.KERNEL_OFFSETS * x.size(1));
+  /** Σ over each site's 9 neighbours of their rows times the matching block of {@code kernel}. */
+  private static INDArray multiply(INDArray rows, int[] neighbours, INDArray kernel) {
+    int n = (int) rows.size(0);
+    INDArray out = Nd4j.createUninitialized(rows.dataType(), n, kernel.size(1));
+    if (n == 0) return out;
+    long width = SparseSites.KERNEL_OFFSETS * rows.size(1);
+    Rows.Source source = Rows.Source.of(rows);
+    for (int from = 0; from < n; from += CHUNK) {
+      int to = Math.min(n, from + CHUNK);
+      INDArray cols = columns(source, rows.dataType(), neighbours, from, to, width);
+      INDArray target = out.get(NDArrayIndex.interval(from, to), NDArrayIndex.all());
+      cols.mmul(kernel, target);
+    }
+    return out;
+  }
+
+  /** Sites [from, to) as [to − from, 9·C] neighbour rows, in the thread's scratch buffer (valid until the next call). */
+  private static INDArray columns(Rows.Source source, DataType type, int[] neighbours, int from, int to, long width) {
+    long need = (long) (to - from) * width;
+    INDArray[] holder = SCRATCH.get();
+    int slot = type == DataType.DOUBLE ? 1 : 0;
+    if (holder[slot] == null || holder[slot].length() < need) {
+      holder[slot] = Nd4j.createUninitializedDetached(type, Math.max(need, (long) CHUNK * width));
+    }
+    INDArray cols = holder[slot].get(NDArrayIndex.interval(0, need)).reshape('c', to - from, width);
+    Rows.gatherInto(source, neighbours, from * SparseSites.KERNEL_OFFSETS, to * SparseSites.KERNEL_OFFSETS,
+        cols.reshape('c', (long) (to - from) * SparseSites.KERNEL_OFFSETS, source.channels()));
+    return cols;
   }
 
   /** [9·Cout, Cin] with block k = W_{8−k}ᵀ. */
@@ -44,9 +85,8 @@ public final class SubmanifoldConv {
     INDArray[] blocks = new INDArray[SparseSites.KERNEL_OFFSETS];
     for (int k = 0; k < SparseSites.KERNEL_OFFSETS; k++) {
       int m = SparseSites.KERNEL_OFFSETS - 1 - k;
-      blocks[k] = weights.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(m * inChannels, (m + 1) * inChannels),
-          org.nd4j.linalg.indexing.NDArrayIndex.all()).transpose();
+      blocks[k] = weights.get(NDArrayIndex.interval(m * inChannels, (m + 1) * inChannels), NDArrayIndex.all()).transpose();
     }
-    return Nd4j.concat(0, blocks);
+    return Nd4j.concat(0, blocks).dup('c');
   }
 }
