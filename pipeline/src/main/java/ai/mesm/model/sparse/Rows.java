@@ -15,6 +15,10 @@ final class Rows {
 
   /** A matrix's rows as a Java array, read once for many gathers. */
   record Source(float[] floats, double[] doubles, int channels) {
+    double value(int flatIndex) {
+      return floats != null ? floats[flatIndex] : doubles[flatIndex];
+    }
+
     static Source of(INDArray src) {
       INDArray s = contiguous(src);
       int c = (int) src.size(1);
@@ -58,9 +62,23 @@ final class Rows {
     }
   }
 
+  /** An [rows, cols] array of {@code type} holding {@code values} (row-major), written straight into its buffer. */
+  static INDArray matrix(double[] values, int rows, int cols, org.nd4j.linalg.api.buffer.DataType type) {
+    INDArray out = Nd4j.createUninitialized(type, rows, cols);
+    if (type == org.nd4j.linalg.api.buffer.DataType.FLOAT) {
+      float[] f = new float[values.length];
+      for (int i = 0; i < f.length; i++) f[i] = (float) values[i];
+      out.data().asNioFloat().put(0, f);
+    } else {
+      out.data().asNioDouble().put(0, values);
+    }
+    return out;
+  }
+
   /** c-order, offset 0, exactly its own length: what reading {@code data()} directly needs. */
   static INDArray contiguous(INDArray a) {
-    boolean plain = a.ordering() == 'c' && a.offset() == 0 && !a.isView() && a.data().length() == a.length();
+    boolean plain = a.ordering() == 'c' && a.offset() == 0 && a.data().length() == a.length()
+        && org.nd4j.linalg.api.shape.Shape.hasDefaultStridesForShape(a);
     return plain ? a : a.dup('c');
   }
 }

@@ -21,7 +21,7 @@ public final class SparseBlock {
   }
 
   /** Everything the backward pass needs, plus what FLOPs accounting and attention maps read. */
-  public record Trace(SparseSites in, INDArray x, INDArray query, INDArray queryRows, INDArray tanhU, double[] alpha, boolean[] kept,
+  public record Trace(SparseSites in, INDArray x, INDArray query, INDArray tanhU, double[] alpha, boolean[] kept,
                       int[] keptIndex, INDArray scale, INDArray xKept, SparseSites keptSites, int[] neighbours,
                       INDArray h1, SparseBatchNorm.Cache bn1, INDArray r1, INDArray h2, SparseBatchNorm.Cache bn2,
                       INDArray r2, SparseMaxPool.Plan pool, SparseMaxPool.Result pooled) {
@@ -59,12 +59,9 @@ public final class SparseBlock {
    * @param training batch statistics (and running-average updates left to the caller) or running statistics
    */
   public Output forward(SparseSites sites, INDArray x, INDArray query, SparseBlockParams w, boolean training) {
-    int[] frameOfSite = new int[sites.size()];
-    for (int i = 0; i < frameOfSite.length; i++) frameOfSite[i] = sites.frame(i);
-    INDArray queryRows = Rows.gather(query.mmul(w.wq()), frameOfSite);
-    INDArray tanhU = sites.size() == 0 ? queryRows
-        : Transforms.tanh(x.mmul(w.wx()).addiRowVector(w.bx()).addi(queryRows), false);
-    double[] scores = sites.size() == 0 ? new double[0] : tanhU.mmul(w.v()).addi(w.b().getDouble(0)).toDoubleVector();
+    Attention att = attention(sites, x, query, w);
+    INDArray tanhU = att.tanhU();
+    double[] scores = att.scores();
     double[] alpha = NucleusMask.softmaxPerFrame(scores, sites);
     boolean[] kept = NucleusMask.keep(alpha, sites, p);
     SparseSites keptSites = sites.subset(kept);
@@ -85,13 +82,13 @@ public final class SparseBlock {
     int[] nbr = keptSites.neighbours();
     INDArray h1 = SubmanifoldConv.forward(xKept, nbr, w.conv1());
     SparseBatchNorm.Result b1 = normalise(h1, w.gamma1(), w.beta1(), w.mean1(), w.var1(), training);
-    INDArray r1 = Transforms.relu(b1.out(), false);
+    INDArray r1 = training ? Transforms.relu(b1.out(), false) : b1.out();
     INDArray h2 = SubmanifoldConv.forward(r1, nbr, w.conv2());
     SparseBatchNorm.Result b2 = normalise(h2, w.gamma2(), w.beta2(), w.mean2(), w.var2(), training);
-    INDArray r2 = Transforms.relu(b2.out(), false);
+    INDArray r2 = training ? Transforms.relu(b2.out(), false) : b2.out();
     SparseMaxPool.Plan plan = keptSites.poolPlan();
     SparseMaxPool.Result pooled = SparseMaxPool.forward(r2, plan);
-    Trace t = new Trace(sites, x, query, queryRows, tanhU, alpha, kept, keptIndex, scale, xKept, keptSites, nbr, h1, b1.cache(),
+    Trace t = new Trace(sites, x, query, tanhU, alpha, kept, keptIndex, scale, xKept, keptSites, nbr, h1, b1.cache(),
         r1, h2, b2.cache(), r2, plan, pooled);
     return new Output(plan.out(), pooled.out(), t);
   }
@@ -108,11 +105,67 @@ public final class SparseBlock {
     var.muli(decay).addi(batch.variance().mul(1 - decay));
   }
 
+  /** The attention's hidden layer and scores of every site. */
+  private record Attention(INDArray tanhU, double[] scores) {}
+
+  /**
+   * tanh(x·Wx + bx + q_f·Wq) per site ([n, Cin], kept for SCALED's backward) and the scores
+   * s = tanh(·)·v + b. One GEMM, then a single pass over its rows adding each frame's query term
+   * (a frame's sites are contiguous): ND4J broadcast ops on per-frame views were the slowest part
+   * of a block.
+   */
+  private static Attention attention(SparseSites sites, INDArray x, INDArray query, SparseBlockParams w) {
+    int n = sites.size();
+    int cin = (int) x.size(1);
+    if (n == 0) return new Attention(Nd4j.create(x.dataType(), 0, cin), new double[0]);
+    INDArray u = Nd4j.gemm(Rows.contiguous(x), w.wx().dup('c'), false, false);
+    double[] perFrame = query.mmul(w.wq().dup('c')).addiRowVector(w.bx()).castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE)
+        .dup('c').data().asDouble();
+    double[] v = w.v().dup('c').data().asDouble();
+    double b = w.b().getDouble(0);
+    double[] scores = new double[n];
+    double[] row = new double[cin];
+    boolean isFloat = u.dataType() == org.nd4j.linalg.api.buffer.DataType.FLOAT;
+    java.nio.FloatBuffer floats = isFloat ? u.data().asNioFloat() : null;
+    java.nio.DoubleBuffer doubles = isFloat ? null : u.data().asNioDouble();
+    float[] frow = new float[cin];
+    for (int i = 0; i < n; i++) {
+      int q = sites.frame(i) * cin;
+      if (isFloat) {
+        floats.get(i * cin, frow);
+        for (int a = 0; a < cin; a++) row[a] = frow[a];
+      } else {
+        doubles.get(i * cin, row);
+      }
+      double s = b;
+      for (int a = 0; a < cin; a++) {
+        row[a] = tanh(row[a] + perFrame[q + a]);
+        s += v[a] * row[a];
+      }
+      scores[i] = s;
+      if (isFloat) {
+        for (int a = 0; a < cin; a++) frow[a] = (float) row[a];
+        floats.put(i * cin, frow);
+      } else {
+        doubles.put(i * cin, row);
+      }
+    }
+    return new Attention(u, scores);
+  }
+
+  /** tanh through exp (an intrinsic; Math.tanh is not): exact to double rounding, several times faster here. */
+  static double tanh(double z) {
+    if (z > 20) return 1.0;
+    if (z < -20) return -1.0;
+    double e = Math.exp(2 * z);
+    return (e - 1) / (e + 1);
+  }
+
   private static SparseBatchNorm.Result normalise(INDArray h, INDArray gamma, INDArray beta, INDArray mean,
                                                   INDArray var, boolean training) {
     if (h.size(0) == 0) return new SparseBatchNorm.Result(h, null);
     if (training) return SparseBatchNorm.train(h, gamma, beta);
-    return new SparseBatchNorm.Result(SparseBatchNorm.infer(h, gamma, beta, mean, var), null);
+    return new SparseBatchNorm.Result(SparseBatchNorm.inferRelu(h, gamma, beta, mean, var), null);
   }
 
   /**
@@ -171,7 +224,7 @@ public final class SparseBlock {
     grads.wx().assign(t.x().transpose().mmul(dU));
     grads.bx().assign(dU.sum(true, 0));
     dX.addi(dU.mmul(w.wx().transpose()));
-    // queryRows = (query·Wq) gathered per site: sum each frame's rows back.
+    // query·Wq served every site of its frame: sum each frame's rows back.
     INDArray dQW = Nd4j.zeros(t.x().dataType(), frames, cin);
     for (int f = 0; f < frames; f++) {
       int from = t.in().frameStart(f);

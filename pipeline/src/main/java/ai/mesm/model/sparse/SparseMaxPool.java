@@ -26,7 +26,7 @@ public final class SparseMaxPool {
     int channels = (int) x.size(1);
     int nOut = plan.out().size();
     if (nOut == 0) return new Result(Nd4j.create(x.dataType(), 0, channels), new int[0]);
-    double[] in = Rows.contiguous(x).data().asDouble();
+    Rows.Source source = Rows.Source.of(x);
     double[] out = new double[nOut * channels];
     int[] argmax = new int[nOut * channels];
     int[] window = plan.window();
@@ -36,7 +36,7 @@ public final class SparseMaxPool {
         int bestQ = 0;
         for (int q = 0; q < 4; q++) {
           int i = window[o * 4 + q];
-          double v = i < 0 ? 0.0 : in[i * channels + c];
+          double v = i < 0 ? 0.0 : source.value(i * channels + c);
           if (v > best) {
             best = v;
             bestQ = q;
@@ -46,23 +46,23 @@ public final class SparseMaxPool {
         argmax[o * channels + c] = bestQ;
       }
     }
-    return new Result(Nd4j.createFromArray(out).castTo(x.dataType()).reshape(nOut, channels), argmax);
+    return new Result(Rows.matrix(out, nOut, channels, x.dataType()), argmax);
   }
 
   /** dX [n, C]: each input receives its output's error where it was the maximum. */
   public static INDArray backward(INDArray dOut, Result forward, Plan plan, long inputs) {
     int channels = (int) dOut.size(1);
     if (inputs == 0 || dOut.size(0) == 0) return Nd4j.zeros(dOut.dataType(), inputs, channels);
-    double[] d = Rows.contiguous(dOut).data().asDouble();
+    Rows.Source d = Rows.Source.of(dOut);
     double[] dx = new double[(int) inputs * channels];
     for (int i = 0; i < inputs; i++) {
       int o = plan.parent()[i];
       if (o < 0) continue;
       int q = plan.position()[i];
       for (int c = 0; c < channels; c++) {
-        if (forward.argmax()[o * channels + c] == q) dx[i * channels + c] = d[o * channels + c];
+        if (forward.argmax()[o * channels + c] == q) dx[i * channels + c] = d.value(o * channels + c);
       }
     }
-    return Nd4j.createFromArray(dx).castTo(dOut.dataType()).reshape(inputs, channels);
+    return Rows.matrix(dx, (int) inputs, channels, dOut.dataType());
   }
 }

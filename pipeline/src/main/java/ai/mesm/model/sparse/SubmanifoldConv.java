@@ -59,7 +59,8 @@ public final class SubmanifoldConv {
       int to = Math.min(n, from + CHUNK);
       INDArray cols = columns(source, rows.dataType(), neighbours, from, to, width);
       INDArray target = out.get(NDArrayIndex.interval(from, to), NDArrayIndex.all());
-      cols.mmul(kernel, target);
+      // Nd4j.gemm goes straight to BLAS: INDArray.mmul took ~10x longer on these shapes.
+      Nd4j.gemm(cols, kernel, target, false, false, 1.0, 0.0);
     }
     return out;
   }

@@ -88,6 +88,42 @@ class SparseKernelsTest {
   }
 
   @Test
+  void moreSitesThanOneChunkGiveTheSameConvolutionAsSmallBatches() {
+    // Forward and backward run SubmanifoldConv.CHUNK sites per step: a batch spanning several steps
+    // must give each frame what it gets alone.
+    Random r = new Random(21);
+    int frames = 3;
+    int h = 48;
+    int w = 40; // 5760 sites > CHUNK
+    boolean[] active = new boolean[frames * h * w];
+    for (int i = 0; i < active.length; i++) active[i] = r.nextDouble() < 0.9;
+    SparseSites s = SparseSites.fromGrid(frames, h, w, active);
+    assertTrue(s.size() > SubmanifoldConv.CHUNK);
+    INDArray x = random(r, s.size(), 2);
+    INDArray wts = random(r, 18, 3);
+    INDArray dOut = random(r, s.size(), 3);
+    INDArray y = SubmanifoldConv.forward(x, s.neighbours(), wts);
+    INDArray[] g = SubmanifoldConv.backward(x, s.neighbours(), wts, dOut);
+    INDArray dW = Nd4j.zeros(DataType.DOUBLE, 18, 3);
+    for (int f = 0; f < frames; f++) {
+      boolean[] one = new boolean[active.length];
+      for (int i = f * h * w; i < (f + 1) * h * w; i++) one[i] = active[i];
+      SparseSites alone = SparseSites.fromGrid(frames, h, w, one);
+      int from = s.frameStart(f);
+      int to = s.frameStart(f + 1);
+      var rows = org.nd4j.linalg.indexing.NDArrayIndex.interval(from, to);
+      var all = org.nd4j.linalg.indexing.NDArrayIndex.all();
+      INDArray xf = x.get(rows, all).dup();
+      INDArray yf = SubmanifoldConv.forward(xf, alone.neighbours(), wts);
+      INDArray[] gf = SubmanifoldConv.backward(xf, alone.neighbours(), wts, dOut.get(rows, all).dup());
+      assertTrue(yf.equalsWithEps(y.get(rows, all), 1e-10), "forward, frame " + f);
+      assertTrue(gf[0].equalsWithEps(g[0].get(rows, all), 1e-10), "input gradient, frame " + f);
+      dW.addi(gf[1]);
+    }
+    assertTrue(dW.equalsWithEps(g[1], 1e-9), "weight gradient");
+  }
+
+  @Test
   void neighbourPairsCountTheRealWork() {
     SparseSites all = SparseSites.all(1, 3, 3);
     // Centre has 9 neighbours, edges 6, corners 4: 9 + 4·6 + 4·4 = 49.
@@ -167,6 +203,20 @@ class SparseKernelsTest {
     assertTrue(probe.sum(true, 0).equalsWithEps(grads[2], 1e-10));
     // Statistics over the rows given (the active sites) only: zero mean, unit variance per channel.
     assertEquals(0.0, res.cache().xHat().mean(0).maxNumber().doubleValue(), 1e-10);
+  }
+
+  @Test
+  void fusedInferenceBatchNormAndReluEqualTheSeparateOps() {
+    Random r = new Random(4);
+    for (DataType type : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
+      INDArray x = random(r, 9, 5).castTo(type);
+      INDArray gamma = random(r, 1, 5).castTo(type);
+      INDArray beta = random(r, 1, 5).castTo(type);
+      INDArray mean = random(r, 1, 5).castTo(type);
+      INDArray var = org.nd4j.linalg.ops.transforms.Transforms.abs(random(r, 1, 5)).castTo(type);
+      INDArray expected = org.nd4j.linalg.ops.transforms.Transforms.relu(SparseBatchNorm.infer(x.dup(), gamma, beta, mean, var), false);
+      assertTrue(expected.equalsWithEps(SparseBatchNorm.inferRelu(x.dup(), gamma, beta, mean, var), 1e-5), type.toString());
+    }
   }
 
   @Test
