@@ -88,35 +88,21 @@ public final class EmotionModel {
   }
 
   /**
-   * Feature-extraction GFLOPs per utterance of the batch (paper Tables 3–4): FE2E runs every real
-   * frame and chunk through the full CNN, so the count follows from the masks; MESM's sparse blocks
-   * are counted from the sites they kept (one inference pass). {@link #score} gives both at once.
+   * Probabilities and feature-extraction GFLOPs per utterance (paper Tables 3–4) from one inference
+   * pass: FE2E runs every real frame and chunk through the full CNN, so its count follows from the
+   * masks; MESM counts its dense stem the same way and its sparse blocks from the sites they kept.
    */
-  public double[] gflops(Batch batch) {
-    double[] out = new double[batch.size()];
-    double[] frames = batch.visualMask().sum(1).toDoubleVector();
-    double[] chunks = batch.audioMask().sum(1).toDoubleVector();
-    if (!spec.isMesm()) {
-      for (int i = 0; i < out.length; i++) out[i] = FeatureCnn.fe2eGflops(spec, (int) frames[i], (int) chunks[i]);
-      return out;
-    }
-    graph.output(false, features(batch), masks(batch));
-    return mesmGflopsOfLastForward(batch, frames, chunks);
-  }
-
-  /** Probabilities and feature-extraction GFLOPs per utterance from one forward pass. */
   public record Scores(double[][] probabilities, double[] gflops) {}
 
   public Scores score(Batch batch) {
     double[][] p = probabilities(batch);
-    if (!spec.isMesm()) return new Scores(p, gflops(batch));
-    return new Scores(p, mesmGflopsOfLastForward(batch, batch.visualMask().sum(1).toDoubleVector(),
-        batch.audioMask().sum(1).toDoubleVector()));
-  }
-
-  /** MESM: the dense stem analytically, the sparse blocks from the sites they really kept in the last forward pass. */
-  private double[] mesmGflopsOfLastForward(Batch batch, double[] frames, double[] chunks) {
-    double[] out = new double[batch.size()];
+    double[] frames = batch.visualMask().sum(1).toDoubleVector();
+    double[] chunks = batch.audioMask().sum(1).toDoubleVector();
+    double[] gflops = new double[batch.size()];
+    if (!spec.isMesm()) {
+      for (int i = 0; i < gflops.length; i++) gflops[i] = FeatureCnn.fe2eGflops(spec, (int) frames[i], (int) chunks[i]);
+      return new Scores(p, gflops);
+    }
     for (Modality m : List.of(Modality.AUDIO, Modality.VISUAL)) {
       if (!spec.uses(m)) continue;
       double[] steps = m == Modality.AUDIO ? chunks : frames;
@@ -124,10 +110,10 @@ public final class EmotionModel {
           : new int[] {3, spec.faceSize(), spec.faceSize()};
       long stem = FeatureCnn.macs(FeatureCnn.layers(spec.channelDivisor()).subList(0, FeatureCnn.MESM_DENSE_LAYERS),
           chw[0], chw[1], chw[2]);
-      double[] sparse = sparseVertex(m).lastMacsPerUtterance(out.length);
-      for (int i = 0; i < out.length; i++) out[i] += 2.0 * (steps[i] * stem + (steps[i] > 0 ? sparse[i] : 0)) / 1e9;
+      double[] sparse = sparseVertex(m).lastMacsPerUtterance(gflops.length);
+      for (int i = 0; i < gflops.length; i++) gflops[i] += 2.0 * (steps[i] * stem + (steps[i] > 0 ? sparse[i] : 0)) / 1e9;
     }
-    return out;
+    return new Scores(p, gflops);
   }
 
   /** The sparse blocks of one modality (MESM only): what they kept and computed in the last forward pass. */

@@ -1,13 +1,10 @@
 package ai.mesm.model.layers;
 
 import java.util.Map;
-import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.MaskState;
-import org.deeplearning4j.nn.api.TrainingConfig;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.nn.graph.vertex.BaseGraphVertex;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
@@ -16,19 +13,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Runtime of {@link LogitFusion}: out = Σ_m w_m · x_m with the backward pass written out
- * (dx_m = w_m · ε, dw_m = Σ ε ⊙ x_m). The weights live in the graph's flattened parameter and
- * gradient views like any layer's, so the updater, serialization and parameter averaging see them.
+ * (dx_m = w_m · ε, dw_m = Σ ε ⊙ x_m).
  */
-final class LogitFusionVertex extends BaseGraphVertex {
-  private final LogitFusion config;
-  private final INDArray params;
-  private INDArray gradients;
-
+final class LogitFusionVertex extends TrainableVertex<LogitFusion> {
   LogitFusionVertex(LogitFusion config, ComputationGraph graph, String name, int index, INDArray paramsView,
                     boolean initializeParams, DataType dataType) {
-    super(graph, name, index, null, null, dataType);
-    this.config = config;
-    this.params = paramsView;
+    super(config, graph, name, index, paramsView, dataType);
     if (initializeParams) config.initializeParameters(paramTable(false));
   }
 
@@ -59,38 +49,8 @@ final class LogitFusionVertex extends BaseGraphVertex {
   }
 
   @Override
-  public void setBackpropGradientsViewArray(INDArray backpropGradientsViewArray) {
-    gradients = backpropGradientsViewArray;
-  }
-
-  @Override
   public Map<String, INDArray> paramTable(boolean backpropOnly) {
     return Map.of(LogitFusion.WEIGHTS, params);
-  }
-
-  @Override
-  public INDArray params() {
-    return params;
-  }
-
-  @Override
-  public INDArray getGradientsViewArray() {
-    return gradients;
-  }
-
-  @Override
-  public TrainingConfig getConfig() {
-    return config;
-  }
-
-  @Override
-  public boolean hasLayer() {
-    return false;
-  }
-
-  @Override
-  public Layer getLayer() {
-    return null;
   }
 
   @Override

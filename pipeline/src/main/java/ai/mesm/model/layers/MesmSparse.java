@@ -4,15 +4,10 @@ import ai.mesm.model.sparse.AttentionMode;
 import ai.mesm.model.sparse.SparseBlockParams;
 import ai.mesm.model.sparse.SparseStack;
 import java.util.Map;
-import org.deeplearning4j.nn.api.MaskState;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.samediff.SDVertexParams;
-import org.deeplearning4j.nn.conf.layers.samediff.SameDiffVertex;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.graph.vertex.GraphVertex;
-import org.nd4j.autodiff.samediff.SDVariable;
-import org.nd4j.autodiff.samediff.SameDiff;
-import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.learning.config.IUpdater;
@@ -23,10 +18,9 @@ import org.nd4j.linalg.learning.config.NoOp;
  * [n, C, H, W], the text encoder's CLS vector [mb, D] (the attention's query) and the modality's
  * masked sequence (its mask says which utterance each frame belongs to). Output: the last block's
  * pooled features as a dense [n, C', H/8, W/8] map with zeros at inactive sites, so the FE2E
- * projection layers follow unchanged. The computation is {@link MesmSparseVertex}; this class is
- * a {@link SameDiffVertex} for DL4J's configuration plumbing only (updater, JSON).
+ * projection layers follow unchanged. The computation is {@link MesmSparseVertex}.
  */
-public final class MesmSparse extends SameDiffVertex {
+public final class MesmSparse extends HandWrittenVertex {
   private int channelDivisor;
   private int queryDim;
   private double topP;
@@ -72,22 +66,9 @@ public final class MesmSparse extends SameDiffVertex {
   }
 
   @Override
-  public GraphVertex instantiate(ComputationGraph graph, String name, int index, INDArray paramsView,
-                                 boolean initializeParams, DataType networkDataType) {
-    setName(name);
+  protected GraphVertex runtime(ComputationGraph graph, String name, int index, INDArray paramsView,
+                                boolean initializeParams, DataType networkDataType) {
     return new MesmSparseVertex(this, graph, name, index, paramsView, initializeParams, networkDataType);
-  }
-
-  @Override
-  public SDVariable defineVertex(SameDiff sd, Map<String, SDVariable> inputs, Map<String, SDVariable> params,
-                                 Map<String, SDVariable> masks) {
-    throw new UnsupportedOperationException("MesmSparse runs as MesmSparseVertex, not as a SameDiff graph");
-  }
-
-  @Override
-  public Pair<INDArray, MaskState> feedForwardMaskArrays(INDArray[] maskArrays, MaskState currentMaskState,
-                                                         int minibatchSize) {
-    return new Pair<>(null, currentMaskState);
   }
 
   @Override
@@ -104,16 +85,7 @@ public final class MesmSparse extends SameDiffVertex {
 
   @Override
   public MesmSparse clone() {
-    // Spark workers clone vertices: the updater and training settings must come along (STACK.md).
-    MesmSparse c = new MesmSparse(channelDivisor, queryDim, topP, AttentionMode.valueOf(attention));
-    c.setUpdater(updater == null ? null : updater.clone());
-    c.setBiasUpdater(biasUpdater == null ? null : biasUpdater.clone());
-    c.setRegularization(regularization);
-    c.setRegularizationBias(regularizationBias);
-    c.setGradientNormalization(gradientNormalization);
-    c.setGradientNormalizationThreshold(gradientNormalizationThreshold);
-    c.setDataType(dataType);
-    return c;
+    return withTrainingSettings(new MesmSparse(channelDivisor, queryDim, topP, AttentionMode.valueOf(attention)));
   }
 
   public int getChannelDivisor() {

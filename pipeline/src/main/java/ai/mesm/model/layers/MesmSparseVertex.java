@@ -7,13 +7,10 @@ import ai.mesm.model.sparse.SparseStack;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.MaskState;
-import org.deeplearning4j.nn.api.TrainingConfig;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.nn.graph.vertex.BaseGraphVertex;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
@@ -28,12 +25,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * statistics move in each training forward pass with DL4J's decay (0.9); their gradient is 0
  * and their updater a no-op.
  */
-public final class MesmSparseVertex extends BaseGraphVertex {
+public final class MesmSparseVertex extends TrainableVertex<MesmSparse> {
   static final double BN_DECAY = 0.9;
-  private final MesmSparse config;
   private final SparseStack stack;
-  private final INDArray params;
-  private INDArray gradients;
   private INDArray sequenceMask;
   private int[] utteranceOfFrame;
   private List<SparseBlock.Output> last;
@@ -41,10 +35,8 @@ public final class MesmSparseVertex extends BaseGraphVertex {
 
   MesmSparseVertex(MesmSparse config, ComputationGraph graph, String name, int index, INDArray paramsView,
                    boolean initializeParams, DataType dataType) {
-    super(graph, name, index, null, null, dataType);
-    this.config = config;
+    super(config, graph, name, index, paramsView, dataType);
     this.stack = config.stack();
-    this.params = paramsView;
     if (initializeParams) stack.initialise(paramsView, graph.getConfiguration().getDefaultConfiguration().getSeed());
   }
 
@@ -61,8 +53,8 @@ public final class MesmSparseVertex extends BaseGraphVertex {
     for (int i = 0; i < rows.length; i++) utteranceOfFrame[i] = (int) (rows[i] / sequence.size(2));
     INDArray out;
     try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-      INDArray query = Nd4j.pullRows(inputs[1].dup(), 1, utteranceOfFrame);
-      last = stack.forward(frames.dup(), query, params, training);
+      INDArray query = Nd4j.pullRows(inputs[1], 1, utteranceOfFrame);
+      last = stack.forward(frames, query, params, training); // copies what it keeps (DenseGrid.rows)
       lastFrames = frames.size(0);
       if (training) {
         for (int b = 0; b < last.size(); b++) SparseBlock.updateRunningStatistics(last.get(b).trace(), stack.params(params, b), BN_DECAY);
@@ -82,7 +74,7 @@ public final class MesmSparseVertex extends BaseGraphVertex {
       int[] grid = new int[outSites.size()];
       for (int i = 0; i < grid.length; i++) grid[i] = outSites.gridIndex(i);
       INDArray dOut = grid.length == 0 ? Nd4j.create(epsilon.dataType(), 0, epsilon.size(1))
-          : Nd4j.pullRows(DenseGrid.rows(epsilon.dup()), 1, grid);
+          : Nd4j.pullRows(DenseGrid.rows(epsilon), 1, grid);
       INDArray perFrameQuery = Nd4j.zeros(epsilon.dataType(), lastFrames, config.getQueryDim());
       for (int b = last.size() - 1; b >= 0; b--) {
         INDArray[] d = stack.block().backward(last.get(b).trace(), dOut, stack.params(params, b), stack.params(gradients, b));
@@ -146,38 +138,8 @@ public final class MesmSparseVertex extends BaseGraphVertex {
   }
 
   @Override
-  public void setBackpropGradientsViewArray(INDArray backpropGradientsViewArray) {
-    gradients = backpropGradientsViewArray;
-  }
-
-  @Override
   public Map<String, INDArray> paramTable(boolean backpropOnly) {
     return paramTable(params);
-  }
-
-  @Override
-  public INDArray params() {
-    return params;
-  }
-
-  @Override
-  public INDArray getGradientsViewArray() {
-    return gradients;
-  }
-
-  @Override
-  public TrainingConfig getConfig() {
-    return config;
-  }
-
-  @Override
-  public boolean hasLayer() {
-    return false;
-  }
-
-  @Override
-  public Layer getLayer() {
-    return null;
   }
 
   @Override
