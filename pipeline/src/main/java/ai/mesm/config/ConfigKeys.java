@@ -95,6 +95,10 @@ public final class ConfigKeys {
   public static final String EVAL_THRESHOLD_TO = "mesm.eval.threshold-to";
   public static final String EVAL_THRESHOLD_STEP = "mesm.eval.threshold-step";
   public static final String EVAL_MODELS = "mesm.eval.models";
+  public static final String SWEEP_TOP_P = "mesm.sweep.top-p";
+  public static final String SWEEP_NAME = "mesm.sweep.name";
+  public static final String SWEEP_FE2E_REFERENCE = "mesm.sweep.fe2e-reference";
+  public static final String SWEEP_REUSE_TRAINED = "mesm.sweep.reuse-trained";
 
   /** Maps whose keys are the user's (Spark settings): not checked against reference.conf. */
   public static final List<String> FREE_FORM = List.of(SPARK_CONF);

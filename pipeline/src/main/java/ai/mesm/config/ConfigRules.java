@@ -109,8 +109,7 @@ final class ConfigRules {
     rules.add(atLeast(TRAIN_MAX_EPOCHS, 1));
     rules.add(atLeast(TRAIN_PATIENCE, 1));
     rules.add(atLeast(TRAIN_SHUFFLE_BUFFER, 1));
-    rules.add(new Rule(TRAIN_RUN_NAME, c -> c.getString(TRAIN_RUN_NAME).matches("[A-Za-z0-9._=-]*") ? Optional.empty()
-        : Optional.of("must be a plain folder name (letters, digits, . _ = -), was '" + c.getString(TRAIN_RUN_NAME) + "'")));
+    rules.add(folderName(TRAIN_RUN_NAME));
 
     rules.add(fraction(EVAL_THRESHOLD_FROM));
     rules.add(fraction(EVAL_THRESHOLD_TO));
@@ -118,7 +117,19 @@ final class ConfigRules {
         ? Optional.of("must be >= " + EVAL_THRESHOLD_FROM) : Optional.empty()));
     rules.add(new Rule(EVAL_THRESHOLD_STEP, c -> inOpen(c.getDouble(EVAL_THRESHOLD_STEP), 0, 1) ? Optional.empty()
         : Optional.of("must be in (0, 1), was " + c.getDouble(EVAL_THRESHOLD_STEP))));
+    rules.add(new Rule(SWEEP_TOP_P, c -> {
+      List<Double> ps = c.getDoubleList(SWEEP_TOP_P);
+      if (ps.isEmpty()) return Optional.of("must name at least one value");
+      if (ps.stream().anyMatch(p -> !(p > 0 && p <= 1))) return Optional.of("values must be in (0, 1], were " + ps);
+      return ps.stream().distinct().count() == ps.size() ? Optional.empty() : Optional.of("values repeat: " + ps);
+    }));
+    rules.add(folderName(SWEEP_NAME));
     return rules;
+  }
+
+  private static Rule folderName(String key) {
+    return new Rule(key, c -> c.getString(key).matches("[A-Za-z0-9._=-]*") ? Optional.empty()
+        : Optional.of("must be a plain folder name (letters, digits, . _ = -), was '" + c.getString(key) + "'"));
   }
 
   private static boolean inOpen(double v, double lo, double hi) {

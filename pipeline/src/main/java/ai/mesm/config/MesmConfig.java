@@ -27,6 +27,16 @@ public final class MesmConfig implements Serializable {
     return ConfigLoader.load(java.util.List.of(), Map.of());
   }
 
+  /**
+   * These settings with some keys replaced (same syntax as command-line overrides), validated
+   * again: how one job derives the configuration of each run it launches (e.g. a top-p sweep).
+   */
+  public MesmConfig with(Map<String, String> overrides) {
+    Config merged = ConfigLoader.parseOverrides(overrides).withFallback(raw());
+    ConfigValidator.validate(merged, ConfigLoader.reference().resolve());
+    return new MesmConfig(merged);
+  }
+
   public Config raw() {
     if (config == null) config = com.typesafe.config.ConfigFactory.parseString(rendered);
     return config;

@@ -59,18 +59,18 @@ public final class EvaluateRunner {
       if (!m.dataset().equals(dataset.configName())) {
         throw new IOException(location + ": model trained on " + m.dataset() + ", but dataset = " + dataset.configName());
       }
-      Predictions v = Predictions.of(loaded.model(), valid, batchSize);
-      double[] thresholds = Thresholds.tune(v.probabilities(), v.labels(), grid);
+      ModelEvaluation scored = ModelEvaluation.of(loaded.model(), dataset, valid, test, grid, batchSize);
+      double[] thresholds = scored.thresholds();
       if (!Arrays.equals(thresholds, m.thresholds())) {
         log.accept(m.modelId() + ": thresholds tuned on this validation split " + Arrays.toString(thresholds)
             + " differ from those saved with the model " + Arrays.toString(m.thresholds())
             + " (another split or settings than at training time)");
       }
-      Predictions t = Predictions.of(loaded.model(), test, batchSize);
-      Evaluation e = Evaluation.of(dataset, t.probabilities(), t.labels(), thresholds);
+      Predictions t = scored.testPredictions();
+      Evaluation e = scored.test();
       String label = TrainRunner.label(m.spec());
       if (!labels.add(label)) label = label + " [" + m.modelId() + "]";
-      table.add(label, e, t.meanGflops());
+      table.add(label, e, t);
       out.writeStaged("predictions_test_" + m.modelId() + ".csv", t.csv(dataset.classes()));
       JsonObject o = new JsonObject();
       o.addProperty("model", location);

@@ -1,12 +1,8 @@
 package ai.mesm.eval;
 
 import ai.mesm.train.EpochResult;
-import java.awt.Graphics2D;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.List;
-import javax.imageio.ImageIO;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 
@@ -26,18 +22,7 @@ public final class LearningCurves {
     XYChart metrics = chart(title + ": validation (best epoch " + bestEpoch + ")", "average over classes");
     metrics.addSeries("F1", epochs, history.stream().mapToDouble(EpochResult::validF1).toArray());
     metrics.addSeries(headlineName, epochs, history.stream().mapToDouble(EpochResult::validHeadline).toArray());
-    BufferedImage image = new BufferedImage(2 * WIDTH, HEIGHT, BufferedImage.TYPE_INT_RGB);
-    Graphics2D g = image.createGraphics();
-    try {
-      loss.paint(g, WIDTH, HEIGHT);
-      g.translate(WIDTH, 0);
-      metrics.paint(g, WIDTH, HEIGHT);
-    } finally {
-      g.dispose();
-    }
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ImageIO.write(image, "png", out);
-    return out.toByteArray();
+    return ChartPng.sideBySide(WIDTH, HEIGHT, loss, metrics);
   }
 
   private static XYChart chart(String title, String yAxis) {

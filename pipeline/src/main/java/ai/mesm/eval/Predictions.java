@@ -4,6 +4,7 @@ import ai.mesm.data.Batch;
 import ai.mesm.data.ExampleSource;
 import ai.mesm.data.ExampleStream;
 import ai.mesm.model.EmotionModel;
+import ai.mesm.model.SiteActivity;
 import ai.mesm.train.Batches;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -12,15 +13,17 @@ import java.util.Locale;
 
 /**
  * A model's probabilities on a set of utterances, with their labels and the feature-extraction
- * GFLOPs each took, in reading order.
+ * GFLOPs each took, in reading order; for MESM also how many sites its sparse blocks kept.
  */
-public record Predictions(List<String> ids, double[][] probabilities, int[][] labels, double[] gflops) {
+public record Predictions(List<String> ids, double[][] probabilities, int[][] labels, double[] gflops,
+                          SiteActivity activity) {
 
   public static Predictions of(EmotionModel model, ExampleSource source, int batchSize) throws IOException {
     List<String> ids = new ArrayList<>();
     List<double[]> probabilities = new ArrayList<>();
     List<int[]> labels = new ArrayList<>();
     List<Double> gflops = new ArrayList<>();
+    SiteActivity activity = new SiteActivity();
     try (ExampleStream examples = source.open()) {
       Batches batches = new Batches(examples, model.batchBuilder(), batchSize);
       while (batches.hasNext()) {
@@ -30,6 +33,7 @@ public record Predictions(List<String> ids, double[][] probabilities, int[][] la
         double[][] p = scores.probabilities();
         int[][] y = b.labels().toIntMatrix();
         for (double g : scores.gflops()) gflops.add(g);
+        activity.addAll(scores.activity());
         for (int i = 0; i < b.size(); i++) {
           probabilities.add(p[i]);
           labels.add(y[i]);
@@ -38,7 +42,7 @@ public record Predictions(List<String> ids, double[][] probabilities, int[][] la
     }
     if (ids.isEmpty()) throw new IOException("no utterances to predict on");
     return new Predictions(ids, probabilities.toArray(double[][]::new), labels.toArray(int[][]::new),
-        gflops.stream().mapToDouble(Double::doubleValue).toArray());
+        gflops.stream().mapToDouble(Double::doubleValue).toArray(), activity);
   }
 
   public double meanGflops() {

@@ -1,5 +1,7 @@
 package ai.mesm.eval;
 
+import ai.mesm.model.Modality;
+import ai.mesm.model.SiteActivity;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
@@ -13,8 +15,11 @@ import java.util.Locale;
  * GFLOPs when known. Also as CSV (long format) and JSON with every metric.
  */
 public final class ResultsTable {
-  /** A model's row: its name (e.g. "FE2E", "MESM (p=0.7)"), evaluation and GFLOPs per utterance (NaN if unknown). */
-  public record Entry(String model, Evaluation evaluation, double gflops) {}
+  /**
+   * A model's row: its name (e.g. "FE2E", "MESM (p=0.7)"), evaluation, GFLOPs per utterance (NaN if
+   * unknown) and, for MESM, the active fraction of each sparse block.
+   */
+  public record Entry(String model, Evaluation evaluation, double gflops, SiteActivity activity) {}
 
   private final List<Entry> entries = new ArrayList<>();
 
@@ -22,11 +27,20 @@ public final class ResultsTable {
     return List.copyOf(entries);
   }
 
+  /** A row with the cost measured on the same predictions the evaluation was computed from. */
+  public ResultsTable add(String model, Evaluation evaluation, Predictions measured) {
+    return add(model, evaluation, measured.meanGflops(), measured.activity());
+  }
+
   public ResultsTable add(String model, Evaluation evaluation, double gflops) {
+    return add(model, evaluation, gflops, SiteActivity.none());
+  }
+
+  public ResultsTable add(String model, Evaluation evaluation, double gflops, SiteActivity activity) {
     if (!entries.isEmpty() && entries.get(0).evaluation().dataset() != evaluation.dataset()) {
       throw new IllegalArgumentException("one table holds one dataset");
     }
-    entries.add(new Entry(model, evaluation, gflops));
+    entries.add(new Entry(model, evaluation, gflops, activity));
     return this;
   }
 
@@ -47,8 +61,9 @@ public final class ResultsTable {
       head.append(' ').append(c.label()).append(' ').append(acc).append(" | ").append(c.label()).append(" F1 |");
       sub.append("---:|---:|");
     }
-    head.append(" Average ").append(acc).append(" | Average F1 | GFLOPs |");
-    sub.append("---:|---:|---:|");
+    boolean sparse = entries.stream().anyMatch(e -> !e.activity().isEmpty());
+    head.append(" Average ").append(acc).append(" | Average F1 | GFLOPs |").append(sparse ? " Active sites per block |" : "");
+    sub.append("---:|---:|---:|").append(sparse ? "---|" : "");
     StringBuilder sb = new StringBuilder(head).append('\n').append(sub).append('\n');
     for (Entry e : entries) {
       sb.append("| ").append(e.model()).append(" |");
@@ -57,21 +72,24 @@ public final class ResultsTable {
       }
       ClassMetrics a = e.evaluation().average();
       sb.append(pct(e.evaluation().headline(a))).append(" |").append(pct(a.f1())).append(" | ")
-          .append(Double.isNaN(e.gflops()) ? "–" : String.format(Locale.ROOT, "%.2f", e.gflops())).append(" |\n");
+          .append(Double.isNaN(e.gflops()) ? "–" : String.format(Locale.ROOT, "%.2f", e.gflops())).append(" |");
+      if (sparse) sb.append(' ').append(e.activity().summary()).append(" |");
+      sb.append('\n');
     }
     return sb.toString();
   }
 
   public String csv() {
     StringBuilder sb = new StringBuilder("model,label,threshold,accuracy,weighted_accuracy,f1,precision,recall,roc_auc,"
-        + "positives,total,gflops\n");
+        + "positives,total,gflops,active_audio,active_visual\n");
     for (Entry e : entries) {
       List<ClassMetrics> rows = new ArrayList<>(e.evaluation().classes());
       rows.add(e.evaluation().average());
       for (ClassMetrics c : rows) {
-        sb.append(String.format(Locale.ROOT, "%s,%s,%s,%.6f,%.6f,%.6f,%.6f,%.6f,%s,%d,%d,%s%n", quote(e.model()),
+        sb.append(String.format(Locale.ROOT, "%s,%s,%s,%.6f,%.6f,%.6f,%.6f,%.6f,%s,%d,%d,%s,%s,%s%n", quote(e.model()),
             c.label(), num(c.threshold()), c.accuracy(), c.weightedAccuracy(), c.f1(), c.precision(), c.recall(),
-            num(c.auc()), c.positives(), c.total(), num(e.gflops())));
+            num(c.auc()), c.positives(), c.total(), num(e.gflops()), e.activity().fractionsCsv(Modality.AUDIO),
+            e.activity().fractionsCsv(Modality.VISUAL)));
       }
     }
     return sb.toString();
@@ -85,6 +103,15 @@ public final class ResultsTable {
       m.addProperty("dataset", e.evaluation().dataset().configName());
       m.addProperty("headline_metric", e.evaluation().headlineName());
       if (!Double.isNaN(e.gflops())) m.addProperty("gflops", e.gflops());
+      if (!e.activity().isEmpty()) {
+        JsonObject active = new JsonObject();
+        e.activity().fractions().forEach((modality, f) -> {
+          JsonArray blocks = new JsonArray();
+          for (double v : f) blocks.add(v);
+          active.add(modality.inputName(), blocks);
+        });
+        m.add("active_fraction_per_block", active);
+      }
       JsonArray classes = new JsonArray();
       List<ClassMetrics> rows = new ArrayList<>(e.evaluation().classes());
       rows.add(e.evaluation().average());

@@ -92,7 +92,7 @@ public final class EmotionModel {
    * pass: FE2E runs every real frame and chunk through the full CNN, so its count follows from the
    * masks; MESM counts its dense stem the same way and its sparse blocks from the sites they kept.
    */
-  public record Scores(double[][] probabilities, double[] gflops) {}
+  public record Scores(double[][] probabilities, double[] gflops, SiteActivity activity) {}
 
   public Scores score(Batch batch) {
     double[][] p = probabilities(batch);
@@ -101,8 +101,9 @@ public final class EmotionModel {
     double[] gflops = new double[batch.size()];
     if (!spec.isMesm()) {
       for (int i = 0; i < gflops.length; i++) gflops[i] = FeatureCnn.fe2eGflops(spec, (int) frames[i], (int) chunks[i]);
-      return new Scores(p, gflops);
+      return new Scores(p, gflops, SiteActivity.none());
     }
+    SiteActivity activity = new SiteActivity();
     for (Modality m : List.of(Modality.AUDIO, Modality.VISUAL)) {
       if (!spec.uses(m)) continue;
       double[] steps = m == Modality.AUDIO ? chunks : frames;
@@ -110,10 +111,12 @@ public final class EmotionModel {
           : new int[] {3, spec.faceSize(), spec.faceSize()};
       long stem = FeatureCnn.macs(FeatureCnn.layers(spec.channelDivisor()).subList(0, FeatureCnn.MESM_DENSE_LAYERS),
           chw[0], chw[1], chw[2]);
-      double[] sparse = sparseVertex(m).lastMacsPerUtterance(gflops.length);
+      MesmSparseVertex vertex = sparseVertex(m);
+      double[] sparse = vertex.lastMacsPerUtterance(gflops.length);
+      vertex.addActivity(m, activity);
       for (int i = 0; i < gflops.length; i++) gflops[i] += 2.0 * (steps[i] * stem + (steps[i] > 0 ? sparse[i] : 0)) / 1e9;
     }
-    return new Scores(p, gflops);
+    return new Scores(p, gflops, activity);
   }
 
   /** The sparse blocks of one modality (MESM only): what they kept and computed in the last forward pass. */

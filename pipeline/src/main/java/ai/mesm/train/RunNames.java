@@ -4,6 +4,7 @@ import static ai.mesm.config.ConfigKeys.*;
 
 import ai.mesm.config.MesmConfig;
 import ai.mesm.model.Modality;
+import java.util.List;
 import java.util.Locale;
 import org.apache.hadoop.fs.Path;
 
@@ -15,8 +16,12 @@ public final class RunNames {
   public static String runName(MesmConfig config) {
     String name = config.getString(TRAIN_RUN_NAME);
     if (!name.isBlank()) return name;
-    return config.getString(MODEL_TYPE) + "-"
-        + Modality.label(Modality.parse(config.getStringList(MODEL_MODALITIES))).replace("+", "").toLowerCase(Locale.ROOT);
+    return config.getString(MODEL_TYPE) + "-" + modalityCode(Modality.parse(config.getStringList(MODEL_MODALITIES)));
+  }
+
+  /** "tav" for T+A+V: how run names spell the modalities. */
+  public static String modalityCode(List<Modality> modalities) {
+    return Modality.label(modalities).replace("+", "").toLowerCase(Locale.ROOT);
   }
 
   /** A run name resolves under paths.models; anything with a '/' or a scheme is taken as the model folder itself. */

@@ -9,9 +9,9 @@ import ai.mesm.data.ExampleReader;
 import ai.mesm.data.ExampleSource;
 import ai.mesm.eval.Evaluation;
 import ai.mesm.eval.LearningCurves;
+import ai.mesm.eval.ModelEvaluation;
 import ai.mesm.eval.Predictions;
 import ai.mesm.eval.ResultsTable;
-import ai.mesm.eval.Thresholds;
 import ai.mesm.ingest.Provenance;
 import ai.mesm.io.AtomicOutput;
 import ai.mesm.model.EmotionModel;
@@ -84,12 +84,12 @@ public final class TrainRunner {
     LocalTrainer.Outcome outcome = new LocalTrainer(settings, log).train(model, dataset,
         ExampleSource.folder(train, hadoop), ExampleSource.folder(valid, hadoop), trainSize);
 
-    Predictions validPredictions = Predictions.of(model, ExampleSource.folder(valid, hadoop), settings.batchSize());
-    double[] thresholds = Thresholds.tune(validPredictions.probabilities(), validPredictions.labels(),
-        settings.thresholdGrid());
-    Predictions testPredictions = Predictions.of(model, ExampleSource.folder(test, hadoop), settings.batchSize());
-    Evaluation evaluation = Evaluation.of(dataset, testPredictions.probabilities(), testPredictions.labels(), thresholds);
-    ResultsTable table = new ResultsTable().add(label(spec), evaluation, testPredictions.meanGflops());
+    ModelEvaluation scored = ModelEvaluation.of(model, dataset, ExampleSource.folder(valid, hadoop),
+        ExampleSource.folder(test, hadoop), settings.thresholdGrid(), settings.batchSize());
+    double[] thresholds = scored.thresholds();
+    Evaluation evaluation = scored.test();
+    Predictions testPredictions = scored.testPredictions();
+    ResultsTable table = new ResultsTable().add(label(spec), evaluation, testPredictions);
 
     JsonObject training = trainingRecord(config, splitRoot, splitManifest, outcome);
     ModelManifest manifest = new ModelManifest(ModelManifest.FORMAT, run, dataset.configName(), dataset.classes(), spec,
@@ -114,9 +114,11 @@ public final class TrainRunner {
     return new Result(modelLocation, reports, manifest, evaluation, outcome, table);
   }
 
-  /** "FE2E (T+A+V)": the row label of the results table. */
+  /** "FE2E (T+A+V)", "MESM (T+A+V, p=0.7)": the row label of the results table. */
   public static String label(ModelSpec spec) {
-    return spec.type().toUpperCase(Locale.ROOT) + " (" + Modality.label(spec.modalities()) + ")";
+    String modalities = Modality.label(spec.modalities());
+    if (spec.isMesm()) modalities += ", p=" + TopPSweep.format(spec.topP());
+    return spec.type().toUpperCase(Locale.ROOT) + " (" + modalities + ")";
   }
 
   private static void requireSupported(MesmConfig config) {

@@ -3,6 +3,8 @@ package ai.mesm.eval;
 import static org.junit.jupiter.api.Assertions.*;
 
 import ai.mesm.data.DatasetKind;
+import ai.mesm.model.Modality;
+import ai.mesm.model.SiteActivity;
 import org.junit.jupiter.api.Test;
 
 /** Every number here is computed by hand in the comments. */
@@ -80,5 +82,17 @@ class MetricsTest {
     String csv = new ResultsTable().add("MESM (p=0.7)", e, Double.NaN).csv();
     assertTrue(csv.contains("MESM (p=0.7),ang,0.500000,0.750000,"), csv);
     assertTrue(new ResultsTable().add("FE2E", e, 1).json().contains("\"headline_metric\": \"Acc\""));
+
+    // MESM rows carry the active fraction of each sparse block, counted over sites of all batches.
+    SiteActivity active = new SiteActivity().add(Modality.AUDIO, 0, 30, 100).add(Modality.AUDIO, 1, 5, 25)
+        .addAll(new SiteActivity().add(Modality.AUDIO, 0, 10, 100).add(Modality.VISUAL, 0, 1, 4));
+    assertArrayEquals(new double[] {0.2, 0.2}, active.fractions().get(Modality.AUDIO), 1e-12);
+    ResultsTable both = new ResultsTable().add("FE2E", e, 8.65).add("MESM (p=0.7)", e, 3.1, active);
+    String mesmMd = both.markdown();
+    assertTrue(mesmMd.contains("| GFLOPs | Active sites per block |"), mesmMd);
+    assertTrue(mesmMd.contains("| 8.65 | – |"), mesmMd);
+    assertTrue(mesmMd.contains("| 3.10 | A 20/20 % · V 25 % |"), mesmMd);
+    assertTrue(both.csv().contains(",3.100000,0.2000;0.2000,0.2500\n"), both.csv());
+    assertTrue(both.json().contains("\"active_fraction_per_block\""), both.json());
   }
 }

@@ -8,6 +8,7 @@ import ai.mesm.data.ExampleStream;
 import ai.mesm.eval.ClassMetrics;
 import ai.mesm.eval.EvaluateRunner;
 import ai.mesm.eval.Evaluation;
+import ai.mesm.model.Modality;
 import ai.mesm.split.Split;
 import ai.mesm.split.SplitRunner;
 import ai.mesm.testing.SplitCorpus;
@@ -132,6 +133,53 @@ class LearningTest {
     assertTrue(test.average().f1() >= baseline + 0.10, "MESM test average F1 " + test.average().f1() + " vs " + baseline);
     assertTrue(test.average().auc() >= 0.65, "MESM test average ROC-AUC " + test.average().auc());
     assertTrue(mesmGflops > 0 && mesmGflops < fe2eGflops, "MESM " + mesmGflops + " GFLOPs vs FE2E " + fe2eGflops);
+    assertTrue(r.table().markdown().contains("| MESM (T+A+V, p=0.7) |"), r.table().markdown());
+    assertTrue(r.table().markdown().contains(" Active sites per block |"), r.table().markdown());
+  }
+
+  /**
+   * The top-p sweep (paper Figure 5) at two values, one epoch each, with the FE2E trained above as
+   * its reference: fewer sites and GFLOPs at the lower p, every site kept at p = 1, CSV + PNG +
+   * table written; a rerun reuses both models and reproduces the numbers.
+   */
+  @Order(4)
+  @Test
+  void topPSweepTrainsOneMesmPerValueAndARerunReusesThem() throws Exception {
+    MesmConfig config = config("t,a,v", Map.of("sweep.top-p", "[1.0, 0.3]", "train.max-epochs", "1",
+        "sweep.fe2e-reference", "fe2e-tav"));
+    TopPSweep.Result r = TopPSweep.run(config, new Configuration(), System.out::println);
+    assertEquals(List.of("top-p-tav-p0.3", "top-p-tav-p1"), r.mesm().stream().map(TopPSweep.Point::model).toList());
+    TopPSweep.Point low = r.mesm().get(0);
+    TopPSweep.Point all = r.mesm().get(1);
+    assertFalse(low.reused() || all.reused());
+    assertEquals("FE2E (T+A+V)", r.fe2e().label());
+    assertEquals("MESM (T+A+V, p=0.3)", low.label());
+    assertTrue(low.gflops() < all.gflops(), low.gflops() + " GFLOPs at p=0.3 vs " + all.gflops() + " at p=1");
+    for (Modality m : List.of(Modality.AUDIO, Modality.VISUAL)) {
+      double[] lowActive = low.activity().fractions().get(m);
+      double[] allActive = all.activity().fractions().get(m);
+      assertEquals(3, lowActive.length, m + ": one fraction per sparse block");
+      assertEquals(1.0, allActive[0], 1e-9, m + ": p = 1 keeps every site of block 1");
+      assertTrue(lowActive[0] < 0.6, m + ": p = 0.3 keeps " + lowActive[0] + " of block 1");
+      for (int b = 1; b < 3; b++) assertTrue(lowActive[b] <= allActive[b] + 1e-9, m + " block " + (b + 1));
+    }
+    Path reports = Path.of(r.reportsLocation());
+    List<String> csv = Files.readAllLines(reports.resolve(TopPSweep.CSV));
+    assertEquals("model,top_p,average_acc,average_f1,gflops,active_audio,active_visual,reused", csv.get(0));
+    assertEquals(4, csv.size(), "two MESM rows and the FE2E reference");
+    assertTrue(csv.get(1).startsWith("top-p-tav-p0.3,0.3,"), csv.get(1));
+    assertTrue(csv.get(3).startsWith("fe2e-tav,,"), csv.get(3));
+    java.awt.image.BufferedImage png = javax.imageio.ImageIO.read(reports.resolve(TopPSweep.PNG).toFile());
+    assertEquals(640, png.getWidth());
+    assertEquals(720, png.getHeight());
+    assertTrue(r.table().markdown().contains("| MESM (T+A+V, p=0.3) |"), r.table().markdown());
+
+    TopPSweep.Result again = TopPSweep.run(config, new Configuration(), System.out::println);
+    for (int i = 0; i < 2; i++) {
+      assertTrue(again.mesm().get(i).reused(), again.mesm().get(i).model());
+      assertEquals(r.mesm().get(i).gflops(), again.mesm().get(i).gflops(), 1e-9);
+      assertEquals(r.mesm().get(i).test().average().f1(), again.mesm().get(i).test().average().f1(), 1e-9);
+    }
   }
 
   static double allPositiveF1(List<ClassMetrics> classes) {

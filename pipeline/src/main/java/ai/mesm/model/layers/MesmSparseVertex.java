@@ -1,5 +1,7 @@
 package ai.mesm.model.layers;
 
+import ai.mesm.model.Modality;
+import ai.mesm.model.SiteActivity;
 import ai.mesm.model.sparse.DenseGrid;
 import ai.mesm.model.sparse.SparseBlock;
 import ai.mesm.model.sparse.SparseSites;
@@ -111,14 +113,12 @@ public final class MesmSparseVertex extends TrainableVertex<MesmSparse> {
     return out;
   }
 
-  /** Fraction of its input sites each block kept in the last forward pass. */
-  public double[] lastKeptFractions() {
-    double[] kept = new double[last.size()];
-    for (int b = 0; b < kept.length; b++) {
-      SparseBlock.Trace t = last.get(b).trace();
-      kept[b] = t.keptIndex().length / (double) Math.max(1, t.in().size());
+  /** Adds, per block, the sites its mask kept in the last forward pass and the size of its grid. */
+  public void addActivity(Modality modality, SiteActivity activity) {
+    for (int b = 0; b < last.size(); b++) {
+      SparseSites in = last.get(b).trace().in();
+      activity.add(modality, b, last.get(b).trace().keptSites().size(), (long) in.frames() * in.height() * in.width());
     }
-    return kept;
   }
 
   @Override

@@ -1,0 +1,174 @@
+package ai.mesm.train;
+
+import static ai.mesm.config.ConfigKeys.*;
+
+import ai.mesm.config.MesmConfig;
+import ai.mesm.data.DatasetKind;
+import ai.mesm.data.ExampleSource;
+import ai.mesm.eval.Evaluation;
+import ai.mesm.eval.ModelEvaluation;
+import ai.mesm.eval.ResultsTable;
+import ai.mesm.eval.Thresholds;
+import ai.mesm.eval.TopPSweepChart;
+import ai.mesm.io.AtomicOutput;
+import ai.mesm.model.ModelArtifact;
+import ai.mesm.model.ModelManifest;
+import ai.mesm.model.SiteActivity;
+import ai.mesm.model.Modality;
+import ai.mesm.split.Split;
+import ai.mesm.split.SplitRunner;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * The paper's top-p sweep (Figure 5): MESM trained once per value of sweep.top-p with otherwise
+ * identical settings, each evaluated like EvaluateJob (thresholds from validation, test scored),
+ * plotted with its GFLOPs against p beside an FE2E reference. Every model is an ordinary training
+ * run (paths.models/&lt;name&gt;-p&lt;p&gt;), so a rerun reuses those already trained with the same
+ * settings on the same split: an interrupted sweep continues instead of starting over.
+ */
+public final class TopPSweep {
+  public static final String CSV = "top_p_sweep.csv";
+  public static final String PNG = "top_p_sweep.png";
+  static final String NO_REFERENCE = "none";
+  static final String TRAIN_REFERENCE = "train";
+
+  private TopPSweep() {}
+
+  /** One evaluated model; topP is NaN for the FE2E reference. */
+  public record Point(String model, String label, double topP, Evaluation test, double gflops, SiteActivity activity,
+                      boolean reused) {}
+
+  /** @param fe2e null when sweep.fe2e-reference = none */
+  public record Result(List<Point> mesm, Point fe2e, ResultsTable table, String reportsLocation) {}
+
+  public static Result run(MesmConfig config, Configuration hadoop, Consumer<String> log) throws IOException {
+    String name = name(config);
+    String splitRoot = config.getString(PATHS_SPLIT);
+    String splitFingerprint = SplitRunner.sha256(AtomicOutput.requireComplete(splitRoot, hadoop, "SplitJob"));
+    List<Point> mesm = new ArrayList<>();
+    for (double p : config.getDoubleList(SWEEP_TOP_P)) {
+      MesmConfig run = config.with(Map.of(MODEL_TYPE, "mesm", MESM_TOP_P, format(p), TRAIN_RUN_NAME, name + "-p" + format(p)));
+      mesm.add(trainedOrReused(run, p, splitFingerprint, hadoop, log));
+    }
+    mesm.sort((a, b) -> Double.compare(a.topP(), b.topP()));
+    Point fe2e = reference(config, name, splitFingerprint, hadoop, log);
+
+    DatasetKind dataset = DatasetKind.fromConfig(config.getString(DATASET));
+    ResultsTable table = new ResultsTable();
+    if (fe2e != null) table.add(fe2e.label(), fe2e.test(), fe2e.gflops(), fe2e.activity());
+    for (Point p : mesm) table.add(p.label(), p.test(), p.gflops(), p.activity());
+    String reports = RunNames.reportsLocation(config, name);
+    AtomicOutput out = new AtomicOutput(reports, hadoop);
+    table.stage(out);
+    out.writeStaged(CSV, csv(mesm, fe2e));
+    String headline = mesm.get(0).test().headlineName();
+    try (OutputStream png = out.createStaged(PNG)) {
+      png.write(TopPSweepChart.png(dataset.configName() + " " + Modality.label(modalities(config)), mesm, fe2e, headline));
+    }
+    JsonObject manifest = new JsonObject();
+    manifest.addProperty("split", splitRoot);
+    JsonArray models = new JsonArray();
+    for (Point p : mesm) models.add(RunNames.modelLocation(config, p.model()));
+    manifest.add("models", models);
+    if (fe2e != null) manifest.addProperty("fe2e_reference", RunNames.modelLocation(config, fe2e.model()));
+    out.publish(manifest.toString());
+    return new Result(mesm, fe2e, table, reports);
+  }
+
+  /** sweep.name, or top-p-&lt;modalities&gt; such as top-p-tav. */
+  public static String name(MesmConfig config) {
+    String name = config.getString(SWEEP_NAME);
+    return name.isBlank() ? "top-p-" + RunNames.modalityCode(modalities(config)) : name;
+  }
+
+  private static Point reference(MesmConfig config, String name, String splitFingerprint, Configuration hadoop,
+                                 Consumer<String> log) throws IOException {
+    String reference = config.getString(SWEEP_FE2E_REFERENCE);
+    if (reference.equals(NO_REFERENCE)) return null;
+    if (reference.equals(TRAIN_REFERENCE)) {
+      MesmConfig run = config.with(Map.of(MODEL_TYPE, "fe2e", TRAIN_RUN_NAME, name + "-fe2e"));
+      return trainedOrReused(run, Double.NaN, splitFingerprint, hadoop, log);
+    }
+    ModelArtifact.Loaded loaded = ModelArtifact.load(RunNames.modelLocation(config, reference), hadoop);
+    if (!loaded.manifest().spec().type().equals("fe2e")) {
+      throw new IOException(RunNames.modelLocation(config, reference) + ": " + SWEEP_FE2E_REFERENCE
+          + " must be an FE2E model, this one is " + loaded.manifest().spec().type());
+    }
+    return evaluated(config, reference, loaded, Double.NaN, hadoop);
+  }
+
+  private static Point trainedOrReused(MesmConfig run, double p, String splitFingerprint, Configuration hadoop,
+                                       Consumer<String> log) throws IOException {
+    String runName = RunNames.runName(run);
+    String location = RunNames.modelLocation(run, runName);
+    if (run.getBoolean(SWEEP_REUSE_TRAINED)) {
+      ModelArtifact.Loaded previous = sameSettings(run, location, splitFingerprint, hadoop);
+      if (previous != null) {
+        log.accept("sweep: " + location + " was trained with these settings on this split: evaluating it again");
+        return evaluated(run, runName, previous, p, hadoop);
+      }
+    }
+    TrainRunner.Result r = TrainRunner.run(run, hadoop, log);
+    ResultsTable.Entry e = r.table().entries().get(0);
+    return new Point(runName, e.model(), p, r.test(), e.gflops(), e.activity(), false);
+  }
+
+  /** The model already at location if it was trained with exactly these settings on this split, else null. */
+  private static ModelArtifact.Loaded sameSettings(MesmConfig run, String location, String splitFingerprint,
+                                                   Configuration hadoop) throws IOException {
+    Path manifest = new Path(location, AtomicOutput.MANIFEST);
+    if (!manifest.getFileSystem(hadoop).exists(manifest)) return null;
+    ModelArtifact.Loaded loaded = ModelArtifact.load(location, hadoop);
+    ModelManifest m = loaded.manifest();
+    boolean same = m.training() != null && m.training().has("config")
+        && m.training().get("config").equals(JsonParser.parseString(run.canonicalJson()))
+        && splitFingerprint.equals(m.dataFingerprint());
+    return same ? loaded : null;
+  }
+
+  private static Point evaluated(MesmConfig config, String model, ModelArtifact.Loaded loaded, double p,
+                                 Configuration hadoop) throws IOException {
+    String splitRoot = config.getString(PATHS_SPLIT);
+    ModelEvaluation e = ModelEvaluation.of(loaded.model(), DatasetKind.fromConfig(config.getString(DATASET)),
+        ExampleSource.folder(SplitRunner.folder(splitRoot, Split.VALID), hadoop),
+        ExampleSource.folder(SplitRunner.folder(splitRoot, Split.TEST), hadoop),
+        Thresholds.grid(config.getDouble(EVAL_THRESHOLD_FROM), config.getDouble(EVAL_THRESHOLD_TO),
+            config.getDouble(EVAL_THRESHOLD_STEP)), config.getInt(TRAIN_BATCH_SIZE));
+    return new Point(model, TrainRunner.label(loaded.manifest().spec()), p, e.test(), e.testPredictions().meanGflops(), e.testPredictions().activity(), true);
+  }
+
+  static String csv(List<Point> mesm, Point fe2e) {
+    String headline = mesm.get(0).test().headlineName();
+    StringBuilder sb = new StringBuilder("model,top_p,average_" + headline.toLowerCase(Locale.ROOT)
+        + ",average_f1,gflops,active_audio,active_visual,reused\n");
+    List<Point> all = new ArrayList<>(mesm);
+    if (fe2e != null) all.add(fe2e);
+    for (Point p : all) {
+      sb.append(String.format(Locale.ROOT, "%s,%s,%.6f,%.6f,%.6f,%s,%s,%b%n", p.model(),
+          Double.isNaN(p.topP()) ? "" : format(p.topP()), p.test().headline(p.test().average()),
+          p.test().average().f1(), p.gflops(), p.activity().fractionsCsv(Modality.AUDIO),
+          p.activity().fractionsCsv(Modality.VISUAL), p.reused()));
+    }
+    return sb.toString();
+  }
+
+  private static List<Modality> modalities(MesmConfig config) {
+    return Modality.parse(config.getStringList(MODEL_MODALITIES));
+  }
+
+  /** 0.5 → "0.5", 1.0 → "1": the shortest exact decimal, as run names and the CSV show it. */
+  static String format(double p) {
+    return java.math.BigDecimal.valueOf(p).stripTrailingZeros().toPlainString();
+  }
+}
