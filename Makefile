@@ -7,10 +7,11 @@ BENCH_OUT:= bench-output
 # Real faces when the shared test photo is present; drawn faces otherwise.
 PHOTO_ARG = $(if $(PHOTO),corpus.face-photo=$(abspath $(PHOTO)),)
 
-.PHONY: build demo test bench package clean help
+.PHONY: build demo sweep test bench package clean help
 
 help:
 	@echo "make demo     generate a synthetic corpus, ingest, split, train FE2E and MESM, evaluate both (output in $(DEMO_OUT)/)"
+	@echo "make sweep    after make demo: MESM at top-p 0.1 ... 1.0 on the demo corpus, metric and GFLOPs against p (paper Figure 5)"
 	@echo "make test     run the whole test suite"
 	@echo "make bench    benchmarks (output in $(BENCH_OUT)/)"
 	@echo "make package  build the spark-submit jar (jobs/target/mesm-jobs-*-spark.jar)"
@@ -29,6 +30,11 @@ demo: build
 	bin/mesm TrainJob --config conf/demo.conf dataset=iemocap
 	bin/mesm TrainJob --config conf/demo.conf dataset=iemocap model.type=mesm
 	bin/mesm EvaluateJob --config conf/demo.conf dataset=iemocap
+	bin/mesm AttentionMapJob --config conf/demo.conf dataset=iemocap
+
+# Ten MESM trainings at the demo's size (~40 min on 2 cores); reuses the demo's FE2E as reference.
+sweep: build
+	bin/mesm TopPSweepJob --config conf/demo.conf dataset=iemocap sweep.fe2e-reference=fe2e-tav
 
 test:
 	$(MVN) test

@@ -99,6 +99,10 @@ public final class ConfigKeys {
   public static final String SWEEP_NAME = "mesm.sweep.name";
   public static final String SWEEP_FE2E_REFERENCE = "mesm.sweep.fe2e-reference";
   public static final String SWEEP_REUSE_TRAINED = "mesm.sweep.reuse-trained";
+  public static final String MAPS_MODEL = "mesm.maps.model";
+  public static final String MAPS_UTTERANCES = "mesm.maps.utterances";
+  public static final String MAPS_COUNT = "mesm.maps.count";
+  public static final String MAPS_STEPS = "mesm.maps.steps-per-utterance";
 
   /** Maps whose keys are the user's (Spark settings): not checked against reference.conf. */
   public static final List<String> FREE_FORM = List.of(SPARK_CONF);

@@ -124,6 +124,8 @@ final class ConfigRules {
       return ps.stream().distinct().count() == ps.size() ? Optional.empty() : Optional.of("values repeat: " + ps);
     }));
     rules.add(folderName(SWEEP_NAME));
+    rules.add(atLeast(MAPS_COUNT, 1));
+    rules.add(atLeast(MAPS_STEPS, 1));
     return rules;
   }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import ai.mesm.config.MesmConfig;
 import ai.mesm.data.ExampleSource;
 import ai.mesm.data.ExampleStream;
+import ai.mesm.eval.AttentionMapRunner;
 import ai.mesm.eval.ClassMetrics;
 import ai.mesm.eval.EvaluateRunner;
 import ai.mesm.eval.Evaluation;
@@ -180,6 +181,39 @@ class LearningTest {
       assertEquals(r.mesm().get(i).gflops(), again.mesm().get(i).gflops(), 1e-9);
       assertEquals(r.mesm().get(i).test().average().f1(), again.mesm().get(i).test().average().f1(), 1e-9);
     }
+  }
+
+  /** Attention maps (paper Figures 3–4) of the MESM trained above; an FE2E model is refused by name. */
+  @Order(5)
+  @Test
+  void attentionMapsDrawWhatEachBlockKeptForChosenUtterances() throws Exception {
+    MesmConfig config = config("t,a,v", Map.of("maps.model", "mesm-tav", "maps.count", "3", "maps.steps-per-utterance", "2"));
+    AttentionMapRunner.Result r = AttentionMapRunner.run(config, new Configuration(), System.out::println);
+    Path maps = Path.of(r.reportsLocation());
+    assertEquals("attention-maps-mesm-tav", maps.getFileName().toString());
+    assertEquals(3, r.drawings().stream().map(AttentionMapRunner.Drawing::utterance).distinct().count());
+    for (AttentionMapRunner.Drawing d : r.drawings()) {
+      assertEquals(3, d.blocks().size(), d.file());
+      java.awt.image.BufferedImage png = javax.imageio.ImageIO.read(maps.resolve(d.file()).toFile());
+      assertEquals(22 + 192, png.getHeight(), d.file());
+      assertEquals(0, (png.getWidth() - 3 * 6) % 4, d.file() + ": input + 3 equal block panels");
+      for (var b : d.blocks()) assertTrue(b.keptCount() >= 1 && b.keptCount() <= b.kept().length, d.file());
+      assertTrue(d.blocks().get(0).keptCount() < d.blocks().get(0).kept().length, d.file() + ": p = 0.7 drops sites");
+    }
+    assertTrue(r.drawings().stream().anyMatch(d -> d.modality() == Modality.AUDIO));
+    assertTrue(r.drawings().stream().anyMatch(d -> d.modality() == Modality.VISUAL));
+    assertEquals(1 + 3 * r.drawings().size(), Files.readAllLines(maps.resolve(AttentionMapRunner.INDEX)).size());
+
+    String first = r.drawings().get(0).utterance();
+    AttentionMapRunner.Result one = AttentionMapRunner.run(config("t,a,v", Map.of("maps.model", "mesm-tav",
+        "maps.utterances", "[\"" + first + "\"]")), new Configuration(), System.out::println);
+    assertEquals(List.of(first), one.drawings().stream().map(AttentionMapRunner.Drawing::utterance).distinct().toList());
+    assertEquals(r.drawings().get(0).blocks().get(0).keptCount(), one.drawings().stream()
+        .filter(d -> d.modality() == r.drawings().get(0).modality()).findFirst().orElseThrow().blocks().get(0).keptCount(),
+        "inference: the same utterance keeps the same sites whatever else is in its batch");
+    Exception fe2e = assertThrows(java.io.IOException.class, () -> AttentionMapRunner.run(
+        config("t,a,v", Map.of("maps.model", "fe2e-tav")), new Configuration(), System.out::println));
+    assertTrue(fe2e.getMessage().contains("need a MESM model"), fe2e.getMessage());
   }
 
   static double allPositiveF1(List<ClassMetrics> classes) {

@@ -103,6 +103,11 @@ public final class MesmSparseVertex extends TrainableVertex<MesmSparse> {
     return last;
   }
 
+  /** The utterance (row of the minibatch) of each frame the last forward pass took, in frame order. */
+  public int[] lastUtteranceOfFrame() {
+    return utteranceOfFrame.clone();
+  }
+
   /** The sparse blocks' multiply-adds of the last forward pass, per utterance of its minibatch. */
   public double[] lastMacsPerUtterance(int utterances) {
     double[] out = new double[utterances];

@@ -106,7 +106,7 @@ public final class SparseBlock {
   }
 
   /** The attention's hidden layer and scores of every site. */
-  private record Attention(INDArray tanhU, double[] scores) {}
+  record Attention(INDArray tanhU, double[] scores) {}
 
   /**
    * tanh(x·Wx + bx + q_f·Wq) per site ([n, Cin], kept for SCALED's backward) and the scores
@@ -114,7 +114,7 @@ public final class SparseBlock {
    * (a frame's sites are contiguous): ND4J broadcast ops on per-frame views were the slowest part
    * of a block.
    */
-  private static Attention attention(SparseSites sites, INDArray x, INDArray query, SparseBlockParams w) {
+  static Attention attention(SparseSites sites, INDArray x, INDArray query, SparseBlockParams w) {
     int n = sites.size();
     int cin = (int) x.size(1);
     if (n == 0) return new Attention(Nd4j.create(x.dataType(), 0, cin), new double[0]);
