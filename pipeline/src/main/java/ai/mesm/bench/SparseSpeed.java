@@ -24,13 +24,13 @@ import org.nd4j.linalg.factory.Nd4j;
 public final class SparseSpeed {
   /** One p: the MESM/FE2E ratios and the fraction of input sites each block kept. */
   public record Row(Modality modality, double p, double flopsRatio, double timeRatio, double fe2eMsPerUtterance,
-                    double mesmMsPerUtterance, double[] keptFraction) {
+                    double mesmMsPerUtterance, double[] keptFraction, double stemFlopsRatio, double stemTimeRatio) {
     public String describe() {
       StringBuilder kept = new StringBuilder();
       for (double f : keptFraction) kept.append(kept.length() == 0 ? "" : " ").append(String.format(Locale.ROOT, "%.2f", f));
       return String.format(Locale.ROOT, "%s p=%.1f flops_ratio=%.2f time_ratio=%.2f  (FE2E %.0f ms, MESM %.0f ms per "
-          + "utterance; kept per block %s)", modality.inputName(), p, flopsRatio, timeRatio, fe2eMsPerUtterance,
-          mesmMsPerUtterance, kept);
+          + "utterance; kept per block %s; the dense stem alone: flops %.2f, time %.2f)", modality.inputName(), p,
+          flopsRatio, timeRatio, fe2eMsPerUtterance, mesmMsPerUtterance, kept, stemFlopsRatio, stemTimeRatio);
     }
   }
 
@@ -54,6 +54,8 @@ public final class SparseSpeed {
 
     full.output(false, in, mask); // warm-up
     double fe2eSeconds = time(iterations, () -> full.output(false, in, mask));
+    stem.output(false, in, mask);
+    double stemSeconds = time(iterations, () -> stem.output(false, in, mask));
     List<Row> rows = new ArrayList<>();
     for (double p : ps) {
       SparseStack stack = new SparseStack(spec.channelDivisor(), spec.dim(), p, AttentionMode.REFERENCE);
@@ -70,7 +72,7 @@ public final class SparseSpeed {
       }
       double seconds = time(iterations, () -> stack.forward(stem.output(false, in, mask)[0], query, params, false));
       rows.add(new Row(modality, p, (stemMacs + sparseMacs) / fe2eMacs, seconds / fe2eSeconds,
-          1000 * fe2eSeconds / utterances, 1000 * seconds / utterances, kept));
+          1000 * fe2eSeconds / utterances, 1000 * seconds / utterances, kept, stemMacs / fe2eMacs, stemSeconds / fe2eSeconds));
     }
     return rows;
   }

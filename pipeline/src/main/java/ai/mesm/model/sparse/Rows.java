@@ -30,6 +30,62 @@ final class Rows {
     }
   }
 
+  /** A matrix copied to the heap to add rows into, then written back to native memory once. */
+  record Accumulator(float[] floats, double[] doubles, int channels) {
+    // Reused per thread: fresh arrays of megabytes are "humongous" for G1 and cost more than the adds.
+    private static final ThreadLocal<float[]> HEAP_FLOATS = ThreadLocal.withInitial(() -> new float[0]);
+    private static final ThreadLocal<double[]> HEAP_DOUBLES = ThreadLocal.withInitial(() -> new double[0]);
+
+    static Accumulator of(INDArray start) {
+      Source s = Source.of(start);
+      return new Accumulator(s.floats(), s.doubles(), s.channels());
+    }
+
+    /** {@code this[targets[r]] += rows[r]} for r < m; rows is [≥ m, C], c-order, contiguous from its offset. */
+    void addRows(INDArray rows, int[] targets, int m) {
+      int c = channels;
+      long offset = rows.offset();
+      if (floats != null) {
+        float[] add = HEAP_FLOATS.get();
+        if (add.length < m * c) HEAP_FLOATS.set(add = new float[Math.max(m * c, 2 * add.length)]);
+        rows.data().asNioFloat().get((int) offset, add, 0, m * c);
+        for (int r = 0; r < m; r++) {
+          int t = targets[r] * c;
+          int a = r * c;
+          for (int k = 0; k < c; k++) floats[t + k] += add[a + k];
+        }
+      } else {
+        double[] add = HEAP_DOUBLES.get();
+        if (add.length < m * c) HEAP_DOUBLES.set(add = new double[Math.max(m * c, 2 * add.length)]);
+        rows.data().asNioDouble().get((int) offset, add, 0, m * c);
+        for (int r = 0; r < m; r++) {
+          int t = targets[r] * c;
+          int a = r * c;
+          for (int k = 0; k < c; k++) doubles[t + k] += add[a + k];
+        }
+      }
+    }
+
+    /** {@code this[i] += rows[rowOf[i]]} for every row i of this matrix. */
+    Accumulator addGathered(Source rows, int[] rowOf) {
+      int c = channels;
+      for (int i = 0; i < rowOf.length; i++) {
+        int t = i * c;
+        int a = rowOf[i] * c;
+        if (floats != null) for (int k = 0; k < c; k++) floats[t + k] += rows.floats()[a + k];
+        else for (int k = 0; k < c; k++) doubles[t + k] += rows.value(a + k);
+      }
+      return this;
+    }
+
+    /** Writes the sums into {@code out} (c-order, offset 0, same shape) and returns it. */
+    INDArray writeTo(INDArray out) {
+      if (floats != null) out.data().asNioFloat().put(0, floats);
+      else out.data().asNioDouble().put(0, doubles);
+      return out;
+    }
+  }
+
   /** {@code out[j] = src[index[j]]}, or a zero row where {@code index[j] < 0}; src is [n, C]. */
   static INDArray gather(INDArray src, int[] index) {
     INDArray out = Nd4j.createUninitialized(src.dataType(), index.length, src.size(1));

@@ -110,55 +110,25 @@ public final class SparseBlock {
 
   /**
    * tanh(x·Wx + bx + q_f·Wq) per site ([n, Cin], kept for SCALED's backward) and the scores
-   * s = tanh(·)·v + b. One GEMM, then a single pass over its rows adding each frame's query term
-   * (a frame's sites are contiguous): ND4J broadcast ops on per-frame views were the slowest part
-   * of a block.
+   * s = tanh(·)·v + b: one GEMM, each frame's query term added in one pass over the rows (a
+   * frame's sites are contiguous; ND4J broadcast ops on per-frame views were the slowest part of
+   * a block), ND4J's vectorised tanh in place, and the scores as one more GEMM.
    */
   static Attention attention(SparseSites sites, INDArray x, INDArray query, SparseBlockParams w) {
     int n = sites.size();
     int cin = (int) x.size(1);
     if (n == 0) return new Attention(Nd4j.create(x.dataType(), 0, cin), new double[0]);
     INDArray u = Nd4j.gemm(Rows.contiguous(x), w.wx().dup('c'), false, false);
-    double[] perFrame = query.mmul(w.wq().dup('c')).addiRowVector(w.bx()).castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE)
-        .dup('c').data().asDouble();
-    double[] v = w.v().dup('c').data().asDouble();
+    INDArray perFrame = query.mmul(w.wq().dup('c')).addiRowVector(w.bx());
+    int[] frameOf = new int[n];
+    for (int i = 0; i < n; i++) frameOf[i] = sites.frame(i);
+    Rows.Accumulator.of(u).addGathered(Rows.Source.of(perFrame), frameOf).writeTo(u);
+    Transforms.tanh(u, false);
+    INDArray s = Nd4j.gemm(u, w.v().dup('c').reshape('c', cin, 1), false, false);
+    double[] scores = s.castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).data().asDouble();
     double b = w.b().getDouble(0);
-    double[] scores = new double[n];
-    double[] row = new double[cin];
-    boolean isFloat = u.dataType() == org.nd4j.linalg.api.buffer.DataType.FLOAT;
-    java.nio.FloatBuffer floats = isFloat ? u.data().asNioFloat() : null;
-    java.nio.DoubleBuffer doubles = isFloat ? null : u.data().asNioDouble();
-    float[] frow = new float[cin];
-    for (int i = 0; i < n; i++) {
-      int q = sites.frame(i) * cin;
-      if (isFloat) {
-        floats.get(i * cin, frow);
-        for (int a = 0; a < cin; a++) row[a] = frow[a];
-      } else {
-        doubles.get(i * cin, row);
-      }
-      double s = b;
-      for (int a = 0; a < cin; a++) {
-        row[a] = tanh(row[a] + perFrame[q + a]);
-        s += v[a] * row[a];
-      }
-      scores[i] = s;
-      if (isFloat) {
-        for (int a = 0; a < cin; a++) frow[a] = (float) row[a];
-        floats.put(i * cin, frow);
-      } else {
-        doubles.put(i * cin, row);
-      }
-    }
+    for (int i = 0; i < n; i++) scores[i] += b;
     return new Attention(u, scores);
-  }
-
-  /** tanh through exp (an intrinsic; Math.tanh is not): exact to double rounding, several times faster here. */
-  static double tanh(double z) {
-    if (z > 20) return 1.0;
-    if (z < -20) return -1.0;
-    double e = Math.exp(2 * z);
-    return (e - 1) / (e + 1);
   }
 
   private static SparseBatchNorm.Result normalise(INDArray h, INDArray gamma, INDArray beta, INDArray mean,

@@ -27,23 +27,41 @@ public final class SparseMaxPool {
     int nOut = plan.out().size();
     if (nOut == 0) return new Result(Nd4j.create(x.dataType(), 0, channels), new int[0]);
     Rows.Source source = Rows.Source.of(x);
-    double[] out = new double[nOut * channels];
+    double[] out = new double[nOut * channels]; // an inactive input reads as 0 (inputs come after ReLU)
     int[] argmax = new int[nOut * channels];
     int[] window = plan.window();
+    // Window position outermost, channels innermost: whole rows at a time, which the JIT vectorises.
     for (int o = 0; o < nOut; o++) {
-      for (int c = 0; c < channels; c++) {
-        double best = Double.NEGATIVE_INFINITY;
-        int bestQ = 0;
-        for (int q = 0; q < 4; q++) {
-          int i = window[o * 4 + q];
-          double v = i < 0 ? 0.0 : source.value(i * channels + c);
-          if (v > best) {
-            best = v;
-            bestQ = q;
+      int base = o * channels;
+      java.util.Arrays.fill(out, base, base + channels, Double.NEGATIVE_INFINITY);
+      for (int q = 0; q < 4; q++) {
+        int i = window[o * 4 + q];
+        if (i < 0) {
+          for (int c = 0; c < channels; c++) {
+            if (0.0 > out[base + c]) {
+              out[base + c] = 0.0;
+              argmax[base + c] = q;
+            }
+          }
+        } else if (source.floats() != null) {
+          float[] in = source.floats();
+          int row = i * channels;
+          for (int c = 0; c < channels; c++) {
+            if (in[row + c] > out[base + c]) {
+              out[base + c] = in[row + c];
+              argmax[base + c] = q;
+            }
+          }
+        } else {
+          double[] in = source.doubles();
+          int row = i * channels;
+          for (int c = 0; c < channels; c++) {
+            if (in[row + c] > out[base + c]) {
+              out[base + c] = in[row + c];
+              argmax[base + c] = q;
+            }
           }
         }
-        out[o * channels + c] = best;
-        argmax[o * channels + c] = bestQ;
       }
     }
     return new Result(Rows.matrix(out, nOut, channels, x.dataType()), argmax);

@@ -21,7 +21,13 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 public final class SubmanifoldConv {
   /** Sites per gather + GEMM step: large enough for an efficient GEMM, small enough to stay in cache-sized scratch. */
   static final int CHUNK = 4096;
-  private static final ThreadLocal<INDArray[]> SCRATCH = ThreadLocal.withInitial(() -> new INDArray[2]);
+  /**
+   * Below this fraction of existing (site, neighbour) pairs the per-offset method wins; above it
+   * the single GEMM over all 9 offsets (its zero rows cost less than 8 gathers and adds).
+   */
+  static final double BY_OFFSET_BELOW = 0.45;
+  private static final int CENTRE = 4;
+  private static final ThreadLocal<INDArray[]> SCRATCH = ThreadLocal.withInitial(() -> new INDArray[4]);
 
   private SubmanifoldConv() {}
 
@@ -48,8 +54,62 @@ public final class SubmanifoldConv {
     return new INDArray[] {dX, dWeights};
   }
 
-  /** Σ over each site's 9 neighbours of their rows times the matching block of {@code kernel}. */
+  /**
+   * Σ over each site's 9 neighbours of their rows times the matching block of {@code kernel}, by
+   * whichever of the two exact methods does less work for this rulebook.
+   */
   private static INDArray multiply(INDArray rows, int[] neighbours, INDArray kernel) {
+    long pairs = SparseSites.pairs(neighbours);
+    return pairs < BY_OFFSET_BELOW * neighbours.length ? multiplyByOffset(rows, neighbours, kernel)
+        : multiplyAllOffsets(rows, neighbours, kernel);
+  }
+
+  /**
+   * Per offset, only the (site, neighbour) pairs that exist: gather the neighbours' rows, one
+   * GEMM with that offset's weights, add the products into the sites' output rows. Work is the
+   * real pairs × Cin × Cout, which is what the FLOPs count. The centre offset needs no gather
+   * (every site is its own centre).
+   */
+  static INDArray multiplyByOffset(INDArray rows, int[] neighbours, INDArray kernel) {
+    int n = (int) rows.size(0);
+    int cin = (int) rows.size(1);
+    int cout = (int) kernel.size(1);
+    DataType type = rows.dataType();
+    INDArray out = Nd4j.createUninitialized(type, n, cout);
+    if (n == 0) return out;
+    INDArray x = Rows.contiguous(rows);
+    Nd4j.gemm(x, offsetBlock(kernel, CENTRE, cin), out, false, false, 1.0, 0.0);
+    Rows.Accumulator sum = Rows.Accumulator.of(out);
+    Rows.Source source = Rows.Source.of(x);
+    int[] targets = new int[n];
+    int[] sources = new int[n];
+    for (int k = 0; k < SparseSites.KERNEL_OFFSETS; k++) {
+      if (k == CENTRE) continue;
+      int m = 0;
+      for (int i = 0; i < n; i++) {
+        int j = neighbours[i * SparseSites.KERNEL_OFFSETS + k];
+        if (j >= 0) {
+          targets[m] = i;
+          sources[m++] = j;
+        }
+      }
+      if (m == 0) continue;
+      INDArray gathered = scratch(type, 0, (long) m * cin).reshape('c', m, cin);
+      Rows.gatherInto(source, sources, 0, m, gathered);
+      INDArray products = scratch(type, 2, (long) m * cout).reshape('c', m, cout);
+      Nd4j.gemm(gathered, offsetBlock(kernel, k, cin), products, false, false, 1.0, 0.0);
+      sum.addRows(products, targets, m);
+    }
+    return sum.writeTo(out);
+  }
+
+  /** Rows [k·Cin, (k+1)·Cin) of a c-order [9·Cin, Cout] kernel: a contiguous view. */
+  private static INDArray offsetBlock(INDArray kernel, int k, int cin) {
+    return kernel.get(NDArrayIndex.interval((long) k * cin, (long) (k + 1) * cin), NDArrayIndex.all());
+  }
+
+  /** All 9 offsets of every site in one GEMM (zero rows for missing neighbours): better when few are missing. */
+  static INDArray multiplyAllOffsets(INDArray rows, int[] neighbours, INDArray kernel) {
     int n = (int) rows.size(0);
     INDArray out = Nd4j.createUninitialized(rows.dataType(), n, kernel.size(1));
     if (n == 0) return out;
@@ -67,16 +127,24 @@ public final class SubmanifoldConv {
 
   /** Sites [from, to) as [to − from, 9·C] neighbour rows, in the thread's scratch buffer (valid until the next call). */
   private static INDArray columns(Rows.Source source, DataType type, int[] neighbours, int from, int to, long width) {
-    long need = (long) (to - from) * width;
-    INDArray[] holder = SCRATCH.get();
-    int slot = type == DataType.DOUBLE ? 1 : 0;
-    if (holder[slot] == null || holder[slot].length() < need) {
-      holder[slot] = Nd4j.createUninitializedDetached(type, Math.max(need, (long) CHUNK * width));
-    }
-    INDArray cols = holder[slot].get(NDArrayIndex.interval(0, need)).reshape('c', to - from, width);
+    INDArray cols = scratch(type, 0, (long) CHUNK * width).get(NDArrayIndex.interval(0, (long) (to - from) * width))
+        .reshape('c', to - from, width);
     Rows.gatherInto(source, neighbours, from * SparseSites.KERNEL_OFFSETS, to * SparseSites.KERNEL_OFFSETS,
         cols.reshape('c', (long) (to - from) * SparseSites.KERNEL_OFFSETS, source.channels()));
     return cols;
+  }
+
+  /**
+   * The thread's reusable buffer {@code slot} (0 or 2; +1 for DOUBLE) with at least {@code need}
+   * elements, as a flat view of exactly {@code need}: valid until the next call for that slot.
+   */
+  private static INDArray scratch(DataType type, int slot, long need) {
+    INDArray[] holder = SCRATCH.get();
+    int i = slot + (type == DataType.DOUBLE ? 1 : 0);
+    if (holder[i] == null || holder[i].length() < need) {
+      holder[i] = Nd4j.createUninitializedDetached(type, Math.max(need, holder[i] == null ? 0 : 2 * holder[i].length()));
+    }
+    return holder[i].get(NDArrayIndex.interval(0, need));
   }
 
   /** [9·Cout, Cin] with block k = W_{8−k}ᵀ. */

@@ -82,6 +82,14 @@ class SparseKernelsTest {
     assertEquals(s.size(), y.size(0));
     if (s.size() > 0) {
       assertTrue(Nd4j.createFromArray(expected).equalsWithEps(y, 1e-10), "forward");
+      // Both exact methods, whichever the density picks, in double and in float.
+      assertTrue(Nd4j.createFromArray(expected).equalsWithEps(SubmanifoldConv.multiplyByOffset(x, nbr, w), 1e-10));
+      assertTrue(Nd4j.createFromArray(expected).equalsWithEps(SubmanifoldConv.multiplyAllOffsets(x, nbr, w), 1e-10));
+      INDArray xf = x.castTo(DataType.FLOAT);
+      INDArray wf = w.castTo(DataType.FLOAT);
+      INDArray expectedF = Nd4j.createFromArray(expected).castTo(DataType.FLOAT);
+      assertTrue(expectedF.equalsWithEps(SubmanifoldConv.multiplyByOffset(xf, nbr, wf), 1e-4), "by offset, float");
+      assertTrue(expectedF.equalsWithEps(SubmanifoldConv.multiplyAllOffsets(xf, nbr, wf), 1e-4), "all offsets, float");
       assertTrue(Nd4j.createFromArray(dX).equalsWithEps(grads[0], 1e-10), "input gradient");
     }
     assertTrue(Nd4j.createFromArray(dW).equalsWithEps(grads[1], 1e-10), "weight gradient");
