@@ -19,7 +19,7 @@ import javax.imageio.ImageIO;
  */
 public final class AttentionMaps {
   static final int PANEL_HEIGHT = 192;
-  private static final int MIN_PANEL_WIDTH = 96;
+  private static final int MIN_PANEL_WIDTH = 128;
   private static final int CAPTION = 22;
   private static final int GAP = 6;
   static final Color KEPT = new Color(230, 20, 20);
@@ -53,23 +53,22 @@ public final class AttentionMaps {
   }
 
   /**
-   * Chunk `chunk` of an utterance's mel chunks ([chunk][mel][frame]) in grey, scaled from its own
-   * minimum to maximum, time to the right and the lowest mel band at the bottom (so rows are
-   * flipped: see {@link #png}).
+   * Chunk `chunk` of an utterance's mel chunks ([chunk][mel][frame]) in grey from its 5th to its
+   * 99th percentile (a few loud bins would otherwise leave the rest black), time to the right and
+   * the lowest mel band at the bottom (so rows are flipped: see {@link #png}).
    */
   public static BufferedImage spectrogram(float[] mel, int chunk, int melBins, int chunkFrames) {
     int base = chunk * melBins * chunkFrames;
-    float lo = Float.POSITIVE_INFINITY;
-    float hi = Float.NEGATIVE_INFINITY;
-    for (int i = 0; i < melBins * chunkFrames; i++) {
-      lo = Math.min(lo, mel[base + i]);
-      hi = Math.max(hi, mel[base + i]);
-    }
+    float[] sorted = java.util.Arrays.copyOfRange(mel, base, base + melBins * chunkFrames);
+    java.util.Arrays.sort(sorted);
+    float lo = sorted[(int) (0.05 * (sorted.length - 1))];
+    float hi = sorted[(int) (0.99 * (sorted.length - 1))];
     float range = hi > lo ? hi - lo : 1;
     BufferedImage img = new BufferedImage(chunkFrames, melBins, BufferedImage.TYPE_INT_RGB);
     for (int m = 0; m < melBins; m++) {
       for (int t = 0; t < chunkFrames; t++) {
-        int g = Math.round(255 * (mel[base + m * chunkFrames + t] - lo) / range);
+        float v = Math.max(0f, Math.min(1f, (mel[base + m * chunkFrames + t] - lo) / range));
+        int g = Math.round(255 * v);
         img.setRGB(t, melBins - 1 - m, g << 16 | g << 8 | g);
       }
     }

@@ -66,18 +66,6 @@ final class Rows {
       }
     }
 
-    /** {@code this[i] += rows[rowOf[i]]} for every row i of this matrix. */
-    Accumulator addGathered(Source rows, int[] rowOf) {
-      int c = channels;
-      for (int i = 0; i < rowOf.length; i++) {
-        int t = i * c;
-        int a = rowOf[i] * c;
-        if (floats != null) for (int k = 0; k < c; k++) floats[t + k] += rows.floats()[a + k];
-        else for (int k = 0; k < c; k++) doubles[t + k] += rows.value(a + k);
-      }
-      return this;
-    }
-
     /** Writes the sums into {@code out} (c-order, offset 0, same shape) and returns it. */
     INDArray writeTo(INDArray out) {
       if (floats != null) out.data().asNioFloat().put(0, floats);

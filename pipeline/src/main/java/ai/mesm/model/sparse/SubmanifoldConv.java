@@ -41,6 +41,10 @@ public final class SubmanifoldConv {
     int n = (int) x.size(0);
     INDArray dWeights = Nd4j.zeros(weights.dataType(), weights.shape());
     if (n == 0) return new INDArray[] {x.dup(), dWeights};
+    INDArray dX = multiply(dOut, neighbours, mirrored(weights, x.size(1)));
+    if (SparseSites.pairs(neighbours) < BY_OFFSET_BELOW * neighbours.length) {
+      return new INDArray[] {dX, weightGradientByOffset(x, neighbours, dOut, dWeights)};
+    }
     long width = SparseSites.KERNEL_OFFSETS * x.size(1);
     INDArray dOutC = Rows.contiguous(dOut);
     Rows.Source source = Rows.Source.of(x);
@@ -50,8 +54,45 @@ public final class SubmanifoldConv {
       INDArray dOutRows = dOutC.get(NDArrayIndex.interval(from, to), NDArrayIndex.all());
       Nd4j.gemm(cols, dOutRows, dWeights, true, false, 1.0, 1.0);
     }
-    INDArray dX = multiply(dOut, neighbours, mirrored(weights, x.size(1)));
     return new INDArray[] {dX, dWeights};
+  }
+
+  /** dW_k = Σ over the pairs (i, j) of offset k of x[j]ᵀ·dOut[i], written into the zeroed {@code dWeights}. */
+  static INDArray weightGradientByOffset(INDArray x, int[] neighbours, INDArray dOut, INDArray dWeights) {
+    int n = (int) x.size(0);
+    int cin = (int) x.size(1);
+    int cout = (int) dOut.size(1);
+    DataType type = x.dataType();
+    INDArray xc = Rows.contiguous(x);
+    INDArray dc = Rows.contiguous(dOut);
+    Nd4j.gemm(xc, dc, offsetBlock(dWeights, CENTRE, cin), true, false, 1.0, 0.0);
+    Rows.Source xs = Rows.Source.of(xc);
+    Rows.Source ds = Rows.Source.of(dc);
+    int[] targets = new int[n];
+    int[] sources = new int[n];
+    for (int k = 0; k < SparseSites.KERNEL_OFFSETS; k++) {
+      int m = k == CENTRE ? 0 : pairsAt(neighbours, n, k, targets, sources);
+      if (m == 0) continue;
+      INDArray xRows = scratch(type, 0, (long) m * cin).reshape('c', m, cin);
+      Rows.gatherInto(xs, sources, 0, m, xRows);
+      INDArray dRows = scratch(type, 2, (long) m * cout).reshape('c', m, cout);
+      Rows.gatherInto(ds, targets, 0, m, dRows);
+      Nd4j.gemm(xRows, dRows, offsetBlock(dWeights, k, cin), true, false, 1.0, 0.0);
+    }
+    return dWeights;
+  }
+
+  /** The pairs of offset k: sites i (targets) whose neighbour j (sources) exists, in site order; returns their count. */
+  private static int pairsAt(int[] neighbours, int n, int k, int[] targets, int[] sources) {
+    int m = 0;
+    for (int i = 0; i < n; i++) {
+      int j = neighbours[i * SparseSites.KERNEL_OFFSETS + k];
+      if (j >= 0) {
+        targets[m] = i;
+        sources[m++] = j;
+      }
+    }
+    return m;
   }
 
   /**
@@ -84,15 +125,7 @@ public final class SubmanifoldConv {
     int[] targets = new int[n];
     int[] sources = new int[n];
     for (int k = 0; k < SparseSites.KERNEL_OFFSETS; k++) {
-      if (k == CENTRE) continue;
-      int m = 0;
-      for (int i = 0; i < n; i++) {
-        int j = neighbours[i * SparseSites.KERNEL_OFFSETS + k];
-        if (j >= 0) {
-          targets[m] = i;
-          sources[m++] = j;
-        }
-      }
+      int m = k == CENTRE ? 0 : pairsAt(neighbours, n, k, targets, sources);
       if (m == 0) continue;
       INDArray gathered = scratch(type, 0, (long) m * cin).reshape('c', m, cin);
       Rows.gatherInto(source, sources, 0, m, gathered);

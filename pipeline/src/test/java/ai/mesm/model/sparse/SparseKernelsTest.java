@@ -90,6 +90,10 @@ class SparseKernelsTest {
       INDArray expectedF = Nd4j.createFromArray(expected).castTo(DataType.FLOAT);
       assertTrue(expectedF.equalsWithEps(SubmanifoldConv.multiplyByOffset(xf, nbr, wf), 1e-4), "by offset, float");
       assertTrue(expectedF.equalsWithEps(SubmanifoldConv.multiplyAllOffsets(xf, nbr, wf), 1e-4), "all offsets, float");
+      assertTrue(Nd4j.createFromArray(dW).equalsWithEps(SubmanifoldConv.weightGradientByOffset(x, nbr, dOut,
+          Nd4j.zeros(DataType.DOUBLE, 9L * cin, cout)), 1e-10), "weight gradient by offset");
+      assertTrue(Nd4j.createFromArray(dW).castTo(DataType.FLOAT).equalsWithEps(SubmanifoldConv.weightGradientByOffset(xf,
+          nbr, dOut.castTo(DataType.FLOAT), Nd4j.zeros(DataType.FLOAT, 9L * cin, cout)), 1e-4), "by offset, float");
       assertTrue(Nd4j.createFromArray(dX).equalsWithEps(grads[0], 1e-10), "input gradient");
     }
     assertTrue(Nd4j.createFromArray(dW).equalsWithEps(grads[1], 1e-10), "weight gradient");
