@@ -83,10 +83,14 @@ public final class SparseSpeed {
     return g;
   }
 
-  /** Mean seconds per run. */
+  /** Seconds of the fastest of {@code iterations} runs: the least disturbed by other work on the machine. */
   private static double time(int iterations, Runnable run) {
-    long t0 = System.nanoTime();
-    for (int i = 0; i < iterations; i++) run.run();
-    return (System.nanoTime() - t0) / 1e9 / iterations;
+    long best = Long.MAX_VALUE;
+    for (int i = 0; i < iterations; i++) {
+      long t0 = System.nanoTime();
+      run.run();
+      best = Math.min(best, System.nanoTime() - t0);
+    }
+    return best / 1e9;
   }
 }
