@@ -87,7 +87,9 @@ public final class SparseBlock {
     SparseBatchNorm.Result b2 = normalise(h2, w.gamma2(), w.beta2(), w.mean2(), w.var2(), training);
     INDArray r2 = training ? Transforms.relu(b2.out(), false) : b2.out();
     SparseMaxPool.Plan plan = keptSites.poolPlan();
-    SparseMaxPool.Result pooled = SparseMaxPool.forward(r2, plan);
+    // Inference needs no argmax (it is for the backward pass).
+    SparseMaxPool.Result pooled = training ? SparseMaxPool.forward(r2, plan)
+        : new SparseMaxPool.Result(SparseMaxPool.forwardInference(r2, plan), null);
     Trace t = new Trace(sites, x, query, tanhU, alpha, kept, keptIndex, scale, xKept, keptSites, nbr, h1, b1.cache(),
         r1, h2, b2.cache(), r2, plan, pooled);
     return new Output(plan.out(), pooled.out(), t);

@@ -188,6 +188,9 @@ class SparseKernelsTest {
       }
     }
     if (s.size() > 0) assertTrue(Nd4j.createFromArray(expectedDx).equalsWithEps(dX, 1e-12), "pool gradient");
+    INDArray xf = x.castTo(DataType.FLOAT);
+    assertTrue(SparseMaxPool.forward(xf, plan).out().equalsWithEps(SparseMaxPool.forwardInference(xf, plan), 0),
+        "inference pooling (no argmax) gives the same maxima");
   }
 
   @Test
