@@ -68,7 +68,7 @@ public final class AttentionMapRunner {
     List<Drawing> drawings = new ArrayList<>();
     for (int from = 0; from < chosen.size(); from += batchSize) {
       List<Example> batch = chosen.subList(from, Math.min(chosen.size(), from + batchSize));
-      model.score(model.batchBuilder().build(batch));
+      model.probabilities(model.batchBuilder().build(batch)); // the inference pass whose kept sites are drawn
       for (Modality m : List.of(Modality.VISUAL, Modality.AUDIO)) {
         if (spec.uses(m)) drawings.addAll(draw(model.sparseVertex(m), m, batch, steps, spec, out));
       }

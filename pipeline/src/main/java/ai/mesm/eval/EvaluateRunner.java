@@ -12,6 +12,7 @@ import ai.mesm.split.Split;
 import ai.mesm.split.SplitRunner;
 import ai.mesm.train.RunNames;
 import ai.mesm.train.TrainRunner;
+import ai.mesm.train.TrainingSettings;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import java.io.IOException;
@@ -41,9 +42,9 @@ public final class EvaluateRunner {
     AtomicOutput.requireComplete(splitRoot, hadoop, "SplitJob");
     ExampleSource valid = ExampleSource.folder(SplitRunner.folder(splitRoot, Split.VALID), hadoop);
     ExampleSource test = ExampleSource.folder(SplitRunner.folder(splitRoot, Split.TEST), hadoop);
-    double[] grid = Thresholds.grid(config.getDouble(EVAL_THRESHOLD_FROM), config.getDouble(EVAL_THRESHOLD_TO),
-        config.getDouble(EVAL_THRESHOLD_STEP));
-    int batchSize = config.getInt(TRAIN_BATCH_SIZE);
+    TrainingSettings settings = TrainingSettings.of(config);
+    double[] grid = settings.thresholdGrid();
+    int batchSize = settings.batchSize();
     List<String> models = config.getStringList(EVAL_MODELS);
     if (models.isEmpty()) models = List.of(RunNames.runName(config));
 

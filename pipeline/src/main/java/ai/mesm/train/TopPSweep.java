@@ -8,7 +8,6 @@ import ai.mesm.data.ExampleSource;
 import ai.mesm.eval.Evaluation;
 import ai.mesm.eval.ModelEvaluation;
 import ai.mesm.eval.ResultsTable;
-import ai.mesm.eval.Thresholds;
 import ai.mesm.eval.TopPSweepChart;
 import ai.mesm.io.AtomicOutput;
 import ai.mesm.model.ModelArtifact;
@@ -129,23 +128,24 @@ public final class TopPSweep {
                                                    Configuration hadoop) throws IOException {
     Path manifest = new Path(location, AtomicOutput.MANIFEST);
     if (!manifest.getFileSystem(hadoop).exists(manifest)) return null;
-    ModelArtifact.Loaded loaded = ModelArtifact.load(location, hadoop);
-    ModelManifest m = loaded.manifest();
-    boolean same = m.training() != null && m.training().has("config")
+    // Compare the manifest first: the weights are read only for a model that is reused.
+    ModelManifest m = ModelManifest.fromJson(AtomicOutput.requireComplete(location, hadoop, "TrainJob"));
+    boolean same = m != null && m.training() != null && m.training().has("config")
         && m.training().get("config").equals(JsonParser.parseString(run.canonicalJson()))
         && splitFingerprint.equals(m.dataFingerprint());
-    return same ? loaded : null;
+    return same ? ModelArtifact.load(location, hadoop) : null;
   }
 
   private static Point evaluated(MesmConfig config, String model, ModelArtifact.Loaded loaded, double p,
                                  Configuration hadoop) throws IOException {
     String splitRoot = config.getString(PATHS_SPLIT);
+    TrainingSettings settings = TrainingSettings.of(config);
     ModelEvaluation e = ModelEvaluation.of(loaded.model(), DatasetKind.fromConfig(config.getString(DATASET)),
         ExampleSource.folder(SplitRunner.folder(splitRoot, Split.VALID), hadoop),
-        ExampleSource.folder(SplitRunner.folder(splitRoot, Split.TEST), hadoop),
-        Thresholds.grid(config.getDouble(EVAL_THRESHOLD_FROM), config.getDouble(EVAL_THRESHOLD_TO),
-            config.getDouble(EVAL_THRESHOLD_STEP)), config.getInt(TRAIN_BATCH_SIZE));
-    return new Point(model, TrainRunner.label(loaded.manifest().spec()), p, e.test(), e.testPredictions().meanGflops(), e.testPredictions().activity(), true);
+        ExampleSource.folder(SplitRunner.folder(splitRoot, Split.TEST), hadoop), settings.thresholdGrid(),
+        settings.batchSize());
+    return new Point(model, TrainRunner.label(loaded.manifest().spec()), p, e.test(), e.testPredictions().meanGflops(),
+        e.testPredictions().activity(), true);
   }
 
   static String csv(List<Point> mesm, Point fe2e) {

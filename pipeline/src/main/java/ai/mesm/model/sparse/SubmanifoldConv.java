@@ -73,13 +73,18 @@ public final class SubmanifoldConv {
     for (int k = 0; k < SparseSites.KERNEL_OFFSETS; k++) {
       int m = k == CENTRE ? 0 : pairsAt(neighbours, n, k, targets, sources);
       if (m == 0) continue;
-      INDArray xRows = scratch(type, 0, (long) m * cin).reshape('c', m, cin);
-      Rows.gatherInto(xs, sources, 0, m, xRows);
-      INDArray dRows = scratch(type, 2, (long) m * cout).reshape('c', m, cout);
-      Rows.gatherInto(ds, targets, 0, m, dRows);
+      INDArray xRows = gathered(xs, sources, m, type, 0);
+      INDArray dRows = gathered(ds, targets, m, type, 2);
       Nd4j.gemm(xRows, dRows, offsetBlock(dWeights, k, cin), true, false, 1.0, 0.0);
     }
     return dWeights;
+  }
+
+  /** Rows {@code index[0..m)} of {@code source} as [m, C] in the thread's scratch {@code slot}. */
+  private static INDArray gathered(Rows.Source source, int[] index, int m, DataType type, int slot) {
+    INDArray rows = scratch(type, slot, (long) m * source.channels()).reshape('c', m, source.channels());
+    Rows.gatherInto(source, index, 0, m, rows);
+    return rows;
   }
 
   /** The pairs of offset k: sites i (targets) whose neighbour j (sources) exists, in site order; returns their count. */
@@ -127,10 +132,8 @@ public final class SubmanifoldConv {
     for (int k = 0; k < SparseSites.KERNEL_OFFSETS; k++) {
       int m = k == CENTRE ? 0 : pairsAt(neighbours, n, k, targets, sources);
       if (m == 0) continue;
-      INDArray gathered = scratch(type, 0, (long) m * cin).reshape('c', m, cin);
-      Rows.gatherInto(source, sources, 0, m, gathered);
       INDArray products = scratch(type, 2, (long) m * cout).reshape('c', m, cout);
-      Nd4j.gemm(gathered, offsetBlock(kernel, k, cin), products, false, false, 1.0, 0.0);
+      Nd4j.gemm(gathered(source, sources, m, type, 0), offsetBlock(kernel, k, cin), products, false, false, 1.0, 0.0);
       sum.addRows(products, targets, m);
     }
     return sum.writeTo(out);
