@@ -3,6 +3,7 @@ package ai.mesm.jobs;
 import ai.mesm.config.InvalidConfigException;
 import ai.mesm.config.JobArguments;
 import ai.mesm.config.MesmConfig;
+import ai.mesm.model.SameDiffChatterFilter;
 import java.io.PrintStream;
 import java.util.Set;
 

@@ -2,6 +2,7 @@ package ai.mesm.jobs;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import ai.mesm.model.SameDiffChatterFilter;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

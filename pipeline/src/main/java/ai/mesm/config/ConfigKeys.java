@@ -17,6 +17,7 @@ public final class ConfigKeys {
   public static final String PATHS_MODELS = "mesm.paths.models";
   public static final String PATHS_REPORTS = "mesm.paths.reports";
   public static final String PATHS_SCORES = "mesm.paths.scores";
+  public static final String PATHS_CHECKPOINTS = "mesm.paths.checkpoints";
 
   public static final String SPARK_MASTER = "mesm.spark.master";
   public static final String SPARK_APP_NAME = "mesm.spark.app-name";
@@ -90,6 +91,14 @@ public final class ConfigKeys {
   public static final String TRAIN_PATIENCE = "mesm.train.patience";
   public static final String TRAIN_SHUFFLE_BUFFER = "mesm.train.shuffle-buffer";
   public static final String TRAIN_RUN_NAME = "mesm.train.run-name";
+  public static final String TRAIN_MODE = "mesm.train.mode";
+  public static final String TRAIN_CHECKPOINT_EVERY = "mesm.train.checkpoint-every";
+  public static final String TRAIN_CHECKPOINT_KEEP = "mesm.train.checkpoint-keep";
+  public static final String TRAIN_SPARK = "mesm.train.spark";
+  public static final String TRAIN_SPARK_WORKERS = "mesm.train.spark.workers";
+  public static final String TRAIN_SPARK_AVERAGING_FREQUENCY = "mesm.train.spark.averaging-frequency";
+  public static final String TRAIN_SPARK_PREFETCH = "mesm.train.spark.prefetch-batches";
+  public static final String TRAIN_SPARK_STATS = "mesm.train.spark.collect-stats";
 
   public static final String EVAL_THRESHOLD_FROM = "mesm.eval.threshold-from";
   public static final String EVAL_THRESHOLD_TO = "mesm.eval.threshold-to";

@@ -110,6 +110,12 @@ final class ConfigRules {
     rules.add(atLeast(TRAIN_PATIENCE, 1));
     rules.add(atLeast(TRAIN_SHUFFLE_BUFFER, 1));
     rules.add(folderName(TRAIN_RUN_NAME));
+    rules.add(oneOf(TRAIN_MODE, "auto", "local", "spark"));
+    rules.add(atLeast(TRAIN_CHECKPOINT_EVERY, 0));
+    rules.add(atLeast(TRAIN_CHECKPOINT_KEEP, 1));
+    rules.add(atLeast(TRAIN_SPARK_WORKERS, 0));
+    rules.add(atLeast(TRAIN_SPARK_AVERAGING_FREQUENCY, 1));
+    rules.add(atLeast(TRAIN_SPARK_PREFETCH, 0));
 
     rules.add(fraction(EVAL_THRESHOLD_FROM));
     rules.add(fraction(EVAL_THRESHOLD_TO));

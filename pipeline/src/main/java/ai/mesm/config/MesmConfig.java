@@ -84,6 +84,13 @@ public final class MesmConfig implements Serializable {
         .render(ConfigRenderOptions.defaults().setOriginComments(false).setJson(false));
   }
 
+  /** {@link #canonicalJson} without some subtrees (e.g. where a run executes, which does not change what it computes). */
+  public String canonicalJsonWithout(java.util.List<String> paths) {
+    Config c = raw();
+    for (String p : paths) c = c.withoutPath(p);
+    return c.getConfig(ConfigKeys.ROOT).atPath(ConfigKeys.ROOT).root().render(ConfigRenderOptions.concise());
+  }
+
   /** Stable text of the settings (JSON, sorted keys) for provenance fingerprints. */
   public String canonicalJson() {
     return rendered;

@@ -1,6 +1,7 @@
 package ai.mesm.data;
 
 import ai.mesm.model.text.WordPieceTokenizer;
+import java.io.Serializable;
 import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -12,9 +13,12 @@ import org.nd4j.linalg.factory.Nd4j;
  * lengths are those of the longest utterance in the batch (at least 1, so that a batch whose
  * utterances all lack a modality still has a well-formed, fully masked input). Text is left out
  * (null tokens) when the builder has no tokenizer or an example has no text, so that a model which
- * needs text can refuse the batch by name instead of reading empty sentences.
+ * needs text can refuse the batch by name instead of reading empty sentences. Serializable: Spark
+ * executors build the batches of distributed training with it.
  */
-public final class BatchBuilder {
+public final class BatchBuilder implements Serializable {
+  private static final long serialVersionUID = 1L;
+
   private final WordPieceTokenizer tokenizer;
   private final int maxTokens;
   private final int faceSize;

@@ -125,26 +125,40 @@ public final class EmotionModel {
   }
 
   public MultiDataSet dataSet(Batch batch) {
-    return new MultiDataSet(features(batch), new INDArray[] {batch.labels().castTo(DataType.FLOAT)}, masks(batch), null);
+    return dataSet(spec.modalities(), batch);
+  }
+
+  /** The inputs of a model on {@code modalities}, from a batch: also what Spark executors feed their copies. */
+  public static MultiDataSet dataSet(List<Modality> modalities, Batch batch) {
+    return new MultiDataSet(features(modalities, batch), new INDArray[] {batch.labels().castTo(DataType.FLOAT)},
+        masks(modalities, batch), null);
   }
 
   INDArray[] features(Batch batch) {
-    requireModalities(batch);
-    return spec.modalities().stream().map(batch::features).toArray(INDArray[]::new);
+    return features(spec.modalities(), batch);
   }
 
   INDArray[] masks(Batch batch) {
-    return spec.modalities().stream().map(batch::mask).toArray(INDArray[]::new);
+    return masks(spec.modalities(), batch);
+  }
+
+  private static INDArray[] features(List<Modality> modalities, Batch batch) {
+    requireModalities(modalities, batch);
+    return modalities.stream().map(batch::features).toArray(INDArray[]::new);
+  }
+
+  private static INDArray[] masks(List<Modality> modalities, Batch batch) {
+    return modalities.stream().map(batch::mask).toArray(INDArray[]::new);
   }
 
   /** A model trained on T+A+V cannot score audio and video alone: say so, naming what is missing. */
-  private void requireModalities(Batch batch) {
-    List<Modality> missing = new ArrayList<>(spec.modalities());
+  private static void requireModalities(List<Modality> modalities, Batch batch) {
+    List<Modality> missing = new ArrayList<>(modalities);
     missing.removeAll(batch.modalities());
     if (missing.isEmpty()) return;
     String ids = batch.ids().size() <= 3 ? batch.ids().toString() : batch.ids().subList(0, 3) + "…";
-    throw new MissingModalityException("this model was trained on " + Modality.label(spec.modalities())
-        + " and needs " + names(spec.modalities()) + ", but the input of " + ids + " has only "
+    throw new MissingModalityException("this model was trained on " + Modality.label(modalities)
+        + " and needs " + names(modalities) + ", but the input of " + ids + " has only "
         + (batch.modalities().isEmpty() ? "nothing" : names(batch.modalities())) + " (missing: " + names(missing)
         + "); use a model trained on " + Modality.label(batch.modalities()) + " (model.modalities)");
   }

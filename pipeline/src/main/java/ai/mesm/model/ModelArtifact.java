@@ -31,11 +31,33 @@ public final class ModelArtifact {
   public static void save(EmotionModel model, ModelManifest manifest, String location, Configuration conf)
       throws IOException {
     AtomicOutput out = new AtomicOutput(location, conf);
+    stage(model, out);
+    out.publish(manifest.json());
+  }
+
+  /** The weights (with the optimiser state) and the tokenizer into a staged output: a model folder or a checkpoint. */
+  public static void stage(EmotionModel model, AtomicOutput out) throws IOException {
     try (OutputStream o = out.createStaged(WEIGHTS)) {
       ModelSerializer.writeModel(model.graph(), o, true);
     }
     if (model.tokenizer() != null) out.writeStaged(TOKENIZER, model.tokenizer().toJson());
-    out.publish(manifest.json());
+  }
+
+  /** The graph of a folder written by {@link #stage}, optimiser state included. */
+  public static ComputationGraph readGraph(FileSystem fs, Path root) throws IOException {
+    NativeHelpers.enableUnlessDisabledByUser(); // read when the restored layers are created
+    try (InputStream in = fs.open(new Path(root, WEIGHTS))) {
+      return ModelSerializer.restoreComputationGraph(in, true);
+    }
+  }
+
+  /** The tokenizer of a folder written by {@link #stage}; null when it has none. */
+  public static WordPieceTokenizer readTokenizer(FileSystem fs, Path root) throws IOException {
+    Path file = new Path(root, TOKENIZER);
+    if (!fs.exists(file)) return null;
+    try (InputStream in = fs.open(file)) {
+      return WordPieceTokenizer.fromJson(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+    }
   }
 
   public static Loaded load(String location, Configuration conf) throws IOException {
@@ -52,22 +74,14 @@ public final class ModelArtifact {
     }
     Path root = new Path(location);
     FileSystem fs = root.getFileSystem(conf);
-    NativeHelpers.enableUnlessDisabledByUser(); // read when the restored layers are created
-    ComputationGraph graph;
-    try (InputStream in = fs.open(new Path(root, WEIGHTS))) {
-      graph = ModelSerializer.restoreComputationGraph(in, true);
-    }
+    ComputationGraph graph = readGraph(fs, root);
     List<String> expected = manifest.spec().modalities().stream().map(Modality::inputName).toList();
     if (!graph.getConfiguration().getNetworkInputs().equals(expected)) {
       throw new IOException(location + ": weights take inputs " + graph.getConfiguration().getNetworkInputs()
           + " but the manifest says " + expected);
     }
-    WordPieceTokenizer tokenizer = null;
-    if (manifest.spec().uses(Modality.TEXT)) {
-      try (InputStream in = fs.open(new Path(root, TOKENIZER))) {
-        tokenizer = WordPieceTokenizer.fromJson(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-      }
-    }
+    WordPieceTokenizer tokenizer = manifest.spec().uses(Modality.TEXT) ? readTokenizer(fs, root) : null;
+    if (manifest.spec().uses(Modality.TEXT) && tokenizer == null) throw new IOException(location + ": no " + TOKENIZER);
     return new Loaded(new EmotionModel(manifest.spec(), graph, tokenizer, manifest.visualMean(), manifest.visualStd()),
         manifest);
   }

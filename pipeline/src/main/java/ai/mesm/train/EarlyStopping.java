@@ -18,6 +18,16 @@ public final class EarlyStopping {
     this.maxEpochs = maxEpochs;
   }
 
+  /** The state after {@code epochs} recorded epochs, as a checkpoint holds it. */
+  public static EarlyStopping restore(int patience, int maxEpochs, int epochs, int bestEpoch, double bestScore) {
+    if (bestEpoch > epochs || bestEpoch < 0) throw new IllegalArgumentException("best epoch " + bestEpoch + " of " + epochs);
+    EarlyStopping s = new EarlyStopping(patience, maxEpochs);
+    s.epochs = epochs;
+    s.bestEpoch = bestEpoch;
+    s.bestScore = bestScore;
+    return s;
+  }
+
   /** Records the score of the next epoch (1-based); true when it is a new best. */
   public boolean record(double score) {
     epochs++;

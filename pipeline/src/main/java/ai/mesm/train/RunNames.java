@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import org.apache.hadoop.fs.Path;
 
-/** Where a training run's model and reports live: paths.models/&lt;run&gt; and paths.reports/&lt;run&gt;. */
+/** Where a training run's model, reports and checkpoints live: paths.models/&lt;run&gt;, paths.reports/&lt;run&gt;, paths.checkpoints/&lt;run&gt;. */
 public final class RunNames {
   private RunNames() {}
 
@@ -27,6 +27,13 @@ public final class RunNames {
   /** A run name resolves under paths.models; anything with a '/' or a scheme is taken as the model folder itself. */
   public static String modelLocation(MesmConfig config, String nameOrUri) {
     return nameOrUri.contains("/") ? nameOrUri : new Path(config.getString(PATHS_MODELS), nameOrUri).toString();
+  }
+
+  /** paths.checkpoints/&lt;run&gt;, by default paths.models/_checkpoints/&lt;run&gt; (beside, never inside, the model folder). */
+  public static String checkpointsLocation(MesmConfig config, String name) {
+    String root = config.getString(PATHS_CHECKPOINTS);
+    if (root.isBlank()) root = new Path(config.getString(PATHS_MODELS), "_checkpoints").toString();
+    return new Path(root, name).toString();
   }
 
   public static String reportsLocation(MesmConfig config, String name) {

@@ -14,6 +14,7 @@ import ai.mesm.eval.Predictions;
 import ai.mesm.eval.ResultsTable;
 import ai.mesm.ingest.Provenance;
 import ai.mesm.io.AtomicOutput;
+import ai.mesm.io.SparkSessions;
 import ai.mesm.model.EmotionModel;
 import ai.mesm.model.ModelArtifact;
 import ai.mesm.model.ModelManifest;
@@ -39,10 +40,12 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 
 /**
- * The training stage on one machine: reads a complete split output, learns the tokenizer from the
- * train transcripts, trains with {@link LocalTrainer}, tunes the thresholds on validation with the
- * best parameters, scores test with them (SPEC §5), and publishes the model folder and the
- * reports (results table, learning curves, history, test predictions).
+ * The training stage: reads a complete split output, learns the tokenizer from the train
+ * transcripts, trains in this JVM ({@link LocalTrainer}) or by parameter averaging over Spark
+ * executors ({@link SparkEpochTrainer}) under the same {@link TrainingLoop} (validation, early
+ * stopping, checkpoints, resume), tunes the thresholds on validation with the best parameters,
+ * scores test with them (SPEC §5), and publishes the model folder and the reports (results
+ * table, learning curves, history, test predictions).
  */
 public final class TrainRunner {
   public static final String HISTORY = "history.csv";
@@ -52,9 +55,15 @@ public final class TrainRunner {
   private TrainRunner() {}
 
   public record Result(String modelLocation, String reportsLocation, ModelManifest manifest, Evaluation test,
-                       LocalTrainer.Outcome outcome, ResultsTable table) {}
+                       TrainingLoop.Outcome outcome, ResultsTable table) {}
 
   public static Result run(MesmConfig config, Configuration hadoop, Consumer<String> log) throws IOException {
+    return run(config, hadoop, log, false);
+  }
+
+  /** @param resume continue from the run's latest checkpoint (a fresh start when it has none) */
+  public static Result run(MesmConfig config, Configuration hadoop, Consumer<String> log, boolean resume)
+      throws IOException {
     DatasetKind dataset = DatasetKind.fromConfig(config.getString(DATASET));
     requireSupported(config);
     String splitRoot = config.getString(PATHS_SPLIT);
@@ -66,23 +75,40 @@ public final class TrainRunner {
     String test = SplitRunner.folder(splitRoot, Split.TEST);
 
     List<Modality> modalities = Modality.parse(config.getStringList(MODEL_MODALITIES));
+    String run = RunNames.runName(config);
+    Checkpoints checkpoints = Checkpoints.of(config, run, SplitRunner.sha256(splitManifest), hadoop);
+    Checkpoints.Resumed resumed = resume ? checkpoints.latest() : null;
+    if (resume) {
+      log.accept(resumed == null ? "--resume: no checkpoint under " + checkpoints.location() + ", starting from epoch 1"
+          : "--resume: continuing from " + resumed.folder() + " (" + resumed.state().epochs() + " epochs done)");
+    }
     WordPieceTokenizer tokenizer = null;
     if (modalities.contains(Modality.TEXT)) {
-      tokenizer = WordPieceTrainer.train(ExampleReader.texts(train, hadoop), config.getInt(TEXT_VOCAB_SIZE), 1);
-      log.accept("tokenizer: " + tokenizer.vocabSize() + " pieces learned from the train transcripts");
+      if (resumed != null) {
+        tokenizer = resumed.tokenizer();
+      } else {
+        tokenizer = WordPieceTrainer.train(ExampleReader.texts(train, hadoop), config.getInt(TEXT_VOCAB_SIZE), 1);
+        log.accept("tokenizer: " + tokenizer.vocabSize() + " pieces learned from the train transcripts");
+      }
     }
     ModelSpec spec = spec(config, modalities, dataset, tokenizer, positiveWeights);
-    EmotionModel model = EmotionModel.create(spec, tokenizer, floats(config.getDoubleList(VISUAL_MEAN)),
-        floats(config.getDoubleList(VISUAL_STD)));
-    String run = RunNames.runName(config);
+    float[] mean = floats(config.getDoubleList(VISUAL_MEAN));
+    float[] std = floats(config.getDoubleList(VISUAL_STD));
+    EmotionModel model = resumed == null ? EmotionModel.create(spec, tokenizer, mean, std)
+        : new EmotionModel(spec, resumed.graph(), tokenizer, mean, std);
+    String mode = mode(config);
     log.accept(String.format(Locale.ROOT, "training %s on %s (%s): %d train utterances, %,d parameters, batch %d, "
-            + "lr %g, at most %d epochs (patience %d)", run, dataset.configName(), Modality.label(modalities), trainSize,
+            + "lr %g, at most %d epochs (patience %d), %s", run, dataset.configName(), Modality.label(modalities), trainSize,
         model.graph().numParams(), config.getInt(TRAIN_BATCH_SIZE), spec.learningRate(), config.getInt(TRAIN_MAX_EPOCHS),
-        config.getInt(TRAIN_PATIENCE)));
+        config.getInt(TRAIN_PATIENCE), mode.equals("local") ? "in this JVM" : "parameter averaging on Spark"));
 
     TrainingSettings settings = TrainingSettings.of(config);
-    LocalTrainer.Outcome outcome = new LocalTrainer(settings, log).train(model, dataset,
-        ExampleSource.folder(train, hadoop), ExampleSource.folder(valid, hadoop), trainSize);
+    EpochTrainer trainer = mode.equals("local")
+        ? new LocalTrainer(settings, ExampleSource.folder(train, hadoop), trainSize, log)
+        : new SparkEpochTrainer(SparkSessions.create(config), train, settings, DistributedSettings.of(config), log);
+    TrainingLoop.Outcome outcome = new TrainingLoop(settings, log).train(model, dataset, trainer,
+        ExampleSource.folder(valid, hadoop), mode, config.getInt(TRAIN_CHECKPOINT_EVERY) > 0 ? checkpoints : null,
+        resumed == null ? null : resumed.state());
 
     ModelEvaluation scored = ModelEvaluation.of(model, dataset, ExampleSource.folder(valid, hadoop),
         ExampleSource.folder(test, hadoop), settings.thresholdGrid(), settings.batchSize());
@@ -119,6 +145,18 @@ public final class TrainRunner {
     String modalities = Modality.label(spec.modalities());
     if (spec.isMesm()) modalities += ", p=" + TopPSweep.format(spec.topP());
     return spec.type().toUpperCase(Locale.ROOT) + " (" + modalities + ")";
+  }
+
+  /**
+   * "local" or "spark": train.mode, where auto means Spark unless the master (mesm.spark.master, or
+   * the one spark-submit set) is local[...] or absent.
+   */
+  public static String mode(MesmConfig config) {
+    String mode = config.getString(TRAIN_MODE);
+    if (!mode.equals("auto")) return mode;
+    String master = config.getString(SPARK_MASTER);
+    if (master.isBlank()) master = System.getProperty("spark.master", "local");
+    return master.startsWith("local") ? "local" : "spark";
   }
 
   private static void requireSupported(MesmConfig config) {
@@ -160,7 +198,7 @@ public final class TrainRunner {
   }
 
   private static JsonObject trainingRecord(MesmConfig config, String splitRoot, String splitManifest,
-                                           LocalTrainer.Outcome outcome) {
+                                           TrainingLoop.Outcome outcome) {
     JsonObject t = new JsonObject();
     t.addProperty("split", splitRoot);
     t.add("split_sizes", JsonParser.parseString(splitManifest).getAsJsonObject().get("sizes"));
@@ -168,18 +206,9 @@ public final class TrainRunner {
     t.addProperty("best_epoch", outcome.bestEpoch());
     t.addProperty("stopped_early", outcome.stoppedEarly());
     t.addProperty("best_valid_f1", outcome.best().validF1());
-    JsonArray h = new JsonArray();
-    for (EpochResult r : outcome.history()) {
-      JsonObject e = new JsonObject();
-      e.addProperty("epoch", r.epoch());
-      e.addProperty("train_loss", r.trainLoss());
-      e.addProperty("valid_loss", r.validLoss());
-      e.addProperty("valid_f1", r.validF1());
-      e.addProperty("valid_headline", r.validHeadline());
-      e.addProperty("seconds", r.seconds());
-      h.add(e);
-    }
-    t.add("history", h);
+    t.add("history", EpochResult.toJson(outcome.history()));
+    // Each process that trained the run: one entry, or one per --resume.
+    t.add("sessions", Checkpoints.sessionsJson(outcome.sessions()));
     t.add("config", JsonParser.parseString(config.canonicalJson()));
     return t;
   }

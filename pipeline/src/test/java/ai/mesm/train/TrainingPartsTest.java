@@ -63,8 +63,8 @@ class TrainingPartsTest {
 
   @Test
   void clockReadsAsMinutesOrHours() {
-    assertEquals("0:07", LocalTrainer.clock(7.4));
-    assertEquals("2:05", LocalTrainer.clock(125));
-    assertEquals("1:00:01", LocalTrainer.clock(3601));
+    assertEquals("0:07", TrainingLoop.clock(7.4));
+    assertEquals("2:05", TrainingLoop.clock(125));
+    assertEquals("1:00:01", TrainingLoop.clock(3601));
   }
 }

@@ -1,4 +1,4 @@
-package ai.mesm.jobs;
+package ai.mesm.model;
 
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -7,12 +7,12 @@ import java.nio.charset.StandardCharsets;
 /**
  * ND4J 1.0.0-M2.1's SameDiff prints "Added differentiated op …" to standard output (a leftover
  * System.out.println) for every operation of every custom layer when the model is built: dozens
- * of lines that would bury the jobs' own output. This stream drops exactly those lines.
+ * of lines that would bury the jobs' own output, and one set per averaging round in executor logs. This stream drops exactly those lines.
  */
-final class SameDiffChatterFilter extends PrintStream {
+public final class SameDiffChatterFilter extends PrintStream {
   static final String PREFIX = "Added differentiated op ";
 
-  SameDiffChatterFilter(OutputStream out) {
+  public SameDiffChatterFilter(OutputStream out) {
     super(out, true, StandardCharsets.UTF_8);
   }
 
@@ -22,8 +22,8 @@ final class SameDiffChatterFilter extends PrintStream {
     super.println(line);
   }
 
-  /** Installs the filter on System.out once per JVM. */
-  static void install() {
+  /** Installs the filter on System.out once per JVM (drivers, and executors before they build model copies). */
+  public static void install() {
     if (!(System.out instanceof SameDiffChatterFilter)) System.setOut(new SameDiffChatterFilter(System.out));
   }
 }

@@ -1,0 +1,211 @@
+package ai.mesm.train;
+
+import static ai.mesm.config.ConfigKeys.*;
+
+import ai.mesm.config.MesmConfig;
+import ai.mesm.io.AtomicOutput;
+import ai.mesm.model.EmotionModel;
+import ai.mesm.model.ModelArtifact;
+import ai.mesm.model.text.WordPieceTokenizer;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * A run's checkpoints on any Hadoop filesystem: {@code <location>/epoch-0003/} holds the model
+ * with its optimiser state, the tokenizer, the best epoch's parameters and, written last
+ * ({@link AtomicOutput}), a manifest with the epoch counter, early-stopping state, history and
+ * sessions. A checkpoint belongs to one training identity (the settings that change what is
+ * computed, and the split): resuming with different ones is refused, naming the keys.
+ */
+public final class Checkpoints {
+  public static final int FORMAT = 1;
+  static final String BEST = "best-params.bin";
+  private static final String PREFIX = "epoch-";
+  /** Where and how a run executes, not what it computes: may differ between a run and its resume. */
+  static final List<String> NOT_IDENTITY = List.of("mesm.spark", "mesm.paths", "mesm.train.spark", "mesm.train.mode",
+      "mesm.train.checkpoint-every", "mesm.train.checkpoint-keep");
+
+  private final String location;
+  private final int every;
+  private final int keep;
+  private final JsonObject identity;
+  private final Configuration conf;
+
+  Checkpoints(String location, int every, int keep, JsonObject identity, Configuration conf) {
+    this.location = location;
+    this.every = every;
+    this.keep = keep;
+    this.identity = identity;
+    this.conf = conf;
+  }
+
+  public static Checkpoints of(MesmConfig config, String run, String splitFingerprint, Configuration conf) {
+    JsonObject identity = new JsonObject();
+    identity.add("config", JsonParser.parseString(config.canonicalJsonWithout(NOT_IDENTITY)));
+    identity.addProperty("split", splitFingerprint);
+    return new Checkpoints(RunNames.checkpointsLocation(config, run), config.getInt(TRAIN_CHECKPOINT_EVERY),
+        config.getInt(TRAIN_CHECKPOINT_KEEP), identity, conf);
+  }
+
+  public String location() {
+    return location;
+  }
+
+  public boolean due(int epoch) {
+    return every > 0 && epoch % every == 0;
+  }
+
+  /** Writes the checkpoint of {@code state.epochs()} atomically, then deletes all but the newest {@code keep}. */
+  public String save(EmotionModel model, TrainingState state) throws IOException {
+    String folder = new Path(location, String.format(Locale.ROOT, PREFIX + "%04d", state.epochs())).toString();
+    AtomicOutput out = new AtomicOutput(folder, conf);
+    ModelArtifact.stage(model, out);
+    if (state.best() != null) {
+      try (DataOutputStream d = new DataOutputStream(out.createStaged(BEST))) {
+        Nd4j.write(state.best(), d);
+      }
+    }
+    out.publish(manifest(state).toString());
+    prune();
+    return folder;
+  }
+
+  /** A checkpoint read back: the model's graph with its optimiser state, its tokenizer, the loop's state. */
+  public record Resumed(String folder, ComputationGraph graph, WordPieceTokenizer tokenizer, TrainingState state) {}
+
+  /** The newest complete checkpoint, or null when there is none; refused when it was written with other settings. */
+  public Resumed latest() throws IOException {
+    List<Path> complete = complete();
+    if (complete.isEmpty()) return null;
+    Path folder = complete.get(complete.size() - 1);
+    JsonObject m = JsonParser.parseString(AtomicOutput.requireComplete(folder.toString(), conf, "TrainJob"))
+        .getAsJsonObject();
+    if (m.get("format").getAsInt() != FORMAT) {
+      throw new IOException(folder + ": checkpoint format " + m.get("format") + ", this version reads " + FORMAT);
+    }
+    JsonObject theirs = m.getAsJsonObject("identity");
+    if (!theirs.equals(identity)) {
+      throw new IOException(folder + ": this checkpoint was written with other settings or another split, so --resume "
+          + "cannot continue it (differences: " + differences(theirs, identity) + "); rerun without --resume, or with the "
+          + "settings it was written with");
+    }
+    FileSystem fs = folder.getFileSystem(conf);
+    INDArray best = null;
+    Path bestFile = new Path(folder, BEST);
+    if (fs.exists(bestFile)) {
+      try (DataInputStream in = new DataInputStream(fs.open(bestFile))) {
+        best = Nd4j.read(in);
+      }
+    }
+    return new Resumed(folder.toString(), ModelArtifact.readGraph(fs, folder), ModelArtifact.readTokenizer(fs, folder),
+        state(m, best));
+  }
+
+  private JsonObject manifest(TrainingState s) {
+    JsonObject m = new JsonObject();
+    m.addProperty("format", FORMAT);
+    m.addProperty("epochs", s.epochs());
+    m.addProperty("best_epoch", s.bestEpoch());
+    m.addProperty("best_score", s.bestScore());
+    m.add("history", EpochResult.toJson(s.history()));
+    m.add("sessions", sessionsJson(s.sessions()));
+    m.add("identity", identity);
+    return m;
+  }
+
+  private static TrainingState state(JsonObject m, INDArray best) {
+    List<TrainingState.Session> sessions = new ArrayList<>();
+    for (JsonElement e : m.getAsJsonArray("sessions")) {
+      JsonObject o = e.getAsJsonObject();
+      sessions.add(new TrainingState.Session(o.get("started").getAsString(), o.get("first_epoch").getAsInt(),
+          o.get("last_epoch").getAsInt(), o.get("mode").getAsString()));
+    }
+    return new TrainingState(m.get("epochs").getAsInt(), m.get("best_epoch").getAsInt(),
+        m.get("best_score").getAsDouble(), EpochResult.fromJson(m.getAsJsonArray("history")), sessions, best);
+  }
+
+  static JsonArray sessionsJson(List<TrainingState.Session> sessions) {
+    JsonArray a = new JsonArray();
+    for (TrainingState.Session s : sessions) {
+      JsonObject o = new JsonObject();
+      o.addProperty("started", s.started());
+      o.addProperty("first_epoch", s.firstEpoch());
+      o.addProperty("last_epoch", s.lastEpoch());
+      o.addProperty("mode", s.mode());
+      a.add(o);
+    }
+    return a;
+  }
+
+  /** Complete checkpoint folders, oldest first. */
+  private List<Path> complete() throws IOException {
+    Path root = new Path(location);
+    FileSystem fs = root.getFileSystem(conf);
+    List<Path> out = new ArrayList<>();
+    if (!fs.exists(root)) return out;
+    for (FileStatus f : fs.listStatus(root)) {
+      if (f.isDirectory() && f.getPath().getName().startsWith(PREFIX)
+          && fs.exists(new Path(f.getPath(), AtomicOutput.MANIFEST))) {
+        out.add(f.getPath());
+      }
+    }
+    out.sort((a, b) -> a.getName().compareTo(b.getName()));
+    return out;
+  }
+
+  private void prune() throws IOException {
+    List<Path> complete = complete();
+    if (complete.size() <= keep) return;
+    String oldestKept = complete.get(complete.size() - keep).getName();
+    Path root = new Path(location);
+    FileSystem fs = root.getFileSystem(conf);
+    for (FileStatus f : fs.listStatus(root)) {
+      String name = f.getPath().getName();
+      if (name.startsWith(PREFIX) && name.compareTo(oldestKept) < 0) fs.delete(f.getPath(), true);
+    }
+  }
+
+  /** The keys whose values differ between two identities, e.g. "mesm.train.batch-size: 8 -> 16". */
+  static String differences(JsonObject a, JsonObject b) {
+    Map<String, String> fa = new TreeMap<>();
+    Map<String, String> fb = new TreeMap<>();
+    flatten("", a, fa);
+    flatten("", b, fb);
+    List<String> out = new ArrayList<>();
+    TreeMap<String, String> keys = new TreeMap<>(fa);
+    fb.forEach(keys::putIfAbsent);
+    for (String k : keys.keySet()) {
+      String x = fa.get(k);
+      String y = fb.get(k);
+      if (x == null || !x.equals(y)) out.add(k.replaceFirst("^config\\.", "") + ": " + x + " -> " + y);
+    }
+    return out.size() <= 5 ? String.join("; ", out) : String.join("; ", out.subList(0, 5)) + "; …";
+  }
+
+  private static void flatten(String prefix, JsonElement e, Map<String, String> out) {
+    if (e.isJsonObject()) {
+      for (Map.Entry<String, JsonElement> m : e.getAsJsonObject().entrySet()) {
+        flatten(prefix.isEmpty() ? m.getKey() : prefix + "." + m.getKey(), m.getValue(), out);
+      }
+    } else {
+      out.put(prefix, e.toString());
+    }
+  }
+}

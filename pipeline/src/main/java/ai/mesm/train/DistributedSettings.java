@@ -1,0 +1,19 @@
+package ai.mesm.train;
+
+import static ai.mesm.config.ConfigKeys.*;
+
+import ai.mesm.config.MesmConfig;
+
+/**
+ * Parameter averaging across Spark executors (train.spark.*): how many workers fit in parallel,
+ * how many steps each takes between averagings, how many batches each prepares ahead.
+ *
+ * @param workers 0 = Spark's default parallelism
+ */
+public record DistributedSettings(int workers, int averagingFrequency, int prefetchBatches, boolean collectStats) {
+
+  public static DistributedSettings of(MesmConfig config) {
+    return new DistributedSettings(config.getInt(TRAIN_SPARK_WORKERS), config.getInt(TRAIN_SPARK_AVERAGING_FREQUENCY),
+        config.getInt(TRAIN_SPARK_PREFETCH), config.getBoolean(TRAIN_SPARK_STATS));
+  }
+}

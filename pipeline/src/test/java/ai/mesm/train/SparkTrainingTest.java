@@ -1,0 +1,192 @@
+package ai.mesm.train;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import ai.mesm.config.MesmConfig;
+import ai.mesm.data.DatasetKind;
+import ai.mesm.data.Example;
+import ai.mesm.data.ExampleReader;
+import ai.mesm.data.ExampleSource;
+import ai.mesm.eval.Predictions;
+import ai.mesm.model.EmotionModel;
+import ai.mesm.model.Modality;
+import ai.mesm.model.loss.WeightedBceWithLogits;
+import ai.mesm.model.text.WordPieceTokenizer;
+import ai.mesm.model.text.WordPieceTrainer;
+import ai.mesm.split.Split;
+import ai.mesm.split.SplitRunner;
+import ai.mesm.testing.SplitCorpus;
+import ai.mesm.testing.TestSpark;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Parameter averaging on Spark (local[2] here; the standalone-cluster test submits the real jar):
+ * with one worker and averaging every step it takes exactly the local trainer's steps on the same
+ * batches; with two workers a run trains, checkpoints every epoch, and --resume after a lost
+ * epoch ends with the same epochs as an uninterrupted run and records both sessions.
+ */
+class SparkTrainingTest {
+  @TempDir static Path out;
+  static SparkSession spark;
+
+  @BeforeAll
+  static void start() {
+    SplitCorpus.iemocap(); // before Spark: it builds the corpus with its own session
+    spark = TestSpark.start(Map.of());
+  }
+
+  @AfterAll
+  static void stop() {
+    if (spark != null) spark.stop();
+  }
+
+  static MesmConfig config(Map<String, String> extra) {
+    Map<String, String> o = new HashMap<>();
+    o.put("model.modalities", "[t,a,v]");
+    o.put("model.dim", "32");
+    o.put("model.layers", "1");
+    o.put("model.feed-forward", "128");
+    o.put("model.cnn.channel-divisor", "16");
+    o.put("model.dropout", "0"); // dropout draws from each JVM's own generator: off for exact comparisons
+    o.put("train.learning-rate", "1e-3");
+    o.put("paths.models", out.resolve("models").toString());
+    o.put("paths.reports", out.resolve("reports").toString());
+    o.put("spark.master", "local[2]");
+    o.putAll(extra);
+    return SplitCorpus.config(o);
+  }
+
+  @Test
+  void oneWorkerAveragingEveryStepEqualsLocalTrainingOnTheSameBatches() throws Exception {
+    MesmConfig config = config(Map.of("train.spark.workers", "1", "train.spark.averaging-frequency", "1"));
+    String splitRoot = SplitCorpus.split().toString();
+    String train = SplitRunner.folder(splitRoot, Split.TRAIN);
+    Configuration hadoop = new Configuration();
+    WordPieceTokenizer tokenizer = WordPieceTrainer.train(ExampleReader.texts(train, hadoop), 200, 1);
+    EmotionModel distributed = model(config, tokenizer);
+    EmotionModel local = model(config, tokenizer);
+    assertEquals(distributed.graph().params(), local.graph().params(), "same seed, same initial parameters");
+
+    TrainingSettings settings = TrainingSettings.of(config);
+    SparkEpochTrainer trainer = new SparkEpochTrainer(spark, train, settings, DistributedSettings.of(config),
+        System.out::println);
+    List<List<String>> order = trainer.batchOrder(1);
+    double sparkLoss = trainer.trainEpoch(distributed, 1);
+
+    Map<String, Example> byId = new HashMap<>();
+    try (ExampleReader r = new ExampleReader(train, hadoop)) {
+      r.forEachRemaining(e -> byId.put(e.utteranceId(), e));
+    }
+    assertEquals(byId.size(), order.stream().mapToInt(List::size).sum(), "every train utterance once");
+    assertTrue(order.stream().limit(order.size() - 1).allMatch(b -> b.size() == settings.batchSize()));
+    double localLoss = 0;
+    for (List<String> ids : order) {
+      List<Example> batch = ids.stream().map(byId::get).toList();
+      localLoss += local.fit(local.batchBuilder().build(batch)) * batch.size();
+    }
+    localLoss /= byId.size();
+
+    INDArray a = distributed.graph().params();
+    INDArray b = local.graph().params();
+    double moved = b.sub(model(config, tokenizer).graph().params()).norm2Number().doubleValue();
+    double diff = a.sub(b).norm2Number().doubleValue();
+    System.out.printf("parameters moved %.4g; distributed vs local differ by %.3g; loss %.5f vs %.5f%n", moved, diff,
+        sparkLoss, localLoss);
+    assertTrue(moved > 0.1, "training moved the parameters: " + moved);
+    assertTrue(diff <= 1e-6 * moved, "averaging with one worker = local steps: differ by " + diff + " of " + moved);
+    assertEquals(distributed.graph().getUpdater().getStateViewArray().sub(local.graph().getUpdater().getStateViewArray())
+        .norm2Number().doubleValue(), 0, 1e-3 * local.graph().getUpdater().getStateViewArray().norm2Number().doubleValue(),
+        "the optimiser state travels with the parameters");
+    // The round losses are each worker's last step, the local ones every step: same scale, not identical.
+    assertTrue(Double.isFinite(sparkLoss) && sparkLoss > 0);
+  }
+
+  @Test
+  void twoWorkersTrainCheckpointAndResumeAfterALostEpoch() throws Exception {
+    MesmConfig config = config(Map.of("train.mode", "spark", "train.spark.workers", "2",
+        "train.spark.averaging-frequency", "2", "train.max-epochs", "3", "train.patience", "3",
+        "train.checkpoint-keep", "3", "train.run-name", "spark-2w"));
+    Configuration hadoop = new Configuration();
+    TrainRunner.Result first = TrainRunner.run(config, hadoop, System.out::println);
+    assertEquals(3, first.outcome().history().size());
+    assertEquals(1, first.outcome().sessions().size());
+    assertEquals("spark", first.outcome().sessions().get(0).mode());
+
+    // Better than its initial state on validation.
+    EmotionModel initial = EmotionModel.create(first.manifest().spec(), first.manifest().spec().uses(Modality.TEXT)
+        ? ai.mesm.model.ModelArtifact.load(first.modelLocation(), hadoop).model().tokenizer() : null,
+        first.manifest().visualMean(), first.manifest().visualStd());
+    double initialLoss = validLoss(initial, config);
+    double trainedLoss = validLoss(ai.mesm.model.ModelArtifact.load(first.modelLocation(), hadoop).model(), config);
+    System.out.printf("validation loss: initial %.4f, trained %.4f%n", initialLoss, trainedLoss);
+    assertTrue(trainedLoss < initialLoss, "averaged model " + trainedLoss + " vs initial " + initialLoss);
+
+    Path checkpoints = out.resolve("models").resolve("_checkpoints").resolve("spark-2w");
+    assertEquals(List.of("epoch-0001", "epoch-0002", "epoch-0003"), list(checkpoints));
+    for (String e : list(checkpoints)) {
+      assertTrue(Files.size(checkpoints.resolve(e).resolve("model.zip")) > 0);
+      assertTrue(Files.exists(checkpoints.resolve(e).resolve("_manifest.json")));
+    }
+
+    // A crash during epoch 2: only the first checkpoint was written, no model published.
+    deleteTree(checkpoints.resolve("epoch-0003"));
+    deleteTree(checkpoints.resolve("epoch-0002"));
+    deleteTree(Path.of(first.modelLocation()));
+    TrainRunner.Result resumed = TrainRunner.run(config, hadoop, System.out::println, true);
+    assertEquals(3, resumed.outcome().history().size(), "same epochs as the uninterrupted run");
+    assertEquals(first.outcome().history().get(0), resumed.outcome().history().get(0), "epoch 1 comes from the checkpoint");
+    List<TrainingState.Session> sessions = resumed.outcome().sessions();
+    assertEquals(2, sessions.size(), sessions.toString());
+    assertEquals(List.of(1, 1, 2, 3), List.of(sessions.get(0).firstEpoch(), sessions.get(0).lastEpoch(),
+        sessions.get(1).firstEpoch(), sessions.get(1).lastEpoch()));
+    String manifest = Files.readString(Path.of(resumed.modelLocation()).resolve("_manifest.json"));
+    assertTrue(manifest.contains("\"sessions\""), manifest);
+
+    // Other settings: refused, naming the key.
+    MesmConfig other = config.with(Map.of("train.batch-size", "4"));
+    IOException e = assertThrows(IOException.class, () -> TrainRunner.run(other, hadoop, s -> {}, true));
+    assertTrue(e.getMessage().contains("mesm.train.batch-size: 8 -> 4"), e.getMessage());
+    // Where it runs is not part of the identity: a local resume continues the same run.
+    assertNotNull(Checkpoints.of(config.with(Map.of("train.mode", "local", "train.spark.workers", "1")), "spark-2w",
+        SplitRunner.sha256(ai.mesm.io.AtomicOutput.requireComplete(SplitCorpus.split().toString(), hadoop, "x")), hadoop)
+        .latest());
+  }
+
+  private static double validLoss(EmotionModel model, MesmConfig config) throws IOException {
+    Predictions p = Predictions.of(model, ExampleSource.folder(SplitRunner.folder(SplitCorpus.split().toString(),
+        Split.VALID), new Configuration()), 8);
+    return WeightedBceWithLogits.ofProbabilities(p.probabilities(), p.labels(), model.spec().positiveWeights());
+  }
+
+  private static EmotionModel model(MesmConfig config, WordPieceTokenizer tokenizer) throws IOException {
+    double[] w = TrainRunner.positiveWeights(SplitCorpus.split().toString(), new Configuration(), DatasetKind.IEMOCAP);
+    return EmotionModel.create(TrainRunner.spec(config, List.of(Modality.TEXT, Modality.AUDIO, Modality.VISUAL),
+        DatasetKind.IEMOCAP, tokenizer, w), tokenizer, new float[] {159, 111, 102}, new float[] {37, 33, 32});
+  }
+
+  private static List<String> list(Path dir) throws IOException {
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.map(p -> p.getFileName().toString()).sorted().toList();
+    }
+  }
+
+  private static void deleteTree(Path p) throws IOException {
+    try (Stream<Path> s = Files.walk(p)) {
+      for (Path x : s.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(x);
+    }
+  }
+}
