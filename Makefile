@@ -7,7 +7,7 @@ BENCH_OUT:= bench-output
 # Real faces when the shared test photo is present; drawn faces otherwise.
 PHOTO_ARG = $(if $(PHOTO),corpus.face-photo=$(abspath $(PHOTO)),)
 
-.PHONY: build demo sweep test bench package clean help
+.PHONY: build demo sweep test bench package clean help cluster-up cluster-down submit-train
 
 help:
 	@echo "make demo     generate a synthetic corpus, ingest, split, train FE2E and MESM, evaluate both (output in $(DEMO_OUT)/)"
@@ -15,6 +15,8 @@ help:
 	@echo "make test     run the whole test suite"
 	@echo "make bench    benchmarks (output in $(BENCH_OUT)/)"
 	@echo "make package  build the spark-submit jar (jobs/target/mesm-jobs-*-spark.jar)"
+	@echo "make cluster-up / cluster-down   a Spark standalone master + 2 workers and an S3 endpoint on 127.0.0.1"
+	@echo "make submit-train  on that cluster: synthetic corpus to s3a://mesm/demo, ingest, split, train with parameter averaging"
 	@echo "make build    compile for bin/mesm (local runs, no Spark installation)"
 	@echo "make clean    remove build and demo output"
 
@@ -53,6 +55,21 @@ bench: build
 package:
 	$(MVN) -DskipTests package
 	@ls -lh jobs/target/mesm-jobs-*-spark.jar
+
+# A local Spark standalone cluster (master, 2 workers) and S3 endpoint, from Maven's jars (bin/cluster).
+cluster-up: package
+	bin/cluster up
+
+cluster-down:
+	bin/cluster down
+
+# The demo's data path on the cluster, data on the local S3 endpoint, then distributed training
+# (train.mode=spark, 2 workers); SIZE sets the corpus size, EPOCHS the epochs.
+submit-train:
+	bin/cluster submit GenerateCorpusJob --config conf/demo.conf corpus.layouts=[iemocap] corpus.size=$${SIZE:-120} $(PHOTO_ARG)
+	bin/cluster submit IngestJob --config conf/demo.conf dataset=iemocap
+	bin/cluster submit SplitJob --config conf/demo.conf dataset=iemocap
+	bin/cluster submit TrainJob --config conf/demo.conf dataset=iemocap train.max-epochs=$${EPOCHS:-3}
 
 clean:
 	$(MVN) -q clean
