@@ -232,6 +232,7 @@ public final class SparkEpochTrainer implements EpochTrainer {
     @Override
     public Iterator<MultiDataSet> call(Iterator<Tuple2<Long, Row>> rows) {
       SameDiffChatterFilter.install(); // the worker builds its copy of the model next
+      GpuAffinity.bindToTaskGpu(); // before that copy allocates anything
       Iterator<ai.mesm.data.Example> examples = new Iterator<>() {
         @Override
         public boolean hasNext() {

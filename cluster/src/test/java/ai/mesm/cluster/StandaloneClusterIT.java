@@ -1,0 +1,248 @@
+package ai.mesm.cluster;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import ai.mesm.data.ExampleSource;
+import ai.mesm.eval.Predictions;
+import ai.mesm.model.EmotionModel;
+import ai.mesm.model.ModelArtifact;
+import ai.mesm.model.loss.WeightedBceWithLogits;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The local cluster as users run it: {@code bin/cluster up} (a Spark standalone master and two
+ * worker processes, s3proxy as the S3 endpoint), then the jobs jar submitted with spark-submit:
+ * a synthetic corpus written to s3a://, ingested and split by the executors, then trained by
+ * parameter averaging on both executors. The driver is killed after the first checkpoint and the
+ * run resubmitted with --resume: it must finish the same epochs and record both sessions.
+ */
+class StandaloneClusterIT {
+  static final Path ROOT = Path.of(System.getProperty("mesm.root", "..")).toAbsolutePath().normalize();
+  static final String RUN = "cluster-fe2e";
+  static final String MODELS = "s3a://mesm/demo/models/iemocap";
+  static final int EPOCHS = 3;
+  @TempDir static Path dir;
+  static Map<String, String> env;
+  static Configuration s3;
+
+  @BeforeAll
+  static void up() throws Exception {
+    env = new HashMap<>();
+    env.put("MESM_CLUSTER_DIR", dir.resolve("run").toString());
+    env.put("MESM_SPARK_PORT", Integer.toString(freePort()));
+    env.put("MESM_SPARK_UI_PORT", Integer.toString(freePortRun(3)));
+    env.put("MESM_S3_PORT", Integer.toString(freePort()));
+    env.put("MESM_WORKER_MEMORY", "3g");
+    env.put("MESM_DRIVER_MEMORY", "3g");
+    Result r = cluster(List.of("up"), 240);
+    assertEquals(0, r.exit, "bin/cluster up:\n" + r.output);
+    s3 = new Configuration();
+    s3.set("fs.s3a.endpoint", "http://127.0.0.1:" + env.get("MESM_S3_PORT"));
+    s3.set("fs.s3a.access.key", "mesm");
+    s3.set("fs.s3a.secret.key", "mesm-local-secret");
+    s3.set("fs.s3a.path.style.access", "true");
+    s3.set("fs.s3a.connection.ssl.enabled", "false");
+    s3.set("fs.s3a.endpoint.region", "us-east-1");
+    s3.set("fs.s3a.aws.credentials.provider", "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider");
+    s3.set("fs.s3a.attempts.maximum", "3");
+    s3.set("fs.s3a.retry.limit", "3");
+  }
+
+  @AfterAll
+  static void down() throws Exception {
+    if (env != null) cluster(List.of("down"), 60);
+  }
+
+  @Test
+  void trainsOnBothExecutorsWithDataOnS3AndResumesAfterTheDriverIsKilled() throws Exception {
+    submitOk(List.of("GenerateCorpusJob", "--config", "conf/demo.conf", "corpus.layouts=[iemocap]", "corpus.size=120"));
+    submitOk(List.of("IngestJob", "--config", "conf/demo.conf", "dataset=iemocap"));
+    submitOk(List.of("SplitJob", "--config", "conf/demo.conf", "dataset=iemocap"));
+
+    List<String> train = new ArrayList<>(List.of("TrainJob", "--config", "conf/demo.conf", "dataset=iemocap",
+        "model.cnn.channel-divisor=16", "model.dim=32", "model.layers=1", "model.feed-forward=128",
+        "train.learning-rate=1e-3", "train.max-epochs=" + EPOCHS, "train.patience=" + EPOCHS,
+        "train.spark.averaging-frequency=2", "train.run-name=" + RUN));
+    String firstCheckpoint = MODELS + "/_checkpoints/" + RUN + "/epoch-0001/_manifest.json";
+    Process driver = start(submitCommand(train), dir.resolve("train-1.log"));
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
+    while (!exists(firstCheckpoint)) {
+      assertTrue(driver.isAlive(), "the first training run ended before its first checkpoint:\n" + log("train-1.log"));
+      assertTrue(System.nanoTime() < deadline, "no checkpoint after 10 minutes:\n" + log("train-1.log"));
+      Thread.sleep(500);
+    }
+    driver.destroyForcibly().waitFor(60, TimeUnit.SECONDS); // the driver JVM itself (spark-class execs it)
+    assertFalse(exists(MODELS + "/" + RUN + "/_manifest.json"), "killed before the model was published");
+
+    List<String> resume = new ArrayList<>(train);
+    resume.add("--resume");
+    Result resumed = submit(resume, 900);
+    assertEquals(0, resumed.exit, resumed.output);
+    assertTrue(resumed.output.contains("--resume: continuing from s3a://"), resumed.output);
+
+    JsonObject manifest = JsonParser.parseString(read(MODELS + "/" + RUN + "/_manifest.json")).getAsJsonObject();
+    JsonObject training = manifest.getAsJsonObject("training");
+    assertEquals(EPOCHS, training.get("epochs").getAsInt(), "same epochs as an uninterrupted run");
+    JsonArray sessions = training.getAsJsonArray("sessions");
+    assertEquals(2, sessions.size(), sessions.toString());
+    int resumedAt = sessions.get(1).getAsJsonObject().get("first_epoch").getAsInt();
+    assertEquals(sessions.get(0).getAsJsonObject().get("last_epoch").getAsInt() + 1, resumedAt, sessions.toString());
+    assertEquals(EPOCHS, sessions.get(1).getAsJsonObject().get("last_epoch").getAsInt());
+    assertEquals("spark", sessions.get(1).getAsJsonObject().get("mode").getAsString());
+    assertEquals(List.of("epoch-0002", "epoch-0003"), list(MODELS + "/_checkpoints/" + RUN), "checkpoint-keep = 2");
+
+    // Both executors (one per worker) fitted in the averaging rounds.
+    assertTrue(trainingExecutors().size() >= 2, "executors that ran averaging rounds: " + trainingExecutors());
+
+    // The averaged model is better on validation than the same network at its initial parameters.
+    ModelArtifact.Loaded trained = ModelArtifact.load(MODELS + "/" + RUN, s3);
+    EmotionModel initial = EmotionModel.create(trained.manifest().spec(), trained.model().tokenizer(),
+        trained.manifest().visualMean(), trained.manifest().visualStd());
+    double before = validLoss(initial);
+    double after = validLoss(trained.model());
+    System.out.printf("validation loss: initial %.4f, trained on the cluster %.4f%n", before, after);
+    assertTrue(after < before, "trained " + after + " vs initial " + before);
+  }
+
+  private static double validLoss(EmotionModel model) throws IOException {
+    Predictions p = Predictions.of(model,
+        ExampleSource.folder("s3a://mesm/demo/split/iemocap/utterances/split=valid", s3), 8);
+    return WeightedBceWithLogits.ofProbabilities(p.probabilities(), p.labels(), model.spec().positiveWeights());
+  }
+
+  /** Executor ids of the tasks of DL4J's averaging rounds, from the Spark event logs. */
+  private static Set<String> trainingExecutors() throws IOException {
+    Set<String> executors = new HashSet<>();
+    try (Stream<Path> logs = Files.list(dir.resolve("run").resolve("events"))) {
+      for (Path log : logs.toList()) {
+        Map<Integer, String> stages = new HashMap<>();
+        for (String line : Files.readAllLines(log)) {
+          JsonObject e = JsonParser.parseString(line).getAsJsonObject();
+          String event = e.get("Event").getAsString();
+          if (event.equals("SparkListenerStageSubmitted")) {
+            JsonObject s = e.getAsJsonObject("Stage Info");
+            stages.put(s.get("Stage ID").getAsInt(), s.get("Stage Name").getAsString());
+          } else if (event.equals("SparkListenerTaskEnd")
+              && stages.getOrDefault(e.get("Stage ID").getAsInt(), "").contains("ParameterAveragingTrainingMaster")) {
+            executors.add(e.getAsJsonObject("Task Info").get("Executor ID").getAsString());
+          }
+        }
+      }
+    }
+    return executors;
+  }
+
+  private static boolean exists(String uri) throws IOException {
+    org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(uri);
+    return p.getFileSystem(s3).exists(p);
+  }
+
+  private static String read(String uri) throws IOException {
+    org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(uri);
+    try (InputStream in = p.getFileSystem(s3).open(p)) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+
+  private static List<String> list(String uri) throws IOException {
+    org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(uri);
+    FileSystem fs = p.getFileSystem(s3);
+    List<String> out = new ArrayList<>();
+    for (FileStatus f : fs.listStatus(p)) out.add(f.getPath().getName());
+    out.sort(null);
+    return out;
+  }
+
+  private record Result(int exit, String output) {}
+
+  private static void submitOk(List<String> args) throws Exception {
+    Result r = submit(args, 600);
+    assertEquals(0, r.exit, args.get(0) + ":\n" + r.output);
+  }
+
+  private static Result submit(List<String> args, int timeoutSeconds) throws Exception {
+    return run(submitCommand(args), timeoutSeconds, args.get(0));
+  }
+
+  private static List<String> submitCommand(List<String> args) {
+    List<String> command = new ArrayList<>(List.of(ROOT.resolve("bin/cluster").toString(), "submit"));
+    command.addAll(args);
+    return command;
+  }
+
+  private static Result cluster(List<String> args, int timeoutSeconds) throws Exception {
+    List<String> command = new ArrayList<>(List.of(ROOT.resolve("bin/cluster").toString()));
+    command.addAll(args);
+    return run(command, timeoutSeconds, "cluster-" + args.get(0));
+  }
+
+  private static Result run(List<String> command, int timeoutSeconds, String name) throws Exception {
+    Path log = dir.resolve(name + "-" + System.nanoTime() + ".log");
+    Process p = start(command, log);
+    if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+      p.destroyForcibly().waitFor();
+      fail(command + " did not finish in " + timeoutSeconds + " s:\n" + tail(Files.readString(log)));
+    }
+    return new Result(p.exitValue(), tail(Files.readString(log)));
+  }
+
+  private static Process start(List<String> command, Path log) throws IOException {
+    ProcessBuilder b = new ProcessBuilder(command).directory(ROOT.toFile()).redirectErrorStream(true)
+        .redirectOutput(log.toFile());
+    b.environment().putAll(env);
+    return b.start();
+  }
+
+  private static String log(String name) throws IOException {
+    return tail(Files.readString(dir.resolve(name)));
+  }
+
+  private static String tail(String s) {
+    return s.length() <= 6000 ? s : "…" + s.substring(s.length() - 6000);
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  /** The first of {@code n} consecutive free ports (the master's UI, then one per worker). */
+  private static int freePortRun(int n) throws IOException {
+    for (int base = 18080; base < 60000; base += n) {
+      boolean free = true;
+      for (int i = 0; i < n && free; i++) {
+        try (ServerSocket s = new ServerSocket(base + i)) {
+          s.setReuseAddress(true);
+        } catch (IOException e) {
+          free = false;
+        }
+      }
+      if (free) return base;
+    }
+    throw new IOException("no " + n + " consecutive free ports");
+  }
+}
