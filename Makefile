@@ -7,7 +7,7 @@ BENCH_OUT:= bench-output
 # Real faces when the shared test photo is present; drawn faces otherwise.
 PHOTO_ARG = $(if $(PHOTO),corpus.face-photo=$(abspath $(PHOTO)),)
 
-.PHONY: build demo sweep test bench package clean help cluster-up cluster-down submit-train
+.PHONY: build demo sweep test bench bench-cluster package clean help cluster-up cluster-down submit-train
 
 help:
 	@echo "make demo     generate a synthetic corpus, ingest, split, train FE2E and MESM, evaluate both (output in $(DEMO_OUT)/)"
@@ -52,6 +52,12 @@ bench: build
 	@echo "== FE2E training / inference throughput, CNN GFLOP/s, MESM vs FE2E feature-extraction time and FLOPs (the paper's network, then the demo's CNN widths / 4)"
 	bin/mesm ModelBenchJob --config conf/demo.conf model.cnn.channel-divisor=1
 	bin/mesm ModelBenchJob --config conf/demo.conf model.cnn.channel-divisor=4
+	$(MAKE) bench-cluster
+
+# Distributed training on the local standalone cluster: 1 vs 2 workers, round time split (bin/cluster-bench).
+bench-cluster: package
+	@echo "== training with parameter averaging on the local cluster, demo settings: 1 vs 2 workers"
+	bin/cluster-bench
 
 package:
 	$(MVN) -DskipTests package

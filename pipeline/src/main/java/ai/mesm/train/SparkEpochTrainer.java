@@ -148,8 +148,9 @@ public final class SparkEpochTrainer implements EpochTrainer {
     Broadcast<int[]> order = jsc().broadcast(permutation((int) utterances, settings.seed() * 1_000_003L + epoch));
     JavaPairRDD<Long, Row> placed = rows.zipWithIndex()
         .mapToPair(t -> new Tuple2<>((long) order.value()[(int) (long) t._2()], t._1()))
-        .repartitionAndSortWithinPartitions(partitioner)
-        .persist(StorageLevel.MEMORY_AND_DISK_SER());
+        // Not persisted: each partition is read by exactly one round (whose batches DL4J caches
+        // for its count and its fit), straight from the shuffle files.
+        .repartitionAndSortWithinPartitions(partitioner);
     return new Epoch(placed, order, partitioner, utterances, settings.batchSize(), builder, modalities);
   }
 
