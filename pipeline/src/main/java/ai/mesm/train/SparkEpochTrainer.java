@@ -27,6 +27,8 @@ import org.deeplearning4j.spark.api.RDDTrainingApproach;
 import org.deeplearning4j.spark.api.Repartition;
 import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
+import org.deeplearning4j.spark.time.SystemClockTimeSource;
+import org.deeplearning4j.spark.time.TimeSourceProvider;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import scala.Tuple2;
 import scala.reflect.ClassTag;
@@ -70,6 +72,7 @@ public final class SparkEpochTrainer implements EpochTrainer {
 
   @Override
   public double trainEpoch(EmotionModel model, int epoch) {
+    useSystemClock();
     Epoch plan = plan(epoch, model.batchBuilder(), model.spec().modalities());
     IterationCountHook counters = new IterationCountHook();
     ParameterAveragingTrainingMaster master = new ParameterAveragingTrainingMaster.Builder(plan.workers(),
@@ -112,7 +115,7 @@ public final class SparkEpochTrainer implements EpochTrainer {
         plan.rounds(), plan.workers(), distributed.averagingFrequency(),
         utterances / ((System.nanoTime() - started) / 1e9)));
     if (distributed.collectStats() && net.getSparkTrainingStats() != null) {
-      log.accept(RoundTimes.of(net.getSparkTrainingStats(), plan.workers()).summary());
+      log.accept(RoundTimes.of(net.getSparkTrainingStats()).summary());
     }
     return sum / batches;
   }
@@ -152,6 +155,17 @@ public final class SparkEpochTrainer implements EpochTrainer {
         // for its count and its fit), straight from the shuffle files.
         .repartitionAndSortWithinPartitions(partitioner);
     return new Epoch(placed, order, partitioner, utterances, settings.batchSize(), builder, modalities);
+  }
+
+  /**
+   * DL4J's training statistics time events with a clock it synchronises over NTP
+   * (0.pool.ntp.org) by default: no network at run time here, so the machine's clock, on the
+   * driver and on every executor (a user's own setting of the property is kept).
+   */
+  static void useSystemClock() {
+    if (System.getProperty(TimeSourceProvider.TIMESOURCE_CLASSNAME_PROPERTY) == null) {
+      System.setProperty(TimeSourceProvider.TIMESOURCE_CLASSNAME_PROPERTY, SystemClockTimeSource.class.getName());
+    }
   }
 
   /** A seeded uniform permutation of 0..n-1 (Fisher–Yates). */
@@ -233,6 +247,7 @@ public final class SparkEpochTrainer implements EpochTrainer {
     @Override
     public Iterator<MultiDataSet> call(Iterator<Tuple2<Long, Row>> rows) {
       SameDiffChatterFilter.install(); // the worker builds its copy of the model next
+      useSystemClock();
       GpuAffinity.bindToTaskGpu(); // before that copy allocates anything
       Iterator<ai.mesm.data.Example> examples = new Iterator<>() {
         @Override

@@ -122,9 +122,22 @@ class SparkTrainingTest {
   void twoWorkersTrainCheckpointAndResumeAfterALostEpoch() throws Exception {
     MesmConfig config = config(Map.of("train.mode", "spark", "train.spark.workers", "2",
         "train.spark.averaging-frequency", "2", "train.max-epochs", "2", "train.patience", "2",
-        "train.run-name", "spark-2w"));
+        "train.run-name", "spark-2w", "train.spark.collect-stats", "true"));
     Configuration hadoop = new Configuration();
-    TrainRunner.Result first = TrainRunner.run(config, hadoop, System.out::println);
+    List<String> lines = new ArrayList<>();
+    TrainRunner.Result first = TrainRunner.run(config, hadoop, line -> {
+      System.out.println(line);
+      lines.add(line);
+    });
+    // Round timing works offline (DL4J would ask an NTP server for its clock).
+    List<String> rounds = lines.stream().filter(l -> l.startsWith("  averaging rounds: ")).toList();
+    assertEquals(2, rounds.size(), String.join("\n", lines));
+    for (String l : rounds) {
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+) x (\\d+) ms \\(compute (\\d+) ms").matcher(l);
+      assertTrue(m.find(), l);
+      assertTrue(Integer.parseInt(m.group(1)) >= 1, l);
+      assertTrue(Integer.parseInt(m.group(3)) > 0 && Integer.parseInt(m.group(3)) <= Integer.parseInt(m.group(2)), l);
+    }
     assertEquals(2, first.outcome().history().size());
     assertEquals(1, first.outcome().sessions().size());
     assertEquals("spark", first.outcome().sessions().get(0).mode());
