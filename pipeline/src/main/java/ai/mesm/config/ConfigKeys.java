@@ -108,6 +108,16 @@ public final class ConfigKeys {
   public static final String SWEEP_NAME = "mesm.sweep.name";
   public static final String SWEEP_FE2E_REFERENCE = "mesm.sweep.fe2e-reference";
   public static final String SWEEP_REUSE_TRAINED = "mesm.sweep.reuse-trained";
+  public static final String SCORE_INPUT = "mesm.score.input";
+  public static final String SCORE_MODEL = "mesm.score.model";
+  public static final String SCORE_SEGMENTS = "mesm.score.segments";
+  public static final String SCORE_EXTENSIONS = "mesm.score.extensions";
+  public static final String SCORE_WINDOW_S = "mesm.score.window-s";
+  public static final String SCORE_HOP_S = "mesm.score.hop-s";
+  public static final String SCORE_MIN_WINDOW_S = "mesm.score.min-window-s";
+  public static final String SCORE_FORMAT = "mesm.score.format";
+  public static final String SCORE_MODE = "mesm.score.mode";
+  public static final String SCORE_BATCH_SIZE = "mesm.score.batch-size";
   public static final String MAPS_MODEL = "mesm.maps.model";
   public static final String MAPS_UTTERANCES = "mesm.maps.utterances";
   public static final String MAPS_COUNT = "mesm.maps.count";

@@ -130,6 +130,15 @@ final class ConfigRules {
       return ps.stream().distinct().count() == ps.size() ? Optional.empty() : Optional.of("values repeat: " + ps);
     }));
     rules.add(folderName(SWEEP_NAME));
+    rules.add(positive(SCORE_WINDOW_S));
+    rules.add(positive(SCORE_HOP_S));
+    rules.add(new Rule(SCORE_MIN_WINDOW_S, c -> c.getDouble(SCORE_MIN_WINDOW_S) > c.getDouble(SCORE_WINDOW_S)
+        ? Optional.of("must be <= " + SCORE_WINDOW_S) : Optional.empty()));
+    rules.add(oneOf(SCORE_FORMAT, "csv", "jsonl"));
+    rules.add(oneOf(SCORE_MODE, "resume", "overwrite"));
+    rules.add(atLeast(SCORE_BATCH_SIZE, 1));
+    rules.add(new Rule(SCORE_EXTENSIONS, c -> c.getStringList(SCORE_EXTENSIONS).isEmpty()
+        ? Optional.of("must name at least one video file extension") : Optional.empty()));
     rules.add(atLeast(MAPS_COUNT, 1));
     rules.add(atLeast(MAPS_STEPS, 1));
     return rules;

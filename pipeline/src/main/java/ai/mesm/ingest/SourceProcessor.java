@@ -5,11 +5,9 @@ import ai.mesm.media.AudioDecoder;
 import ai.mesm.media.FrameSampler;
 import ai.mesm.media.LocalCopy;
 import ai.mesm.media.MediaSettings;
+import ai.mesm.media.SegmentCutter;
 import ai.mesm.media.audio.MelSpectrogram;
-import ai.mesm.media.face.FaceBox;
-import ai.mesm.media.face.FaceCropper;
 import ai.mesm.media.face.FaceDetector;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -17,7 +15,6 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import org.apache.hadoop.conf.Configuration;
@@ -31,16 +28,12 @@ import org.apache.hadoop.fs.Path;
 public final class SourceProcessor {
   private final MediaSettings settings;
   private final Configuration conf;
-  private final FaceDetector detector;
-  private final MelSpectrogram mel;
-  private final FaceCropper cropper;
+  private final SegmentCutter cutter;
 
   public SourceProcessor(MediaSettings settings, Configuration conf, FaceDetector detector, MelSpectrogram mel) {
     this.settings = settings;
     this.conf = conf;
-    this.detector = detector;
-    this.mel = mel;
-    this.cropper = new FaceCropper(settings.faceSize(), settings.faceMargin());
+    this.cutter = new SegmentCutter(settings, detector, mel);
   }
 
   public SourceResult process(WorkUnit unit) {
@@ -79,7 +72,7 @@ public final class SourceProcessor {
         if (u.startS() < 0 || u.endS() > mediaEnd + 1e-3) {
           rejects.add(Reject.of(dataset, RejectReason.OUTSIDE_MEDIA, u.annotationPath(), u.utteranceId(), 0,
               String.format("window [%.4f, %.4f] s, media lasts %.4f s", u.startS(), u.endS(), mediaEnd)));
-        } else if (samplesIn(u, audio[0].length) <= settings.nFft() / 2) {
+        } else if (cutter.samplesIn(u.startS(), u.endS(), audio[0].length) <= settings.nFft() / 2) {
           rejects.add(Reject.of(dataset, RejectReason.NO_AUDIO_IN_WINDOW, audioPath, u.utteranceId(), 0,
               "fewer than " + (settings.nFft() / 2 + 1) + " audio samples"));
         } else {
@@ -95,90 +88,25 @@ public final class SourceProcessor {
     }
   }
 
-  private int samplesIn(UtteranceAnnotation u, int length) {
-    int from = (int) Math.round(u.startS() * settings.sampleRate());
-    int to = (int) Math.min(length, Math.round(u.endS() * settings.sampleRate()));
-    return Math.max(0, to - from);
-  }
-
   private List<UtteranceRecord> cut(WorkUnit unit, List<UtteranceAnnotation> utterances, float[][] audio,
                                     LocalCopy video) throws IOException {
-    int faceBytes = settings.faceSize() * settings.faceSize() * 3;
-    List<double[]> times = new ArrayList<>();
-    int total = 0;
-    for (UtteranceAnnotation u : utterances) {
-      double[] t = settings.frameTimes(u.startS(), u.endS());
-      times.add(t);
-      total += t.length;
-    }
-    double[] all = new double[total];
-    int[] owner = new int[total];
-    int[] slot = new int[total];
-    for (int i = 0, k = 0; i < utterances.size(); i++) {
-      for (int j = 0; j < times.get(i).length; j++, k++) {
-        all[k] = times.get(i)[j];
-        owner[k] = i;
-        slot[k] = j;
-      }
-    }
-    byte[][] crops = new byte[total][];
-    float[][] boxes = new float[total][];
-    double[] shown = new double[total];
-    FrameSampler.sample(video.path(), all, (index, frameTime, frame) -> {
-      UtteranceAnnotation u = utterances.get(owner[index]);
-      BufferedImage region = u.side() < 0 ? frame : half(frame, u.side());
-      Optional<FaceBox> face = detector.detectLargest(region);
-      crops[index] = cropper.crop(region, face.orElse(null));
-      FaceBox b = face.orElse(null);
-      boxes[index] = b == null ? new float[] {Float.NaN, Float.NaN, Float.NaN, Float.NaN}
-          : new float[] {b.x1() + (u.side() == 1 ? frame.getWidth() / 2f : 0), b.y1(),
-              b.x2() + (u.side() == 1 ? frame.getWidth() / 2f : 0), b.y2()};
-      shown[index] = frameTime;
-    });
+    List<SegmentCutter.Window> windows = utterances.stream()
+        .map(u -> new SegmentCutter.Window(u.startS(), u.endS(), u.side())).toList();
+    List<SegmentCutter.Cut> cuts = cutter.cut(video.path(), audio, windows);
     List<UtteranceRecord> records = new ArrayList<>();
     List<String> classes = unit.dataset().classes();
-    for (int i = 0, k = 0; i < utterances.size(); i++) {
+    for (int i = 0; i < utterances.size(); i++) {
       UtteranceAnnotation u = utterances.get(i);
-      int n = 0;
-      for (int j = 0; j < times.get(i).length; j++) if (crops[k + j] != null) n++;
-      byte[] frames = new byte[n * faceBytes];
-      double[] frameTimes = new double[n];
-      boolean[] found = new boolean[n];
-      float[] faceBoxes = new float[n * 4];
-      for (int j = 0, f = 0; j < times.get(i).length; j++, k++) {
-        if (crops[k] == null) continue; // the video ended before this time
-        System.arraycopy(crops[k], 0, frames, f * faceBytes, faceBytes);
-        frameTimes[f] = shown[k];
-        found[f] = !Float.isNaN(boxes[k][0]);
-        System.arraycopy(boxes[k], 0, faceBoxes, f * 4, 4);
-        f++;
-      }
-      float[] samples = window(audio[u.side() < 0 ? 0 : Math.min(u.side(), audio.length - 1)], u);
-      float[][] spectrogram = mel.compute(samples);
-      List<float[]> chunks = MelSpectrogram.chunks(spectrogram, settings.chunkFrames());
-      float[] flat = new float[chunks.size() * settings.nMels() * settings.chunkFrames()];
-      for (int c = 0; c < chunks.size(); c++) System.arraycopy(chunks.get(c), 0, flat, c * chunks.get(c).length,
-          chunks.get(c).length);
+      SegmentCutter.Cut c = cuts.get(i);
       List<String> names = new ArrayList<>();
-      for (int c = 0; c < classes.size(); c++) if (u.labels().get(c) == 1) names.add(classes.get(c));
+      for (int k = 0; k < classes.size(); k++) if (u.labels().get(k) == 1) names.add(classes.get(k));
       records.add(new UtteranceRecord(unit.dataset().configName(), u.utteranceId(), u.sourceId(), unit.video(),
           unit.audio() != null ? unit.audio() : unit.video(), u.speaker(),
           u.side() < 0 ? null : (u.side() == 0 ? "left" : "right"), u.startS(), u.endS(), u.text(), u.labels(), names,
-          n, frameTimes, found, faceBoxes, frames, chunks.size(), spectrogram[0].length, flat,
+          c.nFrames(), c.frameTimes(), c.faceFound(), c.faceBoxes(), c.frames(), c.nChunks(), c.melFrames(), c.mel(),
           settings.effectiveDetector()));
     }
     return records;
-  }
-
-  private float[] window(float[] channel, UtteranceAnnotation u) {
-    int from = (int) Math.round(u.startS() * settings.sampleRate());
-    int to = (int) Math.min(channel.length, Math.round(u.endS() * settings.sampleRate()));
-    return Arrays.copyOfRange(channel, from, to);
-  }
-
-  private static BufferedImage half(BufferedImage frame, int side) {
-    int w = frame.getWidth() / 2;
-    return frame.getSubimage(side == 0 ? 0 : w, 0, w, frame.getHeight());
   }
 
   private AnnotatedSource annotate(WorkUnit unit) throws UnreadableFile {
