@@ -219,4 +219,44 @@ class ScoreRunnerTest {
     assertTrue(needs.get(0).<String>getAs("detail").contains("T+A+V"), needs.toString());
     assertEquals(2, tav.scoredVideos(), "a and b have subtitles: " + tav.accounting());
   }
+  @Test
+  void archiveModelAndOutputOnObjectStorage() throws Exception {
+    Path archive = dir.resolve("s3-archive");
+    Files.createDirectories(archive);
+    java.util.Set<String> decodable = new java.util.HashSet<>(spark.read().parquet(dir.resolve("ingest/utterances")
+        .toString()).select("source_id").distinct().collectAsList().stream().map(r -> r.getString(0)).toList());
+    List<Path> mp4s;
+    try (Stream<Path> s = Files.list(videos())) {
+      mp4s = s.filter(p -> decodable.contains(p.getFileName().toString().replace(".mp4", ""))).sorted().limit(2).toList();
+    }
+    Files.copy(mp4s.get(0), archive.resolve("a.mp4"));
+    Files.writeString(archive.resolve("a.vtt"), "WEBVTT\n\n00:00.200 --> 00:01.200\nhello\n");
+    Files.copy(mp4s.get(1), archive.resolve("b.mp4"));
+    try (ai.mesm.testing.S3ProxyServer s3 = ai.mesm.testing.S3ProxyServer.start(dir.resolve("s3"))) {
+      s3.createBucket("archive-lab");
+      s3.upload(archive, "archive-lab", "archive");
+      s3.upload(dir.resolve("models/score-av"), "archive-lab", "models/score-av");
+      Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+      s3.sparkConf().forEach((k, v) -> hadoop.set(k.replaceFirst("^spark\\.hadoop\\.", ""), v));
+      hadoop.set("fs.s3a.impl.disable.cache", "true"); // other tests' endpoints for other buckets are cached
+      MesmConfig c = config(Map.of("score.input", s3.uri("archive-lab", "archive"),
+          "score.model", s3.uri("archive-lab", "models/score-av"),
+          "paths.scores", s3.uri("archive-lab", "scores"), "score.window-s", "1.0", "score.hop-s", "1.0",
+          "score.min-window-s", "0.5"));
+      ScoreRunner.Result r = ScoreRunner.run(spark, c, System.out::println);
+      assertTrue(r.balanced(), r.accounting());
+      assertEquals(2, r.scoredVideos(), r.accounting());
+      assertEquals(r.output(), s3.uri("archive-lab", "scores/score-av"));
+      List<Row> rows = spark.read().parquet(r.output() + "/scores").collectAsList();
+      assertEquals(r.rows(), rows.size());
+      assertTrue(rows.stream().allMatch(x -> x.<String>getAs("video").startsWith("s3a://archive-lab/archive/")),
+          rows.toString());
+      assertTrue(rows.stream().anyMatch(x -> "vtt".equals(x.getAs("segment_source"))));
+      assertTrue(rows.stream().anyMatch(x -> "windows".equals(x.getAs("segment_source"))));
+      assertEquals(r.rows(), spark.read().option("header", true).csv(r.output() + "/export").count());
+      ScoreRunner.Result again = ScoreRunner.run(spark, c, System.out::println);
+      assertEquals(2, again.alreadyDone(), again.accounting());
+      assertEquals(r.rows(), spark.read().parquet(r.output() + "/scores").count(), "resume on S3 adds nothing");
+    }
+  }
 }
