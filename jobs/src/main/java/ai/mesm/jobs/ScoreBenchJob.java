@@ -1,0 +1,29 @@
+package ai.mesm.jobs;
+
+import static ai.mesm.config.ConfigKeys.PATHS_INPUT;
+
+import ai.mesm.bench.ScoreThroughput;
+import ai.mesm.io.SparkSessions;
+import java.util.Set;
+import org.apache.spark.sql.SparkSession;
+
+/** make bench: ScoreJob's segments/s and media-seconds/s for FE2E and MESM (p = 0.5) in one run. */
+public final class ScoreBenchJob {
+  private ScoreBenchJob() {}
+
+  public static void main(String[] args) {
+    JobMain.main("ScoreBenchJob", "Benchmarks ScoreJob on the MOSEI videos of the corpus under mesm.paths.input\n"
+        + "(segments from their transcripts), FE2E and MESM p=0.5, models initialised at the configured sizes.\n"
+        + "Scratch output under mesm.paths.scores.", args, Set.of(), (config, arguments) -> {
+          SparkSession spark = SparkSessions.create(config);
+          try {
+            for (ScoreThroughput.Line line : ScoreThroughput.run(spark, config, config.getString(PATHS_INPUT),
+                config.getString(ai.mesm.config.ConfigKeys.PATHS_SCORES))) {
+              System.out.println(line.render());
+            }
+          } finally {
+            spark.stop();
+          }
+        });
+  }
+}

@@ -1,0 +1,102 @@
+package ai.mesm.bench;
+
+import ai.mesm.config.MesmConfig;
+import ai.mesm.data.DatasetKind;
+import ai.mesm.ingest.MoseiTranscriptFormat;
+import ai.mesm.model.EmotionModel;
+import ai.mesm.model.ModelArtifact;
+import ai.mesm.model.ModelManifest;
+import ai.mesm.model.ModelSpec;
+import ai.mesm.model.Modality;
+import ai.mesm.model.text.WordPieceTokenizer;
+import ai.mesm.model.text.WordPieceTrainer;
+import ai.mesm.score.ScoreRunner;
+import ai.mesm.train.TrainRunner;
+import com.google.gson.JsonObject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * make bench: ScoreJob's throughput on the CMU-MOSEI videos of a generated corpus, segments from
+ * their transcripts, for FE2E and MESM (p = 0.5) side by side in one run. The models are
+ * initialised, not trained (throughput does not depend on the weights), at the configured sizes.
+ */
+public final class ScoreThroughput {
+  private ScoreThroughput() {}
+
+  /** One model's run: what it scored and how fast. */
+  public record Line(String label, ScoreRunner.Result result) {
+    public String render() {
+      ScoreRunner.Result r = result;
+      return String.format(Locale.ROOT, "%-22s %4d videos, %5d segments, %7.1f media-s in %6.1f s: %6.2f segments/s, "
+          + "%6.2f media-seconds/s", label, r.scoredVideos(), r.rows(), r.mediaSeconds(), r.seconds(),
+          r.rows() / r.seconds(), r.mediaSeconds() / r.seconds());
+    }
+  }
+
+  public static List<Line> run(SparkSession spark, MesmConfig config, String corpus, String work) throws IOException {
+    Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+    String videos = new Path(corpus, "CMU_MOSEI/Videos/Full/Combined").toString();
+    String transcripts = new Path(corpus, "CMU_MOSEI/Transcript/Segmented/Combined").toString();
+    WordPieceTokenizer tokenizer = WordPieceTrainer.train(texts(transcripts, hadoop), 2000, 1);
+    List<Line> out = new ArrayList<>();
+    for (String type : List.of("fe2e", "mesm")) {
+      MesmConfig c = config.with(Map.of("model.type", type, "model.mesm.top-p", "0.5", "dataset", "mosei"));
+      String id = "bench-" + type;
+      String location = new Path(work, "models/" + id).toString();
+      double[] ones = new double[6];
+      Arrays.fill(ones, 1);
+      ModelSpec spec = TrainRunner.spec(c, List.of(Modality.TEXT, Modality.AUDIO, Modality.VISUAL), DatasetKind.MOSEI,
+          tokenizer, ones);
+      float[] mean = {159, 111, 102};
+      float[] std = {37, 33, 32};
+      double[] thresholds = {0.5, 0.5, 0.5, 0.5, 0.5, 0.5};
+      ModelArtifact.save(EmotionModel.create(spec, tokenizer, mean, std), new ModelManifest(ModelManifest.FORMAT, id,
+          "mosei", DatasetKind.MOSEI.classes(), spec, thresholds, mean, std, "bench", "none", Instant.now().toString(),
+          new JsonObject()), location, hadoop);
+      // A first video alone warms the JVM and native code up, so that neither model pays for it in its number.
+      String first = firstVideo(videos, hadoop);
+      ScoreRunner.run(spark, c.with(Map.of("score.input", first, "score.segments", transcripts, "score.model", location,
+          "score.mode", "overwrite", "paths.scores", new Path(work, "warm-up").toString())), s -> {});
+      ScoreRunner.Result r = ScoreRunner.run(spark, c.with(Map.of("score.input", videos, "score.segments", transcripts,
+          "score.model", location, "score.mode", "overwrite", "paths.scores", new Path(work, "scores").toString())),
+          s -> {});
+      out.add(new Line(TrainRunner.label(spec), r));
+    }
+    return out;
+  }
+
+  private static String firstVideo(String videos, Configuration conf) throws IOException {
+    Path dir = new Path(videos);
+    FileStatus[] files = dir.getFileSystem(conf).listStatus(dir, p -> p.getName().endsWith(".mp4"));
+    if (files.length == 0) throw new IOException(videos + ": no .mp4 videos (generate the corpus with the mosei layout)");
+    // The largest: never the corpus's deliberately truncated video.
+    return Arrays.stream(files).max(java.util.Comparator.comparingLong(FileStatus::getLen)).orElseThrow().getPath()
+        .toString();
+  }
+
+  private static List<String> texts(String transcripts, Configuration conf) throws IOException {
+    Path dir = new Path(transcripts);
+    FileSystem fs = dir.getFileSystem(conf);
+    List<String> out = new ArrayList<>();
+    for (FileStatus f : fs.listStatus(dir)) {
+      try (InputStream in = fs.open(f.getPath())) {
+        List<String> lines = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+        MoseiTranscriptFormat.parse(f.getPath().toString(), lines).items().forEach(s -> out.add(s.text()));
+      }
+    }
+    return out;
+  }
+}
