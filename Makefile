@@ -33,6 +33,8 @@ demo: build
 	bin/mesm TrainJob --config conf/demo.conf dataset=iemocap model.type=mesm
 	bin/mesm EvaluateJob --config conf/demo.conf dataset=iemocap
 	bin/mesm AttentionMapJob --config conf/demo.conf dataset=iemocap
+	bin/mesm MakeArchiveJob --config conf/demo.conf
+	bin/mesm ScoreJob --config conf/demo.conf dataset=iemocap
 
 # Ten MESM trainings at the demo's size (~40 min on 2 cores); reuses the demo's FE2E as reference.
 sweep: build

@@ -45,6 +45,14 @@ public final class ScoreJob {
             System.out.println(sb.toString().stripTrailing());
           }
         }
+        List<Row> rejected = spark.read().parquet(r.output() + "/" + ScoreRunner.REJECTS).where("stage = 'video'")
+            .orderBy("video").limit(5).collectAsList();
+        if (!rejected.isEmpty()) {
+          System.out.println("rejected videos:");
+          for (Row x : rejected) {
+            System.out.println("  " + x.getAs("video") + ": " + x.getAs("reason") + " (" + x.getAs("detail") + ")");
+          }
+        }
         if (!r.balanced()) throw new IllegalStateException("the accounting does not add up (a bug): see above");
       } finally {
         spark.stop();

@@ -66,11 +66,6 @@ public final class VideoScorer {
       for (SkippedLine s : parsed.skipped()) {
         rejects.add(new ScoreReject(video, "line", s.reason(), s.sourcePath(), -1, s.lineNumber(), abbreviate(s.line())));
       }
-    } else if (model.spec().uses(Modality.TEXT)) {
-      return rejected(video, ScoreReject.video(video, ScoreReject.NEEDS_TEXT, video, "no segment file (.srt, .vtt or "
-          + ".txt) for this video, so it would be cut into fixed windows without text, but the model was trained on "
-          + Modality.label(model.spec().modalities()) + " and needs text; give the video a segment file or score it "
-          + "with a model trained without text (e.g. model.modalities=[a,v])"));
     }
     try (LocalCopy copy = LocalCopy.of(video, conf)) {
       if (java.nio.file.Files.size(copy.path()) == 0) {
@@ -84,6 +79,13 @@ public final class VideoScorer {
       } catch (Exception e) {
         return rejected(video, ScoreReject.video(video, ScoreReject.UNDECODABLE_MEDIA, video,
             "FFmpeg cannot decode it: " + e.getMessage()));
+      }
+      // After decoding, so that a broken file is reported as broken whatever its segments.
+      if (parsed == null && model.spec().uses(Modality.TEXT)) {
+        return rejected(video, ScoreReject.video(video, ScoreReject.NEEDS_TEXT, video, "no segment file (.srt, .vtt "
+            + "or .txt) for this video, so it would be cut into fixed windows without text, but the model was trained "
+            + "on " + Modality.label(model.spec().modalities()) + " and needs text; give the video a segment file or "
+            + "score it with a model trained without text (e.g. model.modalities=[a,v])"));
       }
       if (model.spec().uses(Modality.VISUAL) && info.width() <= 0) {
         return rejected(video, ScoreReject.video(video, ScoreReject.NO_VIDEO_STREAM, video,

@@ -212,11 +212,15 @@ class ScoreRunnerTest {
     // Text models cannot score fixed windows: the video is rejected, naming the modalities.
     ScoreRunner.Result tav = ScoreRunner.run(spark, config(Map.of("score.input", archive.toString(),
         "score.model", "score-tav")), System.out::println);
-    List<Row> needs = spark.read().parquet(tav.output() + "/rejects").where("reason = 'needs_text'").collectAsList();
-    assertEquals(List.of("c.mp4", "corrupt.mp4", "empty.mp4"), needs.stream()
-        .map(x -> Path.of(java.net.URI.create(x.<String>getAs("video"))).getFileName().toString()).sorted().toList(),
-        "the videos without a segment file");
-    assertTrue(needs.get(0).<String>getAs("detail").contains("T+A+V"), needs.toString());
+    Map<String, String> byVideo = new java.util.TreeMap<>();
+    List<Row> videoRejects = spark.read().parquet(tav.output() + "/rejects").where("stage = 'video'").collectAsList();
+    for (Row x : videoRejects) {
+      byVideo.put(Path.of(java.net.URI.create(x.<String>getAs("video"))).getFileName().toString(), x.getAs("reason"));
+    }
+    assertEquals(Map.of("c.mp4", ScoreReject.NEEDS_TEXT, "corrupt.mp4", ScoreReject.UNDECODABLE_MEDIA, "empty.mp4",
+        ScoreReject.EMPTY_FILE), byVideo, "broken files are reported as broken, the others for the missing text");
+    assertTrue(videoRejects.stream().filter(x -> x.getAs("reason").equals(ScoreReject.NEEDS_TEXT))
+        .allMatch(x -> x.<String>getAs("detail").contains("T+A+V")), videoRejects.toString());
     assertEquals(2, tav.scoredVideos(), "a and b have subtitles: " + tav.accounting());
   }
   @Test
