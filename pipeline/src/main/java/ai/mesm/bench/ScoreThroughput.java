@@ -2,7 +2,6 @@ package ai.mesm.bench;
 
 import ai.mesm.config.MesmConfig;
 import ai.mesm.data.DatasetKind;
-import ai.mesm.ingest.MoseiTranscriptFormat;
 import ai.mesm.model.EmotionModel;
 import ai.mesm.model.ModelArtifact;
 import ai.mesm.model.ModelManifest;
@@ -11,11 +10,10 @@ import ai.mesm.model.Modality;
 import ai.mesm.model.text.WordPieceTokenizer;
 import ai.mesm.model.text.WordPieceTrainer;
 import ai.mesm.score.ScoreRunner;
+import ai.mesm.score.SegmentSource;
 import ai.mesm.train.TrainRunner;
 import com.google.gson.JsonObject;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -24,7 +22,6 @@ import java.util.Locale;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
 
@@ -89,13 +86,10 @@ public final class ScoreThroughput {
 
   private static List<String> texts(String transcripts, Configuration conf) throws IOException {
     Path dir = new Path(transcripts);
-    FileSystem fs = dir.getFileSystem(conf);
     List<String> out = new ArrayList<>();
-    for (FileStatus f : fs.listStatus(dir)) {
-      try (InputStream in = fs.open(f.getPath())) {
-        List<String> lines = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList();
-        MoseiTranscriptFormat.parse(f.getPath().toString(), lines).items().forEach(s -> out.add(s.text()));
-      }
+    for (FileStatus f : dir.getFileSystem(conf).listStatus(dir)) {
+      SegmentSource.read(new SegmentSource.Found(SegmentSource.MOSEI, f.getPath().toString()), conf).items()
+          .forEach(s -> out.add(s.text()));
     }
     return out;
   }

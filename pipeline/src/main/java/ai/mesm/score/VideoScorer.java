@@ -4,6 +4,7 @@ import ai.mesm.data.Batch;
 import ai.mesm.data.BatchBuilder;
 import ai.mesm.data.Example;
 import ai.mesm.ingest.Parsed;
+import ai.mesm.ingest.Reject;
 import ai.mesm.ingest.SkippedLine;
 import ai.mesm.media.AudioDecoder;
 import ai.mesm.media.FrameSampler;
@@ -64,7 +65,7 @@ public final class VideoScorer {
     }
     if (parsed != null) {
       for (SkippedLine s : parsed.skipped()) {
-        rejects.add(new ScoreReject(video, "line", s.reason(), s.sourcePath(), -1, s.lineNumber(), abbreviate(s.line())));
+        rejects.add(new ScoreReject(video, "line", s.reason(), s.sourcePath(), -1, s.lineNumber(), Reject.abbreviate(s.line())));
       }
     }
     try (LocalCopy copy = LocalCopy.of(video, conf)) {
@@ -155,9 +156,5 @@ public final class VideoScorer {
 
   private static Result rejected(String video, ScoreReject reject) {
     return new Result(video, List.of(), List.of(reject), 0, 0);
-  }
-
-  private static String abbreviate(String s) {
-    return s.length() <= 300 ? s : s.substring(0, 300) + "…";
   }
 }

@@ -209,7 +209,6 @@ public final class SparkEpochTrainer implements EpochTrainer {
     }
 
     void release() {
-      placed.unpersist(false);
       order.destroy();
     }
   }
