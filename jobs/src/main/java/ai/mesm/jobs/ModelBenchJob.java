@@ -46,7 +46,7 @@ public final class ModelBenchJob {
           System.out.println("  ND4J: " + ModelThroughput.nd4jBuild() + ", DL4J oneDNN layer helpers "
               + (NativeHelpers.enabled() ? "on" : "off") + ", " + Nd4j.getExecutioner().getEnvironmentInformation());
           System.out.printf("MESM vs FE2E feature extraction, channel divisor %d, 8 utterances x 10 frames / 13 chunks, "
-              + "inference, fastest of 5 runs each:%n", spec.channelDivisor());
+              + "inference, fastest of 5 rounds:%n", spec.channelDivisor());
           double[] ps = {0.3, 0.5, 0.7, 0.9};
           for (Modality m : List.of(Modality.VISUAL, Modality.AUDIO)) {
             for (SparseSpeed.Row row : SparseSpeed.measure(spec, m, 8, m == Modality.AUDIO ? 13 : 10, ps, 5,

@@ -20,24 +20,32 @@ import org.nd4j.linalg.factory.Nd4j;
  * sparse blocks) on the same frames, in one run, next to the ratio of their multiply-adds
  * counted from the sites each block really kept: the sparse path must turn the FLOPs saving into
  * time. Inference mode, REFERENCE attention at its initial values (as the reference trains it).
+ *
+ * <p>The configurations are timed in rounds (FE2E, the stem alone, then MESM at every p, then
+ * the sparse blocks alone at every p) and each keeps its fastest round, so that a slow spell of
+ * the machine cannot favour one side. The MESM/FE2E ratio is then split in its two parts: the
+ * dense stem, identical in both models, and the sparse blocks against the FE2E layers they
+ * replace (FE2E's time minus the stem's).
  */
 public final class SparseSpeed {
-  /** One p: the MESM/FE2E ratios and the fraction of input sites each block kept. */
+  /** One p: the MESM/FE2E ratios, their split into stem and sparse blocks, and the fraction of input sites each block kept. */
   public record Row(Modality modality, double p, double flopsRatio, double timeRatio, double fe2eMsPerUtterance,
-                    double mesmMsPerUtterance, double[] keptFraction, double stemFlopsRatio, double stemTimeRatio) {
+                    double mesmMsPerUtterance, double[] keptFraction, double stemFlopsRatio, double stemTimeRatio,
+                    double blocksFlopsRatio, double blocksTimeRatio) {
     public String describe() {
       StringBuilder kept = new StringBuilder();
       for (double f : keptFraction) kept.append(kept.length() == 0 ? "" : " ").append(String.format(Locale.ROOT, "%.2f", f));
       return String.format(Locale.ROOT, "%s p=%.1f flops_ratio=%.2f time_ratio=%.2f  (FE2E %.0f ms, MESM %.0f ms per "
-          + "utterance; kept per block %s; the dense stem alone: flops %.2f, time %.2f)", modality.inputName(), p,
-          flopsRatio, timeRatio, fe2eMsPerUtterance, mesmMsPerUtterance, kept, stemFlopsRatio, stemTimeRatio);
+          + "utterance; kept per block %s; the dense stem, same in both: flops %.2f, time %.2f of FE2E; the sparse blocks "
+          + "against the FE2E layers they replace: flops %.2f, time %.2f)", modality.inputName(), p, flopsRatio, timeRatio,
+          fe2eMsPerUtterance, mesmMsPerUtterance, kept, stemFlopsRatio, stemTimeRatio, blocksFlopsRatio, blocksTimeRatio);
     }
   }
 
   private SparseSpeed() {}
 
   public static List<Row> measure(ModelSpec spec, Modality modality, int utterances, int stepsPerUtterance, double[] ps,
-                                  int iterations, long seed) {
+                                  int rounds, long seed) {
     List<FeatureCnn.Layer> layers = FeatureCnn.layers(spec.channelDivisor());
     ComputationGraph full = graph(spec, modality, layers);
     ComputationGraph stem = graph(spec, modality, layers.subList(0, FeatureCnn.MESM_DENSE_LAYERS));
@@ -51,46 +59,73 @@ public final class SparseSpeed {
         : new int[] {3, spec.faceSize(), spec.faceSize()};
     double fe2eMacs = (double) steps * FeatureCnn.macs(layers, chw[0], chw[1], chw[2]);
     double stemMacs = (double) steps * FeatureCnn.macs(layers.subList(0, FeatureCnn.MESM_DENSE_LAYERS), chw[0], chw[1], chw[2]);
+    INDArray stemOut = stem.output(false, in, mask)[0];
 
-    full.output(false, in, mask); // warm-up
-    double fe2eSeconds = time(iterations, () -> full.output(false, in, mask));
-    stem.output(false, in, mask);
-    double stemSeconds = time(iterations, () -> stem.output(false, in, mask));
-    List<Row> rows = new ArrayList<>();
-    for (double p : ps) {
-      SparseStack stack = new SparseStack(spec.channelDivisor(), spec.dim(), p, AttentionMode.REFERENCE);
-      INDArray params = Nd4j.zeros(DataType.FLOAT, 1, stack.parameterCount());
-      stack.initialise(params, seed);
-      List<SparseBlock.Output> outs = stack.forward(stem.output(false, in, mask)[0], query, params, false);
-      double sparseMacs = 0;
-      double[] kept = new double[outs.size()];
+    List<SparseStack> stacks = new ArrayList<>();
+    List<INDArray> params = new ArrayList<>();
+    double[] sparseMacs = new double[ps.length];
+    List<double[]> kept = new ArrayList<>();
+    for (int i = 0; i < ps.length; i++) {
+      SparseStack stack = new SparseStack(spec.channelDivisor(), spec.dim(), ps[i], AttentionMode.REFERENCE);
+      INDArray w = Nd4j.zeros(DataType.FLOAT, 1, stack.parameterCount());
+      stack.initialise(w, seed);
+      List<SparseBlock.Output> outs = stack.forward(stemOut, query, w, false);
+      double[] k = new double[outs.size()];
       for (int b = 0; b < outs.size(); b++) {
         SparseBlock.Trace t = outs.get(b).trace();
         long cin = t.x().size(1);
-        sparseMacs += t.convMacs() + (double) t.in().size() * cin * (cin + 1); // + attention scores
-        kept[b] = t.keptIndex().length / (double) Math.max(1, t.in().size());
+        sparseMacs[i] += t.convMacs() + (double) t.in().size() * cin * (cin + 1); // + attention scores
+        k[b] = t.keptIndex().length / (double) Math.max(1, t.in().size());
       }
-      double seconds = time(iterations, () -> stack.forward(stem.output(false, in, mask)[0], query, params, false));
-      rows.add(new Row(modality, p, (stemMacs + sparseMacs) / fe2eMacs, seconds / fe2eSeconds,
-          1000 * fe2eSeconds / utterances, 1000 * seconds / utterances, kept, stemMacs / fe2eMacs, stemSeconds / fe2eSeconds));
+      stacks.add(stack);
+      params.add(w);
+      kept.add(k);
+    }
+
+    List<Runnable> runs = new ArrayList<>();
+    runs.add(() -> full.output(false, in, mask));
+    runs.add(() -> stem.output(false, in, mask));
+    for (int i = 0; i < ps.length; i++) {
+      SparseStack stack = stacks.get(i);
+      INDArray w = params.get(i);
+      runs.add(() -> stack.forward(stem.output(false, in, mask)[0], query, w, false));
+    }
+    for (int i = 0; i < ps.length; i++) {
+      SparseStack stack = stacks.get(i);
+      INDArray w = params.get(i);
+      runs.add(() -> stack.forward(stemOut, query, w, false));
+    }
+    double[] seconds = fastestRounds(runs, rounds);
+    double fe2e = seconds[0];
+    double stemSeconds = seconds[1];
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < ps.length; i++) {
+      double mesm = seconds[2 + i];
+      double blocks = seconds[2 + ps.length + i];
+      rows.add(new Row(modality, ps[i], (stemMacs + sparseMacs[i]) / fe2eMacs, mesm / fe2e, 1000 * fe2e / utterances,
+          1000 * mesm / utterances, kept.get(i), stemMacs / fe2eMacs, stemSeconds / fe2e,
+          sparseMacs[i] / (fe2eMacs - stemMacs), blocks / Math.max(1e-9, fe2e - stemSeconds)));
     }
     return rows;
+  }
+
+  /** Seconds of each run's fastest round (one warm-up round first): every round runs them all in turn. */
+  private static double[] fastestRounds(List<Runnable> runs, int rounds) {
+    double[] best = new double[runs.size()];
+    java.util.Arrays.fill(best, Double.MAX_VALUE);
+    for (int r = -1; r < rounds; r++) {
+      for (int i = 0; i < runs.size(); i++) {
+        long t0 = System.nanoTime();
+        runs.get(i).run();
+        if (r >= 0) best[i] = Math.min(best[i], (System.nanoTime() - t0) / 1e9);
+      }
+    }
+    return best;
   }
 
   private static ComputationGraph graph(ModelSpec spec, Modality m, List<FeatureCnn.Layer> layers) {
     ComputationGraph g = new ComputationGraph(Fe2eGraph.featureExtractor(spec, m, DataType.FLOAT, layers));
     g.init();
     return g;
-  }
-
-  /** Seconds of the fastest of {@code iterations} runs: the least disturbed by other work on the machine. */
-  private static double time(int iterations, Runnable run) {
-    long best = Long.MAX_VALUE;
-    for (int i = 0; i < iterations; i++) {
-      long t0 = System.nanoTime();
-      run.run();
-      best = Math.min(best, System.nanoTime() - t0);
-    }
-    return best / 1e9;
   }
 }

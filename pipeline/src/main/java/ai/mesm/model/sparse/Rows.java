@@ -13,32 +13,81 @@ import org.nd4j.linalg.factory.Nd4j;
 final class Rows {
   private Rows() {}
 
-  /** A matrix's rows as a Java array, read once for many gathers. */
+  /**
+   * Which per-thread heap buffer {@link Source#reused} copies into: arrays that are alive at the
+   * same time need different slots.
+   */
+  enum Slot { INPUT, SUM, SECOND }
+
+  /** A matrix's rows as a Java array (possibly longer than the matrix), read once for many gathers. */
   record Source(float[] floats, double[] doubles, int channels) {
+    // Fresh arrays of megabytes are "humongous" for G1 and had to be zeroed and faulted in: reusing
+    // one per thread and slot made copying a [25 000, 128] matrix to the heap ~5x faster here.
+    private static final ThreadLocal<float[][]> FLOATS = ThreadLocal.withInitial(() -> new float[Slot.values().length][0]);
+    private static final ThreadLocal<double[][]> DOUBLES = ThreadLocal.withInitial(() -> new double[Slot.values().length][0]);
+
     double value(int flatIndex) {
       return floats != null ? floats[flatIndex] : doubles[flatIndex];
     }
 
+    /** A copy in a new array: for results that outlive the call. */
     static Source of(INDArray src) {
       INDArray s = contiguous(src);
       int c = (int) src.size(1);
+      int n = (int) s.length();
       return switch (src.dataType()) {
-        case FLOAT -> new Source(s.data().asFloat(), null, c);
-        case DOUBLE -> new Source(null, s.data().asDouble(), c);
-        default -> throw new IllegalArgumentException("sparse kernels take FLOAT or DOUBLE, got " + src.dataType());
+        case FLOAT -> {
+          float[] f = new float[n];
+          s.data().asNioFloat().get(0, f, 0, n);
+          yield new Source(f, null, c);
+        }
+        case DOUBLE -> {
+          double[] d = new double[n];
+          s.data().asNioDouble().get(0, d, 0, n);
+          yield new Source(null, d, c);
+        }
+        default -> throw unsupported(src);
       };
+    }
+
+    /** A copy in this thread's buffer {@code slot}: valid until the next call for that slot on this thread. */
+    static Source reused(INDArray src, Slot slot) {
+      INDArray s = contiguous(src);
+      int c = (int) src.size(1);
+      int n = (int) s.length();
+      int i = slot.ordinal();
+      return switch (src.dataType()) {
+        case FLOAT -> {
+          float[][] held = FLOATS.get();
+          if (held[i].length < n) held[i] = new float[Math.max(n, held[i].length + held[i].length / 2)];
+          s.data().asNioFloat().get(0, held[i], 0, n);
+          yield new Source(held[i], null, c);
+        }
+        case DOUBLE -> {
+          double[][] held = DOUBLES.get();
+          if (held[i].length < n) held[i] = new double[Math.max(n, held[i].length + held[i].length / 2)];
+          s.data().asNioDouble().get(0, held[i], 0, n);
+          yield new Source(null, held[i], c);
+        }
+        default -> throw unsupported(src);
+      };
+    }
+
+    private static IllegalArgumentException unsupported(INDArray src) {
+      return new IllegalArgumentException("sparse kernels take FLOAT or DOUBLE, got " + src.dataType());
     }
   }
 
   /** A matrix copied to the heap to add rows into, then written back to native memory once. */
-  record Accumulator(float[] floats, double[] doubles, int channels) {
-    // Reused per thread: fresh arrays of megabytes are "humongous" for G1 and cost more than the adds.
+  record Accumulator(float[] floats, double[] doubles, int channels, int length) {
+    // Reused per thread, like Source's buffers.
     private static final ThreadLocal<float[]> HEAP_FLOATS = ThreadLocal.withInitial(() -> new float[0]);
     private static final ThreadLocal<double[]> HEAP_DOUBLES = ThreadLocal.withInitial(() -> new double[0]);
 
+    /** Starts from {@code start}'s values, in this thread's {@link Slot#SUM} buffer. */
     static Accumulator of(INDArray start) {
-      Source s = Source.of(start);
-      return new Accumulator(s.floats(), s.doubles(), s.channels());
+      Source s = Source.reused(start, Slot.SUM);
+      return new Accumulator(s.floats(), s.doubles(), s.channels(), (int) start.length());
     }
 
     /** {@code this[targets[r]] += rows[r]} for r < m; rows is [≥ m, C], c-order, contiguous from its offset. */
@@ -49,27 +98,34 @@ final class Rows {
         float[] add = HEAP_FLOATS.get();
         if (add.length < m * c) HEAP_FLOATS.set(add = new float[Math.max(m * c, 2 * add.length)]);
         rows.data().asNioFloat().get((int) offset, add, 0, m * c);
-        for (int r = 0; r < m; r++) {
-          int t = targets[r] * c;
-          int a = r * c;
-          for (int k = 0; k < c; k++) floats[t + k] += add[a + k];
-        }
+        float[] sums = add;
+        // Targets of one call never repeat, so the parts write disjoint rows.
+        inParts(m, (from, to) -> {
+          for (int r = from; r < to; r++) {
+            int t = targets[r] * c;
+            int a = r * c;
+            for (int k = 0; k < c; k++) floats[t + k] += sums[a + k];
+          }
+        });
       } else {
         double[] add = HEAP_DOUBLES.get();
         if (add.length < m * c) HEAP_DOUBLES.set(add = new double[Math.max(m * c, 2 * add.length)]);
         rows.data().asNioDouble().get((int) offset, add, 0, m * c);
-        for (int r = 0; r < m; r++) {
-          int t = targets[r] * c;
-          int a = r * c;
-          for (int k = 0; k < c; k++) doubles[t + k] += add[a + k];
-        }
+        double[] sums = add;
+        inParts(m, (from, to) -> {
+          for (int r = from; r < to; r++) {
+            int t = targets[r] * c;
+            int a = r * c;
+            for (int k = 0; k < c; k++) doubles[t + k] += sums[a + k];
+          }
+        });
       }
     }
 
     /** Writes the sums into {@code out} (c-order, offset 0, same shape) and returns it. */
     INDArray writeTo(INDArray out) {
-      if (floats != null) out.data().asNioFloat().put(0, floats);
-      else out.data().asNioDouble().put(0, doubles);
+      if (floats != null) out.data().asNioFloat().put(0, floats, 0, length);
+      else out.data().asNioDouble().put(0, doubles, 0, length);
       return out;
     }
   }
@@ -77,7 +133,7 @@ final class Rows {
   /** {@code out[j] = src[index[j]]}, or a zero row where {@code index[j] < 0}; src is [n, C]. */
   static INDArray gather(INDArray src, int[] index) {
     INDArray out = Nd4j.createUninitialized(src.dataType(), index.length, src.size(1));
-    gatherInto(Source.of(src), index, 0, index.length, out);
+    gatherInto(Source.reused(src, Slot.INPUT), index, 0, index.length, out);
     return out;
   }
 
@@ -85,25 +141,50 @@ final class Rows {
   static void gatherInto(Source src, int[] index, int from, int to, INDArray out) {
     int c = src.channels();
     long outOffset = out.offset();
-    if (src.floats() != null) {
-      float[] in = src.floats();
-      FloatBuffer dst = out.data().asNioFloat();
-      float[] zeros = new float[c];
-      for (int j = from; j < to; j++) {
-        int at = (int) (outOffset + (long) (j - from) * c);
-        if (index[j] < 0) dst.put(at, zeros, 0, c);
-        else dst.put(at, in, index[j] * c, c);
+    inParts(to - from, (a, b) -> {
+      if (src.floats() != null) {
+        float[] in = src.floats();
+        FloatBuffer dst = out.data().asNioFloat();
+        float[] zeros = new float[c];
+        for (int j = from + a; j < from + b; j++) {
+          int at = (int) (outOffset + (long) (j - from) * c);
+          if (index[j] < 0) dst.put(at, zeros, 0, c);
+          else dst.put(at, in, index[j] * c, c);
+        }
+      } else {
+        double[] in = src.doubles();
+        DoubleBuffer dst = out.data().asNioDouble();
+        double[] zeros = new double[c];
+        for (int j = from + a; j < from + b; j++) {
+          int at = (int) (outOffset + (long) (j - from) * c);
+          if (index[j] < 0) dst.put(at, zeros, 0, c);
+          else dst.put(at, in, index[j] * c, c);
+        }
       }
-    } else {
-      double[] in = src.doubles();
-      DoubleBuffer dst = out.data().asNioDouble();
-      double[] zeros = new double[c];
-      for (int j = from; j < to; j++) {
-        int at = (int) (outOffset + (long) (j - from) * c);
-        if (index[j] < 0) dst.put(at, zeros, 0, c);
-        else dst.put(at, in, index[j] * c, c);
-      }
+    });
+  }
+
+  /** A range of rows [from, to). */
+  @FunctionalInterface
+  interface RowRange {
+    void run(int from, int to);
+  }
+
+  /** Fewer rows per part than this and splitting a copy over threads cost more than it saved. */
+  private static final int MIN_ROWS_PER_PART = 2048;
+
+  /**
+   * Runs {@code body} over [0, n) in contiguous parts, one per core, on the common pool: the row
+   * copies are Java loops on one core while the GEMMs around them use all of them.
+   */
+  static void inParts(int n, RowRange body) {
+    int parts = Math.min(Runtime.getRuntime().availableProcessors(), n / MIN_ROWS_PER_PART);
+    if (parts <= 1) {
+      body.run(0, n);
+      return;
     }
+    java.util.stream.IntStream.range(0, parts).parallel()
+        .forEach(p -> body.run((int) ((long) n * p / parts), (int) ((long) n * (p + 1) / parts)));
   }
 
   /** An [rows, cols] array of {@code type} holding {@code values} (row-major), written straight into its buffer. */

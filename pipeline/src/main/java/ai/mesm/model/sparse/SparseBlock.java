@@ -1,5 +1,6 @@
 package ai.mesm.model.sparse;
 
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
@@ -112,28 +113,56 @@ public final class SparseBlock {
 
   /**
    * tanh(x·Wx + bx + q_f·Wq) per site ([n, Cin], kept for SCALED's backward) and the scores
-   * s = tanh(·)·v + b: each site's frame query term copied in (ND4J broadcast ops on per-frame
-   * views were the slowest part of a block), one GEMM accumulating x·Wx onto it, ND4J's tanh in
-   * place, and the scores as one more GEMM.
+   * s = tanh(·)·v + b: one GEMM for x·Wx, then each site's frame query term and the tanh in one
+   * pass ({@link #addQueryTermAndTanh}; ND4J broadcast ops on per-frame views were the slowest part
+   * of a block), and the scores as one more GEMM.
    */
   static Attention attention(SparseSites sites, INDArray x, INDArray query, SparseBlockParams w) {
     int n = sites.size();
     int cin = (int) x.size(1);
     if (n == 0) return new Attention(Nd4j.create(x.dataType(), 0, cin), new double[0]);
     INDArray perFrame = query.mmul(w.wq().dup('c')).addiRowVector(w.bx());
-    int[] frameOf = new int[n];
-    for (int i = 0; i < n; i++) frameOf[i] = sites.frame(i);
-    // Each site's query term first, then the GEMM adds x·Wx onto it (beta = 1): one pass over u.
     INDArray u = Nd4j.createUninitialized(x.dataType(), n, cin);
-    Rows.gatherInto(Rows.Source.of(perFrame), frameOf, 0, n, u);
-    Nd4j.gemm(Rows.contiguous(x), w.wx().dup('c'), u, false, false, 1.0, 1.0);
-    // ND4J's tanh (~9 ns per float here); a Java rational approximation was not vectorised by C2 and ran slower.
-    Transforms.tanh(u, false);
+    if (x.dataType() == DataType.FLOAT) {
+      Nd4j.gemm(Rows.contiguous(x), w.wx().dup('c'), u, false, false, 1.0, 0.0);
+      addQueryTermAndTanh(u, Rows.Source.of(perFrame).floats(), sites);
+    } else {
+      // DOUBLE (gradient checks): the query term first, the GEMM adds x·Wx onto it, ND4J's exact tanh.
+      int[] frameOf = new int[n];
+      for (int i = 0; i < n; i++) frameOf[i] = sites.frame(i);
+      Rows.gatherInto(Rows.Source.of(perFrame), frameOf, 0, n, u);
+      Nd4j.gemm(Rows.contiguous(x), w.wx().dup('c'), u, false, false, 1.0, 1.0);
+      Transforms.tanh(u, false);
+    }
     INDArray s = Nd4j.gemm(u, w.v().dup('c').reshape('c', cin, 1), false, false);
-    double[] scores = s.castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).data().asDouble();
+    double[] scores = s.castTo(DataType.DOUBLE).data().asDouble();
     double b = w.b().getDouble(0);
     for (int i = 0; i < n; i++) scores[i] += b;
     return new Attention(u, scores);
+  }
+
+  /** Rows per step of {@link #addQueryTermAndTanh}: its heap copy stays in cache. */
+  private static final int TANH_ROWS = 512;
+  private static final ThreadLocal<float[]> TANH_SCRATCH = ThreadLocal.withInitial(() -> new float[0]);
+
+  /** {@code u[i] = tanh(u[i] + perFrame[frame(i)])} for a FLOAT [n, C] u (c-order, offset 0), a block of rows at a time. */
+  private static void addQueryTermAndTanh(INDArray u, float[] perFrame, SparseSites sites) {
+    int n = (int) u.size(0);
+    int c = (int) u.size(1);
+    float[] rows = TANH_SCRATCH.get();
+    if (rows.length < TANH_ROWS * c) TANH_SCRATCH.set(rows = new float[TANH_ROWS * c]);
+    java.nio.FloatBuffer buffer = u.data().asNioFloat();
+    for (int from = 0; from < n; from += TANH_ROWS) {
+      int count = Math.min(TANH_ROWS, n - from);
+      buffer.get(from * c, rows, 0, count * c);
+      for (int r = 0; r < count; r++) {
+        int q = sites.frame(from + r) * c;
+        int o = r * c;
+        for (int k = 0; k < c; k++) rows[o + k] += perFrame[q + k];
+      }
+      FastTanh.inPlace(rows, 0, count * c);
+      buffer.put(from * c, rows, 0, count * c);
+    }
   }
 
   private static SparseBatchNorm.Result normalise(INDArray h, INDArray gamma, INDArray beta, INDArray mean,

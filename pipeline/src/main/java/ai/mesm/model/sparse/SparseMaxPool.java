@@ -26,7 +26,7 @@ public final class SparseMaxPool {
     int channels = (int) x.size(1);
     int nOut = plan.out().size();
     if (nOut == 0) return new Result(Nd4j.create(x.dataType(), 0, channels), new int[0]);
-    Rows.Source source = Rows.Source.of(x);
+    Rows.Source source = Rows.Source.reused(x, Rows.Slot.INPUT);
     double[] out = new double[nOut * channels]; // an inactive input reads as 0 (inputs come after ReLU)
     int[] argmax = new int[nOut * channels];
     int[] window = plan.window();
@@ -76,7 +76,7 @@ public final class SparseMaxPool {
     int channels = (int) x.size(1);
     int nOut = plan.out().size();
     if (nOut == 0 || x.dataType() != org.nd4j.linalg.api.buffer.DataType.FLOAT) return forward(x, plan).out();
-    float[] in = Rows.Source.of(x).floats();
+    float[] in = Rows.Source.reused(x, Rows.Slot.INPUT).floats();
     float[] out = new float[nOut * channels];
     int[] window = plan.window();
     for (int o = 0; o < nOut; o++) {
@@ -97,7 +97,7 @@ public final class SparseMaxPool {
   public static INDArray backward(INDArray dOut, Result forward, Plan plan, long inputs) {
     int channels = (int) dOut.size(1);
     if (inputs == 0 || dOut.size(0) == 0) return Nd4j.zeros(dOut.dataType(), inputs, channels);
-    Rows.Source d = Rows.Source.of(dOut);
+    Rows.Source d = Rows.Source.reused(dOut, Rows.Slot.INPUT);
     double[] dx = new double[(int) inputs * channels];
     for (int i = 0; i < inputs; i++) {
       int o = plan.parent()[i];

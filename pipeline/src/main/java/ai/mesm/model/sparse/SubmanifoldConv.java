@@ -47,7 +47,7 @@ public final class SubmanifoldConv {
     }
     long width = SparseSites.KERNEL_OFFSETS * x.size(1);
     INDArray dOutC = Rows.contiguous(dOut);
-    Rows.Source source = Rows.Source.of(x);
+    Rows.Source source = Rows.Source.reused(x, Rows.Slot.INPUT);
     for (int from = 0; from < n; from += CHUNK) {
       int to = Math.min(n, from + CHUNK);
       INDArray cols = columns(source, x.dataType(), neighbours, from, to, width);
@@ -66,8 +66,8 @@ public final class SubmanifoldConv {
     INDArray xc = Rows.contiguous(x);
     INDArray dc = Rows.contiguous(dOut);
     Nd4j.gemm(xc, dc, offsetBlock(dWeights, CENTRE, cin), true, false, 1.0, 0.0);
-    Rows.Source xs = Rows.Source.of(xc);
-    Rows.Source ds = Rows.Source.of(dc);
+    Rows.Source xs = Rows.Source.reused(xc, Rows.Slot.INPUT);
+    Rows.Source ds = Rows.Source.reused(dc, Rows.Slot.SECOND);
     int[] targets = new int[n];
     int[] sources = new int[n];
     for (int k = 0; k < SparseSites.KERNEL_OFFSETS; k++) {
@@ -126,7 +126,7 @@ public final class SubmanifoldConv {
     INDArray x = Rows.contiguous(rows);
     Nd4j.gemm(x, offsetBlock(kernel, CENTRE, cin), out, false, false, 1.0, 0.0);
     Rows.Accumulator sum = Rows.Accumulator.of(out);
-    Rows.Source source = Rows.Source.of(x);
+    Rows.Source source = Rows.Source.reused(x, Rows.Slot.INPUT);
     int[] targets = new int[n];
     int[] sources = new int[n];
     for (int k = 0; k < SparseSites.KERNEL_OFFSETS; k++) {
@@ -150,7 +150,7 @@ public final class SubmanifoldConv {
     INDArray out = Nd4j.createUninitialized(rows.dataType(), n, kernel.size(1));
     if (n == 0) return out;
     long width = SparseSites.KERNEL_OFFSETS * rows.size(1);
-    Rows.Source source = Rows.Source.of(rows);
+    Rows.Source source = Rows.Source.reused(rows, Rows.Slot.INPUT);
     for (int from = 0; from < n; from += CHUNK) {
       int to = Math.min(n, from + CHUNK);
       INDArray cols = columns(source, rows.dataType(), neighbours, from, to, width);

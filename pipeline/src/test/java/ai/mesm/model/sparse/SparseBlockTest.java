@@ -52,6 +52,23 @@ class SparseBlockTest {
   }
 
   @Test
+  void floatAttentionMatchesTheDoubleComputation() {
+    // FLOAT takes the fused query-term + FastTanh path, DOUBLE ND4J's exact ops; more rows than one
+    // step of the fused pass and several frames.
+    Random r = new Random(5);
+    SparseSites sites = SparseSites.all(3, 20, 20);
+    INDArray x = gaussian(r, sites.size(), CIN);
+    INDArray query = gaussian(r, 3, D);
+    INDArray flat = params(r);
+    SparseBlock.Attention exact = SparseBlock.attention(sites, x, query, SparseBlockParams.view(flat, 0, CIN, COUT, D));
+    INDArray flatF = flat.castTo(DataType.FLOAT);
+    SparseBlock.Attention fast = SparseBlock.attention(sites, x.castTo(DataType.FLOAT), query.castTo(DataType.FLOAT),
+        SparseBlockParams.view(flatF, 0, CIN, COUT, D));
+    assertTrue(exact.tanhU().equalsWithEps(fast.tanhU().castTo(DataType.DOUBLE), 1e-5), "tanh(u)");
+    for (int i = 0; i < sites.size(); i++) assertEquals(exact.scores()[i], fast.scores()[i], 1e-5, "score of site " + i);
+  }
+
+  @Test
   void parameterViewsWriteThroughToTheFlatVector() {
     INDArray flat = Nd4j.zeros(DataType.DOUBLE, 1, SparseBlockParams.count(CIN, COUT, D));
     SparseBlockParams p = SparseBlockParams.view(flat, 0, CIN, COUT, D);

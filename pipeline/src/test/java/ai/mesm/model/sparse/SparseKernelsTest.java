@@ -99,16 +99,18 @@ class SparseKernelsTest {
     assertTrue(Nd4j.createFromArray(dW).equalsWithEps(grads[1], 1e-10), "weight gradient");
   }
 
-  @Test
-  void moreSitesThanOneChunkGiveTheSameConvolutionAsSmallBatches() {
-    // Forward and backward run SubmanifoldConv.CHUNK sites per step: a batch spanning several steps
-    // must give each frame what it gets alone.
+  @ParameterizedTest
+  @ValueSource(doubles = {0.3, 0.9})
+  void moreSitesThanOneChunkGiveTheSameConvolutionAsSmallBatches(double density) {
+    // Forward and backward run SubmanifoldConv.CHUNK sites per step (dense masks) and split their
+    // row copies and sums over the cores for large batches (both methods): a batch spanning
+    // several steps must give each frame what it gets alone.
     Random r = new Random(21);
     int frames = 3;
-    int h = 48;
-    int w = 40; // 5760 sites > CHUNK
+    int h = density < 0.5 ? 128 : 48;
+    int w = density < 0.5 ? 120 : 40; // > CHUNK sites; at 0.3, > 2 · 2048 pairs per offset
     boolean[] active = new boolean[frames * h * w];
-    for (int i = 0; i < active.length; i++) active[i] = r.nextDouble() < 0.9;
+    for (int i = 0; i < active.length; i++) active[i] = r.nextDouble() < density;
     SparseSites s = SparseSites.fromGrid(frames, h, w, active);
     assertTrue(s.size() > SubmanifoldConv.CHUNK);
     INDArray x = random(r, s.size(), 2);
