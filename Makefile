@@ -52,8 +52,8 @@ bench: build
 	bin/mesm IngestBenchJob --config conf/demo.conf paths.input=$(BENCH_OUT)/corpus paths.ingest=$(BENCH_OUT)/ingest/iemocap dataset=iemocap
 	bin/mesm IngestBenchJob --config conf/demo.conf paths.input=$(BENCH_OUT)/corpus paths.ingest=$(BENCH_OUT)/ingest/mosei dataset=mosei
 	@echo "== FE2E training / inference throughput, CNN GFLOP/s, MESM vs FE2E feature-extraction time and FLOPs (the paper's network, then the demo's CNN widths / 4)"
-	bin/mesm ModelBenchJob --config conf/demo.conf model.cnn.channel-divisor=1
-	bin/mesm ModelBenchJob --config conf/demo.conf model.cnn.channel-divisor=4
+	bin/mesm ModelBenchJob --config conf/demo.conf paths.ingest=$(BENCH_OUT)/ingest/iemocap model.cnn.channel-divisor=1
+	bin/mesm ModelBenchJob --config conf/demo.conf paths.ingest=$(BENCH_OUT)/ingest/iemocap model.cnn.channel-divisor=4
 	@echo "== batch scoring throughput (MOSEI videos of the corpus, segments from their transcripts; the demo's model sizes)"
 	bin/mesm ScoreBenchJob --config conf/demo.conf paths.input=$(BENCH_OUT)/corpus paths.scores=$(BENCH_OUT)/score
 	$(MAKE) bench-cluster

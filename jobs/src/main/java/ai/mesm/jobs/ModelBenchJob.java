@@ -5,22 +5,26 @@ import static ai.mesm.config.ConfigKeys.*;
 import ai.mesm.bench.ModelThroughput;
 import ai.mesm.bench.SparseSpeed;
 import ai.mesm.data.DatasetKind;
+import ai.mesm.data.ExampleSource;
 import ai.mesm.model.EmotionModel;
 import ai.mesm.model.ModelSpec;
 import ai.mesm.model.Modality;
 import ai.mesm.model.NativeHelpers;
 import ai.mesm.model.text.WordPieceTokenizer;
 import ai.mesm.train.TrainRunner;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import org.apache.hadoop.conf.Configuration;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * make bench: FE2E training and inference throughput at batch 8 with 10 frames, 13 chunks and 100
  * tokens per utterance, and the feature-extraction CNNs' achieved GFLOP/s, with the configured
  * model settings (model.cnn.channel-divisor = 1 is the paper's network); then MESM's feature
- * extraction time against FE2E's at p = 0.3, 0.5, 0.7, 0.9 beside the FLOPs ratio ({@link SparseSpeed}).
+ * extraction time against FE2E's at p = 0.3, 0.5, 0.7, 0.9 beside the FLOPs ratio ({@link SparseSpeed}), on
+ * ingested utterances (mesm.paths.ingest, as make bench writes it) when there are some, and on noise.
  */
 public final class ModelBenchJob {
   private ModelBenchJob() {}
@@ -45,13 +49,24 @@ public final class ModelBenchJob {
           System.out.println("  " + ModelThroughput.describe(r));
           System.out.println("  ND4J: " + ModelThroughput.nd4jBuild() + ", DL4J oneDNN layer helpers "
               + (NativeHelpers.enabled() ? "on" : "off") + ", " + Nd4j.getExecutioner().getEnvironmentInformation());
-          System.out.printf("MESM vs FE2E feature extraction, channel divisor %d, 8 utterances x 10 frames / 13 chunks, "
-              + "inference, fastest of 5 rounds:%n", spec.channelDivisor());
           double[] ps = {0.3, 0.5, 0.7, 0.9};
+          String corpus = config.getString(PATHS_INGEST) + "/utterances";
+          ExampleSource ingested = ExampleSource.folder(corpus, new Configuration());
+          System.out.printf("MESM vs FE2E feature extraction, channel divisor %d, 8 utterances, inference, fastest of 5 "
+              + "rounds; on the ingested utterances of %s, then on noise (8 x 10 frames / 13 chunks):%n",
+              spec.channelDivisor(), corpus);
           for (Modality m : List.of(Modality.VISUAL, Modality.AUDIO)) {
-            for (SparseSpeed.Row row : SparseSpeed.measure(spec, m, 8, m == Modality.AUDIO ? 13 : 10, ps, 5,
-                config.getLong(SEED))) {
-              System.out.println("  " + row.describe());
+            List<SparseSpeed.Input> inputs = new ArrayList<>();
+            try {
+              SparseSpeed.Input.utterances(ingested, model.batchBuilder(), m, 8).ifPresent(inputs::add);
+            } catch (IOException e) {
+              System.out.println("  no ingested utterances (" + e.getMessage() + "): noise only; run make bench for both");
+            }
+            inputs.add(SparseSpeed.Input.noise(spec, m, 8, m == Modality.AUDIO ? 13 : 10, config.getLong(SEED)));
+            for (SparseSpeed.Input input : inputs) {
+              for (SparseSpeed.Row row : SparseSpeed.measure(spec, m, input, ps, 5, config.getLong(SEED))) {
+                System.out.println("  " + row.describe());
+              }
             }
           }
         });

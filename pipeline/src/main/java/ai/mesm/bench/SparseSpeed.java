@@ -1,5 +1,10 @@
 package ai.mesm.bench;
 
+import ai.mesm.data.Batch;
+import ai.mesm.data.BatchBuilder;
+import ai.mesm.data.Example;
+import ai.mesm.data.ExampleSource;
+import ai.mesm.data.ExampleStream;
 import ai.mesm.model.Fe2eGraph;
 import ai.mesm.model.FeatureCnn;
 import ai.mesm.model.Modality;
@@ -21,6 +26,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * counted from the sites each block really kept: the sparse path must turn the FLOPs saving into
  * time. Inference mode, REFERENCE attention at its initial values (as the reference trains it).
  *
+ * <p>Inputs are either frames and chunks of real (ingested) utterances, or i.i.d. Gaussian noise:
+ * the worst case for any sparse convolution, because the attention then keeps scattered sites
+ * with few active neighbours, whereas pictures and spectrograms give it connected regions.
+ *
  * <p>The configurations are timed in rounds (FE2E, the stem alone, then MESM at every p, then
  * the sparse blocks alone at every p) and each keeps its fastest round, so that a slow spell of
  * the machine cannot favour one side. The MESM/FE2E ratio is then split in its two parts: the
@@ -29,31 +38,67 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 public final class SparseSpeed {
   /** One p: the MESM/FE2E ratios, their split into stem and sparse blocks, and the fraction of input sites each block kept. */
-  public record Row(Modality modality, double p, double flopsRatio, double timeRatio, double fe2eMsPerUtterance,
+  public record Row(Modality modality, String inputs, double p, double flopsRatio, double timeRatio, double fe2eMsPerUtterance,
                     double mesmMsPerUtterance, double[] keptFraction, double stemFlopsRatio, double stemTimeRatio,
                     double blocksFlopsRatio, double blocksTimeRatio) {
     public String describe() {
       StringBuilder kept = new StringBuilder();
       for (double f : keptFraction) kept.append(kept.length() == 0 ? "" : " ").append(String.format(Locale.ROOT, "%.2f", f));
-      return String.format(Locale.ROOT, "%s p=%.1f flops_ratio=%.2f time_ratio=%.2f  (FE2E %.0f ms, MESM %.0f ms per "
+      return String.format(Locale.ROOT, "%s %s p=%.1f flops_ratio=%.2f time_ratio=%.2f  (FE2E %.0f ms, MESM %.0f ms per "
           + "utterance; kept per block %s; the dense stem, same in both: flops %.2f, time %.2f of FE2E; the sparse blocks "
-          + "against the FE2E layers they replace: flops %.2f, time %.2f)", modality.inputName(), p, flopsRatio, timeRatio,
+          + "against the FE2E layers they replace: flops %.2f, time %.2f)", modality.inputName(), inputs, p, flopsRatio, timeRatio,
           fe2eMsPerUtterance, mesmMsPerUtterance, kept, stemFlopsRatio, stemTimeRatio, blocksFlopsRatio, blocksTimeRatio);
     }
   }
 
   private SparseSpeed() {}
 
-  public static List<Row> measure(ModelSpec spec, Modality modality, int utterances, int stepsPerUtterance, double[] ps,
-                                  int rounds, long seed) {
+  /** The CNN input of one modality for a batch of utterances: [mb, C·H·W, T] features and their [mb, T] step mask. */
+  public record Input(String label, INDArray features, INDArray mask) {
+    /** i.i.d. Gaussian frames or chunks, every step real. */
+    public static Input noise(ModelSpec spec, Modality modality, int utterances, int stepsPerUtterance, long seed) {
+      Nd4j.getRandom().setSeed(seed);
+      long features = modality == Modality.AUDIO ? spec.audioFeatures() : spec.visualFeatures();
+      return new Input("noise", Nd4j.randn(DataType.FLOAT, utterances, features, stepsPerUtterance),
+          Nd4j.ones(DataType.FLOAT, utterances, stepsPerUtterance));
+    }
+
+    /**
+     * The first {@code utterances} examples of {@code source} with at least one step of the
+     * modality, as the model's batch builder prepares them; empty if the source has none.
+     */
+    public static java.util.Optional<Input> utterances(ExampleSource source, BatchBuilder builder, Modality modality,
+                                                       int utterances) throws java.io.IOException {
+      List<Example> picked = new ArrayList<>();
+      try (ExampleStream stream = source.open()) {
+        while (stream.hasNext() && picked.size() < utterances) {
+          Example e = stream.next();
+          if ((modality == Modality.AUDIO ? e.nChunks() : e.nFrames()) > 0) picked.add(e);
+        }
+      }
+      if (picked.isEmpty()) return java.util.Optional.empty();
+      Batch batch = builder.build(picked);
+      return java.util.Optional.of(new Input("corpus", batch.features(modality), batch.mask(modality)));
+    }
+
+    int utterances() {
+      return (int) features.size(0);
+    }
+
+    int steps() {
+      return mask.sumNumber().intValue();
+    }
+  }
+
+  public static List<Row> measure(ModelSpec spec, Modality modality, Input input, double[] ps, int rounds, long seed) {
     List<FeatureCnn.Layer> layers = FeatureCnn.layers(spec.channelDivisor());
     ComputationGraph full = graph(spec, modality, layers);
     ComputationGraph stem = graph(spec, modality, layers.subList(0, FeatureCnn.MESM_DENSE_LAYERS));
     Nd4j.getRandom().setSeed(seed);
-    long features = modality == Modality.AUDIO ? spec.audioFeatures() : spec.visualFeatures();
-    INDArray[] in = {Nd4j.randn(DataType.FLOAT, utterances, features, stepsPerUtterance)};
-    INDArray[] mask = {Nd4j.ones(DataType.FLOAT, utterances, stepsPerUtterance)};
-    int steps = utterances * stepsPerUtterance;
+    INDArray[] in = {input.features().castTo(DataType.FLOAT)};
+    INDArray[] mask = {input.mask().castTo(DataType.FLOAT)};
+    int utterances = input.utterances();
+    int steps = input.steps();
     INDArray query = Nd4j.randn(DataType.FLOAT, steps, spec.dim());
     int[] chw = modality == Modality.AUDIO ? new int[] {1, spec.melBins(), spec.chunkFrames()}
         : new int[] {3, spec.faceSize(), spec.faceSize()};
@@ -102,7 +147,7 @@ public final class SparseSpeed {
     for (int i = 0; i < ps.length; i++) {
       double mesm = seconds[2 + i];
       double blocks = seconds[2 + ps.length + i];
-      rows.add(new Row(modality, ps[i], (stemMacs + sparseMacs[i]) / fe2eMacs, mesm / fe2e, 1000 * fe2e / utterances,
+      rows.add(new Row(modality, input.label(), ps[i], (stemMacs + sparseMacs[i]) / fe2eMacs, mesm / fe2e, 1000 * fe2e / utterances,
           1000 * mesm / utterances, kept.get(i), stemMacs / fe2eMacs, stemSeconds / fe2e,
           sparseMacs[i] / (fe2eMacs - stemMacs), blocks / Math.max(1e-9, fe2e - stemSeconds)));
     }
