@@ -56,13 +56,17 @@ public final class MesmSparseVertex extends TrainableVertex<MesmSparse> {
     INDArray out;
     try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
       INDArray query = Nd4j.pullRows(inputs[1], 1, utteranceOfFrame);
-      last = stack.forward(frames, query, params, training); // copies what it keeps (DenseGrid.rows)
       lastFrames = frames.size(0);
       if (training) {
+        last = stack.forward(frames, query, params, true); // copies what it keeps (DenseGrid.rows)
         for (int b = 0; b < last.size(); b++) SparseBlock.updateRunningStatistics(last.get(b).trace(), stack.params(params, b), BN_DECAY);
+        SparseBlock.Output o = last.get(last.size() - 1);
+        out = DenseGrid.dense(o.sites(), o.features());
+      } else {
+        SparseStack.Inference result = stack.infer(frames, query, params);
+        last = result.outputs();
+        out = result.dense();
       }
-      SparseBlock.Output o = last.get(last.size() - 1);
-      out = DenseGrid.dense(o.sites(), o.features());
     }
     return workspaceMgr.leverageTo(ArrayType.ACTIVATIONS, out);
   }
@@ -98,7 +102,10 @@ public final class MesmSparseVertex extends TrainableVertex<MesmSparse> {
         workspaceMgr.create(ArrayType.ACTIVATION_GRAD, inputs[2].dataType(), inputs[2].shape())});
   }
 
-  /** What the last forward pass kept and computed, for FLOPs accounting and attention maps. */
+  /**
+   * What the last forward pass kept and computed, for FLOPs accounting and attention maps. After
+   * an inference pass only the sites and array shapes are valid: the arrays' memory is reused.
+   */
   public List<SparseBlock.Output> lastOutputs() {
     return last;
   }

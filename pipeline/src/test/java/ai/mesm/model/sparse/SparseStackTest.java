@@ -36,4 +36,27 @@ class SparseStackTest {
       assertTrue(t.keptIndex().length >= 5);
     }
   }
+
+  @Test
+  void inferenceInItsReusedWorkspaceGivesTheForwardPassOutputCallAfterCall() {
+    SparseStack stack = new SparseStack(16, 8, 0.7, AttentionMode.REFERENCE);
+    INDArray params = Nd4j.zeros(DataType.FLOAT, 1, stack.parameterCount());
+    stack.initialise(params, 3);
+    Nd4j.getRandom().setSeed(4);
+    // Growing and shrinking batches: the workspace learns, spills and reuses its memory.
+    for (int frames : new int[] {2, 2, 6, 3, 9, 1, 9}) {
+      INDArray stem = Nd4j.randn(DataType.FLOAT, frames, 4, 24, 24);
+      INDArray query = Nd4j.randn(DataType.FLOAT, frames, 8);
+      List<SparseBlock.Output> expected = stack.forward(stem, query, params, false);
+      SparseBlock.Output last = expected.get(expected.size() - 1);
+      INDArray dense = DenseGrid.dense(last.sites(), last.features());
+      SparseStack.Inference got = stack.infer(stem, query, params);
+      assertFalse(got.dense().isAttached(), "the output leaves the workspace");
+      assertTrue(dense.equalsWithEps(got.dense(), 1e-6), frames + " frames");
+      for (int b = 0; b < expected.size(); b++) {
+        assertEquals(expected.get(b).sites().size(), got.outputs().get(b).sites().size(), "block " + b + " sites");
+        assertEquals(expected.get(b).trace().convMacs(), got.outputs().get(b).trace().convMacs(), "block " + b + " FLOPs");
+      }
+    }
+  }
 }
