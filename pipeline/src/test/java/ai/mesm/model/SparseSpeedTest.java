@@ -1,0 +1,65 @@
+package ai.mesm.model;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import ai.mesm.bench.SparseSpeed;
+import ai.mesm.data.Example;
+import ai.mesm.data.ExampleSource;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** make bench's MESM vs FE2E measurement on a tiny network: what it reports, and which utterances it takes. */
+class SparseSpeedTest {
+  private static final float[] MEAN = {159, 111, 102};
+  private static final float[] STD = {37, 33, 32};
+
+  private static Example utterance(ModelSpec spec, String id, int frames, int chunks, Random r) {
+    byte[] crops = new byte[frames * 3 * spec.faceSize() * spec.faceSize()];
+    r.nextBytes(crops);
+    float[] mel = new float[(int) (chunks * spec.audioFeatures())];
+    for (int i = 0; i < mel.length; i++) mel[i] = (float) r.nextGaussian();
+    return new Example(id, "a b c", frames, crops, chunks, mel, List.of(1, 0, 0, 0, 0, 0));
+  }
+
+  @Test
+  void takesTheFirstUtterancesThatHaveTheModalityAndReportsEveryP() throws IOException {
+    ModelSpec spec = RandomInputs.tinySpec(List.of(Modality.TEXT, Modality.AUDIO, Modality.VISUAL), false);
+    EmotionModel model = EmotionModel.create(spec, ModelArtifactTest.tokenizer(spec.vocabSize()), MEAN, STD);
+    Random r = new Random(3);
+    List<Example> examples = new ArrayList<>();
+    examples.add(utterance(spec, "no-face", 0, 2, r));
+    for (int i = 0; i < 4; i++) examples.add(utterance(spec, "u" + i, 1 + i, 2, r));
+
+    SparseSpeed.Input faces = SparseSpeed.Input.utterances(ExampleSource.of(examples), model.batchBuilder(),
+        Modality.VISUAL, 3).orElseThrow();
+    assertEquals("corpus", faces.label());
+    assertEquals(3, faces.features().size(0), "the first 3 utterances with frames");
+    assertEquals(1 + 2 + 3, faces.mask().sumNumber().intValue(), "their real frames, the frameless one skipped");
+    assertTrue(SparseSpeed.Input.utterances(ExampleSource.of(examples.subList(0, 1)), model.batchBuilder(),
+        Modality.VISUAL, 3).isEmpty(), "no utterance with frames");
+
+    double[] ps = {0.3, 1.0};
+    List<SparseSpeed.Row> rows = SparseSpeed.measure(spec, Modality.VISUAL, faces, ps, 1, 7);
+    assertEquals(2, rows.size());
+    double fe2eMacs = FeatureCnn.macs(FeatureCnn.layers(spec.channelDivisor()), 3, spec.faceSize(), spec.faceSize());
+    double stemMacs = FeatureCnn.macs(FeatureCnn.layers(spec.channelDivisor()).subList(0, FeatureCnn.MESM_DENSE_LAYERS),
+        3, spec.faceSize(), spec.faceSize());
+    for (SparseSpeed.Row row : rows) {
+      assertEquals(stemMacs / fe2eMacs, row.stemFlopsRatio(), 1e-9, "the stem is the same in both models");
+      assertTrue(row.timeRatio() > 0 && Double.isFinite(row.timeRatio()));
+      assertTrue(row.stemTimeRatio() > 0 && Double.isFinite(row.blocksTimeRatio()));
+      assertEquals(3, row.keptFraction().length, "one fraction per sparse block");
+      assertTrue(row.describe().startsWith("visual corpus p="), row.describe());
+    }
+    assertTrue(rows.get(0).flopsRatio() < rows.get(1).flopsRatio(), "p = 0.3 keeps fewer sites than p = 1");
+    assertTrue(rows.get(0).blocksFlopsRatio() < rows.get(1).blocksFlopsRatio());
+    // At p = 1 every site of block 1 is kept, and the blocks count about the dense layers' work (less: the
+    // dense count includes the zero padding's pairs at the borders of these tiny grids).
+    assertEquals(1.0, rows.get(1).keptFraction()[0], 1e-12);
+    double full = rows.get(1).blocksFlopsRatio();
+    assertTrue(full > 0.4 && full < 1.1, "blocks' FLOPs at p = 1 against the dense layers: " + full);
+  }
+}
