@@ -6,7 +6,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Row gathers, the only data movement the sparse kernels need (no scatter, so no write races).
+ * Row gathers and row sums, the only data movement the sparse kernels need (sums never target a
+ * row twice in one call, so there are no write races).
  * Copies rows straight between the arrays' native buffers: ND4J's pullRows and gather op ran at
  * under 1 GB/s on rows of 16–64 values here.
  */
@@ -14,76 +15,69 @@ final class Rows {
   private Rows() {}
 
   /**
-   * Which per-thread heap buffer {@link Source#reused} copies into: arrays that are alive at the
-   * same time need different slots.
+   * This thread's reusable heap buffers: arrays that are alive at the same time need different
+   * slots. Fresh arrays of megabytes are "humongous" for G1 and had to be zeroed and faulted in:
+   * reusing them made copying a [25 000, 128] matrix to the heap ~5x faster here.
    */
-  enum Slot { INPUT, SUM, SECOND }
+  enum Slot { INPUT, SUM, SECOND, ADDEND, TANH }
+
+  private static final ThreadLocal<float[][]> FLOATS = ThreadLocal.withInitial(() -> new float[Slot.values().length][0]);
+  private static final ThreadLocal<double[][]> DOUBLES = ThreadLocal.withInitial(() -> new double[Slot.values().length][0]);
+
+  /** This thread's float buffer {@code slot} with at least {@code n} elements: valid until the next call for that slot. */
+  static float[] heldFloats(Slot slot, int n) {
+    float[][] held = FLOATS.get();
+    int i = slot.ordinal();
+    if (held[i].length < n) held[i] = new float[Math.max(n, held[i].length + held[i].length / 2)];
+    return held[i];
+  }
+
+  /** As {@link #heldFloats}, for doubles. */
+  static double[] heldDoubles(Slot slot, int n) {
+    double[][] held = DOUBLES.get();
+    int i = slot.ordinal();
+    if (held[i].length < n) held[i] = new double[Math.max(n, held[i].length + held[i].length / 2)];
+    return held[i];
+  }
 
   /** A matrix's rows as a Java array (possibly longer than the matrix), read once for many gathers. */
   record Source(float[] floats, double[] doubles, int channels) {
-    // Fresh arrays of megabytes are "humongous" for G1 and had to be zeroed and faulted in: reusing
-    // one per thread and slot made copying a [25 000, 128] matrix to the heap ~5x faster here.
-    private static final ThreadLocal<float[][]> FLOATS = ThreadLocal.withInitial(() -> new float[Slot.values().length][0]);
-    private static final ThreadLocal<double[][]> DOUBLES = ThreadLocal.withInitial(() -> new double[Slot.values().length][0]);
-
     double value(int flatIndex) {
       return floats != null ? floats[flatIndex] : doubles[flatIndex];
     }
 
     /** A copy in a new array: for results that outlive the call. */
     static Source of(INDArray src) {
-      INDArray s = contiguous(src);
-      int c = (int) src.size(1);
-      int n = (int) s.length();
-      return switch (src.dataType()) {
-        case FLOAT -> {
-          float[] f = new float[n];
-          s.data().asNioFloat().get(0, f, 0, n);
-          yield new Source(f, null, c);
-        }
-        case DOUBLE -> {
-          double[] d = new double[n];
-          s.data().asNioDouble().get(0, d, 0, n);
-          yield new Source(null, d, c);
-        }
-        default -> throw unsupported(src);
-      };
+      return copy(src, null);
     }
 
     /** A copy in this thread's buffer {@code slot}: valid until the next call for that slot on this thread. */
     static Source reused(INDArray src, Slot slot) {
+      return copy(src, slot);
+    }
+
+    private static Source copy(INDArray src, Slot slot) {
       INDArray s = contiguous(src);
       int c = (int) src.size(1);
       int n = (int) s.length();
-      int i = slot.ordinal();
       return switch (src.dataType()) {
         case FLOAT -> {
-          float[][] held = FLOATS.get();
-          if (held[i].length < n) held[i] = new float[Math.max(n, held[i].length + held[i].length / 2)];
-          s.data().asNioFloat().get(0, held[i], 0, n);
-          yield new Source(held[i], null, c);
+          float[] f = slot == null ? new float[n] : heldFloats(slot, n);
+          s.data().asNioFloat().get(0, f, 0, n);
+          yield new Source(f, null, c);
         }
         case DOUBLE -> {
-          double[][] held = DOUBLES.get();
-          if (held[i].length < n) held[i] = new double[Math.max(n, held[i].length + held[i].length / 2)];
-          s.data().asNioDouble().get(0, held[i], 0, n);
-          yield new Source(null, held[i], c);
+          double[] d = slot == null ? new double[n] : heldDoubles(slot, n);
+          s.data().asNioDouble().get(0, d, 0, n);
+          yield new Source(null, d, c);
         }
-        default -> throw unsupported(src);
+        default -> throw new IllegalArgumentException("sparse kernels take FLOAT or DOUBLE, got " + src.dataType());
       };
-    }
-
-    private static IllegalArgumentException unsupported(INDArray src) {
-      return new IllegalArgumentException("sparse kernels take FLOAT or DOUBLE, got " + src.dataType());
     }
   }
 
   /** A matrix copied to the heap to add rows into, then written back to native memory once. */
   record Accumulator(float[] floats, double[] doubles, int channels, int length) {
-    // Reused per thread, like Source's buffers.
-    private static final ThreadLocal<float[]> HEAP_FLOATS = ThreadLocal.withInitial(() -> new float[0]);
-    private static final ThreadLocal<double[]> HEAP_DOUBLES = ThreadLocal.withInitial(() -> new double[0]);
-
     /** Starts from {@code start}'s values, in this thread's {@link Slot#SUM} buffer. */
     static Accumulator of(INDArray start) {
       Source s = Source.reused(start, Slot.SUM);
@@ -95,10 +89,8 @@ final class Rows {
       int c = channels;
       long offset = rows.offset();
       if (floats != null) {
-        float[] add = HEAP_FLOATS.get();
-        if (add.length < m * c) HEAP_FLOATS.set(add = new float[Math.max(m * c, 2 * add.length)]);
-        rows.data().asNioFloat().get((int) offset, add, 0, m * c);
-        float[] sums = add;
+        float[] sums = heldFloats(Slot.ADDEND, m * c);
+        rows.data().asNioFloat().get((int) offset, sums, 0, m * c);
         // Targets of one call never repeat, so the parts write disjoint rows.
         inParts(m, (from, to) -> {
           for (int r = from; r < to; r++) {
@@ -108,10 +100,8 @@ final class Rows {
           }
         });
       } else {
-        double[] add = HEAP_DOUBLES.get();
-        if (add.length < m * c) HEAP_DOUBLES.set(add = new double[Math.max(m * c, 2 * add.length)]);
-        rows.data().asNioDouble().get((int) offset, add, 0, m * c);
-        double[] sums = add;
+        double[] sums = heldDoubles(Slot.ADDEND, m * c);
+        rows.data().asNioDouble().get((int) offset, sums, 0, m * c);
         inParts(m, (from, to) -> {
           for (int r = from; r < to; r++) {
             int t = targets[r] * c;

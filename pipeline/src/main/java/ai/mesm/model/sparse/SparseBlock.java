@@ -143,14 +143,12 @@ public final class SparseBlock {
 
   /** Rows per step of {@link #addQueryTermAndTanh}: its heap copy stays in cache. */
   private static final int TANH_ROWS = 512;
-  private static final ThreadLocal<float[]> TANH_SCRATCH = ThreadLocal.withInitial(() -> new float[0]);
 
   /** {@code u[i] = tanh(u[i] + perFrame[frame(i)])} for a FLOAT [n, C] u (c-order, offset 0), a block of rows at a time. */
   private static void addQueryTermAndTanh(INDArray u, float[] perFrame, SparseSites sites) {
     int n = (int) u.size(0);
     int c = (int) u.size(1);
-    float[] rows = TANH_SCRATCH.get();
-    if (rows.length < TANH_ROWS * c) TANH_SCRATCH.set(rows = new float[TANH_ROWS * c]);
+    float[] rows = Rows.heldFloats(Rows.Slot.TANH, TANH_ROWS * c);
     java.nio.FloatBuffer buffer = u.data().asNioFloat();
     for (int from = 0; from < n; from += TANH_ROWS) {
       int count = Math.min(TANH_ROWS, n - from);

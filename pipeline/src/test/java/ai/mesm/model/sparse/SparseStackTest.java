@@ -9,6 +9,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 class SparseStackTest {
+  private static INDArray initialised(SparseStack stack, long seed) {
+    INDArray params = Nd4j.zeros(DataType.FLOAT, 1, stack.parameterCount());
+    stack.initialise(params, seed);
+    return params;
+  }
+
   @Test
   void blocksAreTheVggStagesAfterTheDenseStem() {
     assertArrayEquals(new long[][] {{64, 128}, {128, 256}, {256, 512}}, SparseStack.blockChannels(1));
@@ -18,8 +24,7 @@ class SparseStackTest {
   @Test
   void threeBlocksTakeTheStemOutputToTheDenseModelsFinalGridWithFewerSitesEachBlock() {
     SparseStack stack = new SparseStack(16, 8, 0.5, AttentionMode.REFERENCE);
-    INDArray params = Nd4j.zeros(DataType.FLOAT, 1, stack.parameterCount());
-    stack.initialise(params, 1);
+    INDArray params = initialised(stack, 1);
     Nd4j.getRandom().setSeed(2);
     // Visual stem output for 48×48 faces: 64/16 channels at 24×24; 5 frames.
     List<SparseBlock.Output> outs = stack.forward(Nd4j.randn(DataType.FLOAT, 5, 4, 24, 24), Nd4j.randn(DataType.FLOAT, 5, 8),
@@ -40,8 +45,7 @@ class SparseStackTest {
   @Test
   void inferenceInItsReusedWorkspaceGivesTheForwardPassOutputCallAfterCall() {
     SparseStack stack = new SparseStack(16, 8, 0.7, AttentionMode.REFERENCE);
-    INDArray params = Nd4j.zeros(DataType.FLOAT, 1, stack.parameterCount());
-    stack.initialise(params, 3);
+    INDArray params = initialised(stack, 3);
     Nd4j.getRandom().setSeed(4);
     // Growing and shrinking batches: the workspace learns, spills and reuses its memory.
     for (int frames : new int[] {2, 2, 6, 3, 9, 1, 9}) {
