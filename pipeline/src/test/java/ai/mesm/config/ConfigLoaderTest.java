@@ -64,6 +64,18 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void cpuExecutorsGetTheAllocatorSettingsOfLocalRuns() throws IOException {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("GLIBC_TUNABLES:-([^}\"]+)")
+        .matcher(Files.readString(Path.of("../bin/mesm")));
+    assertTrue(m.find(), "bin/mesm sets no default GLIBC_TUNABLES");
+    assertTrue(m.group(1).contains("glibc.malloc.mmap_max=0"), m.group(1));
+    for (String name : List.of("cluster-cpu.conf", "cluster-standalone.conf")) {
+      assertEquals(m.group(1), load(Map.of(), new File("../conf", name)).sparkConf().get("spark.executorEnv.GLIBC_TUNABLES"),
+          name);
+    }
+  }
+
+  @Test
   void commandLineBeatsLaterFileBeatsEarlierFileBeatsDefaults() throws IOException {
     Path a = Files.writeString(dir.resolve("a.conf"), "mesm { seed = 1, corpus.size = 10, corpus.noise = 0.3 }");
     Path b = Files.writeString(dir.resolve("b.conf"), "mesm.corpus.size = 20");
