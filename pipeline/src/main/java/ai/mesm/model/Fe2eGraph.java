@@ -2,6 +2,7 @@ package ai.mesm.model;
 
 import ai.mesm.model.layers.FramesToSequence;
 import ai.mesm.model.layers.LogitFusion;
+import ai.mesm.model.layers.MaxPool2x2;
 import ai.mesm.model.layers.MesmSparse;
 import ai.mesm.model.layers.SequenceDropout;
 import ai.mesm.model.layers.SequenceToFrames;
@@ -21,8 +22,6 @@ import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.EmbeddingSequenceLayer;
 import org.deeplearning4j.nn.conf.layers.LossLayer;
-import org.deeplearning4j.nn.conf.layers.PoolingType;
-import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -156,7 +155,7 @@ public final class Fe2eGraph {
     for (FeatureCnn.Layer layer : layers) {
       String name = in + "_cnn" + i++;
       if (layer.isPool()) {
-        g.addLayer(name, new SubsamplingLayer.Builder(PoolingType.MAX).kernelSize(2, 2).stride(2, 2).build(), previous);
+        g.addVertex(name, new MaxPool2x2(), previous);
       } else {
         int pad = layer.kernel() / 2;
         g.addLayer(name, new ConvolutionLayer.Builder(layer.kernel(), layer.kernel()).padding(pad, pad)

@@ -11,7 +11,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * Copies rows straight between the arrays' native buffers: ND4J's pullRows and gather op ran at
  * under 1 GB/s on rows of 16–64 values here.
  */
-final class Rows {
+public final class Rows {
   private Rows() {}
 
   /**
@@ -156,7 +156,7 @@ final class Rows {
 
   /** A range of rows [from, to). */
   @FunctionalInterface
-  interface RowRange {
+  public interface RowRange {
     void run(int from, int to);
   }
 
@@ -167,8 +167,13 @@ final class Rows {
    * Runs {@code body} over [0, n) in contiguous parts, one per core, on the common pool: the row
    * copies are Java loops on one core while the GEMMs around them use all of them.
    */
-  static void inParts(int n, RowRange body) {
-    int parts = Math.min(Runtime.getRuntime().availableProcessors(), n / MIN_ROWS_PER_PART);
+  public static void inParts(int n, RowRange body) {
+    inParts(n, MIN_ROWS_PER_PART, body);
+  }
+
+  /** The same with at least {@code minPerPart} items per part. */
+  public static void inParts(int n, int minPerPart, RowRange body) {
+    int parts = Math.min(Runtime.getRuntime().availableProcessors(), n / minPerPart);
     if (parts <= 1) {
       body.run(0, n);
       return;
@@ -191,7 +196,7 @@ final class Rows {
   }
 
   /** c-order, offset 0, exactly its own length: what reading {@code data()} directly needs. */
-  static INDArray contiguous(INDArray a) {
+  public static INDArray contiguous(INDArray a) {
     boolean plain = a.ordering() == 'c' && a.offset() == 0 && a.data().length() == a.length()
         && org.nd4j.linalg.api.shape.Shape.hasDefaultStridesForShape(a);
     return plain ? a : a.dup('c');

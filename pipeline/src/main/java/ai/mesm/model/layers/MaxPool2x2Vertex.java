@@ -1,0 +1,161 @@
+package ai.mesm.model.layers;
+
+import ai.mesm.model.sparse.Rows;
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
+import java.util.Arrays;
+import org.deeplearning4j.nn.api.MaskState;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Runtime of {@link MaxPool2x2}: one image plane at a time, copied to the heap, pooled by a plain
+ * loop, copied back, planes split over the cores. A training pass records which cell of each
+ * window won (the first maximum in row order) and the backward pass routes the gradient there.
+ */
+final class MaxPool2x2Vertex extends ParameterlessVertex {
+  private long[] inputShape;
+  private byte[] winner;
+
+  MaxPool2x2Vertex(ComputationGraph graph, String name, int index, DataType dataType) {
+    super(graph, name, index, dataType);
+  }
+
+  @Override
+  public INDArray doForward(boolean training, LayerWorkspaceMgr workspaceMgr) {
+    INDArray x = Rows.contiguous(inputs[0]);
+    if (x.rank() != 4) throw new IllegalStateException(getVertexName() + ": expected [n, C, H, W], got " + x.shapeInfoToString());
+    inputShape = x.shape();
+    Planes g = new Planes(inputShape);
+    INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, x.dataType(),
+        new long[] {inputShape[0], inputShape[1], g.ho, g.wo}, 'c');
+    byte[] won = training ? new byte[Math.toIntExact(out.length())] : null;
+    winner = won;
+    PlaneIo in = PlaneIo.of(x, g.h * g.w);
+    PlaneIo o = PlaneIo.of(out, g.ho * g.wo);
+    Rows.inParts(g.planes, g.planesPerPart(), (from, to) -> {
+      double[] plane = new double[g.h * g.w];
+      double[] pooled = new double[g.ho * g.wo];
+      float[] scratch = new float[g.h * g.w];
+      for (int p = from; p < to; p++) {
+        in.read(p, plane, scratch);
+        for (int i = 0; i < g.ho; i++) {
+          for (int j = 0; j < g.wo; j++) {
+            int at = 2 * i * g.w + 2 * j;
+            int k = 0;
+            double m = plane[at];
+            if (plane[at + 1] > m) {
+              m = plane[at + 1];
+              k = 1;
+            }
+            if (plane[at + g.w] > m) {
+              m = plane[at + g.w];
+              k = 2;
+            }
+            if (plane[at + g.w + 1] > m) {
+              m = plane[at + g.w + 1];
+              k = 3;
+            }
+            pooled[i * g.wo + j] = m;
+            if (won != null) won[p * g.ho * g.wo + i * g.wo + j] = (byte) k;
+          }
+        }
+        o.write(p, pooled, scratch);
+      }
+    });
+    return out;
+  }
+
+  @Override
+  public Pair<Gradient, INDArray[]> doBackward(boolean tbptt, LayerWorkspaceMgr workspaceMgr) {
+    if (winner == null) throw new IllegalStateException(getVertexName() + ": backward pass without a training forward pass");
+    Planes g = new Planes(inputShape);
+    INDArray eps = Rows.contiguous(epsilon);
+    INDArray dIn = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, eps.dataType(), inputShape, 'c');
+    PlaneIo e = PlaneIo.of(eps, g.ho * g.wo);
+    PlaneIo d = PlaneIo.of(dIn, g.h * g.w);
+    byte[] won = winner;
+    Rows.inParts(g.planes, g.planesPerPart(), (from, to) -> {
+      double[] pooled = new double[g.ho * g.wo];
+      double[] plane = new double[g.h * g.w];
+      float[] scratch = new float[g.h * g.w];
+      for (int p = from; p < to; p++) {
+        e.read(p, pooled, scratch);
+        Arrays.fill(plane, 0);
+        for (int i = 0; i < g.ho; i++) {
+          for (int j = 0; j < g.wo; j++) {
+            int k = won[p * g.ho * g.wo + i * g.wo + j];
+            plane[2 * i * g.w + 2 * j + (k >> 1) * g.w + (k & 1)] = pooled[i * g.wo + j];
+          }
+        }
+        d.write(p, plane, scratch);
+      }
+    });
+    return new Pair<>(new DefaultGradient(), new INDArray[] {dIn});
+  }
+
+  @Override
+  public Pair<INDArray, MaskState> feedForwardMaskArrays(INDArray[] maskArrays, MaskState currentMaskState,
+                                                         int minibatchSize) {
+    // Frames after SequenceToFrames carry no mask.
+    return new Pair<>(maskArrays == null ? null : maskArrays[0], currentMaskState);
+  }
+
+  @Override
+  public String toString() {
+    return "MaxPool2x2Vertex(" + getVertexName() + ")";
+  }
+
+  /** Plane geometry of an [n, C, H, W] input: n·C planes of H×W, pooled to (H/2)×(W/2). */
+  private record Planes(int planes, int h, int w, int ho, int wo) {
+    Planes(long[] shape) {
+      this(Math.toIntExact(shape[0] * shape[1]), (int) shape[2], (int) shape[3], (int) shape[2] / 2, (int) shape[3] / 2);
+    }
+
+    /** About 64 K input values per part: fewer and the threads' start-up costs more than it saves. */
+    int planesPerPart() {
+      return Math.max(1, (1 << 16) / Math.max(1, h * w));
+    }
+  }
+
+  /** Planes of a contiguous FLOAT or DOUBLE array read into and written from double[] (exact for both). */
+  private interface PlaneIo {
+    void read(int plane, double[] to, float[] scratch);
+
+    void write(int plane, double[] from, float[] scratch);
+
+    static PlaneIo of(INDArray a, int size) {
+      if (a.dataType() == DataType.DOUBLE) {
+        DoubleBuffer b = a.data().asNioDouble();
+        return new PlaneIo() {
+          public void read(int plane, double[] to, float[] scratch) {
+            b.get(plane * size, to, 0, size);
+          }
+
+          public void write(int plane, double[] from, float[] scratch) {
+            b.put(plane * size, from, 0, size);
+          }
+        };
+      }
+      if (a.dataType() != DataType.FLOAT) throw new IllegalArgumentException("2x2 max-pool supports FLOAT and DOUBLE, got " + a.dataType());
+      FloatBuffer b = a.data().asNioFloat();
+      return new PlaneIo() {
+        public void read(int plane, double[] to, float[] scratch) {
+          b.get(plane * size, scratch, 0, size);
+          for (int i = 0; i < size; i++) to[i] = scratch[i];
+        }
+
+        public void write(int plane, double[] from, float[] scratch) {
+          for (int i = 0; i < size; i++) scratch[i] = (float) from[i];
+          b.put(plane * size, scratch, 0, size);
+        }
+      };
+    }
+  }
+}
