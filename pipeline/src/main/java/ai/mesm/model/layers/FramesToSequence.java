@@ -1,8 +1,6 @@
 package ai.mesm.model.layers;
 
-import org.deeplearning4j.nn.conf.graph.GraphVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.memory.MemoryReport;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -12,8 +10,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * [mb, D, T] (zeros at padded steps) and passes the sequence mask on. Its second input is the
  * sequence that {@link SequenceToFrames} took apart: it supplies mb, T and the mask.
  */
-public final class FramesToSequence extends GraphVertex {
-
+public final class FramesToSequence extends ParameterlessVertexConfig {
   @Override
   public FramesToSequence clone() {
     return new FramesToSequence();
@@ -30,17 +27,7 @@ public final class FramesToSequence extends GraphVertex {
   }
 
   @Override
-  public long numParams(boolean backprop) {
-    return 0;
-  }
-
-  @Override
-  public int minVertexInputs() {
-    return 2;
-  }
-
-  @Override
-  public int maxVertexInputs() {
+  int inputCount() {
     return 2;
   }
 
@@ -55,10 +42,5 @@ public final class FramesToSequence extends GraphVertex {
     long features = vertexInputs[0].arrayElementsPerExample();
     long steps = vertexInputs[1] instanceof InputType.InputTypeRecurrent r ? r.getTimeSeriesLength() : -1;
     return InputType.recurrent(features, steps);
-  }
-
-  @Override
-  public MemoryReport getMemoryReport(InputType... inputTypes) {
-    return SequenceToFrames.noMemoryReport(FramesToSequence.class, inputTypes[0], getOutputType(-1, inputTypes));
   }
 }

@@ -1,8 +1,6 @@
 package ai.mesm.model.layers;
 
-import org.deeplearning4j.nn.conf.graph.GraphVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.memory.MemoryReport;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -14,7 +12,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * the stem's pool over 104 audio chunks; {@link MaxPool2x2Vertex} takes a fraction of that.
  * Models saved with the DL4J layer keep it when loaded.
  */
-public final class MaxPool2x2 extends GraphVertex {
+public final class MaxPool2x2 extends ParameterlessVertexConfig {
   @Override
   public MaxPool2x2 clone() {
     return new MaxPool2x2();
@@ -31,17 +29,7 @@ public final class MaxPool2x2 extends GraphVertex {
   }
 
   @Override
-  public long numParams(boolean backprop) {
-    return 0;
-  }
-
-  @Override
-  public int minVertexInputs() {
-    return 1;
-  }
-
-  @Override
-  public int maxVertexInputs() {
+  int inputCount() {
     return 1;
   }
 
@@ -57,10 +45,5 @@ public final class MaxPool2x2 extends GraphVertex {
       throw new IllegalArgumentException("2x2 max-pool needs a convolutional input, got " + vertexInputs[0]);
     }
     return InputType.convolutional(in.getHeight() / 2, in.getWidth() / 2, in.getChannels());
-  }
-
-  @Override
-  public MemoryReport getMemoryReport(InputType... inputTypes) {
-    return SequenceToFrames.noMemoryReport(MaxPool2x2.class, inputTypes[0], getOutputType(-1, inputTypes));
   }
 }

@@ -1,8 +1,6 @@
 package ai.mesm.model.layers;
 
-import org.deeplearning4j.nn.conf.graph.GraphVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.memory.MemoryReport;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -12,7 +10,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * multiplies its output by the mask as a column vector, which fails for sequences ([mb, T] mask
  * on [mb, D, T] activations), and SameDiff layers apply no dropout of their own.
  */
-public final class SequenceDropout extends GraphVertex {
+public final class SequenceDropout extends ParameterlessVertexConfig {
   private double dropout;
 
   public SequenceDropout() {}
@@ -47,17 +45,7 @@ public final class SequenceDropout extends GraphVertex {
   }
 
   @Override
-  public long numParams(boolean backprop) {
-    return 0;
-  }
-
-  @Override
-  public int minVertexInputs() {
-    return 1;
-  }
-
-  @Override
-  public int maxVertexInputs() {
+  int inputCount() {
     return 1;
   }
 
@@ -70,10 +58,5 @@ public final class SequenceDropout extends GraphVertex {
   @Override
   public InputType getOutputType(int layerIndex, InputType... vertexInputs) {
     return vertexInputs[0];
-  }
-
-  @Override
-  public MemoryReport getMemoryReport(InputType... inputTypes) {
-    return SequenceToFrames.noMemoryReport(SequenceDropout.class, inputTypes[0], inputTypes[0]);
   }
 }

@@ -1,10 +1,7 @@
 package ai.mesm.model.layers;
 
 import java.util.Objects;
-import org.deeplearning4j.nn.conf.graph.GraphVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
-import org.deeplearning4j.nn.conf.memory.MemoryReport;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -16,7 +13,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * cannot change any output, and saves the CNN work on padding. {@link FramesToSequence} restores
  * the sequence layout after the CNN.
  */
-public final class SequenceToFrames extends GraphVertex {
+public final class SequenceToFrames extends ParameterlessVertexConfig {
   private int channels;
   private int height;
   private int width;
@@ -69,17 +66,7 @@ public final class SequenceToFrames extends GraphVertex {
   }
 
   @Override
-  public long numParams(boolean backprop) {
-    return 0;
-  }
-
-  @Override
-  public int minVertexInputs() {
-    return 1;
-  }
-
-  @Override
-  public int maxVertexInputs() {
+  int inputCount() {
     return 1;
   }
 
@@ -92,16 +79,5 @@ public final class SequenceToFrames extends GraphVertex {
   @Override
   public InputType getOutputType(int layerIndex, InputType... vertexInputs) {
     return InputType.convolutional(height, width, channels);
-  }
-
-  @Override
-  public MemoryReport getMemoryReport(InputType... inputTypes) {
-    return noMemoryReport(SequenceToFrames.class, inputTypes[0], getOutputType(-1, inputTypes));
-  }
-
-  static MemoryReport noMemoryReport(Class<?> vertex, InputType in, InputType out) {
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    LayerMemoryReport.Builder b = new LayerMemoryReport.Builder(null, (Class) vertex, in, out);
-    return b.standardMemory(0, 0).workingMemory(0, 0, 0, 0).cacheMemory(0, 0).build();
   }
 }
