@@ -113,9 +113,10 @@ public final class SparseBlock {
 
   /**
    * tanh(x·Wx + bx + q_f·Wq) per site ([n, Cin], kept for SCALED's backward) and the scores
-   * s = tanh(·)·v + b: one GEMM for x·Wx, then each site's frame query term and the tanh in one
-   * pass ({@link #addQueryTermAndTanh}; ND4J broadcast ops on per-frame views were the slowest part
-   * of a block), and the scores as one more GEMM.
+   * s = tanh(·)·v + b: one GEMM for x·Wx, then each site's frame query term, the tanh and the
+   * score in one pass over the rows, split over the cores ({@link #queryTermTanhAndScore}: ND4J
+   * broadcast ops on per-frame views, its tanh and a second GEMM for the scores cost several
+   * times more).
    */
   static Attention attention(SparseSites sites, INDArray x, INDArray query, SparseBlockParams w) {
     int n = sites.size();
@@ -123,44 +124,69 @@ public final class SparseBlock {
     if (n == 0) return new Attention(Nd4j.create(x.dataType(), 0, cin), new double[0]);
     INDArray perFrame = query.mmul(w.wq().dup('c')).addiRowVector(w.bx());
     INDArray u = Nd4j.createUninitialized(x.dataType(), n, cin);
+    double b = w.b().getDouble(0);
     if (x.dataType() == DataType.FLOAT) {
       Nd4j.gemm(Rows.contiguous(x), w.wx().dup('c'), u, false, false, 1.0, 0.0);
-      addQueryTermAndTanh(u, Rows.Source.of(perFrame).floats(), sites);
-    } else {
-      // DOUBLE (gradient checks): the query term first, the GEMM adds x·Wx onto it, ND4J's exact tanh.
-      int[] frameOf = new int[n];
-      for (int i = 0; i < n; i++) frameOf[i] = sites.frame(i);
-      Rows.gatherInto(Rows.Source.of(perFrame), frameOf, 0, n, u);
-      Nd4j.gemm(Rows.contiguous(x), w.wx().dup('c'), u, false, false, 1.0, 1.0);
-      Transforms.tanh(u, false);
+      float[] v = w.v().dup('c').data().asFloat();
+      return new Attention(u, queryTermTanhAndScore(u, Rows.Source.of(perFrame).floats(), v, b, sites));
     }
+    // DOUBLE (gradient checks): the query term first, the GEMM adds x·Wx onto it, ND4J's exact tanh.
+    int[] frameOf = new int[n];
+    for (int i = 0; i < n; i++) frameOf[i] = sites.frame(i);
+    Rows.gatherInto(Rows.Source.of(perFrame), frameOf, 0, n, u);
+    Nd4j.gemm(Rows.contiguous(x), w.wx().dup('c'), u, false, false, 1.0, 1.0);
+    Transforms.tanh(u, false);
     INDArray s = Nd4j.gemm(u, w.v().dup('c').reshape('c', cin, 1), false, false);
-    double[] scores = s.castTo(DataType.DOUBLE).data().asDouble();
-    double b = w.b().getDouble(0);
+    double[] scores = s.data().asDouble();
     for (int i = 0; i < n; i++) scores[i] += b;
     return new Attention(u, scores);
   }
 
-  /** Rows per step of {@link #addQueryTermAndTanh}: its heap copy stays in cache. */
+  /** Rows per step of {@link #queryTermTanhAndScore}: its heap copy stays in cache. */
   private static final int TANH_ROWS = 512;
 
-  /** {@code u[i] = tanh(u[i] + perFrame[frame(i)])} for a FLOAT [n, C] u (c-order, offset 0), a block of rows at a time. */
-  private static void addQueryTermAndTanh(INDArray u, float[] perFrame, SparseSites sites) {
+  /**
+   * {@code u[i] = tanh(u[i] + perFrame[frame(i)])} for a FLOAT [n, C] u (c-order, offset 0), a
+   * block of rows at a time on each core, and returns the scores {@code u[i]·v + b}.
+   */
+  private static double[] queryTermTanhAndScore(INDArray u, float[] perFrame, float[] v, double b, SparseSites sites) {
     int n = (int) u.size(0);
     int c = (int) u.size(1);
-    float[] rows = Rows.heldFloats(Rows.Slot.TANH, TANH_ROWS * c);
+    double[] scores = new double[n];
     java.nio.FloatBuffer buffer = u.data().asNioFloat();
-    for (int from = 0; from < n; from += TANH_ROWS) {
-      int count = Math.min(TANH_ROWS, n - from);
-      buffer.get(from * c, rows, 0, count * c);
-      for (int r = 0; r < count; r++) {
-        int q = sites.frame(from + r) * c;
-        int o = r * c;
-        for (int k = 0; k < c; k++) rows[o + k] += perFrame[q + k];
+    Rows.inParts(n, TANH_ROWS, (first, last) -> {
+      float[] rows = Rows.heldFloats(Rows.Slot.TANH, TANH_ROWS * c);
+      for (int from = first; from < last; from += TANH_ROWS) {
+        int count = Math.min(TANH_ROWS, last - from);
+        buffer.get(from * c, rows, 0, count * c);
+        for (int r = 0; r < count; r++) {
+          int q = sites.frame(from + r) * c;
+          int o = r * c;
+          for (int k = 0; k < c; k++) rows[o + k] += perFrame[q + k];
+        }
+        FastTanh.inPlace(rows, 0, count * c);
+        buffer.put(from * c, rows, 0, count * c);
+        for (int r = 0; r < count; r++) scores[from + r] = dot(rows, r * c, v, c) + b;
       }
-      FastTanh.inPlace(rows, 0, count * c);
-      buffer.put(from * c, rows, 0, count * c);
+    });
+    return scores;
+  }
+
+  /** {@code a[from..from + c) · v}, in four running sums so that the additions overlap. */
+  private static double dot(float[] a, int from, float[] v, int c) {
+    float s0 = 0;
+    float s1 = 0;
+    float s2 = 0;
+    float s3 = 0;
+    int k = 0;
+    for (; k + 3 < c; k += 4) {
+      s0 += a[from + k] * v[k];
+      s1 += a[from + k + 1] * v[k + 1];
+      s2 += a[from + k + 2] * v[k + 2];
+      s3 += a[from + k + 3] * v[k + 3];
     }
+    for (; k < c; k++) s0 += a[from + k] * v[k];
+    return (s0 + s1) + (s2 + s3);
   }
 
   private static SparseBatchNorm.Result normalise(INDArray h, INDArray gamma, INDArray beta, INDArray mean,
