@@ -60,10 +60,11 @@ final class MaxPool2x2Vertex extends ParameterlessVertex {
             double ab = Math.max(a, b);
             double cd = Math.max(c, d);
             pooled[row + j] = Math.max(ab, cd);
-            int kab = later(a, b);
-            int kcd = 2 + later(c, d);
-            int k = kab + later(ab, cd) * (kcd - kab);
-            if (won != null) won[p * g.ho * g.wo + row + j] = (byte) k;
+            if (won != null) {
+              int kab = later(a, b);
+              int kcd = 2 + later(c, d);
+              won[p * g.ho * g.wo + row + j] = (byte) (kab + later(ab, cd) * (kcd - kab));
+            }
           }
         }
         o.write(p, pooled, scratch);
