@@ -76,35 +76,60 @@ public final class Rows {
     }
   }
 
-  /** A matrix copied to the heap to add rows into, then written back to native memory once. */
-  record Accumulator(float[] floats, double[] doubles, int channels, int length) {
-    /** Starts from {@code start}'s values, in this thread's {@link Slot#SUM} buffer. */
-    static Accumulator of(INDArray start) {
-      Source s = Source.reused(start, Slot.SUM);
-      return new Accumulator(s.floats(), s.doubles(), s.channels(), (int) start.length());
+  /**
+   * Rows [first, first + rows) of a matrix copied to the heap to add rows into, then written back
+   * to native memory once. Callers keep the range small enough to stay in cache while many adds
+   * land in it: adding into a whole [n, C] copy streamed it from memory once per kernel offset.
+   */
+  record Accumulator(float[] floats, double[] doubles, int channels, int first, int rows) {
+    /** Fewer added rows per part than this and splitting them over threads cost more than it saved. */
+    private static final int MIN_ROWS_PER_PART = 256;
+
+    /** Rows [from, to) of {@code matrix} (c-order, offset 0) in this thread's {@link Slot#SUM} buffer. */
+    static Accumulator of(INDArray matrix, int from, int to) {
+      int c = (int) matrix.size(1);
+      int length = (to - from) * c;
+      return switch (matrix.dataType()) {
+        case FLOAT -> {
+          float[] f = heldFloats(Slot.SUM, length);
+          matrix.data().asNioFloat().get(from * c, f, 0, length);
+          yield new Accumulator(f, null, c, from, to - from);
+        }
+        case DOUBLE -> {
+          double[] d = heldDoubles(Slot.SUM, length);
+          matrix.data().asNioDouble().get(from * c, d, 0, length);
+          yield new Accumulator(null, d, c, from, to - from);
+        }
+        default -> throw new IllegalArgumentException("sparse kernels take FLOAT or DOUBLE, got " + matrix.dataType());
+      };
     }
 
-    /** {@code this[targets[r]] += rows[r]} for r < m; rows is [≥ m, C], c-order, contiguous from its offset. */
-    void addRows(INDArray rows, int[] targets, int m) {
+    /**
+     * {@code this[targets[r]] += rows[r − lo]} for lo ≤ r < hi, each target inside this range;
+     * rows is [≥ hi − lo, C], c-order, contiguous from its offset.
+     */
+    void addRows(INDArray rows, int[] targets, int lo, int hi) {
       int c = channels;
-      long offset = rows.offset();
+      int m = hi - lo;
+      int offset = (int) rows.offset();
+      int base = first;
       if (floats != null) {
         float[] sums = heldFloats(Slot.ADDEND, m * c);
-        rows.data().asNioFloat().get((int) offset, sums, 0, m * c);
+        rows.data().asNioFloat().get(offset, sums, 0, m * c);
         // Targets of one call never repeat, so the parts write disjoint rows.
-        inParts(m, (from, to) -> {
+        inParts(m, MIN_ROWS_PER_PART, (from, to) -> {
           for (int r = from; r < to; r++) {
-            int t = targets[r] * c;
+            int t = (targets[lo + r] - base) * c;
             int a = r * c;
             for (int k = 0; k < c; k++) floats[t + k] += sums[a + k];
           }
         });
       } else {
         double[] sums = heldDoubles(Slot.ADDEND, m * c);
-        rows.data().asNioDouble().get((int) offset, sums, 0, m * c);
-        inParts(m, (from, to) -> {
+        rows.data().asNioDouble().get(offset, sums, 0, m * c);
+        inParts(m, MIN_ROWS_PER_PART, (from, to) -> {
           for (int r = from; r < to; r++) {
-            int t = targets[r] * c;
+            int t = (targets[lo + r] - base) * c;
             int a = r * c;
             for (int k = 0; k < c; k++) doubles[t + k] += sums[a + k];
           }
@@ -112,10 +137,10 @@ public final class Rows {
       }
     }
 
-    /** Writes the sums into {@code out} (c-order, offset 0, same shape) and returns it. */
+    /** Writes the sums back into their rows of {@code out} (c-order, offset 0) and returns it. */
     INDArray writeTo(INDArray out) {
-      if (floats != null) out.data().asNioFloat().put(0, floats, 0, length);
-      else out.data().asNioDouble().put(0, doubles, 0, length);
+      if (floats != null) out.data().asNioFloat().put(first * channels, floats, 0, rows * channels);
+      else out.data().asNioDouble().put(first * channels, doubles, 0, rows * channels);
       return out;
     }
   }

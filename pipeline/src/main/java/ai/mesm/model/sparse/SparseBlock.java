@@ -21,7 +21,11 @@ public final class SparseBlock {
     this.mode = mode;
   }
 
-  /** Everything the backward pass needs, plus what FLOPs accounting and attention maps read. */
+  /**
+   * Everything the backward pass needs, plus what FLOPs accounting and attention maps read.
+   * {@code tanhU} (the attention's hidden layer) only in a SCALED training pass, the one backward
+   * pass that reads it; null otherwise.
+   */
   public record Trace(SparseSites in, INDArray x, INDArray query, INDArray tanhU, double[] alpha, boolean[] kept,
                       int[] keptIndex, INDArray scale, INDArray xKept, SparseSites keptSites, int[] neighbours,
                       INDArray h1, SparseBatchNorm.Cache bn1, INDArray r1, INDArray h2, SparseBatchNorm.Cache bn2,
@@ -60,7 +64,7 @@ public final class SparseBlock {
    * @param training batch statistics (and running-average updates left to the caller) or running statistics
    */
   public Output forward(SparseSites sites, INDArray x, INDArray query, SparseBlockParams w, boolean training) {
-    Attention att = attention(sites, x, query, w);
+    Attention att = attention(sites, x, query, w, training && mode == AttentionMode.SCALED);
     INDArray tanhU = att.tanhU();
     double[] scores = att.scores();
     double[] alpha = NucleusMask.softmaxPerFrame(scores, sites);
@@ -108,7 +112,7 @@ public final class SparseBlock {
     var.muli(decay).addi(batch.variance().mul(1 - decay));
   }
 
-  /** The attention's hidden layer and scores of every site. */
+  /** The attention's hidden layer (null unless asked for) and scores of every site. */
   record Attention(INDArray tanhU, double[] scores) {}
 
   /**
@@ -116,9 +120,10 @@ public final class SparseBlock {
    * s = tanh(·)·v + b: one GEMM for x·Wx, then each site's frame query term, the tanh and the
    * score in one pass over the rows, split over the cores ({@link #queryTermTanhAndScore}: ND4J
    * broadcast ops on per-frame views, its tanh and a second GEMM for the scores cost several
-   * times more).
+   * times more). {@code keepTanh}: return the hidden layer tanh(·) too (SCALED's backward needs it;
+   * writing it back to native memory is skipped otherwise).
    */
-  static Attention attention(SparseSites sites, INDArray x, INDArray query, SparseBlockParams w) {
+  static Attention attention(SparseSites sites, INDArray x, INDArray query, SparseBlockParams w, boolean keepTanh) {
     int n = sites.size();
     int cin = (int) x.size(1);
     if (n == 0) return new Attention(Nd4j.create(x.dataType(), 0, cin), new double[0]);
@@ -132,7 +137,8 @@ public final class SparseBlock {
       float[] bx = w.bx().dup('c').data().asFloat();
       for (int i = 0; i < queryTerm.length; i++) queryTerm[i] += bx[i % cin];
       float[] v = w.v().dup('c').data().asFloat();
-      return new Attention(u, queryTermTanhAndScore(u, queryTerm, v, b, sites));
+      double[] scores = queryTermTanhAndScore(u, queryTerm, v, b, sites, keepTanh);
+      return new Attention(keepTanh ? u : null, scores);
     }
     // DOUBLE (gradient checks): the query term first, the GEMM adds x·Wx onto it, ND4J's exact tanh.
     perFrame.addiRowVector(w.bx());
@@ -144,17 +150,19 @@ public final class SparseBlock {
     INDArray s = Nd4j.gemm(u, w.v().dup('c').reshape('c', cin, 1), false, false);
     double[] scores = s.data().asDouble();
     for (int i = 0; i < n; i++) scores[i] += b;
-    return new Attention(u, scores);
+    return new Attention(keepTanh ? u : null, scores);
   }
 
   /** Rows per step of {@link #queryTermTanhAndScore}: its heap copy stays in cache. */
   private static final int TANH_ROWS = 512;
 
   /**
-   * {@code u[i] = tanh(u[i] + perFrame[frame(i)])} for a FLOAT [n, C] u (c-order, offset 0), a
-   * block of rows at a time on each core, and returns the scores {@code u[i]·v + b}.
+   * {@code tanh(u[i] + perFrame[frame(i)])} for a FLOAT [n, C] u (c-order, offset 0), a block of
+   * rows at a time on each core, written back into u only if {@code keep}; returns the scores
+   * {@code tanh(·)·v + b}.
    */
-  private static double[] queryTermTanhAndScore(INDArray u, float[] perFrame, float[] v, double b, SparseSites sites) {
+  private static double[] queryTermTanhAndScore(INDArray u, float[] perFrame, float[] v, double b, SparseSites sites,
+                                                boolean keep) {
     int n = (int) u.size(0);
     int c = (int) u.size(1);
     double[] scores = new double[n];
@@ -170,7 +178,7 @@ public final class SparseBlock {
           for (int k = 0; k < c; k++) rows[o + k] += perFrame[q + k];
         }
         FastTanh.inPlace(rows, 0, count * c);
-        buffer.put(from * c, rows, 0, count * c);
+        if (keep) buffer.put(from * c, rows, 0, count * c);
         for (int r = 0; r < count; r++) scores[from + r] = dot(rows, r * c, v, c) + b;
       }
     });

@@ -21,12 +21,13 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 public final class SubmanifoldConv {
   /** Sites per gather + GEMM step: large enough for an efficient GEMM, small enough to stay in cache-sized scratch. */
   static final int CHUNK = 4096;
+  private static final int CENTRE = OffsetPairs.CENTRE;
   /**
-   * Below this fraction of existing (site, neighbour) pairs the per-offset method wins; above it
-   * the single GEMM over all 9 offsets (its zero rows cost less than 8 gathers and adds).
+   * Output values per accumulation range of the per-offset method (4 MB of floats): the rows that
+   * the 8 offsets add into stay in cache between offsets. 1 MB ranges and a single range (the
+   * whole output, as before) were both 5–10 % slower at 128 → 128.
    */
-  static final double BY_OFFSET_BELOW = 0.45;
-  private static final int CENTRE = 4;
+  static final int ACCUMULATE_VALUES = 1 << 20;
   private static final ThreadLocal<INDArray[]> SCRATCH = ThreadLocal.withInitial(() -> new INDArray[4]);
 
   private SubmanifoldConv() {}
@@ -42,7 +43,7 @@ public final class SubmanifoldConv {
     INDArray dWeights = Nd4j.zeros(weights.dataType(), weights.shape());
     if (n == 0) return new INDArray[] {x.dup(), dWeights};
     INDArray dX = multiply(dOut, neighbours, mirrored(weights, x.size(1)));
-    if (SparseSites.pairs(neighbours) < BY_OFFSET_BELOW * neighbours.length) {
+    if (byOffset(neighbours, x.size(1), dOut.size(1))) {
       return new INDArray[] {dX, weightGradientByOffset(x, neighbours, dOut, dWeights)};
     }
     long width = SparseSites.KERNEL_OFFSETS * x.size(1);
@@ -59,45 +60,30 @@ public final class SubmanifoldConv {
 
   /** dW_k = Σ over the pairs (i, j) of offset k of x[j]ᵀ·dOut[i], written into the zeroed {@code dWeights}. */
   static INDArray weightGradientByOffset(INDArray x, int[] neighbours, INDArray dOut, INDArray dWeights) {
-    int n = (int) x.size(0);
     int cin = (int) x.size(1);
-    int cout = (int) dOut.size(1);
     DataType type = x.dataType();
     INDArray xc = Rows.contiguous(x);
     INDArray dc = Rows.contiguous(dOut);
     Nd4j.gemm(xc, dc, offsetBlock(dWeights, CENTRE, cin), true, false, 1.0, 0.0);
     Rows.Source xs = Rows.Source.reused(xc, Rows.Slot.INPUT);
     Rows.Source ds = Rows.Source.reused(dc, Rows.Slot.SECOND);
-    int[] targets = new int[n];
-    int[] sources = new int[n];
+    OffsetPairs pairs = OffsetPairs.of(neighbours);
     for (int k = 0; k < SparseSites.KERNEL_OFFSETS; k++) {
-      int m = k == CENTRE ? 0 : pairsAt(neighbours, n, k, targets, sources);
-      if (m == 0) continue;
-      INDArray xRows = gathered(xs, sources, m, type, 0);
-      INDArray dRows = gathered(ds, targets, m, type, 2);
+      int lo = pairs.start()[k];
+      int hi = pairs.start()[k + 1];
+      if (lo == hi) continue;
+      INDArray xRows = gathered(xs, pairs.sources(), lo, hi, type, 0);
+      INDArray dRows = gathered(ds, pairs.targets(), lo, hi, type, 2);
       Nd4j.gemm(xRows, dRows, offsetBlock(dWeights, k, cin), true, false, 1.0, 0.0);
     }
     return dWeights;
   }
 
-  /** Rows {@code index[0..m)} of {@code source} as [m, C] in the thread's scratch {@code slot}. */
-  private static INDArray gathered(Rows.Source source, int[] index, int m, DataType type, int slot) {
-    INDArray rows = scratch(type, slot, (long) m * source.channels()).reshape('c', m, source.channels());
-    Rows.gatherInto(source, index, 0, m, rows);
+  /** Rows {@code index[lo..hi)} of {@code source} as [hi − lo, C] in the thread's scratch {@code slot}. */
+  private static INDArray gathered(Rows.Source source, int[] index, int lo, int hi, DataType type, int slot) {
+    INDArray rows = scratch(type, slot, (long) (hi - lo) * source.channels()).reshape('c', hi - lo, source.channels());
+    Rows.gatherInto(source, index, lo, hi, rows);
     return rows;
-  }
-
-  /** The pairs of offset k: sites i (targets) whose neighbour j (sources) exists, in site order; returns their count. */
-  private static int pairsAt(int[] neighbours, int n, int k, int[] targets, int[] sources) {
-    int m = 0;
-    for (int i = 0; i < n; i++) {
-      int j = neighbours[i * SparseSites.KERNEL_OFFSETS + k];
-      if (j >= 0) {
-        targets[m] = i;
-        sources[m++] = j;
-      }
-    }
-    return m;
   }
 
   /**
@@ -105,16 +91,35 @@ public final class SubmanifoldConv {
    * whichever of the two exact methods does less work for this rulebook.
    */
   private static INDArray multiply(INDArray rows, int[] neighbours, INDArray kernel) {
-    long pairs = SparseSites.pairs(neighbours);
-    return pairs < BY_OFFSET_BELOW * neighbours.length ? multiplyByOffset(rows, neighbours, kernel)
+    return byOffset(neighbours, rows.size(1), kernel.size(1)) ? multiplyByOffset(rows, neighbours, kernel)
         : multiplyAllOffsets(rows, neighbours, kernel);
+  }
+
+  /** Whether the per-offset method does this Cin → Cout product faster: fewer existing pairs than {@link #byOffsetBelow}. */
+  static boolean byOffset(int[] neighbours, long cin, long cout) {
+    return SparseSites.pairs(neighbours) < byOffsetBelow(cin, cout) * neighbours.length;
+  }
+
+  /**
+   * The fraction of existing (site, neighbour) pairs below which the per-offset method wins over
+   * the single GEMM across all 9 offsets, whose zero rows cost less than 8 gathers and adds when
+   * few are missing. Crossovers measured on both methods side by side (random masks, the CNN's
+   * grids and widths): 0.33, 0.45 and 0.38 where the layer widens (64 → 128, 128 → 256, 256 → 512:
+   * each pair's add moves Cout values, twice the Cin its gather moves), 0.45 at 128 → 128, 0.6–0.7
+   * at 256 → 256 and 512 → 512, where the GEMM's share of the work grows with Cin·Cout and the
+   * per-pair copies shrink against it.
+   */
+  static double byOffsetBelow(long cin, long cout) {
+    if (cout > cin) return 0.38;
+    return cin >= 256 ? 0.6 : 0.45;
   }
 
   /**
    * Per offset, only the (site, neighbour) pairs that exist: gather the neighbours' rows, one
    * GEMM with that offset's weights, add the products into the sites' output rows. Work is the
    * real pairs × Cin × Cout, which is what the FLOPs count. The centre offset needs no gather
-   * (every site is its own centre).
+   * (every site is its own centre). The adds go range by range of sites
+   * ({@link #ACCUMULATE_VALUES}), all 8 offsets per range, so the rows they add into stay in cache.
    */
   static INDArray multiplyByOffset(INDArray rows, int[] neighbours, INDArray kernel) {
     int n = (int) rows.size(0);
@@ -125,18 +130,26 @@ public final class SubmanifoldConv {
     if (n == 0) return out;
     INDArray x = Rows.contiguous(rows);
     Nd4j.gemm(x, offsetBlock(kernel, CENTRE, cin), out, false, false, 1.0, 0.0);
-    Rows.Accumulator sum = Rows.Accumulator.of(out);
+    OffsetPairs pairs = OffsetPairs.of(neighbours);
     Rows.Source source = Rows.Source.reused(x, Rows.Slot.INPUT);
-    int[] targets = new int[n];
-    int[] sources = new int[n];
-    for (int k = 0; k < SparseSites.KERNEL_OFFSETS; k++) {
-      int m = k == CENTRE ? 0 : pairsAt(neighbours, n, k, targets, sources);
-      if (m == 0) continue;
-      INDArray products = scratch(type, 2, (long) m * cout).reshape('c', m, cout);
-      Nd4j.gemm(gathered(source, sources, m, type, 0), offsetBlock(kernel, k, cin), products, false, false, 1.0, 0.0);
-      sum.addRows(products, targets, m);
+    int[] next = pairs.start().clone();
+    int range = Math.max(1, ACCUMULATE_VALUES / cout);
+    for (int from = 0; from < n; from += range) {
+      int to = Math.min(n, from + range);
+      Rows.Accumulator sum = Rows.Accumulator.of(out, from, to);
+      for (int k = 0; k < SparseSites.KERNEL_OFFSETS; k++) {
+        int lo = next[k];
+        int hi = pairs.firstAtOrAfter(k, lo, to);
+        next[k] = hi;
+        if (lo == hi) continue;
+        INDArray products = scratch(type, 2, (long) (hi - lo) * cout).reshape('c', hi - lo, cout);
+        Nd4j.gemm(gathered(source, pairs.sources(), lo, hi, type, 0), offsetBlock(kernel, k, cin), products, false, false,
+            1.0, 0.0);
+        sum.addRows(products, pairs.targets(), lo, hi);
+      }
+      sum.writeTo(out);
     }
-    return sum.writeTo(out);
+    return out;
   }
 
   /** Rows [k·Cin, (k+1)·Cin) of a c-order [9·Cin, Cout] kernel: a contiguous view. */

@@ -60,12 +60,17 @@ class SparseBlockTest {
     INDArray x = gaussian(r, sites.size(), CIN);
     INDArray query = gaussian(r, 3, D);
     INDArray flat = params(r);
-    SparseBlock.Attention exact = SparseBlock.attention(sites, x, query, SparseBlockParams.view(flat, 0, CIN, COUT, D));
+    SparseBlock.Attention exact = SparseBlock.attention(sites, x, query, SparseBlockParams.view(flat, 0, CIN, COUT, D), true);
     INDArray flatF = flat.castTo(DataType.FLOAT);
     SparseBlock.Attention fast = SparseBlock.attention(sites, x.castTo(DataType.FLOAT), query.castTo(DataType.FLOAT),
-        SparseBlockParams.view(flatF, 0, CIN, COUT, D));
+        SparseBlockParams.view(flatF, 0, CIN, COUT, D), true);
     assertTrue(exact.tanhU().equalsWithEps(fast.tanhU().castTo(DataType.DOUBLE), 1e-5), "tanh(u)");
     for (int i = 0; i < sites.size(); i++) assertEquals(exact.scores()[i], fast.scores()[i], 1e-5, "score of site " + i);
+    // Without the hidden layer (inference, REFERENCE training): the same scores, nothing written back.
+    SparseBlock.Attention scoresOnly = SparseBlock.attention(sites, x.castTo(DataType.FLOAT), query.castTo(DataType.FLOAT),
+        SparseBlockParams.view(flatF, 0, CIN, COUT, D), false);
+    assertNull(scoresOnly.tanhU());
+    assertArrayEquals(fast.scores(), scoresOnly.scores());
   }
 
   @Test

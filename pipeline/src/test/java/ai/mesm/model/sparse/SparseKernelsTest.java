@@ -102,9 +102,10 @@ class SparseKernelsTest {
   @ParameterizedTest
   @ValueSource(doubles = {0.3, 0.9})
   void moreSitesThanOneChunkGiveTheSameConvolutionAsSmallBatches(double density) {
-    // Forward and backward run SubmanifoldConv.CHUNK sites per step (dense masks) and split their
-    // row copies and sums over the cores for large batches (both methods): a batch spanning
-    // several steps must give each frame what it gets alone.
+    // Forward and backward run SubmanifoldConv.CHUNK sites per step (dense masks), the per-offset
+    // method adds into ranges of ACCUMULATE_VALUES / Cout sites (sparse masks), and both split
+    // their row copies and sums over the cores for large batches: a batch spanning several steps
+    // and ranges must give each frame what it gets alone, and the two methods the same values.
     Random r = new Random(21);
     int frames = 3;
     int h = density < 0.5 ? 128 : 48;
@@ -112,13 +113,20 @@ class SparseKernelsTest {
     boolean[] active = new boolean[frames * h * w];
     for (int i = 0; i < active.length; i++) active[i] = r.nextDouble() < density;
     SparseSites s = SparseSites.fromGrid(frames, h, w, active);
+    int cout = 256;
     assertTrue(s.size() > SubmanifoldConv.CHUNK);
+    assertTrue(s.size() > SubmanifoldConv.ACCUMULATE_VALUES / cout);
     INDArray x = random(r, s.size(), 2);
-    INDArray wts = random(r, 18, 3);
-    INDArray dOut = random(r, s.size(), 3);
-    INDArray y = SubmanifoldConv.forward(x, s.neighbours(), wts);
-    INDArray[] g = SubmanifoldConv.backward(x, s.neighbours(), wts, dOut);
-    INDArray dW = Nd4j.zeros(DataType.DOUBLE, 18, 3);
+    INDArray wts = random(r, 18, cout);
+    INDArray dOut = random(r, s.size(), cout);
+    int[] nbr = s.neighbours();
+    INDArray y = SubmanifoldConv.forward(x, nbr, wts);
+    INDArray[] g = SubmanifoldConv.backward(x, nbr, wts, dOut);
+    assertTrue(SubmanifoldConv.multiplyByOffset(x, nbr, wts).equalsWithEps(SubmanifoldConv.multiplyAllOffsets(x, nbr, wts),
+        1e-10), "per offset = all offsets");
+    assertTrue(SubmanifoldConv.weightGradientByOffset(x, nbr, dOut, Nd4j.zeros(DataType.DOUBLE, 18, cout))
+        .equalsWithEps(g[1], 1e-9), "weight gradient per offset = backward's");
+    INDArray dW = Nd4j.zeros(DataType.DOUBLE, 18, cout);
     for (int f = 0; f < frames; f++) {
       boolean[] one = new boolean[active.length];
       for (int i = f * h * w; i < (f + 1) * h * w; i++) one[i] = active[i];
