@@ -57,21 +57,25 @@ public final class Rows {
     }
 
     private static Source copy(INDArray src, Slot slot) {
-      INDArray s = contiguous(src);
-      int c = (int) src.size(1);
-      int n = (int) s.length();
-      return switch (src.dataType()) {
+      return copyRows(contiguous(src), slot, 0, (int) src.size(0));
+    }
+
+    /** Rows [from, to) of a c-order, offset-0 matrix, in {@code slot} (a new array if null). */
+    static Source copyRows(INDArray matrix, Slot slot, int from, int to) {
+      int c = (int) matrix.size(1);
+      int n = (to - from) * c;
+      return switch (matrix.dataType()) {
         case FLOAT -> {
           float[] f = slot == null ? new float[n] : heldFloats(slot, n);
-          s.data().asNioFloat().get(0, f, 0, n);
+          matrix.data().asNioFloat().get(from * c, f, 0, n);
           yield new Source(f, null, c);
         }
         case DOUBLE -> {
           double[] d = slot == null ? new double[n] : heldDoubles(slot, n);
-          s.data().asNioDouble().get(0, d, 0, n);
+          matrix.data().asNioDouble().get(from * c, d, 0, n);
           yield new Source(null, d, c);
         }
-        default -> throw new IllegalArgumentException("sparse kernels take FLOAT or DOUBLE, got " + src.dataType());
+        default -> throw new IllegalArgumentException("sparse kernels take FLOAT or DOUBLE, got " + matrix.dataType());
       };
     }
   }
@@ -87,21 +91,8 @@ public final class Rows {
 
     /** Rows [from, to) of {@code matrix} (c-order, offset 0) in this thread's {@link Slot#SUM} buffer. */
     static Accumulator of(INDArray matrix, int from, int to) {
-      int c = (int) matrix.size(1);
-      int length = (to - from) * c;
-      return switch (matrix.dataType()) {
-        case FLOAT -> {
-          float[] f = heldFloats(Slot.SUM, length);
-          matrix.data().asNioFloat().get(from * c, f, 0, length);
-          yield new Accumulator(f, null, c, from, to - from);
-        }
-        case DOUBLE -> {
-          double[] d = heldDoubles(Slot.SUM, length);
-          matrix.data().asNioDouble().get(from * c, d, 0, length);
-          yield new Accumulator(null, d, c, from, to - from);
-        }
-        default -> throw new IllegalArgumentException("sparse kernels take FLOAT or DOUBLE, got " + matrix.dataType());
-      };
+      Source rows = Source.copyRows(matrix, Slot.SUM, from, to);
+      return new Accumulator(rows.floats(), rows.doubles(), rows.channels(), from, to - from);
     }
 
     /**
