@@ -27,7 +27,7 @@ public final class SparseBlock {
    * pass that reads it; null otherwise.
    */
   public record Trace(SparseSites in, INDArray x, INDArray query, INDArray tanhU, double[] alpha, boolean[] kept,
-                      int[] keptIndex, INDArray scale, INDArray xKept, SparseSites keptSites, int[] neighbours,
+                      int[] keptIndex, INDArray scale, INDArray xKept, SparseSites keptSites, Rulebook rules,
                       INDArray h1, SparseBatchNorm.Cache bn1, INDArray r1, INDArray h2, SparseBatchNorm.Cache bn2,
                       INDArray r2, SparseMaxPool.Plan pool, SparseMaxPool.Result pooled) {
 
@@ -40,6 +40,7 @@ public final class SparseBlock {
       long cout = h1.size(1);
       double[] macs = new double[in.frames()];
       for (int i = 0; i < in.size(); i++) macs[in.frame(i)] += cin * (cin + 1.0);
+      int[] neighbours = rules.neighbours();
       for (int i = 0; i < keptSites.size(); i++) {
         int pairs = 0;
         for (int k = 0; k < SparseSites.KERNEL_OFFSETS; k++) if (neighbours[i * SparseSites.KERNEL_OFFSETS + k] >= 0) pairs++;
@@ -50,7 +51,7 @@ public final class SparseBlock {
 
     /** Multiply-adds of the two convolutions, from the real (site, active neighbour) pairs. */
     public long convMacs() {
-      long pairs = SparseSites.pairs(neighbours);
+      long pairs = rules.pairs();
       return pairs * x.size(1) * h1.size(1) + pairs * h1.size(1) * h1.size(1);
     }
   }
@@ -84,18 +85,18 @@ public final class SparseBlock {
       scale = Nd4j.createFromArray(s).castTo(x.dataType()).reshape(s.length, 1);
       xKept = xKept.mulColumnVector(scale);
     }
-    int[] nbr = keptSites.neighbours();
-    INDArray h1 = SubmanifoldConv.forward(xKept, nbr, w.conv1());
+    Rulebook rules = Rulebook.of(keptSites.neighbours()); // shared by both convolutions, forward and backward
+    INDArray h1 = SubmanifoldConv.forward(xKept, rules, w.conv1());
     SparseBatchNorm.Result b1 = normalise(h1, w.gamma1(), w.beta1(), w.mean1(), w.var1(), training);
     INDArray r1 = training ? Transforms.relu(b1.out(), false) : b1.out();
-    INDArray h2 = SubmanifoldConv.forward(r1, nbr, w.conv2());
+    INDArray h2 = SubmanifoldConv.forward(r1, rules, w.conv2());
     SparseBatchNorm.Result b2 = normalise(h2, w.gamma2(), w.beta2(), w.mean2(), w.var2(), training);
     INDArray r2 = training ? Transforms.relu(b2.out(), false) : b2.out();
     SparseMaxPool.Plan plan = keptSites.poolPlan();
     // Inference needs no argmax (it is for the backward pass).
     SparseMaxPool.Result pooled = training ? SparseMaxPool.forward(r2, plan)
         : new SparseMaxPool.Result(SparseMaxPool.forwardInference(r2, plan), null);
-    Trace t = new Trace(sites, x, query, tanhU, alpha, kept, keptIndex, scale, xKept, keptSites, nbr, h1, b1.cache(),
+    Trace t = new Trace(sites, x, query, tanhU, alpha, kept, keptIndex, scale, xKept, keptSites, rules, h1, b1.cache(),
         r1, h2, b2.cache(), r2, plan, pooled);
     return new Output(plan.out(), pooled.out(), t);
   }
@@ -226,13 +227,13 @@ public final class SparseBlock {
     INDArray[] bn2 = SparseBatchNorm.backward(dB2, t.bn2(), w.gamma2());
     grads.gamma2().assign(bn2[1]);
     grads.beta2().assign(bn2[2]);
-    INDArray[] c2 = SubmanifoldConv.backward(t.r1(), t.neighbours(), w.conv2(), bn2[0]);
+    INDArray[] c2 = SubmanifoldConv.backward(t.r1(), t.rules(), w.conv2(), bn2[0]);
     grads.conv2().assign(c2[1]);
     INDArray dB1 = c2[0].muli(t.r1().gt(0).castTo(c2[0].dataType()));
     INDArray[] bn1 = SparseBatchNorm.backward(dB1, t.bn1(), w.gamma1());
     grads.gamma1().assign(bn1[1]);
     grads.beta1().assign(bn1[2]);
-    INDArray[] c1 = SubmanifoldConv.backward(t.xKept(), t.neighbours(), w.conv1(), bn1[0]);
+    INDArray[] c1 = SubmanifoldConv.backward(t.xKept(), t.rules(), w.conv1(), bn1[0]);
     grads.conv1().assign(c1[1]);
     INDArray dXKept = c1[0];
 

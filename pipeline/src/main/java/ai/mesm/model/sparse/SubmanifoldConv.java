@@ -33,25 +33,25 @@ public final class SubmanifoldConv {
   private SubmanifoldConv() {}
 
   /** x: [n, Cin] in site order; weights: [9·Cin, Cout]; returns [n, Cout]. */
-  public static INDArray forward(INDArray x, int[] neighbours, INDArray weights) {
-    return multiply(x, neighbours, Rows.contiguous(weights));
+  public static INDArray forward(INDArray x, Rulebook rules, INDArray weights) {
+    return multiply(x, rules, Rows.contiguous(weights));
   }
 
   /** The gradients of {@link #forward}: {dX [n, Cin], dW [9·Cin, Cout]}. */
-  public static INDArray[] backward(INDArray x, int[] neighbours, INDArray weights, INDArray dOut) {
+  public static INDArray[] backward(INDArray x, Rulebook rules, INDArray weights, INDArray dOut) {
     int n = (int) x.size(0);
     INDArray dWeights = Nd4j.zeros(weights.dataType(), weights.shape());
     if (n == 0) return new INDArray[] {x.dup(), dWeights};
-    INDArray dX = multiply(dOut, neighbours, mirrored(weights, x.size(1)));
-    if (byOffset(neighbours, x.size(1), dOut.size(1))) {
-      return new INDArray[] {dX, weightGradientByOffset(x, neighbours, dOut, dWeights)};
+    INDArray dX = multiply(dOut, rules, mirrored(weights, x.size(1)));
+    if (byOffset(rules, x.size(1), dOut.size(1))) {
+      return new INDArray[] {dX, weightGradientByOffset(x, rules, dOut, dWeights)};
     }
     long width = SparseSites.KERNEL_OFFSETS * x.size(1);
     INDArray dOutC = Rows.contiguous(dOut);
     Rows.Source source = Rows.Source.reused(x, Rows.Slot.INPUT);
     for (int from = 0; from < n; from += CHUNK) {
       int to = Math.min(n, from + CHUNK);
-      INDArray cols = columns(source, x.dataType(), neighbours, from, to, width);
+      INDArray cols = columns(source, x.dataType(), rules.neighbours(), from, to, width);
       INDArray dOutRows = dOutC.get(NDArrayIndex.interval(from, to), NDArrayIndex.all());
       Nd4j.gemm(cols, dOutRows, dWeights, true, false, 1.0, 1.0);
     }
@@ -59,7 +59,7 @@ public final class SubmanifoldConv {
   }
 
   /** dW_k = Σ over the pairs (i, j) of offset k of x[j]ᵀ·dOut[i], written into the zeroed {@code dWeights}. */
-  static INDArray weightGradientByOffset(INDArray x, int[] neighbours, INDArray dOut, INDArray dWeights) {
+  static INDArray weightGradientByOffset(INDArray x, Rulebook rules, INDArray dOut, INDArray dWeights) {
     int cin = (int) x.size(1);
     DataType type = x.dataType();
     INDArray xc = Rows.contiguous(x);
@@ -67,7 +67,7 @@ public final class SubmanifoldConv {
     Nd4j.gemm(xc, dc, offsetBlock(dWeights, CENTRE, cin), true, false, 1.0, 0.0);
     Rows.Source xs = Rows.Source.reused(xc, Rows.Slot.INPUT);
     Rows.Source ds = Rows.Source.reused(dc, Rows.Slot.SECOND);
-    OffsetPairs pairs = OffsetPairs.of(neighbours);
+    OffsetPairs pairs = rules.byOffset();
     for (int k = 0; k < SparseSites.KERNEL_OFFSETS; k++) {
       int lo = pairs.start()[k];
       int hi = pairs.start()[k + 1];
@@ -90,14 +90,14 @@ public final class SubmanifoldConv {
    * Σ over each site's 9 neighbours of their rows times the matching block of {@code kernel}, by
    * whichever of the two exact methods does less work for this rulebook.
    */
-  private static INDArray multiply(INDArray rows, int[] neighbours, INDArray kernel) {
-    return byOffset(neighbours, rows.size(1), kernel.size(1)) ? multiplyByOffset(rows, neighbours, kernel)
-        : multiplyAllOffsets(rows, neighbours, kernel);
+  private static INDArray multiply(INDArray rows, Rulebook rules, INDArray kernel) {
+    return byOffset(rules, rows.size(1), kernel.size(1)) ? multiplyByOffset(rows, rules, kernel)
+        : multiplyAllOffsets(rows, rules, kernel);
   }
 
   /** Whether the per-offset method does this Cin → Cout product faster: fewer existing pairs than {@link #byOffsetBelow}. */
-  static boolean byOffset(int[] neighbours, long cin, long cout) {
-    return SparseSites.pairs(neighbours) < byOffsetBelow(cin, cout) * neighbours.length;
+  static boolean byOffset(Rulebook rules, long cin, long cout) {
+    return rules.pairFraction() < byOffsetBelow(cin, cout);
   }
 
   /**
@@ -121,7 +121,7 @@ public final class SubmanifoldConv {
    * (every site is its own centre). The adds go range by range of sites
    * ({@link #ACCUMULATE_VALUES}), all 8 offsets per range, so the rows they add into stay in cache.
    */
-  static INDArray multiplyByOffset(INDArray rows, int[] neighbours, INDArray kernel) {
+  static INDArray multiplyByOffset(INDArray rows, Rulebook rules, INDArray kernel) {
     int n = (int) rows.size(0);
     int cin = (int) rows.size(1);
     int cout = (int) kernel.size(1);
@@ -130,7 +130,7 @@ public final class SubmanifoldConv {
     if (n == 0) return out;
     INDArray x = Rows.contiguous(rows);
     Nd4j.gemm(x, offsetBlock(kernel, CENTRE, cin), out, false, false, 1.0, 0.0);
-    OffsetPairs pairs = OffsetPairs.of(neighbours);
+    OffsetPairs pairs = rules.byOffset();
     Rows.Source source = Rows.Source.reused(x, Rows.Slot.INPUT);
     int[] next = pairs.start().clone();
     int range = Math.max(1, ACCUMULATE_VALUES / cout);
@@ -158,7 +158,7 @@ public final class SubmanifoldConv {
   }
 
   /** All 9 offsets of every site in one GEMM (zero rows for missing neighbours): better when few are missing. */
-  static INDArray multiplyAllOffsets(INDArray rows, int[] neighbours, INDArray kernel) {
+  static INDArray multiplyAllOffsets(INDArray rows, Rulebook rules, INDArray kernel) {
     int n = (int) rows.size(0);
     INDArray out = Nd4j.createUninitialized(rows.dataType(), n, kernel.size(1));
     if (n == 0) return out;
@@ -166,7 +166,7 @@ public final class SubmanifoldConv {
     Rows.Source source = Rows.Source.reused(rows, Rows.Slot.INPUT);
     for (int from = 0; from < n; from += CHUNK) {
       int to = Math.min(n, from + CHUNK);
-      INDArray cols = columns(source, rows.dataType(), neighbours, from, to, width);
+      INDArray cols = columns(source, rows.dataType(), rules.neighbours(), from, to, width);
       INDArray target = out.get(NDArrayIndex.interval(from, to), NDArrayIndex.all());
       // Nd4j.gemm goes straight to BLAS: INDArray.mmul took ~10x longer on these shapes.
       Nd4j.gemm(cols, kernel, target, false, false, 1.0, 0.0);

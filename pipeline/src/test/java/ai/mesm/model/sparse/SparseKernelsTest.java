@@ -52,7 +52,7 @@ class SparseKernelsTest {
     INDArray x = random(r, s.size(), cin);
     INDArray w = random(r, 9L * cin, cout);
     INDArray dOut = random(r, s.size(), cout);
-    int[] nbr = s.neighbours();
+    Rulebook nbr = Rulebook.of(s.neighbours()); // one rulebook for every call below, as a block shares it
     INDArray y = SubmanifoldConv.forward(x, nbr, w);
     INDArray[] grads = SubmanifoldConv.backward(x, nbr, w, dOut);
 
@@ -119,7 +119,7 @@ class SparseKernelsTest {
     INDArray x = random(r, s.size(), 2);
     INDArray wts = random(r, 18, cout);
     INDArray dOut = random(r, s.size(), cout);
-    int[] nbr = s.neighbours();
+    Rulebook nbr = Rulebook.of(s.neighbours()); // one rulebook for every call below, as a block shares it
     INDArray y = SubmanifoldConv.forward(x, nbr, wts);
     INDArray[] g = SubmanifoldConv.backward(x, nbr, wts, dOut);
     assertTrue(SubmanifoldConv.multiplyByOffset(x, nbr, wts).equalsWithEps(SubmanifoldConv.multiplyAllOffsets(x, nbr, wts),
@@ -136,8 +136,8 @@ class SparseKernelsTest {
       var rows = org.nd4j.linalg.indexing.NDArrayIndex.interval(from, to);
       var all = org.nd4j.linalg.indexing.NDArrayIndex.all();
       INDArray xf = x.get(rows, all).dup();
-      INDArray yf = SubmanifoldConv.forward(xf, alone.neighbours(), wts);
-      INDArray[] gf = SubmanifoldConv.backward(xf, alone.neighbours(), wts, dOut.get(rows, all).dup());
+      INDArray yf = SubmanifoldConv.forward(xf, Rulebook.of(alone.neighbours()), wts);
+      INDArray[] gf = SubmanifoldConv.backward(xf, Rulebook.of(alone.neighbours()), wts, dOut.get(rows, all).dup());
       assertTrue(yf.equalsWithEps(y.get(rows, all), 1e-10), "forward, frame " + f);
       assertTrue(gf[0].equalsWithEps(g[0].get(rows, all), 1e-10), "input gradient, frame " + f);
       dW.addi(gf[1]);
@@ -150,6 +150,9 @@ class SparseKernelsTest {
     SparseSites all = SparseSites.all(1, 3, 3);
     // Centre has 9 neighbours, edges 6, corners 4: 9 + 4·6 + 4·4 = 49.
     assertEquals(49, SparseSites.pairs(all.neighbours()));
+    assertEquals(49, Rulebook.of(all.neighbours()).pairs());
+    assertEquals(9, Rulebook.of(all.neighbours()).sites());
+    assertThrows(IllegalArgumentException.class, () -> Rulebook.of(new int[10]));
     boolean[] one = new boolean[9];
     one[4] = true;
     assertEquals(1, SparseSites.pairs(SparseSites.fromGrid(1, 3, 3, one).neighbours()));
