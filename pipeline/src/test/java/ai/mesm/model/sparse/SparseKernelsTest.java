@@ -136,8 +136,9 @@ class SparseKernelsTest {
       var rows = org.nd4j.linalg.indexing.NDArrayIndex.interval(from, to);
       var all = org.nd4j.linalg.indexing.NDArrayIndex.all();
       INDArray xf = x.get(rows, all).dup();
-      INDArray yf = SubmanifoldConv.forward(xf, Rulebook.of(alone.neighbours()), wts);
-      INDArray[] gf = SubmanifoldConv.backward(xf, Rulebook.of(alone.neighbours()), wts, dOut.get(rows, all).dup());
+      Rulebook aloneRules = Rulebook.of(alone.neighbours());
+      INDArray yf = SubmanifoldConv.forward(xf, aloneRules, wts);
+      INDArray[] gf = SubmanifoldConv.backward(xf, aloneRules, wts, dOut.get(rows, all).dup());
       assertTrue(yf.equalsWithEps(y.get(rows, all), 1e-10), "forward, frame " + f);
       assertTrue(gf[0].equalsWithEps(g[0].get(rows, all), 1e-10), "input gradient, frame " + f);
       dW.addi(gf[1]);
