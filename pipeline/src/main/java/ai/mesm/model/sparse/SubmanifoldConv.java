@@ -168,7 +168,7 @@ public final class SubmanifoldConv {
       int to = Math.min(n, from + CHUNK);
       INDArray cols = columns(source, rows.dataType(), rules.neighbours(), from, to, width);
       INDArray target = out.get(NDArrayIndex.interval(from, to), NDArrayIndex.all());
-      // Nd4j.gemm goes straight to BLAS: INDArray.mmul took ~10x longer on these shapes.
+      // Nd4j.gemm writes into the given view (ND4J runs it as oneDNN's matmul): INDArray.mmul took ~10x longer here.
       Nd4j.gemm(cols, kernel, target, false, false, 1.0, 0.0);
     }
     return out;
