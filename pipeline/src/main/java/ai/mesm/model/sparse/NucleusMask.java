@@ -9,12 +9,15 @@ import java.util.Arrays;
  * cumulative sum must not drop the last sites). Ties keep site order (stable sort).
  */
 public final class NucleusMask {
+  /** Fewer sites than this and splitting the frames over threads cost more than it saved. */
+  private static final int PARALLEL_SITES = 4096;
+
   private NucleusMask() {}
 
   /** Attention weights per site (softmax of the scores over each frame's sites). */
   public static double[] softmaxPerFrame(double[] scores, SparseSites sites) {
     double[] alpha = new double[scores.length];
-    for (int f = 0; f < sites.frames(); f++) {
+    byFrames(sites, f -> {
       int from = sites.frameStart(f);
       int to = sites.frameStart(f + 1);
       double max = Double.NEGATIVE_INFINITY;
@@ -22,7 +25,7 @@ public final class NucleusMask {
       double sum = 0;
       for (int i = from; i < to; i++) sum += alpha[i] = Math.exp(scores[i] - max);
       for (int i = from; i < to; i++) alpha[i] /= sum;
-    }
+    });
     return alpha;
   }
 
@@ -30,39 +33,46 @@ public final class NucleusMask {
   public static boolean[] keep(double[] alpha, SparseSites sites, double p) {
     if (!(p > 0 && p <= 1)) throw new IllegalArgumentException("top-p must be in (0, 1], got " + p);
     boolean[] kept = new boolean[alpha.length];
-    for (int f = 0; f < sites.frames(); f++) {
-      int from = sites.frameStart(f);
-      int to = sites.frameStart(f + 1);
-      if (from == to) continue;
-      if (p >= 1) {
-        for (int i = from; i < to; i++) kept[i] = alpha[i] > 0;
-        kept[argmax(alpha, from, to)] = true;
-        continue;
-      }
-      // Descending order without boxing: sort a copy, find the weight t at which the mass reaches p,
-      // keep every site above t and, in site order, as many sites at exactly t as the prefix needs.
-      double[] sorted = Arrays.copyOfRange(alpha, from, to);
-      Arrays.sort(sorted);
-      double mass = 0;
-      int j = sorted.length - 1;
-      while (true) {
-        mass += sorted[j];
-        if (mass >= p || j == 0) break;
-        j--;
-      }
-      double t = sorted[j];
-      int atThreshold = 0;
-      for (int k = j; k < sorted.length && sorted[k] == t; k++) atThreshold++;
-      for (int i = from; i < to; i++) {
-        if (alpha[i] > t) {
-          kept[i] = true;
-        } else if (alpha[i] == t && atThreshold > 0) {
-          kept[i] = true;
-          atThreshold--;
-        }
+    byFrames(sites, f -> keepInFrame(alpha, sites.frameStart(f), sites.frameStart(f + 1), p, kept));
+    return kept;
+  }
+
+  /** Frames are independent and write disjoint sites: split them over the cores when there are enough sites. */
+  private static void byFrames(SparseSites sites, java.util.function.IntConsumer frame) {
+    java.util.stream.IntStream frames = java.util.stream.IntStream.range(0, sites.frames());
+    (sites.size() >= PARALLEL_SITES ? frames.parallel() : frames).forEach(frame);
+  }
+
+  /** {@link #keep} for the sites [from, to) of one frame. */
+  private static void keepInFrame(double[] alpha, int from, int to, double p, boolean[] kept) {
+    if (from == to) return;
+    if (p >= 1) {
+      for (int i = from; i < to; i++) kept[i] = alpha[i] > 0;
+      kept[argmax(alpha, from, to)] = true;
+      return;
+    }
+    // Descending order without boxing: sort a copy, find the weight t at which the mass reaches p,
+    // keep every site above t and, in site order, as many sites at exactly t as the prefix needs.
+    double[] sorted = Arrays.copyOfRange(alpha, from, to);
+    Arrays.sort(sorted);
+    double mass = 0;
+    int j = sorted.length - 1;
+    while (true) {
+      mass += sorted[j];
+      if (mass >= p || j == 0) break;
+      j--;
+    }
+    double t = sorted[j];
+    int atThreshold = 0;
+    for (int k = j; k < sorted.length && sorted[k] == t; k++) atThreshold++;
+    for (int i = from; i < to; i++) {
+      if (alpha[i] > t) {
+        kept[i] = true;
+      } else if (alpha[i] == t && atThreshold > 0) {
+        kept[i] = true;
+        atThreshold--;
       }
     }
-    return kept;
   }
 
   private static int argmax(double[] a, int from, int to) {

@@ -11,6 +11,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * values per output and channel do not pay for ND4J op calls.
  */
 public final class SparseMaxPool {
+  /** Fewer outputs per core than this and splitting {@link #forwardInference} cost more than it saved. */
+  private static final int OUTPUTS_PER_PART = 512;
+
   private SparseMaxPool() {}
 
   /**
@@ -70,7 +73,8 @@ public final class SparseMaxPool {
   /**
    * The pooled features without the argmax bookkeeping that only the backward pass needs, for
    * inputs ≥ 0 (after ReLU): every output starts at 0 (what an inactive input reads as) and takes
-   * the element-wise maximum of its active inputs' rows, a loop the JIT vectorises.
+   * the element-wise maximum of its active inputs' rows, a loop the JIT vectorises, split over
+   * the cores (outputs write disjoint rows).
    */
   public static INDArray forwardInference(INDArray x, Plan plan) {
     int channels = (int) x.size(1);
@@ -79,15 +83,17 @@ public final class SparseMaxPool {
     float[] in = Rows.Source.reused(x, Rows.Slot.INPUT).floats();
     float[] out = new float[nOut * channels];
     int[] window = plan.window();
-    for (int o = 0; o < nOut; o++) {
-      int base = o * channels;
-      for (int q = 0; q < 4; q++) {
-        int i = window[o * 4 + q];
-        if (i < 0) continue;
-        int row = i * channels;
-        for (int c = 0; c < channels; c++) out[base + c] = Math.max(out[base + c], in[row + c]);
+    Rows.inParts(nOut, OUTPUTS_PER_PART, (first, last) -> {
+      for (int o = first; o < last; o++) {
+        int base = o * channels;
+        for (int q = 0; q < 4; q++) {
+          int i = window[o * 4 + q];
+          if (i < 0) continue;
+          int row = i * channels;
+          for (int c = 0; c < channels; c++) out[base + c] = Math.max(out[base + c], in[row + c]);
+        }
       }
-    }
+    });
     INDArray result = Nd4j.createUninitialized(x.dataType(), nOut, channels);
     result.data().asNioFloat().put(0, out);
     return result;

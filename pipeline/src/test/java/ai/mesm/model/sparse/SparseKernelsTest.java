@@ -234,11 +234,12 @@ class SparseKernelsTest {
     assertEquals(0.0, res.cache().xHat().mean(0).maxNumber().doubleValue(), 1e-10);
   }
 
-  @Test
-  void fusedInferenceBatchNormAndReluEqualTheSeparateOps() {
+  @ParameterizedTest
+  @ValueSource(ints = {9, 3000}) // 3000 rows: split over the cores
+  void fusedInferenceBatchNormAndReluEqualTheSeparateOps(int rows) {
     Random r = new Random(4);
     for (DataType type : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
-      INDArray x = random(r, 9, 5).castTo(type);
+      INDArray x = random(r, rows, 5).castTo(type);
       INDArray gamma = random(r, 1, 5).castTo(type);
       INDArray beta = random(r, 1, 5).castTo(type);
       INDArray mean = random(r, 1, 5).castTo(type);
@@ -261,6 +262,33 @@ class SparseKernelsTest {
     double[] withZero = {0.5, 0.5, 0.0, 0.0, 0.1, 0.2, 0.3, 0.4};
     assertArrayEquals(new boolean[] {true, true, false, false, true, true, true, true},
         NucleusMask.keep(withZero, s, 1.0), "p = 1 keeps every site with non-zero weight");
+  }
+
+  @ParameterizedTest
+  @ValueSource(doubles = {0.3, 1.0})
+  void manyFramesAreMaskedAndPooledAsEachFrameAlone(double p) {
+    // 20 frames of 24 × 24: enough sites that the frames and the pooled rows are split over the cores.
+    Random r = new Random(12);
+    int frames = 20;
+    int side = 24;
+    SparseSites all = SparseSites.all(frames, side, side);
+    double[] scores = new double[all.size()];
+    for (int i = 0; i < scores.length; i++) scores[i] = 3 * r.nextGaussian();
+    double[] alpha = NucleusMask.softmaxPerFrame(scores, all);
+    boolean[] kept = NucleusMask.keep(alpha, all, p);
+    SparseSites one = SparseSites.all(1, side, side);
+    for (int f = 0; f < frames; f++) {
+      int from = all.frameStart(f);
+      int to = all.frameStart(f + 1);
+      double[] frameAlpha = NucleusMask.softmaxPerFrame(java.util.Arrays.copyOfRange(scores, from, to), one);
+      assertArrayEquals(frameAlpha, java.util.Arrays.copyOfRange(alpha, from, to), 0.0, "softmax of frame " + f);
+      assertArrayEquals(NucleusMask.keep(frameAlpha, one, p), java.util.Arrays.copyOfRange(kept, from, to), "mask of frame " + f);
+    }
+    SparseSites keptSites = all.subset(kept);
+    SparseMaxPool.Plan plan = keptSites.poolPlan();
+    INDArray x = org.nd4j.linalg.ops.transforms.Transforms.relu(random(r, keptSites.size(), 16).castTo(DataType.FLOAT), false);
+    assertTrue(SparseMaxPool.forward(x, plan).out().equalsWithEps(SparseMaxPool.forwardInference(x, plan), 0),
+        plan.out().size() + " pooled sites: inference pooling gives the training pass's maxima");
   }
 
   @ParameterizedTest
