@@ -81,7 +81,7 @@ public final class SubmanifoldConv {
 
   /** Rows {@code index[lo..hi)} of {@code source} as [hi − lo, C] in the thread's scratch {@code slot}. */
   private static INDArray gathered(Rows.Source source, int[] index, int lo, int hi, DataType type, int slot) {
-    INDArray rows = scratch(type, slot, (long) (hi - lo) * source.channels()).reshape('c', hi - lo, source.channels());
+    INDArray rows = scratchMatrix(type, slot, hi - lo, source.channels(), 0);
     Rows.gatherInto(source, index, lo, hi, rows);
     return rows;
   }
@@ -142,7 +142,7 @@ public final class SubmanifoldConv {
         int hi = pairs.firstAtOrAfter(k, lo, to);
         next[k] = hi;
         if (lo == hi) continue;
-        INDArray products = scratch(type, 2, (long) (hi - lo) * cout).reshape('c', hi - lo, cout);
+        INDArray products = scratchMatrix(type, 2, hi - lo, cout, 0);
         Nd4j.gemm(gathered(source, pairs.sources(), lo, hi, type, 0), offsetBlock(kernel, k, cin), products, false, false,
             1.0, 0.0);
         sum.addRows(products, pairs.targets(), lo, hi);
@@ -176,24 +176,31 @@ public final class SubmanifoldConv {
 
   /** Sites [from, to) as [to − from, 9·C] neighbour rows, in the thread's scratch buffer (valid until the next call). */
   private static INDArray columns(Rows.Source source, DataType type, int[] neighbours, int from, int to, long width) {
-    INDArray cols = scratch(type, 0, (long) CHUNK * width).get(NDArrayIndex.interval(0, (long) (to - from) * width))
-        .reshape('c', to - from, width);
-    Rows.gatherInto(source, neighbours, from * SparseSites.KERNEL_OFFSETS, to * SparseSites.KERNEL_OFFSETS,
-        cols.reshape('c', (long) (to - from) * SparseSites.KERNEL_OFFSETS, source.channels()));
+    INDArray cols = scratchMatrix(type, 0, to - from, width, (long) CHUNK * width);
+    // The gather writes whole rows of C from the view's start on, whatever the view's shape.
+    Rows.gatherInto(source, neighbours, from * SparseSites.KERNEL_OFFSETS, to * SparseSites.KERNEL_OFFSETS, cols);
     return cols;
   }
 
   /**
-   * The thread's reusable buffer {@code slot} (0 or 2; +1 for DOUBLE) with at least {@code need}
-   * elements, as a flat view of exactly {@code need}: valid until the next call for that slot.
+   * The thread's buffer {@code slot} (0 or 2; +1 for DOUBLE), grown to at least {@code reserve} and
+   * rows × cols elements, as a c-order [rows, cols] matrix from its start: valid until the next call
+   * for that slot. One view, not a slice and a reshape: each ND4J view costs ~12–17 µs, and the
+   * per-offset method takes several per offset.
    */
-  private static INDArray scratch(DataType type, int slot, long need) {
+  private static INDArray scratchMatrix(DataType type, int slot, long rows, long cols, long reserve) {
+    INDArray buffer = held(type, slot, Math.max(reserve, rows * cols));
+    return Nd4j.create(buffer.data(), new long[] {rows, cols}, new long[] {cols, 1}, 0, 'c');
+  }
+
+  /** The thread's whole buffer {@code slot} (0 or 2; +1 for DOUBLE), grown to at least {@code need} elements. */
+  private static INDArray held(DataType type, int slot, long need) {
     INDArray[] holder = SCRATCH.get();
     int i = slot + (type == DataType.DOUBLE ? 1 : 0);
     if (holder[i] == null || holder[i].length() < need) {
       holder[i] = Nd4j.createUninitializedDetached(type, Math.max(need, holder[i] == null ? 0 : 2 * holder[i].length()));
     }
-    return holder[i].get(NDArrayIndex.interval(0, need));
+    return holder[i];
   }
 
   /** [9·Cout, Cin] with block k = W_{8−k}ᵀ. */
