@@ -39,8 +39,10 @@ public final class NucleusMask {
 
   /** Frames are independent and write disjoint sites: split them over the cores when there are enough sites. */
   private static void byFrames(SparseSites sites, java.util.function.IntConsumer frame) {
-    java.util.stream.IntStream frames = java.util.stream.IntStream.range(0, sites.frames());
-    (sites.size() >= PARALLEL_SITES ? frames.parallel() : frames).forEach(frame);
+    int framesPerPart = sites.size() >= PARALLEL_SITES ? 1 : Integer.MAX_VALUE;
+    Rows.inParts(sites.frames(), framesPerPart, (first, last) -> {
+      for (int f = first; f < last; f++) frame.accept(f);
+    });
   }
 
   /** {@link #keep} for the sites [from, to) of one frame. */

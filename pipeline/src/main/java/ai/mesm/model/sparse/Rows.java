@@ -19,7 +19,7 @@ public final class Rows {
    * slots. Fresh arrays of megabytes are "humongous" for G1 and had to be zeroed and faulted in:
    * reusing them made copying a [25 000, 128] matrix to the heap ~5x faster here.
    */
-  enum Slot { INPUT, SUM, SECOND, ADDEND, TANH }
+  enum Slot { INPUT, SUM, SECOND, ADDEND, TANH, NORM }
 
   private static final ThreadLocal<float[][]> FLOATS = ThreadLocal.withInitial(() -> new float[Slot.values().length][0]);
   private static final ThreadLocal<double[][]> DOUBLES = ThreadLocal.withInitial(() -> new double[Slot.values().length][0]);

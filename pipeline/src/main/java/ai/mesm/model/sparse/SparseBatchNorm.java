@@ -58,7 +58,7 @@ public final class SparseBatchNorm {
       }
       java.nio.FloatBuffer buf = out.data().asNioFloat();
       Rows.inParts(n, ROWS_PER_STEP, (first, last) -> {
-        float[] rows = new float[ROWS_PER_STEP * c];
+        float[] rows = Rows.heldFloats(Rows.Slot.NORM, ROWS_PER_STEP * c);
         for (int from = first; from < last; from += ROWS_PER_STEP) {
           int count = Math.min(ROWS_PER_STEP, last - from);
           buf.get(from * c, rows, 0, count * c);
