@@ -28,13 +28,17 @@ public final class SubmanifoldConv {
    * whole output, as before) were both 5–10 % slower at 128 → 128.
    */
   static final int ACCUMULATE_VALUES = 1 << 20;
+  /** Fewer sites per part and the native kernel is split by output channels instead (each part would read all weights). */
+  static final int NATIVE_MIN_SITES = 256;
+  /** Output channels per part when the native kernel is split by channels: a multiple of both kernels' tile widths. */
+  static final int NATIVE_PANEL = 32;
   private static final ThreadLocal<INDArray[]> SCRATCH = ThreadLocal.withInitial(() -> new INDArray[4]);
 
   private SubmanifoldConv() {}
 
   /** x: [n, Cin] in site order; weights: [9·Cin, Cout]; returns [n, Cout]. */
   public static INDArray forward(INDArray x, Rulebook rules, INDArray weights) {
-    return multiply(x, rules, Rows.contiguous(weights));
+    return multiply(x, rules, weights);
   }
 
   /** The gradients of {@link #forward}: {dX [n, Cin], dW [9·Cin, Cout]}. */
@@ -87,12 +91,45 @@ public final class SubmanifoldConv {
   }
 
   /**
-   * Σ over each site's 9 neighbours of their rows times the matching block of {@code kernel}, by
-   * whichever of the two exact methods does less work for this rulebook.
+   * Σ over each site's 9 neighbours of their rows times the matching block of {@code kernel}: the
+   * native kernel where it applies, else whichever of the two Java methods does less work for
+   * this rulebook.
    */
   private static INDArray multiply(INDArray rows, Rulebook rules, INDArray kernel) {
-    return byOffset(rules, rows.size(1), kernel.size(1)) ? multiplyByOffset(rows, rules, kernel)
-        : multiplyAllOffsets(rows, rules, kernel);
+    if (NativeKernels.appliesTo(rows, rows.size(1))) return multiplyNative(rows, rules, kernel);
+    INDArray k = Rows.contiguous(kernel);
+    return byOffset(rules, rows.size(1), k.size(1)) ? multiplyByOffset(rows, rules, k) : multiplyAllOffsets(rows, rules, k);
+  }
+
+  /**
+   * The native kernel over the rulebook's pairs grouped by offset, split over the cores by sites,
+   * or by output channels (panels of {@link #NATIVE_PANEL}) when there are too few sites: then
+   * each part reads only its columns of the weights, which dominate (block 3: ~100 sites against
+   * up to 9.4 MB of weights).
+   */
+  static INDArray multiplyNative(INDArray rows, Rulebook rules, INDArray kernel) {
+    int n = (int) rows.size(0);
+    int cin = (int) rows.size(1);
+    int cout = (int) kernel.size(1);
+    INDArray out = Nd4j.createUninitialized(DataType.FLOAT, n, cout);
+    if (n == 0) return out;
+    INDArray x = Rows.contiguous(rows);
+    INDArray w = kernel.dataType() == DataType.FLOAT && kernel.ordering() == 'c'
+        && org.nd4j.linalg.api.shape.Shape.hasDefaultStridesForShape(kernel) ? kernel : kernel.castTo(DataType.FLOAT).dup('c');
+    OffsetPairs pairs = rules.byOffset();
+    int level = NativeKernels.activeLevel();
+    long xa = NativeKernels.address(x);
+    long wa = NativeKernels.address(w);
+    long ya = NativeKernels.address(out);
+    if (n >= 2 * NATIVE_MIN_SITES) {
+      Rows.inParts(n, NATIVE_MIN_SITES, (from, to) -> NativeKernels.convolve(level, xa, cin, pairs.targets(),
+          pairs.sources(), pairs.start(), from, to, 0, cout, wa, cout, ya));
+    } else {
+      int panels = (cout + NATIVE_PANEL - 1) / NATIVE_PANEL;
+      Rows.inParts(panels, 1, (from, to) -> NativeKernels.convolve(level, xa, cin, pairs.targets(), pairs.sources(),
+          pairs.start(), 0, n, from * NATIVE_PANEL, Math.min(cout, to * NATIVE_PANEL), wa, cout, ya));
+    }
+    return out;
   }
 
   /** Whether the per-offset method does this Cin → Cout product faster: fewer existing pairs than {@link #byOffsetBelow}. */

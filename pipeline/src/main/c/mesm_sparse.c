@@ -1,0 +1,191 @@
+/*
+ * Native kernel of MESM's submanifold 3x3 convolution, called by ai.mesm.model.sparse.NativeKernels.
+ *
+ * out[t] (+)= x[s] . W_k for every (site t, neighbour s) pair of offset k: the rulebook's pairs
+ * grouped by offset (OffsetPairs), the centre offset being every site with itself. A tile of up
+ * to MR pairs x NR output channels keeps its sums in vector registers through the whole Cin loop
+ * and reads the neighbours' rows in place: no gathered copy and no product matrix, so the work is
+ * the real pairs x Cin x Cout at close to the CPU's FMA rate. Why native: gather + GEMM through
+ * ND4J ran at half the rate of the dense layers' oneDNN convolution, and the same loop in the
+ * JDK's incubating Vector API compiled unreliably (README, "Speed").
+ *
+ * Threads: the caller splits the sites (or, for few sites, the output channels) over its own
+ * threads; one call writes only its sites' rows, and only the columns of its range.
+ */
+#include <jni.h>
+#include <stdint.h>
+#include <immintrin.h>
+
+#define OFFSETS 9
+#define CENTRE 4
+/* Sites per pass: their output rows of one channel panel stay in L1/L2 while 9 offsets add into them. */
+#define CHUNK 256
+#define MAX_TILE 8
+#define MAX_CIN 16384
+
+/* The centre first: it stores, every other offset adds. Otherwise as the Java kernels sum. */
+static const int ORDER[OFFSETS] = {CENTRE, 0, 1, 2, 3, 5, 6, 7, 8};
+static const float ZERO_ROW[MAX_CIN] __attribute__((aligned(64)));
+
+/* One tile: rows[0..MR) . w (Cin x width, row stride cout) into outs[0..m), stored or added. */
+typedef void (*tile_fn)(const float *const *rows, float *const *outs, int m, int cin, const float *w, int cout,
+                        int width, int add);
+
+/* ---------- AVX-512: 8 pairs x 32 channels, 16 accumulators ---------- */
+__attribute__((target("avx512f,fma")))
+static void tile_avx512(const float *const *rows, float *const *outs, int m, int cin, const float *w, int cout,
+                        int width, int add) {
+  __mmask16 m0 = width >= 16 ? 0xFFFF : (__mmask16)((1u << width) - 1);
+  __mmask16 m1 = width >= 32 ? 0xFFFF : width <= 16 ? 0 : (__mmask16)((1u << (width - 16)) - 1);
+  __m512 acc[16];
+  for (int r = 0; r < 16; r++) acc[r] = _mm512_setzero_ps();
+  for (int c = 0; c < cin; c++) {
+    const float *wc = w + (long)c * cout;
+    __m512 w0 = _mm512_maskz_loadu_ps(m0, wc);
+    __m512 w1 = _mm512_maskz_loadu_ps(m1, wc + 16);
+#pragma GCC unroll 8
+    for (int r = 0; r < 8; r++) {
+      __m512 b = _mm512_set1_ps(rows[r][c]);
+      acc[2 * r] = _mm512_fmadd_ps(b, w0, acc[2 * r]);
+      acc[2 * r + 1] = _mm512_fmadd_ps(b, w1, acc[2 * r + 1]);
+    }
+  }
+  for (int r = 0; r < m; r++) {
+    float *o = outs[r];
+    __m512 a0 = acc[2 * r], a1 = acc[2 * r + 1];
+    if (add) {
+      a0 = _mm512_add_ps(_mm512_maskz_loadu_ps(m0, o), a0);
+      a1 = _mm512_add_ps(_mm512_maskz_loadu_ps(m1, o + 16), a1);
+    }
+    _mm512_mask_storeu_ps(o, m0, a0);
+    _mm512_mask_storeu_ps(o + 16, m1, a1);
+  }
+}
+
+/* ---------- AVX2: 6 pairs x 16 channels, 12 accumulators ---------- */
+__attribute__((target("avx2,fma")))
+static void tile_avx2(const float *const *rows, float *const *outs, int m, int cin, const float *w, int cout,
+                      int width, int add) {
+  __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+  __m256i k0 = _mm256_cmpgt_epi32(_mm256_set1_epi32(width), lane);
+  __m256i k1 = _mm256_cmpgt_epi32(_mm256_set1_epi32(width - 8), lane);
+  __m256 acc[12];
+  for (int r = 0; r < 12; r++) acc[r] = _mm256_setzero_ps();
+  for (int c = 0; c < cin; c++) {
+    const float *wc = w + (long)c * cout;
+    __m256 w0 = _mm256_maskload_ps(wc, k0);
+    __m256 w1 = _mm256_maskload_ps(wc + 8, k1);
+#pragma GCC unroll 6
+    for (int r = 0; r < 6; r++) {
+      __m256 b = _mm256_broadcast_ss(rows[r] + c);
+      acc[2 * r] = _mm256_fmadd_ps(b, w0, acc[2 * r]);
+      acc[2 * r + 1] = _mm256_fmadd_ps(b, w1, acc[2 * r + 1]);
+    }
+  }
+  for (int r = 0; r < m; r++) {
+    float *o = outs[r];
+    __m256 a0 = acc[2 * r], a1 = acc[2 * r + 1];
+    if (add) {
+      a0 = _mm256_add_ps(_mm256_maskload_ps(o, k0), a0);
+      a1 = _mm256_add_ps(_mm256_maskload_ps(o + 8, k1), a1);
+    }
+    _mm256_maskstore_ps(o, k0, a0);
+    _mm256_maskstore_ps(o + 8, k1, a1);
+  }
+}
+
+/* First r in [lo, hi) with targets[r] >= site (ascending within an offset's group). */
+static int lower_bound(const jint *targets, int lo, int hi, int site) {
+  while (lo < hi) {
+    int mid = (int)(((unsigned)lo + (unsigned)hi) >> 1);
+    if (targets[mid] < site) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+static void convolve(tile_fn tile, int mr, int nr, const float *x, int cin, const jint *targets, const jint *sources,
+                     const jint *start, int siteFrom, int siteTo, int colFrom, int colTo, const float *w, int cout,
+                     float *y) {
+  int next[OFFSETS];
+  for (int k = 0; k < OFFSETS; k++) next[k] = lower_bound(targets, start[k], start[k + 1], siteFrom);
+  for (int s0 = siteFrom; s0 < siteTo; s0 += CHUNK) {
+    int s1 = s0 + CHUNK < siteTo ? s0 + CHUNK : siteTo;
+    int lo[OFFSETS], hi[OFFSETS];
+    for (int k = 0; k < OFFSETS; k++) {
+      lo[k] = next[k];
+      hi[k] = next[k] = k == CENTRE ? lo[k] : lower_bound(targets, lo[k], start[k + 1], s1);
+    }
+    for (int j = colFrom; j < colTo; j += nr) {
+      int width = colTo - j < nr ? colTo - j : nr;
+      for (int o = 0; o < OFFSETS; o++) {
+        int k = ORDER[o];
+        int centre = k == CENTRE;
+        int first = centre ? s0 : lo[k];
+        int last = centre ? s1 : hi[k];
+        const float *wk = w + (long)k * cin * cout + j;
+        for (int r0 = first; r0 < last; r0 += mr) {
+          int m = last - r0 < mr ? last - r0 : mr;
+          const float *rows[MAX_TILE];
+          float *outs[MAX_TILE];
+          for (int r = 0; r < mr; r++) {
+            if (r < m) {
+              int t = centre ? r0 + r : targets[r0 + r];
+              int s = centre ? r0 + r : sources[r0 + r];
+              rows[r] = x + (long)s * cin;
+              outs[r] = y + (long)t * cout + j;
+            } else {
+              rows[r] = ZERO_ROW;
+              outs[r] = 0;
+            }
+          }
+          tile(rows, outs, m, cin, wk, cout, width, !centre);
+        }
+      }
+    }
+  }
+}
+
+/* 2 = AVX-512F, 1 = AVX2 + FMA, 0 = neither (the Java kernels run). */
+static int best_level(void) {
+  __builtin_cpu_init();
+  if (__builtin_cpu_supports("avx512f")) return 2;
+  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return 1;
+  return 0;
+}
+
+JNIEXPORT jint JNICALL Java_ai_mesm_model_sparse_NativeKernels_level(JNIEnv *env, jclass cls) {
+  (void)env;
+  (void)cls;
+  return best_level();
+}
+
+JNIEXPORT jint JNICALL Java_ai_mesm_model_sparse_NativeKernels_maxInputChannels(JNIEnv *env, jclass cls) {
+  (void)env;
+  (void)cls;
+  return MAX_CIN;
+}
+
+/*
+ * y[t, colFrom..colTo) for sites t in [siteFrom, siteTo): x [n, cin], w [9*cin, cout], y [n, cout],
+ * all c-order at the given native addresses; targets/sources/start as OffsetPairs. level as
+ * best_level(), at most what the CPU has (the caller checks).
+ */
+JNIEXPORT void JNICALL Java_ai_mesm_model_sparse_NativeKernels_convolve(
+    JNIEnv *env, jclass cls, jint level, jlong x, jint cin, jintArray targets, jintArray sources, jintArray start,
+    jint siteFrom, jint siteTo, jint colFrom, jint colTo, jlong w, jint cout, jlong y) {
+  (void)cls;
+  jint *t = (*env)->GetPrimitiveArrayCritical(env, targets, 0);
+  jint *s = (*env)->GetPrimitiveArrayCritical(env, sources, 0);
+  jint *k = (*env)->GetPrimitiveArrayCritical(env, start, 0);
+  if (t && s && k) {
+    tile_fn tile = level >= 2 ? tile_avx512 : tile_avx2;
+    int mr = level >= 2 ? 8 : 6;
+    int nr = level >= 2 ? 32 : 16;
+    convolve(tile, mr, nr, (const float *)(intptr_t)x, cin, t, s, k, siteFrom, siteTo, colFrom, colTo,
+             (const float *)(intptr_t)w, cout, (float *)(intptr_t)y);
+  }
+  if (k) (*env)->ReleasePrimitiveArrayCritical(env, start, k, JNI_ABORT);
+  if (s) (*env)->ReleasePrimitiveArrayCritical(env, sources, s, JNI_ABORT);
+  if (t) (*env)->ReleasePrimitiveArrayCritical(env, targets, t, JNI_ABORT);
+}

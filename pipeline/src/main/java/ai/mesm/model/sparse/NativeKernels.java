@@ -1,0 +1,136 @@
+package ai.mesm.model.sparse;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Locale;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.shape.Shape;
+
+/**
+ * The native submanifold convolution ({@code pipeline/src/main/c/mesm_sparse.c}, built into the
+ * jar when the build machine has a C compiler): per (site, neighbour) pair, the neighbour's row
+ * times that offset's weights, summed in vector registers, so no row is gathered into a copy and
+ * no product matrix is written. It runs the convolutions of the sparse blocks at close to the
+ * dense layers' rate per FLOP, which the Java gather + GEMM path could not.
+ *
+ * <p>Used for FLOAT arrays on x86-64 Linux CPUs with AVX2 + FMA or AVX-512 unless the system
+ * property {@value #PROPERTY} says {@code java}; {@code native} makes its absence an error instead
+ * of a fallback. DOUBLE (the tests' references) always takes the Java kernels.
+ */
+public final class NativeKernels {
+  /** {@code auto} (default), {@code native} or {@code java}. */
+  public static final String PROPERTY = "mesm.sparse.kernel";
+  static final String LIBRARY = "libmesm_sparse.so";
+  private static final String RESOURCE = "/ai/mesm/native/linux-x86_64/" + LIBRARY;
+  private static final String[] LEVELS = {"none", "avx2", "avx512"};
+
+  private static final Availability AVAILABILITY = load();
+  private static volatile boolean enabled = choose(System.getProperty(PROPERTY, "auto"));
+
+  private NativeKernels() {}
+
+  /** What loading found: the instruction set the kernel runs with (0 = none), or why it does not run. */
+  private record Availability(int level, String reason) {}
+
+  /** 2 = AVX-512, 1 = AVX2 + FMA, 0 = neither. */
+  static native int level();
+
+  static native int maxInputChannels();
+
+  /**
+   * y[t, colFrom..colTo) for the sites t in [siteFrom, siteTo), from the rulebook's pairs grouped
+   * by offset; x [n, cin], w [9·cin, cout], y [n, cout]: c-order at the given native addresses.
+   */
+  static native void convolve(int level, long x, int cin, int[] targets, int[] sources, int[] start, int siteFrom,
+      int siteTo, int colFrom, int colTo, long w, int cout, long y);
+
+  /** Whether the convolutions of these FLOAT arrays run natively. */
+  static boolean appliesTo(INDArray rows, long cin) {
+    return enabled && rows.dataType() == DataType.FLOAT && cin <= maxChannels();
+  }
+
+  private static int maxChannels() {
+    return AVAILABILITY.level() > 0 ? maxInputChannels() : 0;
+  }
+
+  /** The kernel's instruction set; 0 when it is not used. */
+  static int activeLevel() {
+    return enabled ? AVAILABILITY.level() : 0;
+  }
+
+  /**
+   * Turns the native kernel on or off for this JVM (benchmarks compare both in one run); returns
+   * the previous setting. Turning it on where it is unavailable fails with the reason.
+   */
+  public static boolean use(boolean on) {
+    if (on) requireAvailable();
+    boolean before = enabled;
+    enabled = on;
+    return before;
+  }
+
+  public static boolean available() {
+    return AVAILABILITY.level() > 0;
+  }
+
+  /** One line for logs and benchmark output: which kernel runs and why. */
+  public static String describe() {
+    if (enabled) return "native (" + LEVELS[AVAILABILITY.level()] + ")";
+    return available() ? "java (" + PROPERTY + "=java)" : "java (native kernel unavailable: " + AVAILABILITY.reason() + ")";
+  }
+
+  private static boolean choose(String setting) {
+    switch (setting.trim().toLowerCase(Locale.ROOT)) {
+      case "java":
+        return false;
+      case "native":
+        requireAvailable();
+        return true;
+      case "auto":
+      case "":
+        return available();
+      default:
+        throw new IllegalArgumentException(PROPERTY + " must be auto, native or java, not '" + setting + "'");
+    }
+  }
+
+  private static void requireAvailable() {
+    if (!available()) {
+      throw new IllegalStateException("the native sparse kernel is unavailable: " + AVAILABILITY.reason()
+          + " (build with a C compiler on x86-64 Linux, or run with -D" + PROPERTY + "=java)");
+    }
+  }
+
+  /** The address of element 0 of a c-order array with default strides (views allowed). */
+  static long address(INDArray a) {
+    if (a.ordering() != 'c' || !Shape.hasDefaultStridesForShape(a)) {
+      throw new IllegalArgumentException("native kernel needs c-order rows, got strides "
+          + java.util.Arrays.toString(a.stride()));
+    }
+    return a.data().address() + a.offset() * a.data().getElementSize();
+  }
+
+  private static Availability load() {
+    String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
+    String arch = System.getProperty("os.arch", "");
+    if (!os.contains("linux") || !(arch.equals("amd64") || arch.equals("x86_64"))) {
+      return new Availability(0, "built for x86-64 Linux only, this is " + os + "/" + arch);
+    }
+    try (InputStream in = NativeKernels.class.getResourceAsStream(RESOURCE)) {
+      if (in == null) return new Availability(0, "the jar has no " + LIBRARY + " (built without a C compiler)");
+      Path file = Files.createTempFile("mesm_sparse", ".so");
+      file.toFile().deleteOnExit();
+      Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
+      System.load(file.toAbsolutePath().toString());
+      int level = level();
+      return level > 0 ? new Availability(level, "")
+          : new Availability(0, "this CPU has neither AVX2 with FMA nor AVX-512");
+    } catch (IOException | UnsatisfiedLinkError | SecurityException e) {
+      return new Availability(0, "loading " + LIBRARY + " failed: " + e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,119 @@
+package ai.mesm.model.sparse;
+
+import static org.junit.jupiter.api.Assertions.*;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/**
+ * The native submanifold convolution against the Java kernels in double precision (themselves
+ * held to a masked dense convolution by {@link SparseKernelsTest}): every instruction set this CPU
+ * runs, widths that are not multiples of the vector tiles, batches split by sites and by output
+ * channels, weights given as a view into a larger buffer (as DL4J's parameters are), and the
+ * input gradient through {@link SubmanifoldConv#backward}. CI sets MESM_REQUIRE_NATIVE=1, so
+ * there a missing library fails instead of skipping.
+ */
+class NativeKernelsTest {
+  private static void assumeNative() {
+    if ("1".equals(System.getenv("MESM_REQUIRE_NATIVE"))) {
+      assertTrue(NativeKernels.available(), "MESM_REQUIRE_NATIVE=1 but " + NativeKernels.describe());
+    }
+    assumeTrue(NativeKernels.available(), NativeKernels::describe);
+  }
+
+  private static INDArray random(Random r, long rows, long cols) {
+    double[] v = new double[(int) (rows * cols)];
+    for (int i = 0; i < v.length; i++) v[i] = r.nextGaussian();
+    return Nd4j.createFromArray(v).reshape(rows, cols);
+  }
+
+  private static SparseSites sites(Random r, int frames, int h, int w, double density) {
+    boolean[] active = new boolean[frames * h * w];
+    for (int i = 0; i < active.length; i++) active[i] = r.nextDouble() < density;
+    return SparseSites.fromGrid(frames, h, w, active);
+  }
+
+  /** The Java per-offset method in double: exact to ~1e-15, the reference here. */
+  private static INDArray reference(INDArray x, Rulebook rules, INDArray w) {
+    return SubmanifoldConv.multiplyByOffset(x, rules, w).castTo(DataType.FLOAT);
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+      // frames, h, w, density, cin, cout: few sites (split by channels), many (split by sites, several chunks)
+      "3, 5, 6, 0.0, 3, 4", "3, 5, 6, 0.15, 5, 40", "3, 5, 6, 0.5, 16, 32", "3, 5, 6, 1.0, 7, 70",
+      "4, 24, 24, 0.3, 16, 48", "4, 24, 24, 0.9, 33, 17", "2, 40, 40, 0.6, 8, 130", "1, 6, 6, 0.9, 64, 512"})
+  void everyInstructionSetEqualsTheJavaKernels(int frames, int h, int w, double density, int cin, int cout) {
+    assumeNative();
+    Random r = new Random(frames * 1000L + h + cout + Double.hashCode(density));
+    SparseSites s = sites(r, frames, h, w, density);
+    Rulebook rules = Rulebook.of(s.neighbours());
+    INDArray x = random(r, s.size(), cin);
+    // The weights as a view at an offset inside a larger buffer, like a layer's parameter view.
+    INDArray params = random(r, 1, 7 + 9L * cin * cout);
+    INDArray wView = params.get(NDArrayIndex.point(0), NDArrayIndex.interval(7, 7 + 9L * cin * cout))
+        .reshape('c', 9L * cin, cout);
+    INDArray expected = reference(x, rules, wView.dup());
+    INDArray xf = x.castTo(DataType.FLOAT);
+    INDArray wf = params.castTo(DataType.FLOAT).get(NDArrayIndex.point(0), NDArrayIndex.interval(7, 7 + 9L * cin * cout))
+        .reshape('c', 9L * cin, cout);
+    double tolerance = 2e-5 * Math.sqrt(9.0 * cin);
+    for (int level = 1; level <= NativeKernels.level(); level++) {
+      OffsetPairs pairs = rules.byOffset();
+      if (s.size() > 0) {
+        INDArray out = Nd4j.valueArrayOf(new long[] {s.size(), cout}, 12345f); // stale values must be overwritten
+        // two calls on disjoint site ranges, then the same split by channels: each writes only its part
+        int half = s.size() / 2;
+        for (int[] part : new int[][] {{0, half}, {half, s.size()}}) {
+          NativeKernels.convolve(level, NativeKernels.address(xf), cin, pairs.targets(), pairs.sources(), pairs.start(),
+              part[0], part[1], 0, cout, NativeKernels.address(wf), cout, NativeKernels.address(out));
+        }
+        assertTrue(expected.equalsWithEps(out, tolerance), "level " + level + ", split by sites");
+        out.assign(12345f);
+        int cut = Math.min(cout, 32);
+        for (int[] cols : new int[][] {{0, cut}, {cut, cout}}) {
+          NativeKernels.convolve(level, NativeKernels.address(xf), cin, pairs.targets(), pairs.sources(), pairs.start(),
+              0, s.size(), cols[0], cols[1], NativeKernels.address(wf), cout, NativeKernels.address(out));
+        }
+        assertTrue(expected.equalsWithEps(out, tolerance), "level " + level + ", split by channels");
+      }
+    }
+    // Through SubmanifoldConv, as the blocks call it: forward and the input gradient.
+    INDArray y = SubmanifoldConv.forward(xf, rules, wf);
+    assertEquals(DataType.FLOAT, y.dataType());
+    assertTrue(expected.equalsWithEps(y, tolerance), "forward");
+    INDArray dOut = random(r, s.size(), cout);
+    INDArray[] nativeGrads = SubmanifoldConv.backward(xf, rules, wf, dOut.castTo(DataType.FLOAT));
+    INDArray[] exactGrads = SubmanifoldConv.backward(x, rules, wView.dup(), dOut);
+    assertTrue(exactGrads[0].castTo(DataType.FLOAT).equalsWithEps(nativeGrads[0], 2e-5 * Math.sqrt(9.0 * cout)),
+        "input gradient");
+  }
+
+  @Test
+  void theSettingChoosesTheKernelAndJavaStaysAvailable() {
+    assumeNative();
+    Random r = new Random(5);
+    SparseSites s = sites(r, 2, 12, 12, 0.6);
+    Rulebook rules = Rulebook.of(s.neighbours());
+    INDArray x = random(r, s.size(), 8).castTo(DataType.FLOAT);
+    INDArray w = random(r, 72, 24).castTo(DataType.FLOAT);
+    boolean before = NativeKernels.use(true);
+    try {
+      assertTrue(NativeKernels.describe().startsWith("native ("), NativeKernels.describe());
+      INDArray nat = SubmanifoldConv.forward(x, rules, w);
+      NativeKernels.use(false);
+      assertTrue(NativeKernels.describe().startsWith("java ("), NativeKernels.describe());
+      INDArray java = SubmanifoldConv.forward(x, rules, w);
+      assertTrue(java.equalsWithEps(nat, 1e-4));
+    } finally {
+      NativeKernels.use(before);
+    }
+  }
+}
