@@ -31,67 +31,78 @@ static const float ZERO_ROW[MAX_CIN] __attribute__((aligned(64)));
 typedef void (*tile_fn)(const float *const *rows, float *const *outs, int m, int cin, const float *w, int cout,
                         int width, int add);
 
+/*
+ * The tiles' sums are named variables, not arrays: GCC kept an accumulator array in memory and
+ * stored all of it in every iteration of the Cin loop (2.4x slower).
+ */
+
 /* ---------- AVX-512: 8 pairs x 32 channels, 16 accumulators ---------- */
+#define Z_FMA(r)                                  \
+  {                                               \
+    __m512 b = _mm512_set1_ps(rows[r][c]);        \
+    s##r##a = _mm512_fmadd_ps(b, w0, s##r##a);    \
+    s##r##b = _mm512_fmadd_ps(b, w1, s##r##b);    \
+  }
+#define Z_OUT(r)                                                                           \
+  if (r < m) {                                                                             \
+    float *o = outs[r];                                                                    \
+    if (add) {                                                                             \
+      s##r##a = _mm512_add_ps(_mm512_maskz_loadu_ps(m0, o), s##r##a);                      \
+      s##r##b = _mm512_add_ps(_mm512_maskz_loadu_ps(m1, o + 16), s##r##b);                 \
+    }                                                                                      \
+    _mm512_mask_storeu_ps(o, m0, s##r##a);                                                 \
+    _mm512_mask_storeu_ps(o + 16, m1, s##r##b);                                            \
+  }
+
 __attribute__((target("avx512f,fma")))
 static void tile_avx512(const float *const *rows, float *const *outs, int m, int cin, const float *w, int cout,
                         int width, int add) {
   __mmask16 m0 = width >= 16 ? 0xFFFF : (__mmask16)((1u << width) - 1);
   __mmask16 m1 = width >= 32 ? 0xFFFF : width <= 16 ? 0 : (__mmask16)((1u << (width - 16)) - 1);
-  __m512 acc[16];
-  for (int r = 0; r < 16; r++) acc[r] = _mm512_setzero_ps();
+  __m512 s0a = _mm512_setzero_ps(), s0b = s0a, s1a = s0a, s1b = s0a, s2a = s0a, s2b = s0a, s3a = s0a, s3b = s0a;
+  __m512 s4a = s0a, s4b = s0a, s5a = s0a, s5b = s0a, s6a = s0a, s6b = s0a, s7a = s0a, s7b = s0a;
   for (int c = 0; c < cin; c++) {
     const float *wc = w + (long)c * cout;
     __m512 w0 = _mm512_maskz_loadu_ps(m0, wc);
     __m512 w1 = _mm512_maskz_loadu_ps(m1, wc + 16);
-#pragma GCC unroll 8
-    for (int r = 0; r < 8; r++) {
-      __m512 b = _mm512_set1_ps(rows[r][c]);
-      acc[2 * r] = _mm512_fmadd_ps(b, w0, acc[2 * r]);
-      acc[2 * r + 1] = _mm512_fmadd_ps(b, w1, acc[2 * r + 1]);
-    }
+    Z_FMA(0) Z_FMA(1) Z_FMA(2) Z_FMA(3) Z_FMA(4) Z_FMA(5) Z_FMA(6) Z_FMA(7)
   }
-  for (int r = 0; r < m; r++) {
-    float *o = outs[r];
-    __m512 a0 = acc[2 * r], a1 = acc[2 * r + 1];
-    if (add) {
-      a0 = _mm512_add_ps(_mm512_maskz_loadu_ps(m0, o), a0);
-      a1 = _mm512_add_ps(_mm512_maskz_loadu_ps(m1, o + 16), a1);
-    }
-    _mm512_mask_storeu_ps(o, m0, a0);
-    _mm512_mask_storeu_ps(o + 16, m1, a1);
-  }
+  Z_OUT(0) Z_OUT(1) Z_OUT(2) Z_OUT(3) Z_OUT(4) Z_OUT(5) Z_OUT(6) Z_OUT(7)
 }
 
 /* ---------- AVX2: 6 pairs x 16 channels, 12 accumulators ---------- */
+#define Y_FMA(r)                                  \
+  {                                               \
+    __m256 b = _mm256_broadcast_ss(rows[r] + c);  \
+    s##r##a = _mm256_fmadd_ps(b, w0, s##r##a);    \
+    s##r##b = _mm256_fmadd_ps(b, w1, s##r##b);    \
+  }
+#define Y_OUT(r)                                                                 \
+  if (r < m) {                                                                   \
+    float *o = outs[r];                                                          \
+    if (add) {                                                                   \
+      s##r##a = _mm256_add_ps(_mm256_maskload_ps(o, k0), s##r##a);               \
+      s##r##b = _mm256_add_ps(_mm256_maskload_ps(o + 8, k1), s##r##b);           \
+    }                                                                            \
+    _mm256_maskstore_ps(o, k0, s##r##a);                                         \
+    _mm256_maskstore_ps(o + 8, k1, s##r##b);                                     \
+  }
+
 __attribute__((target("avx2,fma")))
 static void tile_avx2(const float *const *rows, float *const *outs, int m, int cin, const float *w, int cout,
                       int width, int add) {
   __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
   __m256i k0 = _mm256_cmpgt_epi32(_mm256_set1_epi32(width), lane);
   __m256i k1 = _mm256_cmpgt_epi32(_mm256_set1_epi32(width - 8), lane);
-  __m256 acc[12];
-  for (int r = 0; r < 12; r++) acc[r] = _mm256_setzero_ps();
+  __m256 s0a = _mm256_setzero_ps(), s0b = s0a, s1a = s0a, s1b = s0a, s2a = s0a, s2b = s0a;
+  __m256 s3a = s0a, s3b = s0a, s4a = s0a, s4b = s0a, s5a = s0a, s5b = s0a;
   for (int c = 0; c < cin; c++) {
     const float *wc = w + (long)c * cout;
     __m256 w0 = _mm256_maskload_ps(wc, k0);
     __m256 w1 = _mm256_maskload_ps(wc + 8, k1);
-#pragma GCC unroll 6
-    for (int r = 0; r < 6; r++) {
-      __m256 b = _mm256_broadcast_ss(rows[r] + c);
-      acc[2 * r] = _mm256_fmadd_ps(b, w0, acc[2 * r]);
-      acc[2 * r + 1] = _mm256_fmadd_ps(b, w1, acc[2 * r + 1]);
-    }
+    Y_FMA(0) Y_FMA(1) Y_FMA(2) Y_FMA(3) Y_FMA(4) Y_FMA(5)
   }
-  for (int r = 0; r < m; r++) {
-    float *o = outs[r];
-    __m256 a0 = acc[2 * r], a1 = acc[2 * r + 1];
-    if (add) {
-      a0 = _mm256_add_ps(_mm256_maskload_ps(o, k0), a0);
-      a1 = _mm256_add_ps(_mm256_maskload_ps(o + 8, k1), a1);
-    }
-    _mm256_maskstore_ps(o, k0, a0);
-    _mm256_maskstore_ps(o + 8, k1, a1);
-  }
+  Y_OUT(0) Y_OUT(1) Y_OUT(2) Y_OUT(3) Y_OUT(4) Y_OUT(5)
 }
 
 /* First r in [lo, hi) with targets[r] >= site (ascending within an offset's group). */
