@@ -105,6 +105,71 @@ static void tile_avx2(const float *const *rows, float *const *outs, int m, int c
   Y_OUT(0) Y_OUT(1) Y_OUT(2) Y_OUT(3) Y_OUT(4) Y_OUT(5)
 }
 
+/*
+ * Weight gradient tiles: dW_k[c0 + i, j..] += x[s][c0 + i] * dy[t][j..] over a run of pairs (t, s)
+ * of one offset; 8 input channels x 32 output channels (AVX-512) or 4 x 16 (AVX2) in registers.
+ * The caller passes the pairs' row pointers already offset to c0 and j.
+ */
+#define ZW_FMA(i)                                                   \
+  {                                                                 \
+    __m512 b = _mm512_set1_ps(a[i]);                                \
+    g##i##a = _mm512_fmadd_ps(b, d0, g##i##a);                      \
+    g##i##b = _mm512_fmadd_ps(b, d1, g##i##b);                      \
+  }
+#define ZW_LOAD(i)                                                  \
+  __m512 g##i##a = first ? _mm512_setzero_ps() : _mm512_maskz_loadu_ps(m0, dw + (long)i * cout);       \
+  __m512 g##i##b = first ? _mm512_setzero_ps() : _mm512_maskz_loadu_ps(m1, dw + (long)i * cout + 16);
+#define ZW_STORE(i)                                                 \
+  _mm512_mask_storeu_ps(dw + (long)i * cout, m0, g##i##a);          \
+  _mm512_mask_storeu_ps(dw + (long)i * cout + 16, m1, g##i##b);
+
+typedef void (*grad_tile_fn)(const float *const *xs, const float *const *ds, int pairs, float *dw, int cout,
+                             int width, int first);
+
+__attribute__((target("avx512f,fma")))
+static void grad_tile_avx512(const float *const *xs, const float *const *ds, int pairs, float *dw, int cout,
+                             int width, int first) {
+  __mmask16 m0 = width >= 16 ? 0xFFFF : (__mmask16)((1u << width) - 1);
+  __mmask16 m1 = width >= 32 ? 0xFFFF : width <= 16 ? 0 : (__mmask16)((1u << (width - 16)) - 1);
+  ZW_LOAD(0) ZW_LOAD(1) ZW_LOAD(2) ZW_LOAD(3) ZW_LOAD(4) ZW_LOAD(5) ZW_LOAD(6) ZW_LOAD(7)
+  for (int r = 0; r < pairs; r++) {
+    const float *a = xs[r];
+    __m512 d0 = _mm512_maskz_loadu_ps(m0, ds[r]);
+    __m512 d1 = _mm512_maskz_loadu_ps(m1, ds[r] + 16);
+    ZW_FMA(0) ZW_FMA(1) ZW_FMA(2) ZW_FMA(3) ZW_FMA(4) ZW_FMA(5) ZW_FMA(6) ZW_FMA(7)
+  }
+  ZW_STORE(0) ZW_STORE(1) ZW_STORE(2) ZW_STORE(3) ZW_STORE(4) ZW_STORE(5) ZW_STORE(6) ZW_STORE(7)
+}
+
+#define YW_FMA(i)                                                   \
+  {                                                                 \
+    __m256 b = _mm256_broadcast_ss(a + i);                          \
+    g##i##a = _mm256_fmadd_ps(b, d0, g##i##a);                      \
+    g##i##b = _mm256_fmadd_ps(b, d1, g##i##b);                      \
+  }
+#define YW_LOAD(i)                                                  \
+  __m256 g##i##a = first ? _mm256_setzero_ps() : _mm256_maskload_ps(dw + (long)i * cout, k0);         \
+  __m256 g##i##b = first ? _mm256_setzero_ps() : _mm256_maskload_ps(dw + (long)i * cout + 8, k1);
+#define YW_STORE(i)                                                 \
+  _mm256_maskstore_ps(dw + (long)i * cout, k0, g##i##a);            \
+  _mm256_maskstore_ps(dw + (long)i * cout + 8, k1, g##i##b);
+
+__attribute__((target("avx2,fma")))
+static void grad_tile_avx2(const float *const *xs, const float *const *ds, int pairs, float *dw, int cout,
+                           int width, int first) {
+  __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+  __m256i k0 = _mm256_cmpgt_epi32(_mm256_set1_epi32(width), lane);
+  __m256i k1 = _mm256_cmpgt_epi32(_mm256_set1_epi32(width - 8), lane);
+  YW_LOAD(0) YW_LOAD(1) YW_LOAD(2) YW_LOAD(3)
+  for (int r = 0; r < pairs; r++) {
+    const float *a = xs[r];
+    __m256 d0 = _mm256_maskload_ps(ds[r], k0);
+    __m256 d1 = _mm256_maskload_ps(ds[r] + 8, k1);
+    YW_FMA(0) YW_FMA(1) YW_FMA(2) YW_FMA(3)
+  }
+  YW_STORE(0) YW_STORE(1) YW_STORE(2) YW_STORE(3)
+}
+
 /* First r in [lo, hi) with targets[r] >= site (ascending within an offset's group). */
 static int lower_bound(const jint *targets, int lo, int hi, int site) {
   while (lo < hi) {
@@ -195,6 +260,68 @@ JNIEXPORT void JNICALL Java_ai_mesm_model_sparse_NativeKernels_convolve(
     int nr = level >= 2 ? 32 : 16;
     convolve(tile, mr, nr, (const float *)(intptr_t)x, cin, t, s, k, siteFrom, siteTo, colFrom, colTo,
              (const float *)(intptr_t)w, cout, (float *)(intptr_t)y);
+  }
+  if (k) (*env)->ReleasePrimitiveArrayCritical(env, start, k, JNI_ABORT);
+  if (s) (*env)->ReleasePrimitiveArrayCritical(env, sources, s, JNI_ABORT);
+  if (t) (*env)->ReleasePrimitiveArrayCritical(env, targets, t, JNI_ABORT);
+}
+
+/* Pairs per pass of the weight gradient: their x and dy rows stay in L2 while every tile reads them. */
+#define GRAD_CHUNK 256
+
+static void weight_gradient(grad_tile_fn tile, int rows, int nr, const float *x, int cin, const float *dy, int cout,
+                            const jint *targets, const jint *sources, const jint *start, int sites, int cFrom, int cTo,
+                            float *dw) {
+  const float *xs[GRAD_CHUNK];
+  const float *ds[GRAD_CHUNK];
+  for (int k = 0; k < OFFSETS; k++) {
+    int centre = k == CENTRE;
+    int first = centre ? 0 : start[k];
+    int last = centre ? sites : start[k + 1];
+    float *dwk = dw + (long)k * cin * cout;
+    if (first == last) {
+      for (int c = cFrom; c < cTo; c++)
+        for (int j = 0; j < cout; j++) dwk[(long)c * cout + j] = 0;
+      continue;
+    }
+    for (int p0 = first; p0 < last; p0 += GRAD_CHUNK) {
+      int count = last - p0 < GRAD_CHUNK ? last - p0 : GRAD_CHUNK;
+      for (int c0 = cFrom; c0 < cTo; c0 += rows) {
+        for (int r = 0; r < count; r++) xs[r] = x + (long)(centre ? p0 + r : sources[p0 + r]) * cin + c0;
+        for (int j = 0; j < cout; j += nr) {
+          for (int r = 0; r < count; r++) ds[r] = dy + (long)(centre ? p0 + r : targets[p0 + r]) * cout + j;
+          int width = cout - j < nr ? cout - j : nr;
+          tile(xs, ds, count, dwk + (long)c0 * cout + j, cout, width, p0 == first);
+        }
+      }
+    }
+  }
+}
+
+/* Input channels per weight-gradient tile at this level: cin must be a multiple (the caller checks). */
+JNIEXPORT jint JNICALL Java_ai_mesm_model_sparse_NativeKernels_gradientChannelBlock(JNIEnv *env, jclass cls,
+                                                                                    jint level) {
+  (void)env;
+  (void)cls;
+  return level >= 2 ? 8 : 4;
+}
+
+/*
+ * dW rows k*cin + c for c in [cFrom, cTo) and every offset k (overwritten, not added to):
+ * sum over the pairs (t, s) of offset k of x[s, c] * dy[t, :]; x [n, cin], dy [n, cout],
+ * dW [9*cin, cout], c-order at native addresses; cFrom and cTo multiples of gradientChannelBlock.
+ */
+JNIEXPORT void JNICALL Java_ai_mesm_model_sparse_NativeKernels_weightGradient(
+    JNIEnv *env, jclass cls, jint level, jlong x, jint cin, jlong dy, jint cout, jintArray targets, jintArray sources,
+    jintArray start, jint sites, jint cFrom, jint cTo, jlong dw) {
+  (void)cls;
+  jint *t = (*env)->GetPrimitiveArrayCritical(env, targets, 0);
+  jint *s = (*env)->GetPrimitiveArrayCritical(env, sources, 0);
+  jint *k = (*env)->GetPrimitiveArrayCritical(env, start, 0);
+  if (t && s && k) {
+    weight_gradient(level >= 2 ? grad_tile_avx512 : grad_tile_avx2, level >= 2 ? 8 : 4, level >= 2 ? 32 : 16,
+                    (const float *)(intptr_t)x, cin, (const float *)(intptr_t)dy, cout, t, s, k, sites, cFrom, cTo,
+                    (float *)(intptr_t)dw);
   }
   if (k) (*env)->ReleasePrimitiveArrayCritical(env, start, k, JNI_ABORT);
   if (s) (*env)->ReleasePrimitiveArrayCritical(env, sources, s, JNI_ABORT);

@@ -10,11 +10,13 @@ import ai.mesm.model.EmotionModel;
 import ai.mesm.model.ModelSpec;
 import ai.mesm.model.Modality;
 import ai.mesm.model.NativeHelpers;
+import ai.mesm.model.sparse.NativeKernels;
 import ai.mesm.model.text.WordPieceTokenizer;
 import ai.mesm.train.TrainRunner;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
 import org.nd4j.linalg.factory.Nd4j;
@@ -53,12 +55,14 @@ public final class ModelBenchJob {
           String corpus = config.getString(PATHS_INGEST) + "/utterances";
           ExampleSource ingested = ExampleSource.folder(corpus, new Configuration());
           System.out.printf("MESM vs FE2E feature extraction, channel divisor %d, 8 utterances, inference, fastest of 5 "
-              + "rounds; on the ingested utterances of %s, then on noise (8 x 10 frames / 13 chunks):%n",
-              spec.channelDivisor(), corpus);
+              + "rounds; on the ingested utterances of %s, then on noise (8 x 10 frames / 13 chunks); sparse "
+              + "convolutions: %s%n", spec.channelDivisor(), corpus, NativeKernels.describe());
+          List<Map.Entry<Modality, SparseSpeed.Input>> corpusInputs = new ArrayList<>();
           for (Modality m : List.of(Modality.VISUAL, Modality.AUDIO)) {
             List<SparseSpeed.Input> inputs = new ArrayList<>();
             try {
               SparseSpeed.Input.utterances(ingested, model.batchBuilder(), m, 8).ifPresent(inputs::add);
+              inputs.forEach(in -> corpusInputs.add(Map.entry(m, in)));
             } catch (IOException e) {
               System.out.println("  no ingested utterances (" + e.getMessage() + "): noise only; run make bench for both");
             }
@@ -67,6 +71,22 @@ public final class ModelBenchJob {
               for (SparseSpeed.Row row : SparseSpeed.measure(spec, m, input, ps, 5, config.getLong(SEED))) {
                 System.out.println("  " + row.describe());
               }
+            }
+          }
+          if (NativeKernels.available() && !corpusInputs.isEmpty()) {
+            // Side by side in the same run: what a build without a C compiler gets.
+            System.out.println("The same with the Java sparse kernels (-D" + NativeKernels.PROPERTY + "=java; a build "
+                + "without a C compiler), corpus inputs:");
+            boolean before = NativeKernels.use(false);
+            try {
+              for (Map.Entry<Modality, SparseSpeed.Input> input : corpusInputs) {
+                for (SparseSpeed.Row row : SparseSpeed.measure(spec, input.getKey(), input.getValue(), ps, 5,
+                    config.getLong(SEED))) {
+                  System.out.println("  " + row.describe());
+                }
+              }
+            } finally {
+              NativeKernels.use(before);
             }
           }
         });

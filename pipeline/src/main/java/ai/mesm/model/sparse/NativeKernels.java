@@ -48,6 +48,22 @@ public final class NativeKernels {
   static native void convolve(int level, long x, int cin, int[] targets, int[] sources, int[] start, int siteFrom,
       int siteTo, int colFrom, int colTo, long w, int cout, long y);
 
+  /** Input channels per weight-gradient tile at {@code level}: the weight gradient runs natively only for multiples. */
+  static native int gradientChannelBlock(int level);
+
+  /**
+   * dW rows k·cin + c for c in [cFrom, cTo) and every offset k, overwritten: Σ over the offset's
+   * pairs (t, s) of x[s, c]·dy[t, :]. x [n, cin], dy [n, cout], dW [9·cin, cout]: c-order at native
+   * addresses; cFrom and cTo multiples of {@link #gradientChannelBlock}.
+   */
+  static native void weightGradient(int level, long x, int cin, long dy, int cout, int[] targets, int[] sources,
+      int[] start, int sites, int cFrom, int cTo, long dw);
+
+  /** Whether the weight gradient of these FLOAT arrays runs natively (Cin a multiple of the tile's channels). */
+  static boolean appliesToGradient(INDArray x, long cin) {
+    return appliesTo(x, cin) && cin % gradientChannelBlock(activeLevel()) == 0;
+  }
+
   /** Whether the convolutions of these FLOAT arrays run natively. */
   static boolean appliesTo(INDArray rows, long cin) {
     return enabled && rows.dataType() == DataType.FLOAT && cin <= maxChannels();

@@ -47,6 +47,9 @@ public final class SubmanifoldConv {
     INDArray dWeights = Nd4j.zeros(weights.dataType(), weights.shape());
     if (n == 0) return new INDArray[] {x.dup(), dWeights};
     INDArray dX = multiply(dOut, rules, mirrored(weights, x.size(1)));
+    if (NativeKernels.appliesToGradient(x, x.size(1)) && dOut.dataType() == DataType.FLOAT) {
+      return new INDArray[] {dX, weightGradientNative(x, rules, dOut)};
+    }
     if (byOffset(rules, x.size(1), dOut.size(1))) {
       return new INDArray[] {dX, weightGradientByOffset(x, rules, dOut, dWeights)};
     }
@@ -81,6 +84,25 @@ public final class SubmanifoldConv {
       Nd4j.gemm(xRows, dRows, offsetBlock(dWeights, k, cin), true, false, 1.0, 0.0);
     }
     return dWeights;
+  }
+
+  /** dW by the native kernel, split over the cores by blocks of input channels (each part owns its rows of dW). */
+  static INDArray weightGradientNative(INDArray x, Rulebook rules, INDArray dOut) {
+    int n = (int) x.size(0);
+    int cin = (int) x.size(1);
+    int cout = (int) dOut.size(1);
+    INDArray dW = Nd4j.createUninitialized(DataType.FLOAT, (long) SparseSites.KERNEL_OFFSETS * cin, cout);
+    INDArray xc = Rows.contiguous(x);
+    INDArray dc = Rows.contiguous(dOut);
+    OffsetPairs pairs = rules.byOffset();
+    int level = NativeKernels.activeLevel();
+    int block = NativeKernels.gradientChannelBlock(level);
+    long xa = NativeKernels.address(xc);
+    long da = NativeKernels.address(dc);
+    long wa = NativeKernels.address(dW);
+    Rows.inParts(cin / block, 1, (from, to) -> NativeKernels.weightGradient(level, xa, cin, da, cout, pairs.targets(),
+        pairs.sources(), pairs.start(), n, from * block, to * block, wa));
+    return dW;
   }
 
   /** Rows {@code index[lo..hi)} of {@code source} as [hi − lo, C] in the thread's scratch {@code slot}. */

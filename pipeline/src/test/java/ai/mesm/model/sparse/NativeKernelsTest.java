@@ -16,8 +16,9 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * The native submanifold convolution against the Java kernels in double precision (themselves
  * held to a masked dense convolution by {@link SparseKernelsTest}): every instruction set this CPU
  * runs, widths that are not multiples of the vector tiles, batches split by sites and by output
- * channels, weights given as a view into a larger buffer (as DL4J's parameters are), and the
- * input gradient through {@link SubmanifoldConv#backward}. CI sets MESM_REQUIRE_NATIVE=1, so
+ * channels, weights given as a view into a larger buffer (as DL4J's parameters are), the
+ * weight gradient (input channels in tiles of 8 or 4), and the gradients through
+ * {@link SubmanifoldConv#backward}. CI sets MESM_REQUIRE_NATIVE=1, so
  * there a missing library fails instead of skipping.
  */
 class NativeKernelsTest {
@@ -49,7 +50,8 @@ class NativeKernelsTest {
   @CsvSource({
       // frames, h, w, density, cin, cout: few sites (split by channels), many (split by sites, several chunks)
       "3, 5, 6, 0.0, 3, 4", "3, 5, 6, 0.15, 5, 40", "3, 5, 6, 0.5, 16, 32", "3, 5, 6, 1.0, 7, 70",
-      "4, 24, 24, 0.3, 16, 48", "4, 24, 24, 0.9, 33, 17", "2, 40, 40, 0.6, 8, 130", "1, 6, 6, 0.9, 64, 512"})
+      "4, 24, 24, 0.3, 16, 48", "4, 24, 24, 0.9, 33, 17", "2, 40, 40, 0.6, 8, 130", "1, 6, 6, 0.9, 64, 512",
+      "3, 5, 6, 0.7, 12, 20"})
   void everyInstructionSetEqualsTheJavaKernels(int frames, int h, int w, double density, int cin, int cout) {
     assumeNative();
     Random r = new Random(frames * 1000L + h + cout + Double.hashCode(density));
@@ -65,7 +67,24 @@ class NativeKernelsTest {
     INDArray wf = params.castTo(DataType.FLOAT).get(NDArrayIndex.point(0), NDArrayIndex.interval(7, 7 + 9L * cin * cout))
         .reshape('c', 9L * cin, cout);
     double tolerance = 2e-5 * Math.sqrt(9.0 * cin);
+    INDArray dOut = random(r, s.size(), cout);
+    INDArray dOutF = dOut.castTo(DataType.FLOAT);
+    INDArray[] exactGrads = SubmanifoldConv.backward(x, rules, wView.dup(), dOut);
+    INDArray exactDw = exactGrads[1].castTo(DataType.FLOAT);
+    double gradientTolerance = 2e-5 * Math.sqrt(Math.max(1, s.size()));
     for (int level = 1; level <= NativeKernels.level(); level++) {
+      int block = NativeKernels.gradientChannelBlock(level);
+      if (s.size() > 0 && cin % block == 0) {
+        // the weight gradient in two parts by input channels, as the cores split it; stale values overwritten
+        INDArray dW = Nd4j.valueArrayOf(new long[] {9L * cin, cout}, 12345f);
+        OffsetPairs pairs = rules.byOffset();
+        int cut = cin / block / 2 * block;
+        for (int[] part : new int[][] {{0, cut}, {cut, cin}}) {
+          NativeKernels.weightGradient(level, NativeKernels.address(xf), cin, NativeKernels.address(dOutF), cout,
+              pairs.targets(), pairs.sources(), pairs.start(), s.size(), part[0], part[1], NativeKernels.address(dW));
+        }
+        assertTrue(exactDw.equalsWithEps(dW, gradientTolerance), "level " + level + ", weight gradient");
+      }
       OffsetPairs pairs = rules.byOffset();
       if (s.size() > 0) {
         INDArray out = Nd4j.valueArrayOf(new long[] {s.size(), cout}, 12345f); // stale values must be overwritten
@@ -89,11 +108,10 @@ class NativeKernelsTest {
     INDArray y = SubmanifoldConv.forward(xf, rules, wf);
     assertEquals(DataType.FLOAT, y.dataType());
     assertTrue(expected.equalsWithEps(y, tolerance), "forward");
-    INDArray dOut = random(r, s.size(), cout);
-    INDArray[] nativeGrads = SubmanifoldConv.backward(xf, rules, wf, dOut.castTo(DataType.FLOAT));
-    INDArray[] exactGrads = SubmanifoldConv.backward(x, rules, wView.dup(), dOut);
+    INDArray[] nativeGrads = SubmanifoldConv.backward(xf, rules, wf, dOutF);
     assertTrue(exactGrads[0].castTo(DataType.FLOAT).equalsWithEps(nativeGrads[0], 2e-5 * Math.sqrt(9.0 * cout)),
         "input gradient");
+    assertTrue(exactDw.equalsWithEps(nativeGrads[1], gradientTolerance), "weight gradient");
   }
 
   @Test
