@@ -49,18 +49,23 @@ public final class ModelThroughput {
 
   /** Runs {@code warmup} untimed then {@code iterations} timed steps of each kind. */
   public static Result measure(EmotionModel model, Batch batch, int warmup, int iterations) {
-    for (int i = 0; i < warmup; i++) model.fit(batch);
-    long t0 = System.nanoTime();
-    for (int i = 0; i < iterations; i++) model.fit(batch);
-    double train = batch.size() * iterations / ((System.nanoTime() - t0) / 1e9);
+    double train = trainPerSecond(model, batch, warmup, iterations);
     for (int i = 0; i < warmup; i++) model.probabilities(batch);
-    t0 = System.nanoTime();
+    long t0 = System.nanoTime();
     for (int i = 0; i < iterations; i++) model.probabilities(batch);
     double infer = batch.size() * iterations / ((System.nanoTime() - t0) / 1e9);
     ModelSpec spec = model.spec();
     double visual = spec.uses(Modality.VISUAL) ? cnnGflopsPerSecond(spec, Modality.VISUAL, batch, warmup, iterations) : Double.NaN;
     double audio = spec.uses(Modality.AUDIO) ? cnnGflopsPerSecond(spec, Modality.AUDIO, batch, warmup, iterations) : Double.NaN;
     return new Result(train, infer, visual, audio);
+  }
+
+  /** Utterances per second of training steps on {@code batch}, after {@code warmup} untimed steps. */
+  public static double trainPerSecond(EmotionModel model, Batch batch, int warmup, int iterations) {
+    for (int i = 0; i < warmup; i++) model.fit(batch);
+    long t0 = System.nanoTime();
+    for (int i = 0; i < iterations; i++) model.fit(batch);
+    return batch.size() * iterations / ((System.nanoTime() - t0) / 1e9);
   }
 
   private static double cnnGflopsPerSecond(ModelSpec spec, Modality m, Batch batch, int warmup, int iterations) {
