@@ -1,8 +1,9 @@
 /*
  * Native kernel of MESM's submanifold 3x3 convolution, called by ai.mesm.model.sparse.NativeKernels.
  *
- * out[t] (+)= x[s] . W_k for every (site t, neighbour s) pair of offset k: the rulebook's pairs
- * grouped by offset (OffsetPairs), the centre offset being every site with itself. A tile of up
+ * out[t] (+)= x[s] . W_k for every (site t, neighbour s) pair of offset k, taken from the
+ * rulebook's neighbour table a chunk of sites at a time (the centre offset being every site
+ * with itself). A tile of up
  * to MR pairs x NR output channels keeps its sums in vector registers through the whole Cin loop
  * and reads the neighbours' rows in place: no gathered copy and no product matrix, so the work is
  * the real pairs x Cin x Cout at close to the CPU's FMA rate. Why native: gather + GEMM through
@@ -171,44 +172,58 @@ static void grad_tile_avx2(const float *const *xs, const float *const *ds, int p
   YW_STORE(0) YW_STORE(1) YW_STORE(2) YW_STORE(3)
 }
 
-/* First r in [lo, hi) with targets[r] >= site (ascending within an offset's group). */
-static int lower_bound(const jint *targets, int lo, int hi, int site) {
-  while (lo < hi) {
-    int mid = (int)(((unsigned)lo + (unsigned)hi) >> 1);
-    if (targets[mid] < site) lo = mid + 1;
-    else hi = mid;
+/*
+ * The (site, neighbour) pairs of offset k among sites [s0, s1), from the rulebook's neighbour
+ * table (nbr[t * 9 + k], -1 where inactive): at most CHUNK sites, so they fit on the stack.
+ */
+static int pairs_of(const jint *nbr, int k, int s0, int s1, jint *targets, jint *sources) {
+  int count = 0;
+  for (int t = s0; t < s1; t++) {
+    jint s = nbr[(long)t * OFFSETS + k];
+    if (s >= 0) {
+      targets[count] = t;
+      sources[count++] = s;
+    }
   }
-  return lo;
+  return count;
 }
 
-static void convolve(tile_fn tile, int mr, int nr, const float *x, int cin, const jint *targets, const jint *sources,
-                     const jint *start, int siteFrom, int siteTo, int colFrom, int colTo, const float *w, int cout,
-                     float *y) {
-  int next[OFFSETS];
-  for (int k = 0; k < OFFSETS; k++) next[k] = lower_bound(targets, start[k], start[k + 1], siteFrom);
+/* y = max(0, y * scale + shift) per channel: inference BatchNorm and ReLU on rows still in cache. */
+static void batch_norm_relu(float *y, int cout, int s0, int s1, int j, int width, const float *scale,
+                            const float *shift) {
+  for (int t = s0; t < s1; t++) {
+    float *o = y + (long)t * cout + j;
+    for (int c = 0; c < width; c++) {
+      float v = o[c] * scale[j + c] + shift[j + c];
+      o[c] = v > 0 ? v : 0;
+    }
+  }
+}
+
+static void convolve(tile_fn tile, int mr, int nr, const float *x, int cin, const jint *nbr, int siteFrom, int siteTo,
+                     int colFrom, int colTo, const float *w, int cout, float *y, const float *scale,
+                     const float *shift) {
+  jint targets[OFFSETS][CHUNK];
+  jint sources[OFFSETS][CHUNK];
+  int count[OFFSETS];
   for (int s0 = siteFrom; s0 < siteTo; s0 += CHUNK) {
     int s1 = s0 + CHUNK < siteTo ? s0 + CHUNK : siteTo;
-    int lo[OFFSETS], hi[OFFSETS];
-    for (int k = 0; k < OFFSETS; k++) {
-      lo[k] = next[k];
-      hi[k] = next[k] = k == CENTRE ? lo[k] : lower_bound(targets, lo[k], start[k + 1], s1);
-    }
+    /* every site is its own centre: that offset's pairs are (t, t) */
+    for (int k = 0; k < OFFSETS; k++) count[k] = k == CENTRE ? s1 - s0 : pairs_of(nbr, k, s0, s1, targets[k], sources[k]);
     for (int j = colFrom; j < colTo; j += nr) {
       int width = colTo - j < nr ? colTo - j : nr;
       for (int o = 0; o < OFFSETS; o++) {
         int k = ORDER[o];
         int centre = k == CENTRE;
-        int first = centre ? s0 : lo[k];
-        int last = centre ? s1 : hi[k];
         const float *wk = w + (long)k * cin * cout + j;
-        for (int r0 = first; r0 < last; r0 += mr) {
-          int m = last - r0 < mr ? last - r0 : mr;
+        for (int r0 = 0; r0 < count[k]; r0 += mr) {
+          int m = count[k] - r0 < mr ? count[k] - r0 : mr;
           const float *rows[MAX_TILE];
           float *outs[MAX_TILE];
           for (int r = 0; r < mr; r++) {
             if (r < m) {
-              int t = centre ? r0 + r : targets[r0 + r];
-              int s = centre ? r0 + r : sources[r0 + r];
+              int t = centre ? s0 + r0 + r : targets[k][r0 + r];
+              int s = centre ? t : sources[k][r0 + r];
               rows[r] = x + (long)s * cin;
               outs[r] = y + (long)t * cout + j;
             } else {
@@ -219,6 +234,7 @@ static void convolve(tile_fn tile, int mr, int nr, const float *x, int cin, cons
           tile(rows, outs, m, cin, wk, cout, width, !centre);
         }
       }
+      if (scale) batch_norm_relu(y, cout, s0, s1, j, width, scale, shift);
     }
   }
 }
@@ -245,63 +261,60 @@ JNIEXPORT jint JNICALL Java_ai_mesm_model_sparse_NativeKernels_maxInputChannels(
 
 /*
  * y[t, colFrom..colTo) for sites t in [siteFrom, siteTo): x [n, cin], w [9*cin, cout], y [n, cout],
- * all c-order at the given native addresses; targets/sources/start as OffsetPairs. level as
- * best_level(), at most what the CPU has (the caller checks).
+ * all c-order at the given native addresses; neighbours as Rulebook.neighbours() ([n * 9], -1
+ * where inactive). level as best_level(), at most what the CPU has (the caller checks). With
+ * scale and shift ([cout], or both null) y becomes max(0, y * scale + shift): inference
+ * BatchNorm + ReLU fused in.
  */
 JNIEXPORT void JNICALL Java_ai_mesm_model_sparse_NativeKernels_convolve(
-    JNIEnv *env, jclass cls, jint level, jlong x, jint cin, jintArray targets, jintArray sources, jintArray start,
-    jint siteFrom, jint siteTo, jint colFrom, jint colTo, jlong w, jint cout, jlong y) {
+    JNIEnv *env, jclass cls, jint level, jlong x, jint cin, jintArray neighbours, jint siteFrom, jint siteTo,
+    jint colFrom, jint colTo, jlong w, jint cout, jlong y, jfloatArray scale, jfloatArray shift) {
   (void)cls;
-  jint *t = (*env)->GetPrimitiveArrayCritical(env, targets, 0);
-  jint *s = (*env)->GetPrimitiveArrayCritical(env, sources, 0);
-  jint *k = (*env)->GetPrimitiveArrayCritical(env, start, 0);
-  if (t && s && k) {
+  jint *nbr = (*env)->GetPrimitiveArrayCritical(env, neighbours, 0);
+  float *sc = scale ? (*env)->GetPrimitiveArrayCritical(env, scale, 0) : 0;
+  float *sh = shift ? (*env)->GetPrimitiveArrayCritical(env, shift, 0) : 0;
+  if (nbr && (!scale || (sc && sh))) {
     tile_fn tile = level >= 2 ? tile_avx512 : tile_avx2;
     int mr = level >= 2 ? 8 : 6;
     int nr = level >= 2 ? 32 : 16;
-    convolve(tile, mr, nr, (const float *)(intptr_t)x, cin, t, s, k, siteFrom, siteTo, colFrom, colTo,
-             (const float *)(intptr_t)w, cout, (float *)(intptr_t)y);
+    convolve(tile, mr, nr, (const float *)(intptr_t)x, cin, nbr, siteFrom, siteTo, colFrom, colTo,
+             (const float *)(intptr_t)w, cout, (float *)(intptr_t)y, sc, sh);
   }
-  if (k) (*env)->ReleasePrimitiveArrayCritical(env, start, k, JNI_ABORT);
-  if (s) (*env)->ReleasePrimitiveArrayCritical(env, sources, s, JNI_ABORT);
-  if (t) (*env)->ReleasePrimitiveArrayCritical(env, targets, t, JNI_ABORT);
+  if (sh) (*env)->ReleasePrimitiveArrayCritical(env, shift, sh, JNI_ABORT);
+  if (sc) (*env)->ReleasePrimitiveArrayCritical(env, scale, sc, JNI_ABORT);
+  if (nbr) (*env)->ReleasePrimitiveArrayCritical(env, neighbours, nbr, JNI_ABORT);
 }
 
-/* Pairs per tile pass of the weight gradient: their x and dy row segments stay in L1/L2. */
-#define GRAD_CHUNK 256
 /*
  * Bytes of x and dy rows per site range of the weight gradient. All 9 offsets run over one range
  * of sites before the next, so the rows come from memory once, not once per offset (9x the
- * traffic: the kernel ran at a third of its speed); each range adds into the whole of dW, so
- * ranges are as large as the cache allows.
+ * traffic: the kernel ran at a third of its speed), and each offset's dW block stays in cache
+ * while the range's pairs add into it; each range adds into the whole of dW, so ranges are as
+ * large as the cache allows.
  */
 #define GRAD_RANGE_BYTES (1 << 20)
 
 static void weight_gradient(grad_tile_fn tile, int rows, int nr, const float *x, int cin, const float *dy, int cout,
-                            const jint *targets, const jint *sources, const jint *start, int sites, int cFrom, int cTo,
-                            float *dw) {
-  const float *xs[GRAD_CHUNK];
-  const float *ds[GRAD_CHUNK];
+                            const jint *nbr, int sites, int cFrom, int cTo, float *dw) {
+  const float *xs[CHUNK];
+  const float *ds[CHUNK];
+  jint targets[CHUNK];
+  jint sources[CHUNK];
   for (int k = 0; k < OFFSETS; k++)
     for (int c = cFrom; c < cTo; c++) memset(dw + ((long)k * cin + c) * cout, 0, sizeof(float) * cout);
   int range = GRAD_RANGE_BYTES / (int)(sizeof(float) * (cin + cout));
-  if (range < GRAD_CHUNK) range = GRAD_CHUNK;
-  int next[OFFSETS];
-  for (int k = 0; k < OFFSETS; k++) next[k] = start[k];
-  for (int s0 = 0; s0 < sites; s0 += range) {
-    int s1 = s0 + range < sites ? s0 + range : sites;
+  if (range < CHUNK) range = CHUNK;
+  for (int r0 = 0; r0 < sites; r0 += range) {
+    int r1 = r0 + range < sites ? r0 + range : sites;
     for (int k = 0; k < OFFSETS; k++) {
-      int centre = k == CENTRE;
-      int first = centre ? s0 : next[k];
-      int last = centre ? s1 : lower_bound(targets, first, start[k + 1], s1);
-      if (!centre) next[k] = last;
       float *dwk = dw + (long)k * cin * cout;
-      for (int p0 = first; p0 < last; p0 += GRAD_CHUNK) {
-        int count = last - p0 < GRAD_CHUNK ? last - p0 : GRAD_CHUNK;
+      for (int s0 = r0; s0 < r1; s0 += CHUNK) {
+        int s1 = s0 + CHUNK < r1 ? s0 + CHUNK : r1;
+        int count = pairs_of(nbr, k, s0, s1, targets, sources);
         for (int c0 = cFrom; c0 < cTo; c0 += rows) {
-          for (int r = 0; r < count; r++) xs[r] = x + (long)(centre ? p0 + r : sources[p0 + r]) * cin + c0;
+          for (int r = 0; r < count; r++) xs[r] = x + (long)sources[r] * cin + c0;
           for (int j = 0; j < cout; j += nr) {
-            for (int r = 0; r < count; r++) ds[r] = dy + (long)(centre ? p0 + r : targets[p0 + r]) * cout + j;
+            for (int r = 0; r < count; r++) ds[r] = dy + (long)targets[r] * cout + j;
             int width = cout - j < nr ? cout - j : nr;
             tile(xs, ds, count, dwk + (long)c0 * cout + j, cout, width);
           }
@@ -322,21 +335,18 @@ JNIEXPORT jint JNICALL Java_ai_mesm_model_sparse_NativeKernels_gradientChannelBl
 /*
  * dW rows k*cin + c for c in [cFrom, cTo) and every offset k (overwritten, not added to):
  * sum over the pairs (t, s) of offset k of x[s, c] * dy[t, :]; x [n, cin], dy [n, cout],
- * dW [9*cin, cout], c-order at native addresses; cFrom and cTo multiples of gradientChannelBlock.
+ * dW [9*cin, cout], c-order at native addresses; neighbours as for convolve; cFrom and cTo
+ * multiples of gradientChannelBlock.
  */
 JNIEXPORT void JNICALL Java_ai_mesm_model_sparse_NativeKernels_weightGradient(
-    JNIEnv *env, jclass cls, jint level, jlong x, jint cin, jlong dy, jint cout, jintArray targets, jintArray sources,
-    jintArray start, jint sites, jint cFrom, jint cTo, jlong dw) {
+    JNIEnv *env, jclass cls, jint level, jlong x, jint cin, jlong dy, jint cout, jintArray neighbours, jint sites,
+    jint cFrom, jint cTo, jlong dw) {
   (void)cls;
-  jint *t = (*env)->GetPrimitiveArrayCritical(env, targets, 0);
-  jint *s = (*env)->GetPrimitiveArrayCritical(env, sources, 0);
-  jint *k = (*env)->GetPrimitiveArrayCritical(env, start, 0);
-  if (t && s && k) {
+  jint *nbr = (*env)->GetPrimitiveArrayCritical(env, neighbours, 0);
+  if (nbr) {
     weight_gradient(level >= 2 ? grad_tile_avx512 : grad_tile_avx2, level >= 2 ? 8 : 4, level >= 2 ? 32 : 16,
-                    (const float *)(intptr_t)x, cin, (const float *)(intptr_t)dy, cout, t, s, k, sites, cFrom, cTo,
+                    (const float *)(intptr_t)x, cin, (const float *)(intptr_t)dy, cout, nbr, sites, cFrom, cTo,
                     (float *)(intptr_t)dw);
+    (*env)->ReleasePrimitiveArrayCritical(env, neighbours, nbr, JNI_ABORT);
   }
-  if (k) (*env)->ReleasePrimitiveArrayCritical(env, start, k, JNI_ABORT);
-  if (s) (*env)->ReleasePrimitiveArrayCritical(env, sources, s, JNI_ABORT);
-  if (t) (*env)->ReleasePrimitiveArrayCritical(env, targets, t, JNI_ABORT);
 }

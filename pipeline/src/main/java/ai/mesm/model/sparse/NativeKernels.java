@@ -42,11 +42,14 @@ public final class NativeKernels {
   static native int maxInputChannels();
 
   /**
-   * y[t, colFrom..colTo) for the sites t in [siteFrom, siteTo), from the rulebook's pairs grouped
-   * by offset; x [n, cin], w [9·cin, cout], y [n, cout]: c-order at the given native addresses.
+   * y[t, colFrom..colTo) for the sites t in [siteFrom, siteTo), from the rulebook's neighbour
+   * table ({@link Rulebook#neighbours()}); x [n, cin], w [9·cin, cout], y [n, cout]: c-order at the
+   * given native addresses.
+   * With {@code scale} and {@code shift} ([cout], or both null) y becomes max(0, y·scale + shift),
+   * inference BatchNorm and ReLU applied while the rows are still in cache.
    */
-  static native void convolve(int level, long x, int cin, int[] targets, int[] sources, int[] start, int siteFrom,
-      int siteTo, int colFrom, int colTo, long w, int cout, long y);
+  static native void convolve(int level, long x, int cin, int[] neighbours, int siteFrom, int siteTo, int colFrom,
+      int colTo, long w, int cout, long y, float[] scale, float[] shift);
 
   /** Input channels per weight-gradient tile at {@code level}: the weight gradient runs natively only for multiples. */
   static native int gradientChannelBlock(int level);
@@ -54,10 +57,11 @@ public final class NativeKernels {
   /**
    * dW rows k·cin + c for c in [cFrom, cTo) and every offset k, overwritten: Σ over the offset's
    * pairs (t, s) of x[s, c]·dy[t, :]. x [n, cin], dy [n, cout], dW [9·cin, cout]: c-order at native
-   * addresses; cFrom and cTo multiples of {@link #gradientChannelBlock}.
+   * addresses; neighbours as for {@link #convolve}; cFrom and cTo multiples of
+   * {@link #gradientChannelBlock}.
    */
-  static native void weightGradient(int level, long x, int cin, long dy, int cout, int[] targets, int[] sources,
-      int[] start, int sites, int cFrom, int cTo, long dw);
+  static native void weightGradient(int level, long x, int cin, long dy, int cout, int[] neighbours, int sites,
+      int cFrom, int cTo, long dw);
 
   /** Whether the weight gradient of these FLOAT arrays runs natively (Cin a multiple of the tile's channels). */
   static boolean appliesToGradient(INDArray x, long cin) {
@@ -135,6 +139,10 @@ public final class NativeKernels {
     String arch = System.getProperty("os.arch", "");
     if (!os.contains("linux") || !(arch.equals("amd64") || arch.equals("x86_64"))) {
       return new Availability(0, "built for x86-64 Linux only, this is " + os + "/" + arch);
+    }
+    if (!org.nd4j.linalg.factory.Nd4j.getEnvironment().isCPU()) {
+      // A GPU backend's buffers live on the device; the kernel reads host memory.
+      return new Availability(0, "ND4J runs on a GPU backend here, and the native kernel is for CPU arrays");
     }
     try (InputStream in = NativeKernels.class.getResourceAsStream(RESOURCE)) {
       if (in == null) return new Availability(0, "the jar has no " + LIBRARY + " (built without a C compiler)");

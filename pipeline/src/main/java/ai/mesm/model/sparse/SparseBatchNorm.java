@@ -42,37 +42,51 @@ public final class SparseBatchNorm {
    * broadcast ops and a ReLU took several times longer on these [n, C] matrices.)
    */
   public static INDArray inferRelu(INDArray x, INDArray gamma, INDArray beta, INDArray mean, INDArray variance) {
-    int c = (int) x.size(1);
-    int n = (int) x.size(0);
+    if (x.dataType() == org.nd4j.linalg.api.buffer.DataType.FLOAT) {
+      return applyRelu(x, inferenceAffine(gamma, beta, mean, variance));
+    }
+    return Transforms.relu(infer(Rows.contiguous(x), gamma, beta, mean, variance), false);
+  }
+
+  /** Inference BatchNorm as {scale, shift} per channel: s = γ/√(var + ε), t = β − mean·s. */
+  public static float[][] inferenceAffine(INDArray gamma, INDArray beta, INDArray mean, INDArray variance) {
     double[] g = gamma.dup().data().asDouble();
     double[] b = beta.dup().data().asDouble();
     double[] m = mean.dup().data().asDouble();
     double[] v = variance.dup().data().asDouble();
-    INDArray out = Rows.contiguous(x);
-    if (out.dataType() == org.nd4j.linalg.api.buffer.DataType.FLOAT) {
-      float[] scale = new float[c];
-      float[] shift = new float[c];
-      for (int k = 0; k < c; k++) {
-        scale[k] = (float) (g[k] / Math.sqrt(v[k] + EPS));
-        shift[k] = (float) (b[k] - m[k] * g[k] / Math.sqrt(v[k] + EPS));
-      }
-      java.nio.FloatBuffer buf = out.data().asNioFloat();
-      Rows.inParts(n, ROWS_PER_STEP, (first, last) -> {
-        float[] rows = Rows.heldFloats(Rows.Slot.NORM, ROWS_PER_STEP * c);
-        for (int from = first; from < last; from += ROWS_PER_STEP) {
-          int count = Math.min(ROWS_PER_STEP, last - from);
-          buf.get(from * c, rows, 0, count * c);
-          for (int r = 0; r < count; r++) {
-            int o = r * c;
-            for (int k = 0; k < c; k++) rows[o + k] = Math.max(0f, rows[o + k] * scale[k] + shift[k]);
-          }
-          buf.put(from * c, rows, 0, count * c);
-        }
-      });
-      return out;
+    int c = g.length;
+    float[] scale = new float[c];
+    float[] shift = new float[c];
+    for (int k = 0; k < c; k++) {
+      scale[k] = (float) (g[k] / Math.sqrt(v[k] + EPS));
+      shift[k] = (float) (b[k] - m[k] * g[k] / Math.sqrt(v[k] + EPS));
     }
-    return Transforms.relu(infer(out, gamma, beta, mean, variance), false);
+    return new float[][] {scale, shift};
   }
+
+  /** relu(x·scale + shift) per channel, in place where x is contiguous, for FLOAT [n, C] rows. */
+  private static INDArray applyRelu(INDArray x, float[][] affine) {
+    int c = (int) x.size(1);
+    int n = (int) x.size(0);
+    INDArray out = Rows.contiguous(x);
+    float[] scale = affine[0];
+    float[] shift = affine[1];
+    java.nio.FloatBuffer buf = out.data().asNioFloat();
+    Rows.inParts(n, ROWS_PER_STEP, (first, last) -> {
+      float[] rows = Rows.heldFloats(Rows.Slot.NORM, ROWS_PER_STEP * c);
+      for (int from = first; from < last; from += ROWS_PER_STEP) {
+        int count = Math.min(ROWS_PER_STEP, last - from);
+        buf.get(from * c, rows, 0, count * c);
+        for (int r = 0; r < count; r++) {
+          int o = r * c;
+          for (int k = 0; k < c; k++) rows[o + k] = Math.max(0f, rows[o + k] * scale[k] + shift[k]);
+        }
+        buf.put(from * c, rows, 0, count * c);
+      }
+    });
+    return out;
+  }
+
 
   /** {dX, dGamma, dBeta} of {@link #train}. */
   public static INDArray[] backward(INDArray dOut, Cache cache, INDArray gamma) {

@@ -86,18 +86,32 @@ public final class SparseBlock {
       xKept = xKept.mulColumnVector(scale);
     }
     Rulebook rules = Rulebook.of(keptSites.neighbours()); // shared by both convolutions, forward and backward
-    INDArray h1 = SubmanifoldConv.forward(xKept, rules, w.conv1());
-    SparseBatchNorm.Result b1 = normalise(h1, w.gamma1(), w.beta1(), w.mean1(), w.var1(), training);
-    INDArray r1 = training ? Transforms.relu(b1.out(), false) : b1.out();
-    INDArray h2 = SubmanifoldConv.forward(r1, rules, w.conv2());
-    SparseBatchNorm.Result b2 = normalise(h2, w.gamma2(), w.beta2(), w.mean2(), w.var2(), training);
-    INDArray r2 = training ? Transforms.relu(b2.out(), false) : b2.out();
+    INDArray h1;
+    INDArray r1;
+    INDArray h2;
+    INDArray r2;
+    SparseBatchNorm.Cache bn1 = null;
+    SparseBatchNorm.Cache bn2 = null;
+    if (training) {
+      h1 = SubmanifoldConv.forward(xKept, rules, w.conv1());
+      SparseBatchNorm.Result b1 = normalise(h1, w.gamma1(), w.beta1());
+      bn1 = b1.cache();
+      r1 = Transforms.relu(b1.out(), false);
+      h2 = SubmanifoldConv.forward(r1, rules, w.conv2());
+      SparseBatchNorm.Result b2 = normalise(h2, w.gamma2(), w.beta2());
+      bn2 = b2.cache();
+      r2 = Transforms.relu(b2.out(), false);
+    } else {
+      // Inference: BatchNorm with the running statistics and ReLU, fused into the convolutions (in place: h = r).
+      r1 = h1 = SubmanifoldConv.forwardNormalisedRelu(xKept, rules, w.conv1(), w.gamma1(), w.beta1(), w.mean1(), w.var1());
+      r2 = h2 = SubmanifoldConv.forwardNormalisedRelu(r1, rules, w.conv2(), w.gamma2(), w.beta2(), w.mean2(), w.var2());
+    }
     SparseMaxPool.Plan plan = keptSites.poolPlan();
     // Inference needs no argmax (it is for the backward pass).
     SparseMaxPool.Result pooled = training ? SparseMaxPool.forward(r2, plan)
         : new SparseMaxPool.Result(SparseMaxPool.forwardInference(r2, plan), null);
-    Trace t = new Trace(sites, x, query, tanhU, alpha, kept, keptIndex, scale, xKept, keptSites, rules, h1, b1.cache(),
-        r1, h2, b2.cache(), r2, plan, pooled);
+    Trace t = new Trace(sites, x, query, tanhU, alpha, kept, keptIndex, scale, xKept, keptSites, rules, h1, bn1,
+        r1, h2, bn2, r2, plan, pooled);
     return new Output(plan.out(), pooled.out(), t);
   }
 
@@ -203,11 +217,10 @@ public final class SparseBlock {
     return (s0 + s1) + (s2 + s3);
   }
 
-  private static SparseBatchNorm.Result normalise(INDArray h, INDArray gamma, INDArray beta, INDArray mean,
-                                                  INDArray var, boolean training) {
+  /** Training BatchNorm with the batch's statistics; none without rows. */
+  private static SparseBatchNorm.Result normalise(INDArray h, INDArray gamma, INDArray beta) {
     if (h.size(0) == 0) return new SparseBatchNorm.Result(h, null);
-    if (training) return SparseBatchNorm.train(h, gamma, beta);
-    return new SparseBatchNorm.Result(SparseBatchNorm.inferRelu(h, gamma, beta, mean, var), null);
+    return SparseBatchNorm.train(h, gamma, beta);
   }
 
   /**

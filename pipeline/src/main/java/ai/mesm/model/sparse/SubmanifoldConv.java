@@ -94,14 +94,14 @@ public final class SubmanifoldConv {
     INDArray dW = Nd4j.createUninitialized(DataType.FLOAT, (long) SparseSites.KERNEL_OFFSETS * cin, cout);
     INDArray xc = Rows.contiguous(x);
     INDArray dc = Rows.contiguous(dOut);
-    OffsetPairs pairs = rules.byOffset();
+    int[] neighbours = rules.neighbours();
     int level = NativeKernels.activeLevel();
     int block = NativeKernels.gradientChannelBlock(level);
     long xa = NativeKernels.address(xc);
     long da = NativeKernels.address(dc);
     long wa = NativeKernels.address(dW);
-    Rows.inParts(cin / block, 1, (from, to) -> NativeKernels.weightGradient(level, xa, cin, da, cout, pairs.targets(),
-        pairs.sources(), pairs.start(), n, from * block, to * block, wa));
+    Rows.inParts(cin / block, 1, (from, to) -> NativeKernels.weightGradient(level, xa, cin, da, cout, neighbours, n,
+        from * block, to * block, wa));
     return dW;
   }
 
@@ -124,12 +124,32 @@ public final class SubmanifoldConv {
   }
 
   /**
-   * The native kernel over the rulebook's pairs grouped by offset, split over the cores by sites,
+   * The native kernel over the rulebook's neighbour table, split over the cores by sites,
    * or by output channels (panels of {@link #NATIVE_PANEL}) when there are too few sites: then
    * each part reads only its columns of the weights, which dominate (block 3: ~100 sites against
    * up to 9.4 MB of weights).
    */
   static INDArray multiplyNative(INDArray rows, Rulebook rules, INDArray kernel) {
+    return multiplyNative(rows, rules, kernel, null);
+  }
+
+  /**
+   * Inference: relu(BatchNorm(forward(x))) with the running statistics. The native kernel applies
+   * the norm (as a per-channel affine map) and the ReLU while each block of output rows is still
+   * in cache; elsewhere the two steps run in turn.
+   */
+  public static INDArray forwardNormalisedRelu(INDArray x, Rulebook rules, INDArray weights, INDArray gamma,
+                                               INDArray beta, INDArray mean, INDArray variance) {
+    if (NativeKernels.appliesTo(x, x.size(1)) && x.size(0) > 0) {
+      return multiplyNative(x, rules, weights, SparseBatchNorm.inferenceAffine(gamma, beta, mean, variance));
+    }
+    INDArray h = forward(x, rules, weights);
+    return h.size(0) == 0 ? h : SparseBatchNorm.inferRelu(h, gamma, beta, mean, variance);
+  }
+
+  private static INDArray multiplyNative(INDArray rows, Rulebook rules, INDArray kernel, float[][] affine) {
+    float[] scale = affine == null ? null : affine[0];
+    float[] shift = affine == null ? null : affine[1];
     int n = (int) rows.size(0);
     int cin = (int) rows.size(1);
     int cout = (int) kernel.size(1);
@@ -138,18 +158,18 @@ public final class SubmanifoldConv {
     INDArray x = Rows.contiguous(rows);
     INDArray w = kernel.dataType() == DataType.FLOAT && kernel.ordering() == 'c'
         && org.nd4j.linalg.api.shape.Shape.hasDefaultStridesForShape(kernel) ? kernel : kernel.castTo(DataType.FLOAT).dup('c');
-    OffsetPairs pairs = rules.byOffset();
+    int[] neighbours = rules.neighbours();
     int level = NativeKernels.activeLevel();
     long xa = NativeKernels.address(x);
     long wa = NativeKernels.address(w);
     long ya = NativeKernels.address(out);
     if (n >= 2 * NATIVE_MIN_SITES) {
-      Rows.inParts(n, NATIVE_MIN_SITES, (from, to) -> NativeKernels.convolve(level, xa, cin, pairs.targets(),
-          pairs.sources(), pairs.start(), from, to, 0, cout, wa, cout, ya));
+      Rows.inParts(n, NATIVE_MIN_SITES, (from, to) -> NativeKernels.convolve(level, xa, cin, neighbours, from, to, 0,
+          cout, wa, cout, ya, scale, shift));
     } else {
       int panels = (cout + NATIVE_PANEL - 1) / NATIVE_PANEL;
-      Rows.inParts(panels, 1, (from, to) -> NativeKernels.convolve(level, xa, cin, pairs.targets(), pairs.sources(),
-          pairs.start(), 0, n, from * NATIVE_PANEL, Math.min(cout, to * NATIVE_PANEL), wa, cout, ya));
+      Rows.inParts(panels, 1, (from, to) -> NativeKernels.convolve(level, xa, cin, neighbours, 0, n,
+          from * NATIVE_PANEL, Math.min(cout, to * NATIVE_PANEL), wa, cout, ya, scale, shift));
     }
     return out;
   }

@@ -11,14 +11,15 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * The native submanifold convolution against the Java kernels in double precision (themselves
  * held to a masked dense convolution by {@link SparseKernelsTest}): every instruction set this CPU
  * runs, widths that are not multiples of the vector tiles, batches split by sites and by output
  * channels, weights given as a view into a larger buffer (as DL4J's parameters are), the
- * weight gradient (input channels in tiles of 8 or 4), and the gradients through
- * {@link SubmanifoldConv#backward}.
+ * weight gradient (input channels in tiles of 8 or 4), inference's BatchNorm + ReLU fused into
+ * the convolution, and the gradients through {@link SubmanifoldConv#backward}.
  */
 class NativeKernelsTest {
   /**
@@ -92,29 +93,27 @@ class NativeKernelsTest {
       if (s.size() > 0 && cin % block == 0) {
         // the weight gradient in two parts by input channels, as the cores split it; stale values overwritten
         INDArray dW = Nd4j.valueArrayOf(new long[] {9L * cin, cout}, 12345f);
-        OffsetPairs pairs = rules.byOffset();
         int cut = cin / block / 2 * block;
         for (int[] part : new int[][] {{0, cut}, {cut, cin}}) {
           NativeKernels.weightGradient(level, NativeKernels.address(xf), cin, NativeKernels.address(dOutF), cout,
-              pairs.targets(), pairs.sources(), pairs.start(), s.size(), part[0], part[1], NativeKernels.address(dW));
+              rules.neighbours(), s.size(), part[0], part[1], NativeKernels.address(dW));
         }
         assertTrue(exactDw.equalsWithEps(dW, gradientTolerance), "level " + level + ", weight gradient");
       }
-      OffsetPairs pairs = rules.byOffset();
       if (s.size() > 0) {
         INDArray out = Nd4j.valueArrayOf(new long[] {s.size(), cout}, 12345f); // stale values must be overwritten
         // two calls on disjoint site ranges, then the same split by channels: each writes only its part
         int half = s.size() / 2;
         for (int[] part : new int[][] {{0, half}, {half, s.size()}}) {
-          NativeKernels.convolve(level, NativeKernels.address(xf), cin, pairs.targets(), pairs.sources(), pairs.start(),
-              part[0], part[1], 0, cout, NativeKernels.address(wf), cout, NativeKernels.address(out));
+          NativeKernels.convolve(level, NativeKernels.address(xf), cin, rules.neighbours(), part[0], part[1], 0, cout,
+              NativeKernels.address(wf), cout, NativeKernels.address(out), null, null);
         }
         assertTrue(expected.equalsWithEps(out, tolerance), "level " + level + ", split by sites");
         out.assign(12345f);
         int cut = Math.min(cout, 32);
         for (int[] cols : new int[][] {{0, cut}, {cut, cout}}) {
-          NativeKernels.convolve(level, NativeKernels.address(xf), cin, pairs.targets(), pairs.sources(), pairs.start(),
-              0, s.size(), cols[0], cols[1], NativeKernels.address(wf), cout, NativeKernels.address(out));
+          NativeKernels.convolve(level, NativeKernels.address(xf), cin, rules.neighbours(), 0, s.size(), cols[0],
+              cols[1], NativeKernels.address(wf), cout, NativeKernels.address(out), null, null);
         }
         assertTrue(expected.equalsWithEps(out, tolerance), "level " + level + ", split by channels");
       }
@@ -123,6 +122,22 @@ class NativeKernelsTest {
     INDArray y = SubmanifoldConv.forward(xf, rules, wf);
     assertEquals(DataType.FLOAT, y.dataType());
     assertTrue(expected.equalsWithEps(y, tolerance), "forward");
+    // Inference's fused BatchNorm + ReLU against the two steps in double.
+    INDArray gamma = random(r, 1, cout).castTo(DataType.FLOAT);
+    INDArray beta = random(r, 1, cout).castTo(DataType.FLOAT);
+    INDArray mean = random(r, 1, cout).castTo(DataType.FLOAT);
+    INDArray variance = random(r, 1, cout).castTo(DataType.FLOAT).muli(0.5).addi(1);
+    INDArray fused = SubmanifoldConv.forwardNormalisedRelu(xf, rules, wf, gamma, beta, mean, variance);
+    if (s.size() > 0) {
+      INDArray twoSteps = SparseBatchNorm.inferRelu(expected.castTo(DataType.DOUBLE), gamma.castTo(DataType.DOUBLE),
+          beta.castTo(DataType.DOUBLE), mean.castTo(DataType.DOUBLE), variance.castTo(DataType.DOUBLE));
+      double largestScale = Transforms.abs(gamma.div(Transforms.sqrt(variance.add(SparseBatchNorm.EPS)))).maxNumber()
+          .doubleValue();
+      // Absolute error: equalsWithEps judges values near 0 relatively, and ReLU's cut makes many of them.
+      double error = Transforms.abs(twoSteps.castTo(DataType.FLOAT).sub(fused)).maxNumber().doubleValue();
+      assertTrue(error <= tolerance * largestScale + 1e-5, "convolution, BatchNorm and ReLU fused: error " + error);
+      assertTrue(fused.minNumber().doubleValue() >= 0 && fused.maxNumber().doubleValue() > 0, "ReLU applied");
+    }
     INDArray[] nativeGrads = SubmanifoldConv.backward(xf, rules, wf, dOutF);
     assertTrue(exactGrads[0].castTo(DataType.FLOAT).equalsWithEps(nativeGrads[0], 2e-5 * Math.sqrt(9.0 * cout)),
         "input gradient");
