@@ -87,7 +87,6 @@ public final class SparseBatchNorm {
     return out;
   }
 
-
   /** {dX, dGamma, dBeta} of {@link #train}. */
   public static INDArray[] backward(INDArray dOut, Cache cache, INDArray gamma) {
     long n = dOut.size(0);

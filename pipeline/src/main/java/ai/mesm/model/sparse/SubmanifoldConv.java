@@ -17,6 +17,10 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * gradient reuses the same rulebook: dX[i] = Σ_k dY[nbr(i, k)]·W_{8−k}ᵀ, because the neighbour of
  * i at offset k has i as its neighbour at the mirrored offset 8 − k. Weights are laid out as
  * [9·Cin, Cout], offset-major, offsets as {@link SparseSites#neighbours()}.
+ *
+ * <p>Where {@link NativeKernels} applies (FLOAT arrays, the library built and loaded), its kernel
+ * replaces the gather + GEMM methods for the forward pass, the input gradient and the weight
+ * gradient: it multiplies each real (site, neighbour) pair in vector registers without copies.
  */
 public final class SubmanifoldConv {
   /** Sites per gather + GEMM step: large enough for an efficient GEMM, small enough to stay in cache-sized scratch. */
@@ -123,12 +127,7 @@ public final class SubmanifoldConv {
     return byOffset(rules, rows.size(1), k.size(1)) ? multiplyByOffset(rows, rules, k) : multiplyAllOffsets(rows, rules, k);
   }
 
-  /**
-   * The native kernel over the rulebook's neighbour table, split over the cores by sites,
-   * or by output channels (panels of {@link #NATIVE_PANEL}) when there are too few sites: then
-   * each part reads only its columns of the weights, which dominate (block 3: ~100 sites against
-   * up to 9.4 MB of weights).
-   */
+  /** The native kernel (FLOAT rows; see {@link #multiplyNative(INDArray, Rulebook, INDArray, float[][])}). */
   static INDArray multiplyNative(INDArray rows, Rulebook rules, INDArray kernel) {
     return multiplyNative(rows, rules, kernel, null);
   }
@@ -147,6 +146,12 @@ public final class SubmanifoldConv {
     return h.size(0) == 0 ? h : SparseBatchNorm.inferRelu(h, gamma, beta, mean, variance);
   }
 
+  /**
+   * The native kernel over the rulebook's neighbour table, split over the cores by sites, or by
+   * output channels (panels of {@link #NATIVE_PANEL}) when there are too few sites: then each part
+   * reads only its columns of the weights, which dominate (block 3: ~100 sites against up to
+   * 9.4 MB of weights). {@code affine}: inference BatchNorm {scale, shift} to apply with a ReLU, or null.
+   */
   private static INDArray multiplyNative(INDArray rows, Rulebook rules, INDArray kernel, float[][] affine) {
     float[] scale = affine == null ? null : affine[0];
     float[] shift = affine == null ? null : affine[1];
