@@ -20,6 +20,7 @@ import ai.mesm.model.ModelArtifact;
 import ai.mesm.model.ModelManifest;
 import ai.mesm.model.ModelSpec;
 import ai.mesm.model.Modality;
+import ai.mesm.model.sparse.NativeKernels;
 import ai.mesm.model.text.WordPieceTokenizer;
 import ai.mesm.model.text.WordPieceTrainer;
 import ai.mesm.split.Split;
@@ -101,6 +102,7 @@ public final class TrainRunner {
             + "lr %g, at most %d epochs (patience %d), %s", run, dataset.configName(), Modality.label(modalities), trainSize,
         model.graph().numParams(), config.getInt(TRAIN_BATCH_SIZE), spec.learningRate(), config.getInt(TRAIN_MAX_EPOCHS),
         config.getInt(TRAIN_PATIENCE), mode.equals("local") ? "in this JVM" : "parameter averaging on Spark"));
+    if (spec.isMesm()) log.accept("MESM's sparse convolutions in this JVM: " + NativeKernels.describe());
 
     TrainingSettings settings = TrainingSettings.of(config);
     EpochTrainer trainer = mode.equals("local")
