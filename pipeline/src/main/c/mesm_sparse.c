@@ -300,8 +300,7 @@ static void weight_gradient(grad_tile_fn tile, int rows, int nr, const float *x,
   const float *ds[CHUNK];
   jint targets[CHUNK];
   jint sources[CHUNK];
-  for (int k = 0; k < OFFSETS; k++)
-    for (int c = cFrom; c < cTo; c++) memset(dw + ((long)k * cin + c) * cout, 0, sizeof(float) * cout);
+  for (int k = 0; k < OFFSETS; k++) memset(dw + ((long)k * cin + cFrom) * cout, 0, sizeof(float) * (cTo - cFrom) * cout);
   int range = GRAD_RANGE_BYTES / (int)(sizeof(float) * (cin + cout));
   if (range < CHUNK) range = CHUNK;
   for (int r0 = 0; r0 < sites; r0 += range) {

@@ -42,7 +42,9 @@ public final class ModelBenchJob {
           double[] weights = new double[dataset.classes().size()];
           java.util.Arrays.fill(weights, 3.0);
           ModelSpec spec = TrainRunner.spec(config, modalities, dataset, tokenizer, weights).withMaxTokens(100);
-          EmotionModel model = EmotionModel.create(spec, tokenizer, new float[] {159, 111, 102}, new float[] {37, 33, 32});
+          float[] faceMean = {159, 111, 102};
+          float[] faceStd = {37, 33, 32};
+          EmotionModel model = EmotionModel.create(spec, tokenizer, faceMean, faceStd);
           int iterations = 5;
           var batch = ModelThroughput.randomBatch(spec, 8, 10, 13, config.getLong(SEED));
           ModelThroughput.Result r = ModelThroughput.measure(model, batch, 2, iterations);
@@ -98,8 +100,7 @@ public final class ModelBenchJob {
             for (int k = 0; k < 2; k++) {
               boolean before = NativeKernels.use(k == 0);
               try {
-                EmotionModel mesm = EmotionModel.create(mesmSpec, tokenizer, new float[] {159, 111, 102},
-                    new float[] {37, 33, 32});
+                EmotionModel mesm = EmotionModel.create(mesmSpec, tokenizer, faceMean, faceStd);
                 perSecond[k] = ModelThroughput.trainPerSecond(mesm, batch, 1, 3);
               } finally {
                 NativeKernels.use(before);

@@ -33,8 +33,15 @@ public final class NativeKernels {
 
   private NativeKernels() {}
 
-  /** What loading found: the instruction set the kernel runs with (0 = none), or why it does not run. */
-  private record Availability(int level, String reason) {}
+  /**
+   * What loading found: the instruction set the kernel runs with (0 = none) with the widest input
+   * it takes and its weight-gradient tile's channels, or why it does not run.
+   */
+  private record Availability(int level, int maxChannels, int gradientBlock, String reason) {
+    static Availability none(String reason) {
+      return new Availability(0, 0, 1, reason);
+    }
+  }
 
   /** 2 = AVX-512, 1 = AVX2 + FMA, 0 = neither. */
   static native int level();
@@ -65,16 +72,17 @@ public final class NativeKernels {
 
   /** Whether the weight gradient of these FLOAT arrays runs natively (Cin a multiple of the tile's channels). */
   static boolean appliesToGradient(INDArray x, long cin) {
-    return appliesTo(x, cin) && cin % gradientChannelBlock(activeLevel()) == 0;
+    return appliesTo(x, cin) && cin % AVAILABILITY.gradientBlock() == 0;
   }
 
   /** Whether the convolutions of these FLOAT arrays run natively. */
   static boolean appliesTo(INDArray rows, long cin) {
-    return enabled && rows.dataType() == DataType.FLOAT && cin <= maxChannels();
+    return enabled && rows.dataType() == DataType.FLOAT && cin <= AVAILABILITY.maxChannels();
   }
 
-  private static int maxChannels() {
-    return AVAILABILITY.level() > 0 ? maxInputChannels() : 0;
+  /** The kernel's weight-gradient tile's input channels at the active level. */
+  static int gradientBlock() {
+    return AVAILABILITY.gradientBlock();
   }
 
   /** The kernel's instruction set; 0 when it is not used. */
@@ -125,6 +133,12 @@ public final class NativeKernels {
     }
   }
 
+  /** {@code a} itself where the kernel can read it in place (FLOAT, c-order, default strides; views allowed), else a copy. */
+  static INDArray readable(INDArray a) {
+    boolean inPlace = a.dataType() == DataType.FLOAT && a.ordering() == 'c' && Shape.hasDefaultStridesForShape(a);
+    return inPlace ? a : a.castTo(DataType.FLOAT).dup('c');
+  }
+
   /** The address of element 0 of a c-order array with default strides (views allowed). */
   static long address(INDArray a) {
     if (a.ordering() != 'c' || !Shape.hasDefaultStridesForShape(a)) {
@@ -138,23 +152,23 @@ public final class NativeKernels {
     String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
     String arch = System.getProperty("os.arch", "");
     if (!os.contains("linux") || !(arch.equals("amd64") || arch.equals("x86_64"))) {
-      return new Availability(0, "built for x86-64 Linux only, this is " + os + "/" + arch);
+      return Availability.none("built for x86-64 Linux only, this is " + os + "/" + arch);
     }
     if (!org.nd4j.linalg.factory.Nd4j.getEnvironment().isCPU()) {
       // A GPU backend's buffers live on the device; the kernel reads host memory.
-      return new Availability(0, "ND4J runs on a GPU backend here, and the native kernel is for CPU arrays");
+      return Availability.none("ND4J runs on a GPU backend here, and the native kernel is for CPU arrays");
     }
     try (InputStream in = NativeKernels.class.getResourceAsStream(RESOURCE)) {
-      if (in == null) return new Availability(0, "the jar has no " + LIBRARY + " (built without a C compiler)");
+      if (in == null) return Availability.none("the jar has no " + LIBRARY + " (built without a C compiler)");
       Path file = Files.createTempFile("mesm_sparse", ".so");
       file.toFile().deleteOnExit();
       Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
       System.load(file.toAbsolutePath().toString());
       int level = level();
-      return level > 0 ? new Availability(level, "")
-          : new Availability(0, "this CPU has neither AVX2 with FMA nor AVX-512");
+      return level > 0 ? new Availability(level, maxInputChannels(), gradientChannelBlock(level), "")
+          : Availability.none("this CPU has neither AVX2 with FMA nor AVX-512");
     } catch (IOException | UnsatisfiedLinkError | SecurityException e) {
-      return new Availability(0, "loading " + LIBRARY + " failed: " + e.getMessage());
+      return Availability.none("loading " + LIBRARY + " failed: " + e.getMessage());
     }
   }
 }

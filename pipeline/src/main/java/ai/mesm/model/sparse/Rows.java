@@ -170,6 +170,32 @@ public final class Rows {
     });
   }
 
+  /** A block of rows on the heap: rows [from, from + count) of a matrix as {@code rows[0 .. count·C)}. */
+  @FunctionalInterface
+  interface HeldBlock {
+    void run(float[] rows, int from, int count);
+  }
+
+  /**
+   * Runs {@code body} over a FLOAT matrix (c-order, offset 0) {@code rowsPerBlock} rows at a time,
+   * split over the cores (at least one block per part), each block copied into the thread's
+   * {@code slot} buffer so the pass stays in cache, and written back if {@code writeBack}.
+   */
+  static void inHeldBlocks(INDArray matrix, int rowsPerBlock, Slot slot, boolean writeBack, HeldBlock body) {
+    int n = (int) matrix.size(0);
+    int c = (int) matrix.size(1);
+    FloatBuffer buffer = matrix.data().asNioFloat();
+    inParts(n, rowsPerBlock, (first, last) -> {
+      float[] rows = heldFloats(slot, rowsPerBlock * c);
+      for (int from = first; from < last; from += rowsPerBlock) {
+        int count = Math.min(rowsPerBlock, last - from);
+        buffer.get(from * c, rows, 0, count * c);
+        body.run(rows, from, count);
+        if (writeBack) buffer.put(from * c, rows, 0, count * c);
+      }
+    });
+  }
+
   /** A range of rows [from, to). */
   @FunctionalInterface
   public interface RowRange {

@@ -67,21 +67,13 @@ public final class SparseBatchNorm {
   /** relu(x·scale + shift) per channel, in place where x is contiguous, for FLOAT [n, C] rows. */
   private static INDArray applyRelu(INDArray x, float[][] affine) {
     int c = (int) x.size(1);
-    int n = (int) x.size(0);
     INDArray out = Rows.contiguous(x);
     float[] scale = affine[0];
     float[] shift = affine[1];
-    java.nio.FloatBuffer buf = out.data().asNioFloat();
-    Rows.inParts(n, ROWS_PER_STEP, (first, last) -> {
-      float[] rows = Rows.heldFloats(Rows.Slot.NORM, ROWS_PER_STEP * c);
-      for (int from = first; from < last; from += ROWS_PER_STEP) {
-        int count = Math.min(ROWS_PER_STEP, last - from);
-        buf.get(from * c, rows, 0, count * c);
-        for (int r = 0; r < count; r++) {
-          int o = r * c;
-          for (int k = 0; k < c; k++) rows[o + k] = Math.max(0f, rows[o + k] * scale[k] + shift[k]);
-        }
-        buf.put(from * c, rows, 0, count * c);
+    Rows.inHeldBlocks(out, ROWS_PER_STEP, Rows.Slot.NORM, true, (rows, from, count) -> {
+      for (int r = 0; r < count; r++) {
+        int o = r * c;
+        for (int k = 0; k < c; k++) rows[o + k] = Math.max(0f, rows[o + k] * scale[k] + shift[k]);
       }
     });
     return out;

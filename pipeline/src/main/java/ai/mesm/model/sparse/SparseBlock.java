@@ -181,21 +181,14 @@ public final class SparseBlock {
     int n = (int) u.size(0);
     int c = (int) u.size(1);
     double[] scores = new double[n];
-    java.nio.FloatBuffer buffer = u.data().asNioFloat();
-    Rows.inParts(n, TANH_ROWS, (first, last) -> {
-      float[] rows = Rows.heldFloats(Rows.Slot.TANH, TANH_ROWS * c);
-      for (int from = first; from < last; from += TANH_ROWS) {
-        int count = Math.min(TANH_ROWS, last - from);
-        buffer.get(from * c, rows, 0, count * c);
-        for (int r = 0; r < count; r++) {
-          int q = sites.frame(from + r) * c;
-          int o = r * c;
-          for (int k = 0; k < c; k++) rows[o + k] += perFrame[q + k];
-        }
-        FastTanh.inPlace(rows, 0, count * c);
-        if (keep) buffer.put(from * c, rows, 0, count * c);
-        for (int r = 0; r < count; r++) scores[from + r] = dot(rows, r * c, v, c) + b;
+    Rows.inHeldBlocks(u, TANH_ROWS, Rows.Slot.TANH, keep, (rows, from, count) -> {
+      for (int r = 0; r < count; r++) {
+        int q = sites.frame(from + r) * c;
+        int o = r * c;
+        for (int k = 0; k < c; k++) rows[o + k] += perFrame[q + k];
       }
+      FastTanh.inPlace(rows, 0, count * c);
+      for (int r = 0; r < count; r++) scores[from + r] = dot(rows, r * c, v, c) + b;
     });
     return scores;
   }

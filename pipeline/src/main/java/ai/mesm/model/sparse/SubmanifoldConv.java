@@ -48,12 +48,12 @@ public final class SubmanifoldConv {
   /** The gradients of {@link #forward}: {dX [n, Cin], dW [9·Cin, Cout]}. */
   public static INDArray[] backward(INDArray x, Rulebook rules, INDArray weights, INDArray dOut) {
     int n = (int) x.size(0);
-    INDArray dWeights = Nd4j.zeros(weights.dataType(), weights.shape());
-    if (n == 0) return new INDArray[] {x.dup(), dWeights};
+    if (n == 0) return new INDArray[] {x.dup(), Nd4j.zeros(weights.dataType(), weights.shape())};
     INDArray dX = multiply(dOut, rules, mirrored(weights, x.size(1)));
     if (NativeKernels.appliesToGradient(x, x.size(1)) && dOut.dataType() == DataType.FLOAT) {
       return new INDArray[] {dX, weightGradientNative(x, rules, dOut)};
     }
+    INDArray dWeights = Nd4j.zeros(weights.dataType(), weights.shape());
     if (byOffset(rules, x.size(1), dOut.size(1))) {
       return new INDArray[] {dX, weightGradientByOffset(x, rules, dOut, dWeights)};
     }
@@ -96,11 +96,11 @@ public final class SubmanifoldConv {
     int cin = (int) x.size(1);
     int cout = (int) dOut.size(1);
     INDArray dW = Nd4j.createUninitialized(DataType.FLOAT, (long) SparseSites.KERNEL_OFFSETS * cin, cout);
-    INDArray xc = Rows.contiguous(x);
-    INDArray dc = Rows.contiguous(dOut);
+    INDArray xc = NativeKernels.readable(x);
+    INDArray dc = NativeKernels.readable(dOut);
     int[] neighbours = rules.neighbours();
     int level = NativeKernels.activeLevel();
-    int block = NativeKernels.gradientChannelBlock(level);
+    int block = NativeKernels.gradientBlock();
     long xa = NativeKernels.address(xc);
     long da = NativeKernels.address(dc);
     long wa = NativeKernels.address(dW);
@@ -160,9 +160,8 @@ public final class SubmanifoldConv {
     int cout = (int) kernel.size(1);
     INDArray out = Nd4j.createUninitialized(DataType.FLOAT, n, cout);
     if (n == 0) return out;
-    INDArray x = Rows.contiguous(rows);
-    INDArray w = kernel.dataType() == DataType.FLOAT && kernel.ordering() == 'c'
-        && org.nd4j.linalg.api.shape.Shape.hasDefaultStridesForShape(kernel) ? kernel : kernel.castTo(DataType.FLOAT).dup('c');
+    INDArray x = NativeKernels.readable(rows);
+    INDArray w = NativeKernels.readable(kernel);
     int[] neighbours = rules.neighbours();
     int level = NativeKernels.activeLevel();
     long xa = NativeKernels.address(x);
