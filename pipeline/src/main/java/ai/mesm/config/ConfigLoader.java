@@ -60,7 +60,9 @@ public final class ConfigLoader {
       try {
         layer = layer.withValue(key, parseValue(e.getValue()));
       } catch (ConfigException ex) {
-        throw new InvalidConfigException(key, "cannot parse command-line value \"" + e.getValue() + "\": " + ex.getMessage());
+        String shown = Secrets.isSecretKey(key) ? Secrets.REDACTED : e.getValue();
+        throw new InvalidConfigException(key, "cannot parse command-line value \"" + shown + "\""
+            + (Secrets.isSecretKey(key) ? "" : ": " + ex.getMessage()));
       }
     }
     return layer;

@@ -8,7 +8,8 @@ import java.util.Map;
 
 /**
  * The validated configuration of one job run. Serializable (as its rendered text) so that
- * executors see exactly what the driver validated.
+ * executors see exactly what the driver validated; that text keeps secrets (jobs need them), so it
+ * is never written anywhere: outputs and logs get {@link #render} or {@link #canonicalJson}.
  */
 public final class MesmConfig implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -78,9 +79,9 @@ public final class MesmConfig implements Serializable {
     return out;
   }
 
-  /** The effective settings as HOCON, for logs, manifests and --print-config. */
+  /** The effective settings as HOCON for logs and --print-config, secrets redacted ({@link Secrets}). */
   public String render() {
-    return raw().getConfig(ConfigKeys.ROOT).atPath(ConfigKeys.ROOT).root()
+    return Secrets.redact(raw()).getConfig(ConfigKeys.ROOT).atPath(ConfigKeys.ROOT).root()
         .render(ConfigRenderOptions.defaults().setOriginComments(false).setJson(false));
   }
 
@@ -88,11 +89,15 @@ public final class MesmConfig implements Serializable {
   public String canonicalJsonWithout(java.util.List<String> paths) {
     Config c = raw();
     for (String p : paths) c = c.withoutPath(p);
-    return c.getConfig(ConfigKeys.ROOT).atPath(ConfigKeys.ROOT).root().render(ConfigRenderOptions.concise());
+    return Secrets.redact(c).getConfig(ConfigKeys.ROOT).atPath(ConfigKeys.ROOT).root()
+        .render(ConfigRenderOptions.concise());
   }
 
-  /** Stable text of the settings (JSON, sorted keys) for provenance fingerprints. */
+  /**
+   * Stable text of the settings (JSON) for provenance records and fingerprints, secrets redacted:
+   * everything that records settings in an output goes through here or {@link #render}.
+   */
   public String canonicalJson() {
-    return rendered;
+    return canonicalJsonWithout(java.util.List.of());
   }
 }

@@ -180,4 +180,35 @@ class ConfigLoaderTest {
     assertEquals("y", back.sparkConf().get("spark.x"));
     assertEquals(c.canonicalJson(), back.canonicalJson());
   }
+
+  @Test
+  void secretsAtAnyDepthNeverReachWhatIsPrintedOrRecorded() throws IOException {
+    Path file = dir.resolve("secrets.conf");
+    Files.writeString(file, String.join("\n",
+        "mesm.spark.conf {",
+        "  \"spark.hadoop.fs.s3a.access.key\" = PLANTED-ACCESS-1",
+        "  \"spark.hadoop.fs.s3a.secret.key\" = \"PLANTED-SECRET-2\"",
+        "  \"spark.hadoop.fs.s3a.session.token\" = \"PLANTED-TOKEN-3\"",
+        "  \"spark.hadoop.fs.s3a.bucket.x.secret.key\" = \"PLANTED-SECRET-4\"",
+        "  \"spark.jdbc.password\" = 12345678901",
+        "  \"spark.ssl.keyStorePassword\" = \"PLANTED-PASSWORD-5\"",
+        "  \"spark.hadoop.fs.azure.account.oauth2.client.credential\" = \"PLANTED-CREDENTIAL-6\"",
+        "  \"spark.executor.memory\" = 3g",
+        "}",
+        "mesm.paths.input = \"s3a://AKIAPLANTED7:PLANTED-URI-SECRET-8@bucket/corpus\"",
+        "mesm.eval.models = [\"s3a://user:PLANTED-URI-SECRET-9@bucket/models/a\", fe2e-tav]", ""));
+    MesmConfig c = load(Map.of(), file.toFile());
+    for (String shown : List.of(c.render(), c.canonicalJson(), c.canonicalJsonWithout(List.of("mesm.train")))) {
+      for (String planted : List.of("PLANTED", "12345678901")) assertFalse(shown.contains(planted), shown);
+      assertTrue(shown.contains(Secrets.REDACTED), shown);
+      assertTrue(shown.contains("3g") && shown.contains("bucket/corpus") && shown.contains("fe2e-tav"),
+          "only secrets are replaced: " + shown);
+    }
+    // The job itself still reads them.
+    assertEquals("PLANTED-SECRET-2", c.sparkConf().get("spark.hadoop.fs.s3a.secret.key"));
+    assertEquals("s3a://AKIAPLANTED7:PLANTED-URI-SECRET-8@bucket/corpus", c.getString(ConfigKeys.PATHS_INPUT));
+
+    InvalidConfigException e = rejected(Map.of("spark.conf.\"fs.s3a.secret.key\"", "{PLANTED-UNPARSABLE: [}"));
+    assertFalse(e.getMessage().contains("PLANTED"), e.getMessage());
+  }
 }
