@@ -2,6 +2,7 @@ package ai.mesm.config;
 
 import static ai.mesm.config.ConfigKeys.*;
 
+import ai.mesm.io.SafeName;
 import com.typesafe.config.Config;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -77,8 +78,9 @@ final class ConfigRules {
         ? Optional.of("must name the folder with the split files when " + SPLIT_IEMOCAP_MODE + " = files")
         : Optional.empty()));
     rules.add(new Rule(SPLIT_FILE_NAMES, c -> c.getStringList(SPLIT_FILE_NAMES).size() == 3
-        && c.getStringList(SPLIT_FILE_NAMES).stream().distinct().count() == 3 ? Optional.empty()
-        : Optional.of("must name three different files (train, valid, test)")));
+        && c.getStringList(SPLIT_FILE_NAMES).stream().distinct().count() == 3
+        && c.getStringList(SPLIT_FILE_NAMES).stream().allMatch(SafeName::isPlain) ? Optional.empty()
+        : Optional.of("must name three different files (train, valid, test), each " + SafeName.RULE)));
 
     rules.add(oneOf(MODEL_TYPE, "fe2e", "mesm"));
     rules.add(subsetOf(MODEL_MODALITIES, "t", "a", "v"));
@@ -144,9 +146,10 @@ final class ConfigRules {
     return rules;
   }
 
+  /** Empty (the default) or a {@link SafeName}: these names become folders. */
   private static Rule folderName(String key) {
-    return new Rule(key, c -> c.getString(key).matches("[A-Za-z0-9._=-]*") ? Optional.empty()
-        : Optional.of("must be a plain folder name (letters, digits, . _ = -), was '" + c.getString(key) + "'"));
+    return new Rule(key, c -> c.getString(key).isEmpty() || SafeName.isPlain(c.getString(key)) ? Optional.empty()
+        : Optional.of("must be " + SafeName.RULE + ", was '" + c.getString(key) + "'"));
   }
 
   private static boolean inOpen(double v, double lo, double hi) {

@@ -3,6 +3,7 @@ package ai.mesm.train;
 import static ai.mesm.config.ConfigKeys.*;
 
 import ai.mesm.config.MesmConfig;
+import ai.mesm.io.SafeName;
 import ai.mesm.model.Modality;
 import java.util.List;
 import java.util.Locale;
@@ -24,19 +25,23 @@ public final class RunNames {
     return Modality.label(modalities).replace("+", "").toLowerCase(Locale.ROOT);
   }
 
-  /** A run name resolves under paths.models; anything with a '/' or a scheme is taken as the model folder itself. */
+  /**
+   * A run name resolves under paths.models; anything with a '/' or a scheme is taken as the model
+   * folder itself. A bare name must be plain: "..", say, would name the folder above the models.
+   */
   public static String modelLocation(MesmConfig config, String nameOrUri) {
-    return nameOrUri.contains("/") ? nameOrUri : new Path(config.getString(PATHS_MODELS), nameOrUri).toString();
+    if (nameOrUri.contains("/")) return nameOrUri;
+    return new Path(config.getString(PATHS_MODELS), SafeName.require("a model name", nameOrUri)).toString();
   }
 
   /** paths.checkpoints/&lt;run&gt;, by default paths.models/_checkpoints/&lt;run&gt; (beside, never inside, the model folder). */
   public static String checkpointsLocation(MesmConfig config, String name) {
     String root = config.getString(PATHS_CHECKPOINTS);
     if (root.isBlank()) root = new Path(config.getString(PATHS_MODELS), "_checkpoints").toString();
-    return new Path(root, name).toString();
+    return new Path(root, SafeName.require("a run name", name)).toString();
   }
 
   public static String reportsLocation(MesmConfig config, String name) {
-    return new Path(config.getString(PATHS_REPORTS), name).toString();
+    return new Path(config.getString(PATHS_REPORTS), SafeName.require("a report folder name", name)).toString();
   }
 }

@@ -211,4 +211,21 @@ class ConfigLoaderTest {
     InvalidConfigException e = rejected(Map.of("spark.conf.\"fs.s3a.secret.key\"", "{PLANTED-UNPARSABLE: [}"));
     assertFalse(e.getMessage().contains("PLANTED"), e.getMessage());
   }
+
+  @Test
+  void namesThatBecomeFoldersMustBePlain() {
+    for (String bad : List.of("..", ".", ".hidden", "a/b", "-x", "a b")) {
+      InvalidConfigException e = rejected(Map.of("train.run-name", "\"" + bad + "\""));
+      assertEquals(ConfigKeys.TRAIN_RUN_NAME, e.problems().get(0).key(), bad);
+      assertTrue(e.getMessage().contains("plain name"), e.getMessage());
+    }
+    assertEquals(ConfigKeys.SPLIT_FILE_NAMES,
+        rejected(Map.of("split.file-names", "[train.txt, valid.txt, \"../test.txt\"]")).problems().get(0).key());
+    MesmConfig ok = load(Map.of("train.run-name", "fe2e-tav.v2", "paths.models", "/m"));
+    assertEquals("/m/fe2e-tav.v2", ai.mesm.train.RunNames.modelLocation(ok, "fe2e-tav.v2"));
+    assertEquals("s3a://b/elsewhere", ai.mesm.train.RunNames.modelLocation(ok, "s3a://b/elsewhere"));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> ai.mesm.train.RunNames.modelLocation(ok, ".."));
+    assertTrue(e.getMessage().contains("'..'"), e.getMessage());
+  }
 }
