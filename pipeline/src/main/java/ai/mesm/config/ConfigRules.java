@@ -17,6 +17,13 @@ final class ConfigRules {
   static List<Rule> all() {
     List<Rule> rules = new ArrayList<>();
     rules.add(oneOf(DATASET, "iemocap", "mosei"));
+    for (String key : List.of(PATHS_INPUT, PATHS_INGEST, PATHS_SPLIT, PATHS_MODELS, PATHS_REPORTS, PATHS_SCORES,
+        CORPUS_OUTPUT)) {
+      rules.add(location(key, false));
+    }
+    for (String key : List.of(PATHS_CHECKPOINTS, SPLIT_FILES, SCORE_INPUT, SCORE_SEGMENTS, MTCNN_WEIGHTS)) {
+      rules.add(location(key, true));
+    }
 
     rules.add(subsetOf(CORPUS_LAYOUTS, "iemocap", "mosei"));
     rules.add(atLeast(CORPUS_SIZE, 1));
@@ -144,6 +151,21 @@ final class ConfigRules {
     rules.add(atLeast(MAPS_COUNT, 1));
     rules.add(atLeast(MAPS_STEPS, 1));
     return rules;
+  }
+
+  /** A folder or file URI that Hadoop can open (s3a://, hdfs://, file://, a local path); empty only where optional. */
+  private static Rule location(String key, boolean optional) {
+    return new Rule(key, c -> {
+      String v = c.getString(key);
+      if (v.isBlank()) return optional ? Optional.empty() : Optional.of("must name a folder (a local path or a URI such as "
+          + "s3a://bucket/prefix), was empty");
+      try {
+        new org.apache.hadoop.fs.Path(v.strip()).toUri();
+        return Optional.empty();
+      } catch (IllegalArgumentException e) {
+        return Optional.of("is not a valid path or URI ('" + Secrets.redactUris(v) + "'): " + e.getMessage());
+      }
+    });
   }
 
   /** Empty (the default) or a {@link SafeName}: these names become folders. */

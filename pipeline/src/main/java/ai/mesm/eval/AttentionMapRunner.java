@@ -7,6 +7,7 @@ import ai.mesm.data.Example;
 import ai.mesm.data.ExampleSource;
 import ai.mesm.data.ExampleStream;
 import ai.mesm.io.AtomicOutput;
+import ai.mesm.io.OutputGuard;
 import ai.mesm.model.EmotionModel;
 import ai.mesm.model.Modality;
 import ai.mesm.model.ModelArtifact;
@@ -64,6 +65,7 @@ public final class AttentionMapRunner {
     int batchSize = config.getInt(TRAIN_BATCH_SIZE);
 
     String reports = RunNames.reportsLocation(config, "attention-maps-" + loaded.manifest().modelId());
+    OutputGuard.requireApart(hadoop, PATHS_REPORTS, reports, Map.of(PATHS_SPLIT, splitRoot, MAPS_MODEL, location));
     AtomicOutput out = new AtomicOutput(reports, hadoop);
     List<Drawing> drawings = new ArrayList<>();
     for (int from = 0; from < chosen.size(); from += batchSize) {

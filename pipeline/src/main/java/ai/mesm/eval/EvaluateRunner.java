@@ -6,6 +6,7 @@ import ai.mesm.config.MesmConfig;
 import ai.mesm.data.DatasetKind;
 import ai.mesm.data.ExampleSource;
 import ai.mesm.io.AtomicOutput;
+import ai.mesm.io.OutputGuard;
 import ai.mesm.model.ModelArtifact;
 import ai.mesm.model.ModelManifest;
 import ai.mesm.split.Split;
@@ -19,6 +20,7 @@ import java.io.IOException;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 import org.apache.hadoop.conf.Configuration;
@@ -50,6 +52,9 @@ public final class EvaluateRunner {
 
     ResultsTable table = new ResultsTable();
     String reports = RunNames.reportsLocation(config, FOLDER);
+    Map<String, String> inputs = new java.util.LinkedHashMap<>(Map.of(PATHS_SPLIT, splitRoot));
+    for (String name : models) inputs.put(EVAL_MODELS + " (" + name + ")", RunNames.modelLocation(config, name));
+    OutputGuard.requireApart(hadoop, PATHS_REPORTS, reports, inputs);
     AtomicOutput out = new AtomicOutput(reports, hadoop);
     JsonArray evaluated = new JsonArray();
     Set<String> labels = new HashSet<>();

@@ -7,6 +7,7 @@ import static ai.mesm.config.ConfigKeys.PATHS_INPUT;
 import ai.mesm.config.MesmConfig;
 import ai.mesm.data.DatasetKind;
 import ai.mesm.io.AtomicOutput;
+import ai.mesm.io.OutputGuard;
 import ai.mesm.media.MediaSettings;
 import ai.mesm.media.audio.MelSpectrogram;
 import ai.mesm.media.face.FaceDetector;
@@ -44,6 +45,7 @@ public final class IngestRunner {
     String input = config.getString(PATHS_INPUT);
     String output = config.getString(PATHS_INGEST);
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+    OutputGuard.requireApart(hadoop, PATHS_INGEST, output, Map.of(PATHS_INPUT, input));
     ReleaseScan scan = new ReleaseScanner(hadoop).scan(dataset, input);
     JsonObject provenance = Provenance.of("ingest", config, input, scan.files());
     String provenanceJson = Provenance.json(provenance);

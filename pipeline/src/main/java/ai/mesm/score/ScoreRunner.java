@@ -4,6 +4,7 @@ import static ai.mesm.config.ConfigKeys.*;
 
 import ai.mesm.config.InvalidConfigException;
 import ai.mesm.config.MesmConfig;
+import ai.mesm.io.OutputGuard;
 import ai.mesm.media.MediaSettings;
 import ai.mesm.model.ModelArtifact;
 import ai.mesm.model.ModelManifest;
@@ -92,6 +93,8 @@ public final class ScoreRunner {
     String modelLocation = RunNames.modelLocation(config, name);
     ModelManifest manifest = ModelArtifact.load(modelLocation, hadoop).manifest();
     Path output = new Path(config.getString(PATHS_SCORES), manifest.modelId());
+    OutputGuard.requireApart(hadoop, PATHS_SCORES, output.toString(),
+        Map.of(SCORE_INPUT, settings.input(), SCORE_SEGMENTS, settings.segments(), SCORE_MODEL, modelLocation));
     FileSystem fs = output.getFileSystem(hadoop);
     if (settings.mode().equals("overwrite")) fs.delete(output, true);
     discardUncommitted(fs, output);

@@ -8,6 +8,7 @@ import ai.mesm.ingest.IngestSchema;
 import ai.mesm.ingest.Provenance;
 import ai.mesm.ingest.Reject;
 import ai.mesm.io.AtomicOutput;
+import ai.mesm.io.OutputGuard;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
@@ -55,6 +56,18 @@ public final class SplitRunner {
     return new Path(new Path(splitRoot, UTTERANCES), "split=" + split.code()).toString();
   }
 
+  /**
+   * What the driver holds of one utterance: ids, labels and counts. Texts and media stay on the
+   * executors, so the driver's memory grows with the number of utterances, not with their size.
+   */
+  record Summary(String id, String source, List<Integer> labels, int words, double durationS)
+      implements java.io.Serializable {
+    static Summary of(Row r) {
+      return new Summary(r.getString(0), r.getString(1), List.copyOf(r.<Integer>getList(5)),
+          SplitStatistics.wordCount(r.getString(2)), r.getDouble(4) - r.getDouble(3));
+    }
+  }
+
   /** What a split run decided and wrote. */
   public record Result(SplitStatistics statistics, Map<String, Long> rejectsByReason, String mode) {}
 
@@ -62,25 +75,28 @@ public final class SplitRunner {
     DatasetKind dataset = DatasetKind.fromConfig(config.getString(DATASET));
     String input = config.getString(PATHS_INGEST);
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+    OutputGuard.requireApart(hadoop, PATHS_SPLIT, config.getString(PATHS_SPLIT),
+        Map.of(PATHS_INGEST, input, SPLIT_FILES, config.getString(SPLIT_FILES)));
     String ingestManifest = AtomicOutput.requireComplete(input, hadoop, "IngestJob");
     String utterancesPath = new Path(input, IngestSchema.UTTERANCES).toString();
     Dataset<Row> data = spark.read().parquet(utterancesPath);
     List<String> missing = REQUIRED.stream().filter(c -> !List.of(data.columns()).contains(c)).sorted().toList();
     if (!missing.isEmpty()) throw new IOException(utterancesPath + ": not an ingest output, missing columns " + missing);
 
-    List<Row> small = data.select("utterance_id", "source_id", "text", "start_s", "end_s", "labels").collectAsList();
+    List<Summary> small = data.select("utterance_id", "source_id", "text", "start_s", "end_s", "labels").javaRDD()
+        .map(Summary::of).collect();
     List<String> ids = new ArrayList<>();
     Map<String, String> videoOf = new HashMap<>();
-    for (Row r : small) {
-      ids.add(r.getString(0));
-      videoOf.put(r.getString(0), r.getString(1));
+    for (Summary r : small) {
+      ids.add(r.id());
+      videoOf.put(r.id(), r.source());
     }
     SplitAssignment assignment = assign(dataset, config, hadoop, utterancesPath, ids, videoOf);
 
     List<SplitStatistics.Item> items = new ArrayList<>();
-    for (Row r : small) {
-      Split s = assignment.splits().get(r.getString(0));
-      if (s != null) items.add(new SplitStatistics.Item(s, r.getList(5), r.getString(2), r.getDouble(4) - r.getDouble(3)));
+    for (Summary r : small) {
+      Split s = assignment.splits().get(r.id());
+      if (s != null) items.add(new SplitStatistics.Item(s, r.labels(), r.words(), r.durationS()));
     }
     SplitStatistics stats = new SplitStatistics(dataset.classes(), items);
 

@@ -10,8 +10,12 @@ import java.util.Locale;
  * negatives / positives on the train split).
  */
 public final class SplitStatistics {
-  /** What the statistics need of one utterance. */
-  public record Item(Split split, List<Integer> labels, String text, double durationS) {}
+  /** What the statistics need of one utterance: its word count, not its text. */
+  public record Item(Split split, List<Integer> labels, int words, double durationS) {
+    public Item(Split split, List<Integer> labels, String text, double durationS) {
+      this(split, labels, wordCount(text), durationS);
+    }
+  }
 
   public record Row(String label, double avgWords, double avgDurationS, long train, long valid, long test) {}
 
@@ -32,7 +36,7 @@ public final class SplitStatistics {
     for (Item it : items) {
       totals[it.split().ordinal()]++;
       if (it.split() == Split.TRAIN) trainSize++;
-      int w = wordCount(it.text());
+      int w = it.words();
       for (int c = 0; c < k; c++) {
         if (it.labels().get(c) != 1) continue;
         count[c][it.split().ordinal()]++;

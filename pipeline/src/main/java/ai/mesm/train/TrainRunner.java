@@ -14,6 +14,7 @@ import ai.mesm.eval.Predictions;
 import ai.mesm.eval.ResultsTable;
 import ai.mesm.ingest.Provenance;
 import ai.mesm.io.AtomicOutput;
+import ai.mesm.io.OutputGuard;
 import ai.mesm.io.SparkSessions;
 import ai.mesm.model.EmotionModel;
 import ai.mesm.model.ModelArtifact;
@@ -36,6 +37,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.Consumer;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
@@ -77,6 +79,10 @@ public final class TrainRunner {
 
     List<Modality> modalities = Modality.parse(config.getStringList(MODEL_MODALITIES));
     String run = RunNames.runName(config);
+    for (String[] out : new String[][] {{PATHS_MODELS, RunNames.modelLocation(config, run)},
+        {PATHS_REPORTS, RunNames.reportsLocation(config, run)}, {PATHS_CHECKPOINTS, RunNames.checkpointsLocation(config, run)}}) {
+      OutputGuard.requireApart(hadoop, out[0], out[1], Map.of(PATHS_SPLIT, splitRoot));
+    }
     Checkpoints checkpoints = Checkpoints.of(config, run, SplitRunner.sha256(splitManifest), hadoop);
     Checkpoints.Resumed resumed = resume ? checkpoints.latest() : null;
     if (resume) {

@@ -228,4 +228,13 @@ class ConfigLoaderTest {
         () -> ai.mesm.train.RunNames.modelLocation(ok, ".."));
     assertTrue(e.getMessage().contains("'..'"), e.getMessage());
   }
+
+  @Test
+  void emptyOrMalformedLocationsAreNamedByKey() {
+    InvalidConfigException e = rejected(Map.of("paths.ingest", ""));
+    assertEquals(ConfigKeys.PATHS_INGEST, e.problems().get(0).key(), e.getMessage());
+    assertTrue(e.getMessage().contains("was empty"), e.getMessage());
+    assertEquals(ConfigKeys.PATHS_SCORES, rejected(Map.of("paths.scores", "a:b")).problems().get(0).key());
+    load(Map.of("paths.checkpoints", "", "score.input", "")); // optional ones may stay empty
+  }
 }

@@ -157,4 +157,40 @@ class SplitRunnerTest {
     IOException e = assertThrows(IOException.class, () -> SplitRunner.run(spark, config("iemocap", ingest, dir.resolve("x"))));
     assertTrue(e.getMessage().contains("no _manifest.json"), e.getMessage());
   }
+
+  @Test
+  void splitWrittenOverOrAroundItsOwnIngestFolderIsRefusedBeforeAnyWork() throws Exception {
+    Path ingest = ingestOutput("own-input", DatasetKind.IEMOCAP, 12, 1);
+    String manifest = Files.readString(ingest.resolve("_manifest.json"));
+    for (Path out : List.of(ingest, dir, ingest.resolve("split"))) {
+      ai.mesm.config.InvalidConfigException e = assertThrows(ai.mesm.config.InvalidConfigException.class,
+          () -> SplitRunner.run(spark, config("iemocap", ingest, out)));
+      assertEquals("mesm.paths.split", e.problems().get(0).key(), e.getMessage());
+      assertTrue(e.getMessage().contains("mesm.paths.ingest"), e.getMessage());
+    }
+    // The same folder spelled as a file: URI with a trailing slash is still the same folder.
+    assertThrows(ai.mesm.config.InvalidConfigException.class, () -> SplitRunner.run(spark,
+        ConfigLoader.load(List.of(), Map.of("dataset", "iemocap", "paths.ingest", ingest.toString(),
+            "paths.split", ingest.toUri() + "/"))));
+    assertEquals(manifest, Files.readString(ingest.resolve("_manifest.json")), "the input is untouched");
+    assertEquals(12, assignment0(ingest).size());
+  }
+
+  @Test
+  void splitStatisticsCountWordsOnTheExecutors() throws Exception {
+    Path ingest = ingestOutput("words", DatasetKind.IEMOCAP, 30, 3);
+    SplitRunner.Result r = SplitRunner.run(spark, config("iemocap", ingest, dir.resolve("split-words")));
+    double words = 0;
+    long n = 0;
+    for (SplitStatistics.Row row : r.statistics().rows()) {
+      long rowN = row.train() + row.valid() + row.test();
+      words += row.avgWords() * rowN;
+      n += rowN;
+    }
+    // Utterance i has (i % 5) + 1 words and exactly one label.
+    double expected = 0;
+    for (int i = 0; i < 30; i++) expected += i % 5 + 1;
+    assertEquals(30, n);
+    assertEquals(expected, words, 1e-9);
+  }
 }
