@@ -69,4 +69,36 @@ class IngestS3Test {
       }
     }
   }
+
+  /**
+   * With the shipped S3A settings, an endpoint that does not answer fails the job promptly with
+   * an error naming the location (S3A's own defaults kept it silent for minutes).
+   */
+  @Test
+  void unreachableEndpointFailsPromptlyNamingTheLocation() throws Exception {
+    int closed;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      closed = s.getLocalPort();
+    }
+    Map<String, String> o = new HashMap<>(Map.of("dataset", "iemocap", "spark.master", "local[2]",
+        "paths.input", "s3a://lab/raw", "paths.ingest", "s3a://lab/out"));
+    Map.of("endpoint", "http://127.0.0.1:" + closed, "path.style.access", "true", "endpoint.region", "us-east-1",
+        "aws.credentials.provider", "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider", "access.key", "k",
+        "secret.key", "s").forEach((k, v) -> o.put("spark.conf.\"spark.hadoop.fs.s3a." + k + "\"", v));
+    o.put("spark.conf.\"spark.ui.enabled\"", "false");
+    MesmConfig config = ConfigLoader.load(List.of(), o);
+    SparkSession spark = ai.mesm.io.SparkSessions.create(config);
+    try {
+      long t0 = System.nanoTime();
+      Exception e = assertTimeoutPreemptively(java.time.Duration.ofMinutes(3),
+          () -> assertThrows(Exception.class, () -> IngestRunner.run(spark, config)));
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      System.out.printf("unreachable endpoint: failed after %.1f s: %s%n", seconds, e);
+      StringBuilder chain = new StringBuilder();
+      for (Throwable t = e; t != null; t = t.getCause()) chain.append(t).append('\n');
+      assertTrue(chain.toString().contains("s3a://lab/raw"), chain.toString());
+    } finally {
+      spark.stop();
+    }
+  }
 }
