@@ -15,12 +15,18 @@ final class Csv {
    * A record, the physical line it starts on (1-based) and its raw text without the line end, so
    * that a rejected row can be reported as it stood in the file.
    *
+   * @param lastLine the physical line it ends on (greater than lineNumber when a quoted field holds line breaks)
    * @param complete false when the file ended inside a quoted field: the fields then swallowed
    *                 everything after the opening quote and cannot be trusted
    */
-  record Row(int lineNumber, List<String> fields, String raw, boolean complete) {
+  record Row(int lineNumber, int lastLine, List<String> fields, String raw, boolean complete) {
     Row {
       fields = List.copyOf(fields);
+    }
+
+    /** The record's physical lines, without their line ends. */
+    List<String> physicalLines() {
+      return List.of(raw.split("\r?\n", -1)).subList(0, lastLine - lineNumber + 1);
     }
   }
 
@@ -63,12 +69,19 @@ final class Csv {
         List<String> fields = new ArrayList<>();
         int end = record(raw, fields);
         if (end == -1 && raw.isEmpty()) return rows;
-        if (!raw.isEmpty()) rows.add(new Row(start, fields, raw.toString(), end != UNTERMINATED));
+        if (!raw.isEmpty()) rows.add(new Row(start, start + innerLineBreaks(raw), fields, raw.toString(), end != UNTERMINATED));
         if (end == -1 || end == UNTERMINATED) return rows;
       }
     }
 
     private static final int UNTERMINATED = -3;
+
+    /** Line breaks inside a record's text (a record cut off by the end of the file may end with one). */
+    private static int innerLineBreaks(StringBuilder raw) {
+      int n = 0;
+      for (int i = 0; i < raw.length(); i++) if (raw.charAt(i) == '\n') n++;
+      return raw.length() > 0 && raw.charAt(raw.length() - 1) == '\n' ? n - 1 : n;
+    }
 
     /** Reads one record into fields; returns '\n' at a line end, -1 at end of input, or UNTERMINATED. */
     private int record(StringBuilder raw, List<String> fields) throws IOException {

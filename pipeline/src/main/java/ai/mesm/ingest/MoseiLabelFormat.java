@@ -71,15 +71,24 @@ public final class MoseiLabelFormat {
     Columns columns = new Columns(sourcePath, rows.get(0));
     List<MoseiAnnotation> items = new ArrayList<>();
     List<SkippedLine> skipped = new ArrayList<>();
+    long lines = 0;
     for (Csv.Row row : rows.subList(1, rows.size())) {
-      MoseiAnnotation a = row.complete() ? columns.annotation(row.fields()) : null;
-      if (a == null) {
+      lines += row.lastLine() - row.lineNumber() + 1;
+      String problem = columns.problem(row);
+      MoseiAnnotation a = problem == null ? columns.annotation(row.fields()) : null;
+      if (a != null) {
+        items.add(a);
+      } else if (problem == null) {
         skipped.add(new SkippedLine(sourcePath, row.lineNumber(), row.raw(), MALFORMED_LABEL_ROW));
       } else {
-        items.add(a);
+        // Every physical line of a broken record is its own reject: nothing it swallowed is lost.
+        List<String> physical = row.physicalLines();
+        for (int i = 0; i < physical.size(); i++) {
+          skipped.add(new SkippedLine(sourcePath, row.lineNumber() + i, physical.get(i), MALFORMED_LABEL_ROW, problem));
+        }
       }
     }
-    return new Parsed<>(items, skipped);
+    return new Parsed<>(items, skipped, lines);
   }
 
   private static List<String> header() {
@@ -91,6 +100,7 @@ public final class MoseiLabelFormat {
 
   /** Where the needed columns are in one file. */
   private static final class Columns {
+    private final int count;
     private final int video;
     private final int clip;
     private final int worker; // -1: the batch has no WorkerId column, which the ingest does not need
@@ -100,11 +110,48 @@ public final class MoseiLabelFormat {
       if (!header.complete()) throw new IllegalArgumentException(sourcePath + ": unterminated quote in the header");
       Map<String, Integer> index = new HashMap<>();
       List<String> names = header.fields();
+      count = names.size();
       for (int i = 0; i < names.size(); i++) index.putIfAbsent(Bom.strip(names.get(i)).strip(), i);
       video = required(sourcePath, index, VIDEO_COLUMN);
       clip = required(sourcePath, index, CLIP_COLUMN);
       for (int e = 0; e < emotions.length; e++) emotions[e] = required(sourcePath, index, EMOTION_COLUMNS.get(e));
       worker = index.getOrDefault(WORKER_COLUMN, -1);
+    }
+
+    /**
+     * Why a record cannot be trusted as one row, or null. A quote left open swallows the rows that
+     * follow into one field until some later quote closes it: the record then spans lines that
+     * each read as a whole row, or has the wrong number of fields, or a line break in a field the
+     * labels come from. Real batches do hold line breaks, but only in free-text answers.
+     */
+    String problem(Csv.Row row) {
+      int span = row.lastLine() - row.lineNumber() + 1;
+      String lines = span == 1 ? "" : " (a quoted field runs over lines " + row.lineNumber() + "-" + row.lastLine() + ")";
+      if (!row.complete()) return "a quote is never closed: the record runs to the end of the file" + lines;
+      if (row.fields().size() != count && span > 1) {
+        return "the record has " + row.fields().size() + " fields, the header " + count + lines;
+      }
+      if (span == 1) return null;
+      for (int column : needed()) {
+        if (column < row.fields().size() && row.fields().get(column).contains("\n")) {
+          return "a line break inside the " + (column == video ? VIDEO_COLUMN : column == clip ? CLIP_COLUMN
+              : "emotion") + " field" + lines;
+        }
+      }
+      for (String physical : row.physicalLines().subList(1, span)) {
+        if (physical.chars().filter(ch -> ch == ',').count() == count - 1) {
+          return "a quoted field swallows lines that read as whole rows: a quote left open?" + lines;
+        }
+      }
+      return null;
+    }
+
+    private int[] needed() {
+      int[] out = new int[emotions.length + 2];
+      out[0] = video;
+      out[1] = clip;
+      System.arraycopy(emotions, 0, out, 2, emotions.length);
+      return out;
     }
 
     /** The row's annotation, or null when a needed field is missing or out of range. */

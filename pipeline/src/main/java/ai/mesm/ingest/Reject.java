@@ -19,7 +19,7 @@ public record Reject(String dataset, String stage, String reason, String sourceP
   public static Reject ofLine(String dataset, SkippedLine skipped) {
     RejectReason reason = RejectReason.ofCode(skipped.reason());
     return of(dataset, reason, skipped.sourcePath(), "line " + skipped.lineNumber(), skipped.lineNumber(),
-        abbreviate(skipped.line()));
+        skipped.description());
   }
 
   /** A line or detail cut to 300 characters for a reject row (also used by scoring's rejects). */

@@ -101,7 +101,7 @@ public final class ReleaseScanner {
             e.getMessage()));
         continue;
       }
-      rows += parsed.items().size() + parsed.skipped().size();
+      rows += parsed.lines();
       parsed.skipped().forEach(s -> rejects.add(Reject.ofLine(dataset, s)));
       for (MoseiAnnotation a : parsed.items()) {
         int[] s = sums.computeIfAbsent(a.videoId(), v -> new TreeMap<>()).computeIfAbsent(a.clip(), c -> new int[7]);

@@ -78,8 +78,49 @@ class MoseiLabelFormatTest {
     String csv = HEADER + "\nH1,W1,v,0,0,0,0,0,0,0,0,\"never closed\nH2,W2,v,1,0,0,0,0,0,0,0,\n";
     Parsed<MoseiAnnotation> p = parse("b.csv", csv);
     assertEquals(List.of(), p.items());
-    assertEquals(List.of(new SkippedLine("b.csv", 2, "H1,W1,v,0,0,0,0,0,0,0,0,\"never closed\nH2,W2,v,1,0,0,0,0,0,0,0,\n",
-        "malformed_label_row")), p.skipped());
+    String problem = "a quote is never closed: the record runs to the end of the file (a quoted field runs over lines 2-3)";
+    assertEquals(List.of(
+        new SkippedLine("b.csv", 2, "H1,W1,v,0,0,0,0,0,0,0,0,\"never closed", "malformed_label_row", problem),
+        new SkippedLine("b.csv", 3, "H2,W2,v,1,0,0,0,0,0,0,0,", "malformed_label_row", problem)), p.skipped());
+    assertEquals(2, p.lines());
+  }
+
+  /**
+   * A quote opened in one row and closed by a quote in a later row makes one record of five
+   * physical rows: it must not become an annotation (the swallowed rows' clips would lose an
+   * annotator each, and the record's own fields come from two rows), and every swallowed line is
+   * a reject of its own, so the line count still adds up.
+   */
+  @Test
+  void aQuoteLeftOpenCannotSwallowTheRowsThatFollow() throws IOException {
+    String csv = HEADER + "\n"
+        + "H1,W1,v,0,0,0,0,0,0,0,0,\"oops\n"      // opens a quote in the comments
+        + "H2,W2,v,1,0,0,0,0,0,0,0,\n"
+        + "H3,W3,v,2,0,0,0,0,0,0,0,\n"
+        + "H4,W4,v,3,0,0,0,0,0,0,0,\n"
+        + "H5,W5,v,4,3,0,0,0,0,0,0,\"closed\"\n"   // closes it: lines 2-6 are one record of 12 fields
+        + "H6,W6,v,5,0,0,0,1,0,0,0,\n";
+    Parsed<MoseiAnnotation> p = parse("b.csv", csv);
+    assertEquals(List.of(new MoseiAnnotation("v", 5, "W6", List.of(0, 0, 0, 1, 0, 0))), p.items());
+    assertEquals(List.of(2, 3, 4, 5, 6), p.skipped().stream().map(SkippedLine::lineNumber).toList());
+    assertTrue(p.skipped().get(1).description().contains("swallows lines that read as whole rows"),
+        p.skipped().get(1).description());
+    assertEquals(6, p.lines(), "physical data lines, not records");
+
+    // The quote opened inside a field the labels come from: the record has too many fields.
+    String inEmotion = HEADER + "\nH1,W1,v,0,\"0\nH2,W2,v,1,0,0,0,0,0,0,0,\",0,0,0,0,0,0,\nH3,W3,v,2,0,0,0,0,0,0,0,\n";
+    Parsed<MoseiAnnotation> q = parse("c.csv", inEmotion);
+    assertEquals(List.of(new MoseiAnnotation("v", 2, "W3", List.of(0, 0, 0, 0, 0, 0))), q.items());
+    assertEquals(List.of(2, 3), q.skipped().stream().map(SkippedLine::lineNumber).toList());
+  }
+
+  @Test
+  void rejectDetailsNameTheLineButNeverQuoteIt() throws IOException {
+    String csv = HEADER + "\nroot:x:0:0:secret-looking line from another file\n";
+    SkippedLine s = parse("/in/Labels/b.csv", csv).skipped().get(0);
+    Reject r = Reject.ofLine("mosei", s);
+    assertFalse(r.detail().contains("root:x") || r.detail().contains("secret"), r.detail());
+    assertTrue(r.detail().contains("line 2 of /in/Labels/b.csv"), r.detail());
   }
 
   @Test
