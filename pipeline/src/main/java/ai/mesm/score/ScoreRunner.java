@@ -4,10 +4,12 @@ import static ai.mesm.config.ConfigKeys.*;
 
 import ai.mesm.config.InvalidConfigException;
 import ai.mesm.config.MesmConfig;
+import ai.mesm.io.AtomicOutput;
 import ai.mesm.io.OutputGuard;
 import ai.mesm.media.MediaSettings;
 import ai.mesm.model.ModelArtifact;
 import ai.mesm.model.ModelManifest;
+import ai.mesm.split.SplitRunner;
 import ai.mesm.train.RunNames;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
@@ -63,6 +65,8 @@ public final class ScoreRunner {
   public static final String REJECTS = "rejects";
   public static final String EXPORT = "export";
   public static final String RUNS = "_runs";
+  /** SHA-256 of the model folder's manifest: it changes whenever the model is trained again. */
+  static final String MODEL_FINGERPRINT = "model_fingerprint";
 
   private ScoreRunner() {}
 
@@ -96,8 +100,10 @@ public final class ScoreRunner {
     OutputGuard.requireApart(hadoop, PATHS_SCORES, output.toString(),
         Map.of(SCORE_INPUT, settings.input(), SCORE_SEGMENTS, settings.segments(), SCORE_MODEL, modelLocation));
     FileSystem fs = output.getFileSystem(hadoop);
+    String fingerprint = SplitRunner.sha256(AtomicOutput.requireComplete(modelLocation, hadoop, "TrainJob"));
     if (settings.mode().equals("overwrite")) fs.delete(output, true);
     discardUncommitted(fs, output);
+    requireSameModel(fs, output, manifest.modelId(), fingerprint);
 
     List<String> videos = listVideos(settings.input(), settings.extensions(), hadoop);
     if (videos.isEmpty()) {
@@ -114,19 +120,20 @@ public final class ScoreRunner {
         + "-" + UUID.randomUUID().toString().substring(0, 8);
     long[] totals = new long[7];
     if (!todo.isEmpty()) {
-      totals = scoreAndCommit(spark, config, settings, manifest, modelLocation, todo, output, fs, runId, log);
+      totals = scoreAndCommit(spark, config, settings, manifest, modelLocation, todo, output, fs, runId, fingerprint, log);
     }
     export(spark, fs, output, settings.format());
     Result r = new Result(output.toString(), manifest.modelId(), videos.size(), alreadyDone, totals[0], totals[1],
         totals[2], totals[3], totals[4], totals[5], totals[6] / 1000.0, (System.nanoTime() - t0) / 1e9);
-    writeManifest(fs, output, manifest, modelLocation, r);
+    writeManifest(fs, output, manifest, modelLocation, fingerprint, r);
     return r;
   }
 
   /** {scored videos, rejected videos, segments, rows, segment rejects, line rejects, media milliseconds}. */
   private static long[] scoreAndCommit(SparkSession spark, MesmConfig config, ScoreSettings settings,
                                        ModelManifest manifest, String modelLocation, List<String> todo, Path output,
-                                       FileSystem fs, String runId, Consumer<String> log) throws IOException {
+                                       FileSystem fs, String runId, String fingerprint, Consumer<String> log)
+      throws IOException {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     LongAccumulator videosDone = jsc.sc().longAccumulator("videos scored");
     LongAccumulator segmentsDone = jsc.sc().longAccumulator("segments scored");
@@ -167,7 +174,7 @@ public final class ScoreRunner {
     log.accept(String.format(Locale.ROOT, "  %d/%d videos, %.2f segments/s, %.1f media-seconds/s", todo.size(),
         todo.size(), totals[3] / ((System.nanoTime() - start) / 1e9),
         totals[6] / 1000.0 / ((System.nanoTime() - start) / 1e9)));
-    commit(fs, staging, output, runId, totals);
+    commit(fs, staging, output, runId, fingerprint, totals);
     return totals;
   }
 
@@ -186,7 +193,8 @@ public final class ScoreRunner {
   }
 
   /** Moves the staged part files in (named after the run), then writes the run's marker: the commit. */
-  private static void commit(FileSystem fs, Path staging, Path output, String runId, long[] totals) throws IOException {
+  private static void commit(FileSystem fs, Path staging, Path output, String runId, String fingerprint, long[] totals)
+      throws IOException {
     for (String dataset : List.of(SCORES, REJECTS)) {
       Path target = new Path(output, dataset);
       fs.mkdirs(target);
@@ -200,12 +208,44 @@ public final class ScoreRunner {
     }
     JsonObject marker = new JsonObject();
     marker.addProperty("run_id", runId);
+    marker.addProperty(MODEL_FINGERPRINT, fingerprint);
     marker.addProperty("finished", Instant.now().toString());
     marker.addProperty("videos_scored", totals[0]);
     marker.addProperty("videos_rejected", totals[1]);
     marker.addProperty("rows", totals[3]);
     write(fs, new Path(new Path(output, RUNS), runId + ".json"), marker.toString());
     fs.delete(staging, true);
+  }
+
+  /**
+   * Resuming adds rows to those of earlier runs, so they must come from the same model: a model
+   * retrained under the same name has other weights and thresholds, and mixing its rows with the
+   * old ones would give one archive two models' labels. Refused, naming the way out.
+   */
+  private static void requireSameModel(FileSystem fs, Path output, String modelId, String fingerprint)
+      throws IOException {
+    Path runs = new Path(output, RUNS);
+    if (!fs.exists(runs)) return;
+    for (FileStatus f : fs.listStatus(runs)) {
+      String theirs;
+      try (java.io.InputStream in = fs.open(f.getPath())) {
+        com.google.gson.JsonElement v = com.google.gson.JsonParser.parseString(
+            new String(in.readAllBytes(), StandardCharsets.UTF_8)).getAsJsonObject().get(MODEL_FINGERPRINT);
+        theirs = v == null ? "none recorded" : v.getAsString();
+      } catch (RuntimeException e) {
+        throw new IOException(f.getPath() + ": unreadable run marker (" + e.getMessage() + ")", e);
+      }
+      if (!theirs.equals(fingerprint)) {
+        throw new InvalidConfigException(SCORE_MODE, output + " holds scores of another version of model " + modelId
+            + " (model fingerprint " + abbreviated(theirs) + ", the model is now " + abbreviated(fingerprint)
+            + ": retrained or replaced since): resuming would mix two models' labels in one archive. Set score.mode = "
+            + "overwrite to rescore every video with this model, or another paths.scores to keep both");
+      }
+    }
+  }
+
+  private static String abbreviated(String fingerprint) {
+    return fingerprint.length() > 12 ? fingerprint.substring(0, 12) : fingerprint;
   }
 
   /** Part files of runs that never wrote their marker, and their staging folders: a crash's leftovers. */
@@ -279,12 +319,13 @@ public final class ScoreRunner {
     if (!fs.rename(staged, target)) throw new IOException("cannot move " + staged + " to " + target);
   }
 
-  private static void writeManifest(FileSystem fs, Path output, ModelManifest manifest, String modelLocation, Result r)
-      throws IOException {
+  private static void writeManifest(FileSystem fs, Path output, ModelManifest manifest, String modelLocation,
+                                    String fingerprint, Result r) throws IOException {
     JsonObject m = new JsonObject();
     m.addProperty("model", modelLocation);
     m.addProperty("model_id", manifest.modelId());
     m.addProperty("model_version", manifest.codeVersion());
+    m.addProperty(MODEL_FINGERPRINT, fingerprint);
     m.add("classes", new com.google.gson.Gson().toJsonTree(manifest.classes()));
     m.add("thresholds", new com.google.gson.Gson().toJsonTree(manifest.thresholds()));
     JsonObject last = new JsonObject();

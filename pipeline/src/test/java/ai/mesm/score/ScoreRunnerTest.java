@@ -263,4 +263,35 @@ class ScoreRunnerTest {
       assertEquals(r.rows(), spark.read().parquet(r.output() + "/scores").count(), "resume on S3 adds nothing");
     }
   }
+
+  /** Resuming after the model was trained again under the same name would mix two models' rows: refused. */
+  @Test
+  void resumeRefusesScoresOfAnEarlierVersionOfTheModel() throws Exception {
+    Path archive = Files.createDirectories(dir.resolve("retrain-archive"));
+    java.util.Set<String> decodable = new java.util.HashSet<>(spark.read().parquet(dir.resolve("ingest/utterances")
+        .toString()).select("source_id").distinct().collectAsList().stream().map(r -> r.getString(0)).toList());
+    try (Stream<Path> s = Files.list(videos())) {
+      Files.copy(s.filter(p -> decodable.contains(p.getFileName().toString().replace(".mp4", ""))).sorted()
+          .findFirst().orElseThrow(), archive.resolve("a.mp4"));
+    }
+    saveModel("score-retrained", List.of(Modality.AUDIO, Modality.VISUAL), null);
+    Map<String, String> o = Map.of("score.input", archive.toString(), "score.model", "score-retrained",
+        "score.window-s", "1.0", "score.hop-s", "1.0", "score.min-window-s", "0.5");
+    ScoreRunner.Result first = ScoreRunner.run(spark, config(o), System.out::println);
+    assertEquals(1, first.scoredVideos(), first.accounting());
+
+    Files.copy(archive.resolve("a.mp4"), archive.resolve("b.mp4"));
+    saveModel("score-retrained", List.of(Modality.AUDIO, Modality.VISUAL), null); // trained again: a new manifest
+    ai.mesm.config.InvalidConfigException e = assertThrows(ai.mesm.config.InvalidConfigException.class,
+        () -> ScoreRunner.run(spark, config(o), System.out::println));
+    assertTrue(e.getMessage().contains("another version of model score-retrained")
+        && e.getMessage().contains("score.mode = overwrite"), e.getMessage());
+    assertEquals(first.rows(), spark.read().parquet(first.output() + "/scores").count(), "nothing was added");
+
+    Map<String, String> over = new HashMap<>(o);
+    over.put("score.mode", "overwrite");
+    ScoreRunner.Result again = ScoreRunner.run(spark, config(over), System.out::println);
+    assertEquals(2, again.scoredVideos(), again.accounting());
+    assertEquals(2 * first.rows(), spark.read().parquet(again.output() + "/scores").count());
+  }
 }
