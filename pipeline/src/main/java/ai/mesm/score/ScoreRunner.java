@@ -90,7 +90,7 @@ public final class ScoreRunner {
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     String name = config.getString(SCORE_MODEL).isBlank() ? RunNames.runName(config) : config.getString(SCORE_MODEL);
     String modelLocation = RunNames.modelLocation(config, name);
-    ModelManifest manifest = ModelArtifact.load(modelLocation, hadoop).manifest();
+    ModelManifest manifest = ModelArtifact.load(modelLocation, hadoop, log).manifest();
     Path output = new Path(config.getString(PATHS_SCORES), manifest.modelId());
     FileSystem fs = output.getFileSystem(hadoop);
     if (settings.mode().equals("overwrite")) fs.delete(output, true);
