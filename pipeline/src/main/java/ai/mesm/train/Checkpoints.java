@@ -88,15 +88,32 @@ public final class Checkpoints {
   public record Resumed(String folder, ComputationGraph graph, WordPieceTokenizer tokenizer, TrainingState state) {}
 
   /**
-   * The newest complete checkpoint, or null when there is none; refused when it was written with
-   * other settings.
+   * The newest complete checkpoint that reads back whole, or null when there is none. One that
+   * cannot be read (a file cut short by a crash or a full disk, damaged, missing) is skipped with a
+   * warning on {@code log} naming the file and the problem, and the one before it is tried; one
+   * written with other settings is refused.
    *
    * @param spec the model of a checkpoint with this tokenizer (null for models without text): the
    *             graph its weights are read into, so that their sizes are checked against it
+   * @throws IOException when checkpoints exist but none can be read, naming each and why
    */
   public Resumed latest(Function<WordPieceTokenizer, ModelSpec> spec, Consumer<String> log) throws IOException {
     List<Path> complete = complete();
-    return complete.isEmpty() ? null : read(complete.get(complete.size() - 1), spec);
+    if (complete.isEmpty()) return null;
+    List<String> failures = new ArrayList<>();
+    for (int i = complete.size() - 1; i >= 0; i--) {
+      Path folder = complete.get(i);
+      try {
+        return read(folder, spec);
+      } catch (OtherSettingsException e) {
+        throw e;
+      } catch (IOException e) {
+        failures.add(folder.getName() + " (" + e.getMessage() + ")");
+        if (i > 0) log.accept("--resume: skipping " + folder + ": " + e.getMessage() + "; trying the checkpoint before it");
+      }
+    }
+    throw new IOException("--resume: no checkpoint under " + location + " can be read: " + String.join("; ", failures)
+        + "; rerun without --resume to start afresh");
   }
 
   private Resumed read(Path folder, Function<WordPieceTokenizer, ModelSpec> specOf) throws IOException {
@@ -116,7 +133,7 @@ public final class Checkpoints {
       throw new IOException(manifestFile + ": unreadable: " + e.getMessage(), e);
     }
     if (!identity.equals(theirs)) {
-      throw new IOException(folder + ": this checkpoint was written with other settings or another split, so "
+      throw new OtherSettingsException(folder + ": this checkpoint was written with other settings or another split, so "
           + "--resume cannot continue it (differences: " + differences(theirs, identity) + "); rerun without --resume, or "
           + "with the settings it was written with");
     }
@@ -131,6 +148,13 @@ public final class Checkpoints {
     INDArray best = state.bestEpoch() > 0
         ? ModelArtifact.readArray(fs, new Path(folder, BEST), ModelArtifact.parameterCount(graph)) : null;
     return new Resumed(folder.toString(), graph, tokenizer, state.withBest(best));
+  }
+
+  /** A checkpoint of this run written with other settings: never skipped for an older one. */
+  private static final class OtherSettingsException extends IOException {
+    OtherSettingsException(String message) {
+      super(message);
+    }
   }
 
   private JsonObject manifest(TrainingState s) {
