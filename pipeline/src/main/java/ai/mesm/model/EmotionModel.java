@@ -43,9 +43,14 @@ public final class EmotionModel {
 
   /** A freshly initialised FE2E model (seeded by the spec). */
   public static EmotionModel create(ModelSpec spec, WordPieceTokenizer tokenizer, float[] visualMean, float[] visualStd) {
+    return new EmotionModel(spec, graph(spec), tokenizer, visualMean, visualStd);
+  }
+
+  /** The initialised graph of a spec: also what saved parameters are loaded into, so the spec alone decides its layout. */
+  public static ComputationGraph graph(ModelSpec spec) {
     ComputationGraph graph = new ComputationGraph(Fe2eGraph.build(spec, DataType.FLOAT));
     graph.init();
-    return new EmotionModel(spec, graph, tokenizer, visualMean, visualStd);
+    return graph;
   }
 
   public ModelSpec spec() {

@@ -2,25 +2,42 @@ package ai.mesm.model;
 
 import ai.mesm.io.AtomicOutput;
 import ai.mesm.model.text.WordPieceTokenizer;
-import com.google.gson.JsonParseException;
+import ai.mesm.split.SplitRunner;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.function.Consumer;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.util.ModelSerializer;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * A model folder on any Hadoop filesystem: {@value #WEIGHTS} (DL4J's own serializer, updater state
- * included so that training can continue), {@value #TOKENIZER} for text models, and the
- * {@link ModelManifest} written last, so a folder without it is visibly incomplete.
+ * A model folder on any Hadoop filesystem: {@value #PARAMETERS} and {@value #UPDATER} (the
+ * graph's flat parameters and optimiser state as {@link ArrayFile}s), {@value #WEIGHTS} (the
+ * parameter layout they follow and the optimiser's step counters), {@value #TOKENIZER} for text
+ * models, and the {@link ModelManifest} written last, so a folder without it is visibly
+ * incomplete.
+ *
+ * <p>Model folders come from other teams and from object storage, so they are data, never code:
+ * the graph is rebuilt from the manifest's {@link ModelSpec} by this code, and only numbers are
+ * read into it. Nothing in a folder reaches Java deserialisation or DL4J's configuration parser
+ * (which instantiates the classes a file names). Folders of format 1 ({@code model.zip}) are
+ * read the same way by {@link LegacyModelZip}.
  */
 public final class ModelArtifact {
-  public static final String WEIGHTS = "model.zip";
+  public static final String PARAMETERS = "parameters.bin";
+  public static final String UPDATER = "updater.bin";
+  public static final String WEIGHTS = "weights.json";
   public static final String TOKENIZER = "tokenizer.json";
 
   private ModelArtifact() {}
@@ -30,25 +47,64 @@ public final class ModelArtifact {
 
   public static void save(EmotionModel model, ModelManifest manifest, String location, Configuration conf)
       throws IOException {
+    if (manifest.format() != ModelManifest.FORMAT) throw new IllegalArgumentException("manifest format " + manifest.format());
     AtomicOutput out = new AtomicOutput(location, conf);
     stage(model, out);
     out.publish(manifest.json());
+    // A folder saved over one of format 1 would otherwise keep the old weights beside the new ones.
+    Path stale = new Path(location, LegacyModelZip.FILE);
+    stale.getFileSystem(conf).delete(stale, false);
   }
 
   /** The weights (with the optimiser state) and the tokenizer into a staged output: a model folder or a checkpoint. */
   public static void stage(EmotionModel model, AtomicOutput out) throws IOException {
-    try (OutputStream o = out.createStaged(WEIGHTS)) {
-      ModelSerializer.writeModel(model.graph(), o, true);
-    }
+    ComputationGraph graph = model.graph();
+    writeArray(out, PARAMETERS, graph.params());
+    INDArray state = graph.getUpdater().getStateViewArray();
+    if (state != null) writeArray(out, UPDATER, state);
+    JsonObject weights = new JsonObject();
+    weights.addProperty("layout", layout(graph));
+    // Adam's bias correction reads the step counter: without it a continued run would take larger steps.
+    weights.addProperty("iterations", graph.getConfiguration().getIterationCount());
+    weights.addProperty("epochs", graph.getConfiguration().getEpochCount());
+    out.writeStaged(WEIGHTS, weights.toString());
     if (model.tokenizer() != null) out.writeStaged(TOKENIZER, model.tokenizer().toJson());
   }
 
-  /** The graph of a folder written by {@link #stage}, optimiser state included. */
-  public static ComputationGraph readGraph(FileSystem fs, Path root) throws IOException {
-    NativeHelpers.enableUnlessDisabledByUser(); // read when the restored layers are created
-    try (InputStream in = fs.open(new Path(root, WEIGHTS))) {
-      return ModelSerializer.restoreComputationGraph(in, true);
+  public static void writeArray(AtomicOutput out, String name, INDArray array) throws IOException {
+    try (OutputStream o = new BufferedOutputStream(out.createStaged(name))) {
+      ArrayFile.write(o, array);
     }
+  }
+
+  /** The array of {@code expectedCount} values in {@code file}, or an IOException naming the file and the problem. */
+  public static INDArray readArray(FileSystem fs, Path file, long expectedCount) throws IOException {
+    try (InputStream in = new BufferedInputStream(fs.open(file))) {
+      return ArrayFile.read(in, expectedCount, file.toString());
+    } catch (FileNotFoundException e) {
+      throw new IOException(file + ": missing", e);
+    }
+  }
+
+  /** The graph {@code spec} describes, with the weights and optimiser state of a folder written by {@link #stage}. */
+  public static ComputationGraph readGraph(FileSystem fs, Path root, ModelSpec spec) throws IOException {
+    ComputationGraph graph = build(root, spec);
+    Path file = new Path(root, WEIGHTS);
+    JsonObject weights = readJson(fs, file);
+    try {
+      if (!weights.get("layout").getAsString().equals(layout(graph))) {
+        throw new IOException(file + ": the weights are laid out for another graph than the one the manifest "
+            + "describes (saved by another version of the model code?)");
+      }
+      graph.getConfiguration().setIterationCount(weights.get("iterations").getAsInt());
+      graph.getConfiguration().setEpochCount(weights.get("epochs").getAsInt());
+    } catch (RuntimeException e) {
+      throw new IOException(file + ": unreadable: " + e, e);
+    }
+    graph.setParams(readArray(fs, new Path(root, PARAMETERS), parameterCount(graph)));
+    INDArray state = graph.getUpdater().getStateViewArray();
+    if (state != null) state.assign(readArray(fs, new Path(root, UPDATER), state.length()));
+    return graph;
   }
 
   /** The tokenizer of a folder written by {@link #stage}; null when it has none. */
@@ -57,32 +113,75 @@ public final class ModelArtifact {
     if (!fs.exists(file)) return null;
     try (InputStream in = fs.open(file)) {
       return WordPieceTokenizer.fromJson(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+    } catch (RuntimeException e) {
+      throw new IOException(file + ": unreadable tokenizer: " + e.getMessage(), e);
     }
   }
 
   public static Loaded load(String location, Configuration conf) throws IOException {
+    return load(location, conf, System.err::println);
+  }
+
+  /** @param log where a legacy folder's warning goes (which entries were read, which were not) */
+  public static Loaded load(String location, Configuration conf, Consumer<String> log) throws IOException {
     String json = AtomicOutput.requireComplete(location, conf, "TrainJob");
     ModelManifest manifest;
     try {
       manifest = ModelManifest.fromJson(json);
-    } catch (JsonParseException e) {
+    } catch (RuntimeException e) {
       throw new IOException(location + ": unreadable model manifest: " + e.getMessage(), e);
     }
-    if (manifest == null || manifest.format() != ModelManifest.FORMAT || manifest.spec() == null) {
+    boolean legacy = manifest != null && manifest.format() == LegacyModelZip.FORMAT;
+    if (manifest == null || !(legacy || manifest.format() == ModelManifest.FORMAT) || manifest.spec() == null) {
       throw new IOException(location + ": not a model folder of this version (manifest format "
           + (manifest == null ? "missing" : manifest.format()) + ", expected " + ModelManifest.FORMAT + ")");
     }
     Path root = new Path(location);
     FileSystem fs = root.getFileSystem(conf);
-    ComputationGraph graph = readGraph(fs, root);
-    List<String> expected = manifest.spec().modalities().stream().map(Modality::inputName).toList();
-    if (!graph.getConfiguration().getNetworkInputs().equals(expected)) {
-      throw new IOException(location + ": weights take inputs " + graph.getConfiguration().getNetworkInputs()
-          + " but the manifest says " + expected);
+    ModelSpec spec = manifest.spec();
+    ComputationGraph graph = legacy ? LegacyModelZip.read(fs, root, build(root, spec), log) : readGraph(fs, root, spec);
+    WordPieceTokenizer tokenizer = spec.uses(Modality.TEXT) ? readTokenizer(fs, root) : null;
+    if (spec.uses(Modality.TEXT) && tokenizer == null) throw new IOException(location + ": no " + TOKENIZER);
+    try {
+      return new Loaded(new EmotionModel(spec, graph, tokenizer, manifest.visualMean(), manifest.visualStd()), manifest);
+    } catch (IllegalArgumentException e) {
+      throw new IOException(location + ": " + e.getMessage(), e);
     }
-    WordPieceTokenizer tokenizer = manifest.spec().uses(Modality.TEXT) ? readTokenizer(fs, root) : null;
-    if (manifest.spec().uses(Modality.TEXT) && tokenizer == null) throw new IOException(location + ": no " + TOKENIZER);
-    return new Loaded(new EmotionModel(manifest.spec(), graph, tokenizer, manifest.visualMean(), manifest.visualStd()),
-        manifest);
+  }
+
+  /** What {@code graph.params()} holds: DL4J's numParams() leaves out vertices' parameters (fusion weights, sparse blocks). */
+  public static long parameterCount(ComputationGraph graph) {
+    return graph.params().length();
+  }
+
+  private static ComputationGraph build(Path root, ModelSpec spec) throws IOException {
+    try {
+      return EmotionModel.graph(spec);
+    } catch (RuntimeException e) {
+      throw new IOException(root + ": the manifest's spec does not describe a model this version can build: " + e, e);
+    }
+  }
+
+  /**
+   * SHA-256 of the graph's parameter names and shapes in order: two graphs with the same number of
+   * parameters but another arrangement (a layer added, moved or resized by a code change) differ here,
+   * so their weights are refused instead of being loaded into the wrong places.
+   */
+  static String layout(ComputationGraph graph) {
+    StringBuilder names = new StringBuilder();
+    for (Map.Entry<String, INDArray> p : graph.paramTable().entrySet()) {
+      names.append(p.getKey()).append(Arrays.toString(p.getValue().shape())).append('\n');
+    }
+    return SplitRunner.sha256(names.toString());
+  }
+
+  private static JsonObject readJson(FileSystem fs, Path file) throws IOException {
+    try (InputStream in = fs.open(file)) {
+      return JsonParser.parseString(new String(in.readAllBytes(), StandardCharsets.UTF_8)).getAsJsonObject();
+    } catch (FileNotFoundException e) {
+      throw new IOException(file + ": missing", e);
+    } catch (RuntimeException e) {
+      throw new IOException(file + ": unreadable: " + e.getMessage(), e);
+    }
   }
 }

@@ -6,26 +6,27 @@ import ai.mesm.config.MesmConfig;
 import ai.mesm.io.AtomicOutput;
 import ai.mesm.model.EmotionModel;
 import ai.mesm.model.ModelArtifact;
+import ai.mesm.model.ModelSpec;
+import ai.mesm.model.Modality;
 import ai.mesm.model.text.WordPieceTokenizer;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * A run's checkpoints on any Hadoop filesystem: {@code <location>/epoch-0003/} holds the model
@@ -35,7 +36,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * computed, and the split): resuming with different ones is refused, naming the keys.
  */
 public final class Checkpoints {
-  public static final int FORMAT = 1;
+  public static final int FORMAT = 2;
   static final String BEST = "best-params.bin";
   private static final String PREFIX = "epoch-";
   /** Where and how a run executes, not what it computes: may differ between a run and its resume. */
@@ -77,11 +78,7 @@ public final class Checkpoints {
     String folder = new Path(location, String.format(Locale.ROOT, PREFIX + "%04d", state.epochs())).toString();
     AtomicOutput out = new AtomicOutput(folder, conf);
     ModelArtifact.stage(model, out);
-    if (state.best() != null) {
-      try (DataOutputStream d = new DataOutputStream(out.createStaged(BEST))) {
-        Nd4j.write(state.best(), d);
-      }
-    }
+    if (state.best() != null) ModelArtifact.writeArray(out, BEST, state.best());
     out.publish(manifest(state).toString());
     prune();
     return folder;
@@ -90,32 +87,74 @@ public final class Checkpoints {
   /** A checkpoint read back: the model's graph with its optimiser state, its tokenizer, the loop's state. */
   public record Resumed(String folder, ComputationGraph graph, WordPieceTokenizer tokenizer, TrainingState state) {}
 
-  /** The newest complete checkpoint, or null when there is none; refused when it was written with other settings. */
-  public Resumed latest() throws IOException {
+  /**
+   * The newest complete checkpoint that reads back whole, or null when there is none. One that
+   * cannot be read (a file cut short by a crash or a full disk, damaged, missing) is skipped with a
+   * warning on {@code log} naming the file and the problem, and the one before it is tried; one
+   * written with other settings is refused.
+   *
+   * @param spec the model of a checkpoint with this tokenizer (null for models without text): the
+   *             graph its weights are read into, so that their sizes are checked against it
+   * @throws IOException when checkpoints exist but none can be read, naming each and why
+   */
+  public Resumed latest(Function<WordPieceTokenizer, ModelSpec> spec, Consumer<String> log) throws IOException {
     List<Path> complete = complete();
     if (complete.isEmpty()) return null;
-    Path folder = complete.get(complete.size() - 1);
-    JsonObject m = JsonParser.parseString(AtomicOutput.requireComplete(folder.toString(), conf, "TrainJob"))
-        .getAsJsonObject();
-    if (m.get("format").getAsInt() != FORMAT) {
-      throw new IOException(folder + ": checkpoint format " + m.get("format") + ", this version reads " + FORMAT);
-    }
-    JsonObject theirs = m.getAsJsonObject("identity");
-    if (!theirs.equals(identity)) {
-      throw new IOException(folder + ": this checkpoint was written with other settings or another split, so --resume "
-          + "cannot continue it (differences: " + differences(theirs, identity) + "); rerun without --resume, or with the "
-          + "settings it was written with");
-    }
-    FileSystem fs = folder.getFileSystem(conf);
-    INDArray best = null;
-    Path bestFile = new Path(folder, BEST);
-    if (fs.exists(bestFile)) {
-      try (DataInputStream in = new DataInputStream(fs.open(bestFile))) {
-        best = Nd4j.read(in);
+    List<String> failures = new ArrayList<>();
+    for (int i = complete.size() - 1; i >= 0; i--) {
+      Path folder = complete.get(i);
+      try {
+        return read(folder, spec);
+      } catch (OtherSettingsException e) {
+        throw e;
+      } catch (IOException e) {
+        failures.add(folder.getName() + " (" + e.getMessage() + ")");
+        if (i > 0) log.accept("--resume: skipping " + folder + ": " + e.getMessage() + "; trying the checkpoint before it");
       }
     }
-    return new Resumed(folder.toString(), ModelArtifact.readGraph(fs, folder), ModelArtifact.readTokenizer(fs, folder),
-        state(m, best));
+    throw new IOException("--resume: no checkpoint under " + location + " can be read: " + String.join("; ", failures)
+        + "; rerun without --resume to start afresh");
+  }
+
+  private Resumed read(Path folder, Function<WordPieceTokenizer, ModelSpec> specOf) throws IOException {
+    Path manifestFile = new Path(folder, AtomicOutput.MANIFEST);
+    JsonObject theirs;
+    TrainingState state;
+    try {
+      JsonObject m = JsonParser.parseString(AtomicOutput.requireComplete(folder.toString(), conf, "TrainJob"))
+          .getAsJsonObject();
+      if (m.get("format").getAsInt() != FORMAT) {
+        throw new IOException(manifestFile + ": checkpoint format " + m.get("format") + ", this version reads " + FORMAT);
+      }
+      theirs = m.getAsJsonObject("identity");
+      if (theirs == null) throw new IOException(manifestFile + ": no training identity");
+      state = state(m);
+    } catch (RuntimeException e) {
+      throw new IOException(manifestFile + ": unreadable: " + e.getMessage(), e);
+    }
+    if (!identity.equals(theirs)) {
+      throw new OtherSettingsException(folder + ": this checkpoint was written with other settings or another split, so "
+          + "--resume cannot continue it (differences: " + differences(theirs, identity) + "); rerun without --resume, or "
+          + "with the settings it was written with");
+    }
+    FileSystem fs = folder.getFileSystem(conf);
+    WordPieceTokenizer tokenizer = ModelArtifact.readTokenizer(fs, folder);
+    ModelSpec spec = specOf.apply(tokenizer);
+    if (spec.uses(Modality.TEXT) && tokenizer == null) {
+      throw new IOException(new Path(folder, ModelArtifact.TOKENIZER) + ": missing");
+    }
+    ComputationGraph graph = ModelArtifact.readGraph(fs, folder, spec);
+    // Written whenever an epoch was best; without it the run could not end on its best parameters.
+    INDArray best = state.bestEpoch() > 0
+        ? ModelArtifact.readArray(fs, new Path(folder, BEST), ModelArtifact.parameterCount(graph)) : null;
+    return new Resumed(folder.toString(), graph, tokenizer, state.withBest(best));
+  }
+
+  /** A checkpoint of this run written with other settings: never skipped for an older one. */
+  private static final class OtherSettingsException extends IOException {
+    OtherSettingsException(String message) {
+      super(message);
+    }
   }
 
   private JsonObject manifest(TrainingState s) {
@@ -130,7 +169,8 @@ public final class Checkpoints {
     return m;
   }
 
-  private static TrainingState state(JsonObject m, INDArray best) {
+  /** The loop's state in a checkpoint manifest, without the best parameters (a file of their own). */
+  private static TrainingState state(JsonObject m) {
     List<TrainingState.Session> sessions = new ArrayList<>();
     for (JsonElement e : m.getAsJsonArray("sessions")) {
       JsonObject o = e.getAsJsonObject();
@@ -138,7 +178,7 @@ public final class Checkpoints {
           o.get("last_epoch").getAsInt(), o.get("mode").getAsString()));
     }
     return new TrainingState(m.get("epochs").getAsInt(), m.get("best_epoch").getAsInt(),
-        m.get("best_score").getAsDouble(), EpochResult.fromJson(m.getAsJsonArray("history")), sessions, best);
+        m.get("best_score").getAsDouble(), EpochResult.fromJson(m.getAsJsonArray("history")), sessions, null);
   }
 
   static JsonArray sessionsJson(List<TrainingState.Session> sessions) {

@@ -99,7 +99,7 @@ public final class TopPSweep {
       MesmConfig run = config.with(Map.of(MODEL_TYPE, "fe2e", TRAIN_RUN_NAME, name + "-fe2e"));
       return trainedOrReused(run, Double.NaN, splitFingerprint, hadoop, log);
     }
-    ModelArtifact.Loaded loaded = ModelArtifact.load(RunNames.modelLocation(config, reference), hadoop);
+    ModelArtifact.Loaded loaded = ModelArtifact.load(RunNames.modelLocation(config, reference), hadoop, log);
     if (!loaded.manifest().spec().type().equals("fe2e")) {
       throw new IOException(RunNames.modelLocation(config, reference) + ": " + SWEEP_FE2E_REFERENCE
           + " must be an FE2E model, this one is " + loaded.manifest().spec().type());
@@ -112,7 +112,7 @@ public final class TopPSweep {
     String runName = RunNames.runName(run);
     String location = RunNames.modelLocation(run, runName);
     if (run.getBoolean(SWEEP_REUSE_TRAINED)) {
-      ModelArtifact.Loaded previous = sameSettings(run, location, splitFingerprint, hadoop);
+      ModelArtifact.Loaded previous = sameSettings(run, location, splitFingerprint, hadoop, log);
       if (previous != null) {
         log.accept("sweep: " + location + " was trained with these settings on this split: evaluating it again");
         return evaluated(run, runName, previous, p, hadoop);
@@ -125,7 +125,7 @@ public final class TopPSweep {
 
   /** The model already at location if it was trained with exactly these settings on this split, else null. */
   private static ModelArtifact.Loaded sameSettings(MesmConfig run, String location, String splitFingerprint,
-                                                   Configuration hadoop) throws IOException {
+                                                   Configuration hadoop, Consumer<String> log) throws IOException {
     Path manifest = new Path(location, AtomicOutput.MANIFEST);
     if (!manifest.getFileSystem(hadoop).exists(manifest)) return null;
     // Compare the manifest first: the weights are read only for a model that is reused.
@@ -133,7 +133,7 @@ public final class TopPSweep {
     boolean same = m != null && m.training() != null && m.training().has("config")
         && m.training().get("config").equals(JsonParser.parseString(run.canonicalJson()))
         && splitFingerprint.equals(m.dataFingerprint());
-    return same ? ModelArtifact.load(location, hadoop) : null;
+    return same ? ModelArtifact.load(location, hadoop, log) : null;
   }
 
   private static Point evaluated(MesmConfig config, String model, ModelArtifact.Loaded loaded, double p,

@@ -84,7 +84,8 @@ public final class TrainRunner {
       OutputGuard.requireApart(hadoop, out[0], out[1], Map.of(PATHS_SPLIT, splitRoot));
     }
     Checkpoints checkpoints = Checkpoints.of(config, run, SplitRunner.sha256(splitManifest), hadoop);
-    Checkpoints.Resumed resumed = resume ? checkpoints.latest() : null;
+    Checkpoints.Resumed resumed = resume
+        ? checkpoints.latest(t -> spec(config, modalities, dataset, t, positiveWeights), log) : null;
     if (resume) {
       log.accept(resumed == null ? "--resume: no checkpoint under " + checkpoints.location() + ", starting from epoch 1"
           : "--resume: continuing from " + resumed.folder() + " (" + resumed.state().epochs() + " epochs done)");
@@ -106,7 +107,7 @@ public final class TrainRunner {
     String mode = mode(config);
     log.accept(String.format(Locale.ROOT, "training %s on %s (%s): %d train utterances, %,d parameters, batch %d, "
             + "lr %g, at most %d epochs (patience %d), %s", run, dataset.configName(), Modality.label(modalities), trainSize,
-        model.graph().numParams(), config.getInt(TRAIN_BATCH_SIZE), spec.learningRate(), config.getInt(TRAIN_MAX_EPOCHS),
+        ModelArtifact.parameterCount(model.graph()), config.getInt(TRAIN_BATCH_SIZE), spec.learningRate(), config.getInt(TRAIN_MAX_EPOCHS),
         config.getInt(TRAIN_PATIENCE), mode.equals("local") ? "in this JVM" : "parameter averaging on Spark"));
     if (spec.isMesm()) log.accept("MESM's sparse convolutions in this JVM: " + NativeKernels.describe());
 

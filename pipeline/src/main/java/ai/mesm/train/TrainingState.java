@@ -16,6 +16,10 @@ public record TrainingState(int epochs, int bestEpoch, double bestScore, List<Ep
   /** One process that trained this run: when it started and which epochs it ran, and where (local / spark). */
   public record Session(String started, int firstEpoch, int lastEpoch, String mode) {}
 
+  public TrainingState withBest(INDArray parameters) {
+    return new TrainingState(epochs, bestEpoch, bestScore, history, sessions, parameters);
+  }
+
   public EarlyStopping stopping(int patience, int maxEpochs) {
     return EarlyStopping.restore(patience, maxEpochs, epochs, bestEpoch, bestScore);
   }

@@ -4,44 +4,62 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import ai.mesm.bench.ModelThroughput;
 import ai.mesm.data.Batch;
-import ai.mesm.model.text.WordPieceTokenizer;
 import com.google.gson.JsonObject;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.io.Serializable;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import java.util.zip.ZipOutputStream;
 import org.apache.hadoop.conf.Configuration;
+import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ModelArtifactTest {
   private static final float[] MEAN = {159, 111, 102};
   private static final float[] STD = {37, 33, 32};
-
-  static WordPieceTokenizer tokenizer(int size) {
-    List<String> vocab = new ArrayList<>(WordPieceTokenizer.SPECIAL);
-    for (int i = vocab.size(); i < size; i++) vocab.add("w" + i);
-    return new WordPieceTokenizer(vocab);
-  }
+  private static final List<Modality> TAV = List.of(Modality.TEXT, Modality.AUDIO, Modality.VISUAL);
 
   static ModelManifest manifest(ModelSpec spec) {
-    return new ModelManifest(ModelManifest.FORMAT, "fe2e-test", "iemocap", List.of("ang", "exc", "fru", "hap", "neu", "sad"),
+    return manifest(spec, ModelManifest.FORMAT);
+  }
+
+  static ModelManifest manifest(ModelSpec spec, int format) {
+    return new ModelManifest(format, "fe2e-test", "iemocap", List.of("ang", "exc", "fru", "hap", "neu", "sad"),
         spec, new double[] {0.05, 0.1, 0.5, 0.95, 0.3, 0.35}, MEAN, STD, "test", "abc", "now", new JsonObject());
+  }
+
+  /** A model one step away from its initial state: parameters, BatchNorm statistics, updater and step counter moved. */
+  private static EmotionModel trained(ModelSpec spec, Batch batch) {
+    EmotionModel model = EmotionModel.create(spec, RandomInputs.tokenizer(spec.vocabSize()), MEAN, STD);
+    model.fit(batch);
+    return model;
   }
 
   @Test
   void savedModelLoadsBackWithIdenticalPredictionsAndManifest(@TempDir Path dir) throws IOException {
-    ModelSpec spec = RandomInputs.tinySpec(List.of(Modality.TEXT, Modality.AUDIO, Modality.VISUAL), true);
-    EmotionModel model = EmotionModel.create(spec, tokenizer(spec.vocabSize()), MEAN, STD);
+    ModelSpec spec = RandomInputs.tinySpec(TAV, true);
     Batch batch = ModelThroughput.randomBatch(spec, 3, 4, 2, 11);
-    model.fit(batch); // moves parameters, BatchNorm statistics and the updater away from their initial state
+    EmotionModel model = trained(spec, batch);
     double[][] before = model.probabilities(batch);
 
     String location = dir.resolve("model").toString();
     ModelArtifact.save(model, manifest(spec), location, new Configuration());
-    assertTrue(Files.isRegularFile(dir.resolve("model/_manifest.json")));
-    assertTrue(Files.isRegularFile(dir.resolve("model/" + ModelArtifact.TOKENIZER)));
+    for (String f : List.of("_manifest.json", ModelArtifact.TOKENIZER, ModelArtifact.PARAMETERS, ModelArtifact.UPDATER,
+        ModelArtifact.WEIGHTS)) {
+      assertTrue(Files.isRegularFile(dir.resolve("model/" + f)), f);
+    }
+    assertFalse(Files.exists(dir.resolve("model/model.zip")), "DL4J's serializer is not used");
     ModelArtifact.Loaded loaded = ModelArtifact.load(location, new Configuration());
 
     assertArrayEquals(before, loaded.model().probabilities(batch));
@@ -51,20 +69,151 @@ class ModelArtifactTest {
     assertEquals(model.tokenizer().toJson(), loaded.model().tokenizer().toJson());
     assertNotNull(loaded.model().graph().getUpdater().getStateViewArray(), "optimizer state kept for resuming");
     assertEquals(model.graph().getUpdater().getStateViewArray(), loaded.model().graph().getUpdater().getStateViewArray());
+    assertContinuesTheSame(model, loaded.model(), spec);
+  }
+
+  @Test
+  void mesmKeepsItsSparseBlocksAndTheirBatchNormStatistics(@TempDir Path dir) throws IOException {
+    ModelSpec spec = MesmGraphTest.mesm(0.7, "scaled");
+    Batch batch = ModelThroughput.randomBatch(spec, 3, 4, 2, 5);
+    EmotionModel model = trained(spec, batch);
+    assertNotEquals(0.0, model.sparseVertex(Modality.VISUAL).paramTable(false).get("b0bn1Mean").norm2Number()
+        .doubleValue(), "training moved the sparse blocks' running mean away from its initial 0");
+    double[][] before = model.probabilities(batch);
+    ModelArtifact.save(model, manifest(spec), dir.toString(), new Configuration());
+
+    EmotionModel loaded = ModelArtifact.load(dir.toString(), new Configuration()).model();
+    assertArrayEquals(before, loaded.probabilities(batch), "inference reads the sparse BatchNorm running statistics");
+    assertContinuesTheSame(model, loaded, spec);
+  }
+
+  /** Another step on both gives the same parameters: the optimiser state and Adam's step counter came back too. */
+  private static void assertContinuesTheSame(EmotionModel original, EmotionModel loaded, ModelSpec spec) {
+    assertEquals(original.graph().getConfiguration().getIterationCount(),
+        loaded.graph().getConfiguration().getIterationCount());
+    Batch next = ModelThroughput.randomBatch(spec, 2, 3, 2, 12);
+    original.fit(next);
+    loaded.fit(next);
+    assertEquals(original.graph().params(), loaded.graph().params());
+  }
+
+  @Test
+  void damagedOrForeignWeightsAreRefusedNamingTheFileAndTheProblem(@TempDir Path dir) throws IOException {
+    ModelSpec spec = RandomInputs.tinySpec(TAV, false);
+    EmotionModel model = EmotionModel.create(spec, RandomInputs.tokenizer(spec.vocabSize()), MEAN, STD);
+    Path good = dir.resolve("good");
+    ModelArtifact.save(model, manifest(spec), good.toString(), new Configuration());
+    ModelSpec av = RandomInputs.tinySpec(List.of(Modality.AUDIO, Modality.VISUAL), false);
+    Path other = dir.resolve("other");
+    ModelArtifact.save(EmotionModel.create(av, null, MEAN, STD), manifest(av), other.toString(), new Configuration());
+
+    byte[] parameters = Files.readAllBytes(good.resolve(ModelArtifact.PARAMETERS));
+    long values = (parameters.length - 24) / 4;
+    assertRefused(good, dir.resolve("cut"), ModelArtifact.PARAMETERS, cut(parameters, 20 + 4 * 1000 + 2),
+        "truncated: 1000 of " + values + " values");
+    byte[] flipped = parameters.clone();
+    flipped[parameters.length / 2] ^= 0x10;
+    assertRefused(good, dir.resolve("flipped"), ModelArtifact.PARAMETERS, flipped, "checksum mismatch");
+    byte[] foreign = Files.readAllBytes(other.resolve(ModelArtifact.PARAMETERS));
+    assertRefused(good, dir.resolve("foreign"), ModelArtifact.PARAMETERS, foreign,
+        "holds " + (foreign.length - 24) / 4 + " values, the model described by the manifest has " + values);
+    byte[] longer = java.util.Arrays.copyOf(parameters, parameters.length + 1);
+    assertRefused(good, dir.resolve("longer"), ModelArtifact.PARAMETERS, longer, "more bytes after the end");
+    byte[] updater = Files.readAllBytes(good.resolve(ModelArtifact.UPDATER));
+    assertRefused(good, dir.resolve("updater"), ModelArtifact.UPDATER, cut(updater, updater.length / 2), "truncated: ");
+    assertRefused(good, dir.resolve("garbage"), ModelArtifact.PARAMETERS, "these bytes are not numbers".getBytes(),
+        "not a MESM array file");
+  }
+
+  private static byte[] cut(byte[] bytes, int length) {
+    return java.util.Arrays.copyOf(bytes, length);
+  }
+
+  /** A copy of {@code good} with {@code file} replaced must fail to load with a message naming it and {@code problem}. */
+  private static void assertRefused(Path good, Path copy, String file, byte[] content, String problem) throws IOException {
+    Files.createDirectories(copy);
+    try (Stream<Path> files = Files.list(good)) {
+      for (Path f : files.toList()) Files.copy(f, copy.resolve(f.getFileName()));
+    }
+    Files.write(copy.resolve(file), content);
+    IOException e = assertThrows(IOException.class, () -> ModelArtifact.load(copy.toString(), new Configuration()));
+    assertTrue(e.getMessage().contains(copy.resolve(file).toString()) && e.getMessage().contains(problem), e.getMessage());
+  }
+
+  /** Sets a flag when Java deserialisation builds it: the stand-in for a gadget chain. */
+  static final class Planted implements Serializable {
+    private static final long serialVersionUID = 1L;
+    static volatile boolean built;
+
+    private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
+      in.defaultReadObject();
+      built = true;
+    }
+  }
+
+  /**
+   * A format-1 folder as the previous version wrote it (DL4J's model.zip), plus a planted
+   * preprocessor.bin; {@code cutCoefficients} keeps only the first half of coefficients.bin.
+   */
+  static void writeLegacyFolder(EmotionModel model, Path folder, boolean cutCoefficients) throws IOException {
+    Files.createDirectories(folder);
+    ByteArrayOutputStream zip = new ByteArrayOutputStream();
+    ModelSerializer.writeModel(model.graph(), zip, true);
+    try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(zip.toByteArray()));
+         ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(folder.resolve("model.zip")))) {
+      for (ZipEntry e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
+        out.putNextEntry(new ZipEntry(e.getName()));
+        byte[] content = in.readAllBytes();
+        out.write(content, 0, cutCoefficients && e.getName().equals("coefficients.bin") ? content.length / 2 : content.length);
+        out.closeEntry();
+      }
+      out.putNextEntry(new ZipEntry("preprocessor.bin"));
+      ObjectOutputStream object = new ObjectOutputStream(out);
+      object.writeObject(new Planted());
+      object.flush();
+      out.closeEntry();
+    }
+    Files.writeString(folder.resolve(ModelArtifact.TOKENIZER), model.tokenizer().toJson());
+    Files.writeString(folder.resolve("_manifest.json"), manifest(model.spec(), 1).json());
+  }
+
+  @Test
+  void legacyModelZipIsReadAsNumbersAndItsOtherEntriesNever(@TempDir Path dir) throws IOException {
+    ModelSpec spec = RandomInputs.tinySpec(TAV, false);
+    Batch batch = ModelThroughput.randomBatch(spec, 3, 4, 2, 11);
+    EmotionModel model = trained(spec, batch);
+    double[][] before = model.probabilities(batch);
+    writeLegacyFolder(model, dir, false);
+
+    Planted.built = false;
+    List<String> log = new ArrayList<>();
+    ModelArtifact.Loaded loaded = assertTimeout(Duration.ofSeconds(60),
+        () -> ModelArtifact.load(dir.toString(), new Configuration(), log::add));
+    assertFalse(Planted.built, "preprocessor.bin never reaches ObjectInputStream");
+    assertArrayEquals(before, loaded.model().probabilities(batch));
+    assertEquals(model.graph().getUpdater().getStateViewArray(), loaded.model().graph().getUpdater().getStateViewArray());
+    assertEquals(1, log.size(), log.toString());
+    assertTrue(log.get(0).contains("not read: configuration.json, preprocessor.bin"), log.get(0));
+
+    // Its entries are checked like the new files: a cut coefficients.bin is refused by name.
+    Path cut = dir.resolve("cut");
+    writeLegacyFolder(model, cut, true);
+    IOException e = assertThrows(IOException.class, () -> ModelArtifact.load(cut.toString(), new Configuration()));
+    assertTrue(e.getMessage().contains("model.zip!/coefficients.bin: truncated"), e.getMessage());
   }
 
   @Test
   void folderWithoutManifestIsRefusedByName(@TempDir Path dir) throws IOException {
     Files.createDirectories(dir.resolve("half"));
-    Files.write(dir.resolve("half/model.zip"), new byte[] {1, 2, 3});
+    Files.write(dir.resolve("half/parameters.bin"), new byte[] {1, 2, 3});
     IOException e = assertThrows(IOException.class, () -> ModelArtifact.load(dir.resolve("half").toString(), new Configuration()));
     assertTrue(e.getMessage().contains("half") && e.getMessage().contains("_manifest.json"), e.getMessage());
   }
 
   @Test
   void modelTrainedOnTextAudioVideoRefusesInputWithoutText() {
-    ModelSpec spec = RandomInputs.tinySpec(List.of(Modality.TEXT, Modality.AUDIO, Modality.VISUAL), false);
-    EmotionModel model = EmotionModel.create(spec, tokenizer(spec.vocabSize()), MEAN, STD);
+    ModelSpec spec = RandomInputs.tinySpec(TAV, false);
+    EmotionModel model = EmotionModel.create(spec, RandomInputs.tokenizer(spec.vocabSize()), MEAN, STD);
     Batch full = ModelThroughput.randomBatch(spec, 2, 3, 2, 5);
     Batch noText = new Batch(full.ids(), null, null, full.visual(), full.visualMask(), full.audio(), full.audioMask(),
         full.labels());

@@ -1,5 +1,7 @@
 package ai.mesm.model;
 
+import ai.mesm.data.Example;
+import ai.mesm.model.text.WordPieceTokenizer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -8,7 +10,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /** Random, padded and masked model inputs for a {@link ModelSpec}, with chosen lengths per utterance. */
-final class RandomInputs {
+public final class RandomInputs {
   final INDArray[] features;
   final INDArray[] masks;
   final INDArray labels;
@@ -51,9 +53,27 @@ final class RandomInputs {
     for (int b = 0; b < mb; b++) for (int c = 0; c < spec.classes(); c++) labels.putScalar(b, c, random.nextInt(2));
   }
 
-  /** A tiny spec for gradient checks and mask tests (16-px faces, 16×16 chunks, narrow CNN). */
-  static ModelSpec tinySpec(List<Modality> modalities, boolean positions) {
+  /** A tiny spec for gradient checks, mask tests and saved models (16-px faces, 16×16 chunks, narrow CNN). */
+  public static ModelSpec tinySpec(List<Modality> modalities, boolean positions) {
     return new ModelSpec("fe2e", modalities, 6, 8, 2, 1, 16, 0.0, positions, 20, 7, 16, 16, 16, 16,
         new double[] {1, 2, 3, 0.5, 1.5, 4}, 1e-3, 7, 1.0, "reference");
+  }
+
+  /** A vocabulary of {@code size} pieces: the special ones, then "w4", "w5", … */
+  public static WordPieceTokenizer tokenizer(int size) {
+    List<String> vocab = new ArrayList<>(WordPieceTokenizer.SPECIAL);
+    for (int i = vocab.size(); i < size; i++) vocab.add("w" + i);
+    return new WordPieceTokenizer(vocab);
+  }
+
+  /** An utterance with random crops, mel chunks and labels at the spec's geometry, text "a b c". */
+  public static Example example(ModelSpec spec, String id, int frames, int chunks, Random r) {
+    byte[] crops = new byte[frames * 3 * spec.faceSize() * spec.faceSize()];
+    r.nextBytes(crops);
+    float[] mel = new float[chunks * spec.audioFeatures()];
+    for (int i = 0; i < mel.length; i++) mel[i] = (float) r.nextGaussian();
+    List<Integer> labels = new ArrayList<>();
+    for (int c = 0; c < spec.classes(); c++) labels.add(r.nextInt(2));
+    return new Example(id, "a b c", frames, crops, chunks, mel, labels);
   }
 }

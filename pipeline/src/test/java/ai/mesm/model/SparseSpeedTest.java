@@ -16,22 +16,14 @@ class SparseSpeedTest {
   private static final float[] MEAN = {159, 111, 102};
   private static final float[] STD = {37, 33, 32};
 
-  private static Example utterance(ModelSpec spec, String id, int frames, int chunks, Random r) {
-    byte[] crops = new byte[frames * 3 * spec.faceSize() * spec.faceSize()];
-    r.nextBytes(crops);
-    float[] mel = new float[(int) (chunks * spec.audioFeatures())];
-    for (int i = 0; i < mel.length; i++) mel[i] = (float) r.nextGaussian();
-    return new Example(id, "a b c", frames, crops, chunks, mel, List.of(1, 0, 0, 0, 0, 0));
-  }
-
   @Test
   void takesTheFirstUtterancesThatHaveTheModalityAndReportsEveryP() throws IOException {
     ModelSpec spec = RandomInputs.tinySpec(List.of(Modality.TEXT, Modality.AUDIO, Modality.VISUAL), false);
-    EmotionModel model = EmotionModel.create(spec, ModelArtifactTest.tokenizer(spec.vocabSize()), MEAN, STD);
+    EmotionModel model = EmotionModel.create(spec, RandomInputs.tokenizer(spec.vocabSize()), MEAN, STD);
     Random r = new Random(3);
     List<Example> examples = new ArrayList<>();
-    examples.add(utterance(spec, "no-face", 0, 2, r));
-    for (int i = 0; i < 4; i++) examples.add(utterance(spec, "u" + i, 1 + i, 2, r));
+    examples.add(RandomInputs.example(spec, "no-face", 0, 2, r));
+    for (int i = 0; i < 4; i++) examples.add(RandomInputs.example(spec, "u" + i, 1 + i, 2, r));
 
     SparseSpeed.Input faces = SparseSpeed.Input.utterances(ExampleSource.of(examples), model.batchBuilder(),
         Modality.VISUAL, 3).orElseThrow();

@@ -10,6 +10,7 @@ import ai.mesm.data.ExampleSource;
 import ai.mesm.eval.Predictions;
 import ai.mesm.model.EmotionModel;
 import ai.mesm.model.Modality;
+import ai.mesm.model.ModelSpec;
 import ai.mesm.model.loss.WeightedBceWithLogits;
 import ai.mesm.model.text.WordPieceTokenizer;
 import ai.mesm.model.text.WordPieceTrainer;
@@ -154,7 +155,7 @@ class SparkTrainingTest {
     Path checkpoints = out.resolve("models").resolve("_checkpoints").resolve("spark-2w");
     assertEquals(List.of("epoch-0001", "epoch-0002"), list(checkpoints));
     for (String e : list(checkpoints)) {
-      assertTrue(Files.size(checkpoints.resolve(e).resolve("model.zip")) > 0);
+      assertTrue(Files.size(checkpoints.resolve(e).resolve(ai.mesm.model.ModelArtifact.PARAMETERS)) > 0);
       assertTrue(Files.exists(checkpoints.resolve(e).resolve("_manifest.json")));
     }
 
@@ -178,9 +179,10 @@ class SparkTrainingTest {
     IOException e = assertThrows(IOException.class, () -> TrainRunner.run(other, hadoop, s -> {}, true));
     assertTrue(e.getMessage().contains("mesm.train.batch-size: 8 -> 4"), e.getMessage());
     // Where it runs is not part of the identity: a local resume continues the same run.
-    assertNotNull(Checkpoints.of(config.with(Map.of("train.mode", "local", "train.spark.workers", "1")), "spark-2w",
+    MesmConfig local = config.with(Map.of("train.mode", "local", "train.spark.workers", "1"));
+    assertNotNull(Checkpoints.of(local, "spark-2w",
         SplitRunner.sha256(ai.mesm.io.AtomicOutput.requireComplete(SplitCorpus.split().toString(), hadoop, "x")), hadoop)
-        .latest());
+        .latest(t -> spec(local, t), s -> fail("no checkpoint is skipped: " + s)));
   }
 
   private static double validLoss(EmotionModel model, MesmConfig config) throws IOException {
@@ -190,9 +192,17 @@ class SparkTrainingTest {
   }
 
   private static EmotionModel model(MesmConfig config, WordPieceTokenizer tokenizer) throws IOException {
-    double[] w = TrainRunner.positiveWeights(SplitCorpus.split().toString(), new Configuration(), DatasetKind.IEMOCAP);
-    return EmotionModel.create(TrainRunner.spec(config, List.of(Modality.TEXT, Modality.AUDIO, Modality.VISUAL),
-        DatasetKind.IEMOCAP, tokenizer, w), tokenizer, new float[] {159, 111, 102}, new float[] {37, 33, 32});
+    return EmotionModel.create(spec(config, tokenizer), tokenizer, new float[] {159, 111, 102}, new float[] {37, 33, 32});
+  }
+
+  private static ModelSpec spec(MesmConfig config, WordPieceTokenizer tokenizer) {
+    try {
+      double[] w = TrainRunner.positiveWeights(SplitCorpus.split().toString(), new Configuration(), DatasetKind.IEMOCAP);
+      return TrainRunner.spec(config, List.of(Modality.TEXT, Modality.AUDIO, Modality.VISUAL), DatasetKind.IEMOCAP,
+          tokenizer, w);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   private static List<String> list(Path dir) throws IOException {
