@@ -1,6 +1,7 @@
 package ai.mesm.model;
 
 import ai.mesm.io.AtomicOutput;
+import ai.mesm.io.SafeName;
 import ai.mesm.model.text.WordPieceTokenizer;
 import ai.mesm.split.SplitRunner;
 import com.google.gson.JsonObject;
@@ -135,6 +136,11 @@ public final class ModelArtifact {
     if (manifest == null || !(legacy || manifest.format() == ModelManifest.FORMAT) || manifest.spec() == null) {
       throw new IOException(location + ": not a model folder of this version (manifest format "
           + (manifest == null ? "missing" : manifest.format()) + ", expected " + ModelManifest.FORMAT + ")");
+    }
+    if (!SafeName.isPlain(manifest.modelId())) {
+      // The id names folders of scores and files of reports: "../x" would write or delete outside them.
+      throw new IOException(location + ": the model id in " + AtomicOutput.MANIFEST + " must be " + SafeName.RULE
+          + ", was '" + manifest.modelId() + "'");
     }
     Path root = new Path(location);
     FileSystem fs = root.getFileSystem(conf);

@@ -202,6 +202,22 @@ class ModelArtifactTest {
     assertTrue(e.getMessage().contains("model.zip!/coefficients.bin: truncated"), e.getMessage());
   }
 
+  /** The id names the scores folder (deleted on overwrite) and report files: it must stay one plain name. */
+  @Test
+  void aModelIdThatWouldEscapeItsFolderIsRefused(@TempDir Path dir) throws IOException {
+    ModelSpec spec = RandomInputs.tinySpec(List.of(Modality.AUDIO, Modality.VISUAL), false);
+    EmotionModel model = EmotionModel.create(spec, null, MEAN, STD);
+    String location = dir.resolve("model").toString();
+    ModelArtifact.save(model, manifest(spec), location, new Configuration());
+    Path file = dir.resolve("model/_manifest.json");
+    for (String id : List.of("../victim", "..", "a/b", ".hidden")) {
+      Files.writeString(file, Files.readString(file).replaceFirst("\"modelId\": \"[^\"]*\"",
+          "\"modelId\": \"" + id + "\""));
+      IOException e = assertThrows(IOException.class, () -> ModelArtifact.load(location, new Configuration()));
+      assertTrue(e.getMessage().contains("model id") && e.getMessage().contains("'" + id + "'"), e.getMessage());
+    }
+  }
+
   @Test
   void folderWithoutManifestIsRefusedByName(@TempDir Path dir) throws IOException {
     Files.createDirectories(dir.resolve("half"));
