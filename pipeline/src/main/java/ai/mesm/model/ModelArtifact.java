@@ -130,7 +130,9 @@ public final class ModelArtifact {
     try {
       manifest = ModelManifest.fromJson(json);
     } catch (RuntimeException e) {
-      throw new IOException(location + ": unreadable model manifest: " + e.getMessage(), e);
+      Throwable cause = e; // Gson wraps what the records' constructors say is wrong
+      while (cause.getCause() != null) cause = cause.getCause();
+      throw new IOException(location + ": unreadable model manifest: " + cause.getMessage(), e);
     }
     boolean legacy = manifest != null && manifest.format() == LegacyModelZip.FORMAT;
     if (manifest == null || !(legacy || manifest.format() == ModelManifest.FORMAT) || manifest.spec() == null) {

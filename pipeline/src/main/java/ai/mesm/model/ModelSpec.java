@@ -34,8 +34,26 @@ public record ModelSpec(String type, List<Modality> modalities, int classes, int
       if (!(topP > 0 && topP <= 1)) throw new IllegalArgumentException("model.mesm.top-p must be in (0, 1], got " + topP);
       ai.mesm.model.sparse.AttentionMode.valueOf(attentionGradient.toUpperCase(java.util.Locale.ROOT));
     }
+    // A manifest from another team decides how large a graph is built: absurd sizes would exhaust
+    // memory before the weights could be checked, so sizes far beyond any real model are refused.
+    within("classes", classes, 1, 1_000);
+    within("dim", dim, 1, 8_192);
+    within("heads", heads, 1, 256);
+    within("layers", layers, 1, 128);
+    within("feedForward", feedForward, 1, 65_536);
+    within("vocabSize", vocabSize, 0, 1_000_000);
+    within("maxTokens", maxTokens, 1, 8_192);
+    within("faceSize", faceSize, 1, 1_024);
+    within("melBins", melBins, 1, 1_024);
+    within("chunkFrames", chunkFrames, 1, 4_096);
     if (channelDivisor < 1 || 64 % channelDivisor != 0) {
       throw new IllegalArgumentException("model.cnn.channel-divisor must divide 64, got " + channelDivisor);
+    }
+  }
+
+  private static void within(String name, int value, int min, int max) {
+    if (value < min || value > max) {
+      throw new IllegalArgumentException("model spec " + name + " must be in [" + min + ", " + max + "], was " + value);
     }
   }
 

@@ -216,6 +216,11 @@ class ModelArtifactTest {
       IOException e = assertThrows(IOException.class, () -> ModelArtifact.load(location, new Configuration()));
       assertTrue(e.getMessage().contains("model id") && e.getMessage().contains("'" + id + "'"), e.getMessage());
     }
+    // Sizes no real model has are refused before a graph of that size is built.
+    Files.writeString(file, Files.readString(file).replaceFirst("\"modelId\": \"[^\"]*\"", "\"modelId\": \"ok\"")
+        .replaceFirst("\"dim\": \\d+", "\"dim\": 2000000000"));
+    IOException e = assertThrows(IOException.class, () -> ModelArtifact.load(location, new Configuration()));
+    assertTrue(e.getMessage().contains("dim must be in"), e.getMessage());
   }
 
   @Test
