@@ -1,6 +1,7 @@
 package ai.mesm.ingest;
 
 import ai.mesm.data.DatasetKind;
+import ai.mesm.io.TextFiles;
 import ai.mesm.media.AudioDecoder;
 import ai.mesm.media.FrameSampler;
 import ai.mesm.media.LocalCopy;
@@ -9,16 +10,11 @@ import ai.mesm.media.SegmentCutter;
 import ai.mesm.media.audio.MelSpectrogram;
 import ai.mesm.media.face.FaceDetector;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.Path;
 
 /**
  * Ingests one dialog or video on an executor: reads its annotation files, decodes its media once,
@@ -165,14 +161,12 @@ public final class SourceProcessor {
   }
 
   private List<String> readLines(String location) throws UnreadableFile {
-    Path path = new Path(location);
-    try (InputStream in = path.getFileSystem(conf).open(path)) {
-      byte[] bytes = in.readAllBytes();
-      String text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
-      return text.lines().toList();
+    try {
+      return TextFiles.utf8(location, conf, settings.maxTextFileBytes()).lines().toList();
     } catch (CharacterCodingException e) {
       throw new UnreadableFile(location, "not UTF-8 text (" + e + ")");
+    } catch (TextFiles.TooLarge e) {
+      throw new UnreadableFile(location, e.reason());
     } catch (IOException e) {
       throw new UnreadableFile(location, "cannot read: " + e.getMessage());
     }

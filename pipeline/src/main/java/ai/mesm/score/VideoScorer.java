@@ -54,14 +54,14 @@ public final class VideoScorer {
 
   public Result score(String video) {
     List<ScoreReject> rejects = new ArrayList<>();
-    SegmentSource.Found found;
+    SegmentSource.Found found = null;
     Parsed<Segment> parsed = null;
     try {
       found = SegmentSource.find(video, settings.segments(), conf);
-      if (found.source() != SegmentSource.WINDOWS) parsed = SegmentSource.read(found, conf);
+      if (found.source() != SegmentSource.WINDOWS) parsed = SegmentSource.read(found, conf, media.maxTextFileBytes());
     } catch (IOException e) {
-      return rejected(video, ScoreReject.video(video, ScoreReject.UNREADABLE_SEGMENT_FILE, video,
-          "cannot read the segment file: " + e.getMessage()));
+      return rejected(video, ScoreReject.video(video, ScoreReject.UNREADABLE_SEGMENT_FILE,
+          found == null ? video : found.path(), "cannot read the segment file: " + e.getMessage()));
     }
     if (parsed != null) {
       for (SkippedLine s : parsed.skipped()) {

@@ -6,6 +6,7 @@ import ai.mesm.config.ConfigLoader;
 import ai.mesm.config.MesmConfig;
 import ai.mesm.corpus.CorpusSettings;
 import ai.mesm.corpus.SyntheticCorpusGenerator;
+import ai.mesm.testing.GeneratedDialog;
 import ai.mesm.testing.TestSpark;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -201,6 +202,25 @@ class IngestRunnerTest {
       d.add(r.getAs("utterance_id") + " " + java.util.HexFormat.of().formatHex(md.digest()));
     }
     return d;
+  }
+
+  @Test
+  void annotationFilesOverTheSizeCapRejectTheirSourceUnread() throws Exception {
+    GeneratedDialog d = GeneratedDialog.generate(dir.resolve("capped"), 11);
+    // The transcript is read first: it is the file refused.
+    long transcript = Files.size(d.root().resolve("IEMOCAP_full_release/Session1/dialog/transcriptions/Ses01F_impro01.txt"));
+    assertTrue(transcript > 1024, "the transcript must be over the cap: " + transcript);
+    Path out = dir.resolve("ingest-capped");
+    IngestReport report = IngestRunner.run(spark, config("iemocap", out, "paths.input", d.root().toString(),
+        "media.max-text-file-size", "1K"));
+    assertTrue(report.balanced(), report.render());
+    List<Row> rejects = spark.read().parquet(out.resolve("rejects").toString()).collectAsList();
+    assertEquals(1, rejects.size(), rejects.toString());
+    assertEquals("unreadable_annotation", rejects.get(0).getAs("reason"));
+    assertTrue(rejects.get(0).<String>getAs("detail").endsWith(String.format(java.util.Locale.ROOT,
+        "Ses01F_impro01.txt: %.1f KiB, over the 1.0 KiB limit for text files (mesm.media.max-text-file-size)",
+        transcript / 1024.0)), rejects.get(0).<String>getAs("detail"));
+    assertEquals(0, spark.read().parquet(out.resolve("utterances").toString()).count());
   }
 
   @Test
