@@ -2,6 +2,7 @@ package ai.mesm.bench;
 
 import ai.mesm.config.MesmConfig;
 import ai.mesm.data.DatasetKind;
+import ai.mesm.media.MediaSettings;
 import ai.mesm.model.EmotionModel;
 import ai.mesm.model.ModelArtifact;
 import ai.mesm.model.ModelManifest;
@@ -47,7 +48,8 @@ public final class ScoreThroughput {
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     String videos = new Path(corpus, "CMU_MOSEI/Videos/Full/Combined").toString();
     String transcripts = new Path(corpus, "CMU_MOSEI/Transcript/Segmented/Combined").toString();
-    WordPieceTokenizer tokenizer = WordPieceTrainer.train(texts(transcripts, hadoop), 2000, 1);
+    WordPieceTokenizer tokenizer = WordPieceTrainer.train(texts(transcripts, hadoop,
+        MediaSettings.from(config).maxTextFileBytes()), 2000, 1);
     List<Line> out = new ArrayList<>();
     for (String type : List.of("fe2e", "mesm")) {
       MesmConfig c = config.with(Map.of("model.type", type, "model.mesm.top-p", "0.5", "dataset", "mosei"));
@@ -84,11 +86,11 @@ public final class ScoreThroughput {
         .toString();
   }
 
-  private static List<String> texts(String transcripts, Configuration conf) throws IOException {
+  private static List<String> texts(String transcripts, Configuration conf, long maxBytes) throws IOException {
     Path dir = new Path(transcripts);
     List<String> out = new ArrayList<>();
     for (FileStatus f : dir.getFileSystem(conf).listStatus(dir)) {
-      SegmentSource.read(new SegmentSource.Found(SegmentSource.MOSEI, f.getPath().toString()), conf).items()
+      SegmentSource.read(new SegmentSource.Found(SegmentSource.MOSEI, f.getPath().toString()), conf, maxBytes).items()
           .forEach(s -> out.add(s.text()));
     }
     return out;

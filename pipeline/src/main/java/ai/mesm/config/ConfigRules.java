@@ -44,6 +44,7 @@ final class ConfigRules {
     rules.add(evenAtLeast(CORPUS_MOSEI_HEIGHT, 48));
 
     rules.add(atLeast(MEDIA_FRAME_INTERVAL_MS, 1));
+    rules.add(size(MEDIA_MAX_TEXT_FILE_SIZE, 1L << 10, 1L << 30));
     rules.add(oneOf(FACE_DETECTOR, "auto", "mtcnn", "opencv", "none"));
     rules.add(atLeast(FACE_SIZE, 8));
     rules.add(atLeast(FACE_MARGIN, 0));
@@ -208,6 +209,20 @@ final class ConfigRules {
       long v = c.getLong(key);
       if (v < min) return Optional.of("must be >= " + min + ", was " + v);
       return v % 2 == 0 ? Optional.empty() : Optional.of("must be even (video encoders need even sizes), was " + v);
+    });
+  }
+
+  /** A HOCON size ("64M", "512K", or bytes) within [min, max] bytes. */
+  private static Rule size(String key, long min, long max) {
+    return new Rule(key, c -> {
+      long v;
+      try {
+        v = c.getBytes(key);
+      } catch (com.typesafe.config.ConfigException e) {
+        return Optional.of("must be a size such as 64M or 512K, was '" + c.getValue(key).unwrapped() + "'");
+      }
+      return v >= min && v <= max ? Optional.empty()
+          : Optional.of("must be between " + min + " and " + max + " bytes (1K .. 1G), was " + v);
     });
   }
 

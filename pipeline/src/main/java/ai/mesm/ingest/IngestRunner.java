@@ -7,6 +7,7 @@ import static ai.mesm.config.ConfigKeys.PATHS_INPUT;
 import ai.mesm.config.MesmConfig;
 import ai.mesm.data.DatasetKind;
 import ai.mesm.io.AtomicOutput;
+import ai.mesm.io.LazyPartition;
 import ai.mesm.io.OutputGuard;
 import ai.mesm.media.MediaSettings;
 import ai.mesm.media.audio.MelSpectrogram;
@@ -16,7 +17,6 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -54,17 +54,20 @@ public final class IngestRunner {
     Map<String, String> hadoopSettings = new HashMap<>();
     hadoop.forEach(e -> hadoopSettings.put(e.getKey(), e.getValue()));
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    JavaRDD<SourceResult> results = jsc.parallelize(scan.units(), Math.max(1, scan.units().size()))
+    // Items stream out of each task as the media is cut; the three kinds are taken apart afterwards.
+    JavaRDD<SourceItem> items = jsc.parallelize(scan.units(), Math.max(1, scan.units().size()))
         .mapPartitions(new ProcessSources(media, hadoopSettings))
         .persist(StorageLevel.MEMORY_AND_DISK_SER());
     try {
-      List<SourceSummary> summaries = results.map(SourceSummary::of).collect();
+      List<SourceSummary> summaries = items.filter(i -> i instanceof SourceSummary).map(i -> (SourceSummary) i)
+          .collect();
       AtomicOutput out = new AtomicOutput(output, hadoop);
       int files = Math.max(1, scan.units().size() / 16);
-      JavaRDD<Row> utteranceRows = results.flatMap(r -> r.utterances().iterator()).map(IngestSchema::toRow);
+      JavaRDD<Row> utteranceRows = items.filter(i -> i instanceof UtteranceRecord)
+          .map(i -> IngestSchema.toRow((UtteranceRecord) i));
       spark.createDataFrame(utteranceRows, IngestSchema.utterances(provenanceJson)).coalesce(files)
           .write().mode(SaveMode.Overwrite).parquet(out.staged(IngestSchema.UTTERANCES));
-      JavaRDD<Row> rejectRows = results.flatMap(r -> r.rejects().iterator())
+      JavaRDD<Row> rejectRows = items.filter(i -> i instanceof Reject).map(i -> (Reject) i)
           .union(jsc.parallelize(scan.rejects(), 1)).map(IngestSchema::toRow);
       spark.createDataFrame(rejectRows, IngestSchema.rejects(provenanceJson)).coalesce(1)
           .write().mode(SaveMode.Overwrite).parquet(out.staged(IngestSchema.REJECTS));
@@ -73,7 +76,7 @@ public final class IngestRunner {
       out.publish(manifest(provenance, report));
       return report;
     } finally {
-      results.unpersist(false);
+      items.unpersist(false);
     }
   }
 
@@ -133,8 +136,11 @@ public final class IngestRunner {
     return new GsonBuilder().setPrettyPrinting().create().toJson(m);
   }
 
-  /** Executor side: one detector and one mel transform per partition, then every unit in it. */
-  static final class ProcessSources implements FlatMapFunction<Iterator<WorkUnit>, SourceResult> {
+  /**
+   * Executor side: one detector and one mel transform per partition, then every unit in it, its
+   * items produced as Spark pulls them.
+   */
+  static final class ProcessSources implements FlatMapFunction<Iterator<WorkUnit>, SourceItem> {
     private static final long serialVersionUID = 1L;
     private final MediaSettings media;
     private final Map<String, String> hadoopSettings;
@@ -145,16 +151,12 @@ public final class IngestRunner {
     }
 
     @Override
-    public Iterator<SourceResult> call(Iterator<WorkUnit> units) {
+    public Iterator<SourceItem> call(Iterator<WorkUnit> units) {
       Configuration conf = new Configuration(false);
       hadoopSettings.forEach(conf::set);
-      MelSpectrogram mel = new MelSpectrogram(media.mel());
-      List<SourceResult> out = new ArrayList<>();
-      try (FaceDetector detector = FaceDetectors.create(media, conf)) {
-        SourceProcessor processor = new SourceProcessor(media, conf, detector, mel);
-        while (units.hasNext()) out.add(processor.process(units.next()));
-      }
-      return out.iterator();
+      FaceDetector detector = FaceDetectors.create(media, conf);
+      SourceProcessor processor = new SourceProcessor(media, conf, detector, new MelSpectrogram(media.mel()));
+      return LazyPartition.of(units, processor::process, detector);
     }
   }
 }

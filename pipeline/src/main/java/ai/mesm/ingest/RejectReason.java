@@ -14,6 +14,7 @@ public enum RejectReason {
   MISSING_EVALUATION(Stage.SOURCE),
   UNDECODABLE_MEDIA(Stage.SOURCE),
   UNREADABLE_ANNOTATION(Stage.SOURCE),
+  PROCESSING_FAILED(Stage.SOURCE),
   // annotation lines
   NOT_AN_UTTERANCE_LINE(Stage.LINE),
   BAD_TIMES(Stage.LINE),
@@ -32,6 +33,7 @@ public enum RejectReason {
   EMPTY_TEXT(Stage.UTTERANCE),
   NO_AUDIO_IN_WINDOW(Stage.UTTERANCE),
   SOURCE_REJECTED(Stage.UTTERANCE),
+  VIDEO_ENDED_EARLY(Stage.UTTERANCE),
   // split (SplitJob)
   NOT_LISTED(Stage.SPLIT),
   VIDEO_IN_NO_FOLD(Stage.SPLIT),

@@ -1,7 +1,9 @@
 package ai.mesm.ingest;
 
 import ai.mesm.data.DatasetKind;
-import ai.mesm.media.AudioDecoder;
+import ai.mesm.io.TextFiles;
+import ai.mesm.media.Coverage;
+import ai.mesm.media.CutStream;
 import ai.mesm.media.FrameSampler;
 import ai.mesm.media.LocalCopy;
 import ai.mesm.media.MediaSettings;
@@ -9,23 +11,27 @@ import ai.mesm.media.SegmentCutter;
 import ai.mesm.media.audio.MelSpectrogram;
 import ai.mesm.media.face.FaceDetector;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.ByteBuffer;
+import java.io.UncheckedIOException;
 import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+import java.util.NoSuchElementException;
 import java.util.Optional;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Ingests one dialog or video on an executor: reads its annotation files, decodes its media once,
- * and cuts every annotated utterance into face crops, mel chunks and text (SPEC §1–2). A broken
- * file rejects its source and that source's utterances, never the job.
+ * and cuts every annotated utterance into face crops, mel chunks and text (SPEC §1–2), handing
+ * each utterance over as soon as it is cut. A broken file, or any failure while a source is
+ * processed, rejects that source and the utterances not yet handed over, never the job.
  */
 public final class SourceProcessor {
+  private static final Logger LOG = LoggerFactory.getLogger(SourceProcessor.class);
+
   private final MediaSettings settings;
   private final Configuration conf;
   private final SegmentCutter cutter;
@@ -36,77 +42,188 @@ public final class SourceProcessor {
     this.cutter = new SegmentCutter(settings, detector, mel);
   }
 
-  public SourceResult process(WorkUnit unit) {
-    String dataset = unit.dataset().configName();
-    List<Reject> rejects = new ArrayList<>();
-    AnnotatedSource annotated;
-    try {
-      annotated = annotate(unit);
-    } catch (UnreadableFile e) {
-      rejects.add(Reject.of(dataset, RejectReason.UNREADABLE_ANNOTATION, e.path, unit.sourceId(), 0, e.getMessage()));
-      return new SourceResult(unit.sourceId(), false, List.of(), rejects, 0, 0, 0);
+  /**
+   * The source's items, produced as they are pulled: annotation rejects first, then each utterance
+   * (or its reject) as its window is cut, then the {@link SourceSummary}. Close it if abandoned early.
+   */
+  public Items process(WorkUnit unit) {
+    return new Items(unit);
+  }
+
+  /** The items of one source; holds its media open until the last one is pulled. */
+  public final class Items implements Iterator<SourceItem>, AutoCloseable {
+    private final WorkUnit unit;
+    private final String dataset;
+    private final ArrayDeque<SourceItem> queue = new ArrayDeque<>();
+    private final SourceSummary.Tally tally = new SourceSummary.Tally();
+    private AnnotatedSource annotated;
+    private boolean[] handedOver;
+    private LocalCopy video;
+    private LocalCopy audioFile;
+    private CutStream cuts;
+    private boolean started;
+    private boolean finished;
+
+    private Items(WorkUnit unit) {
+      this.unit = unit;
+      this.dataset = unit.dataset().configName();
     }
-    rejects.addAll(annotated.rejects());
-    Optional<Reject> missing = missingFile(unit);
-    if (missing.isPresent()) return rejectedSource(unit, annotated, missing.get(), rejects);
-    try (LocalCopy video = LocalCopy.of(unit.video(), conf);
-         LocalCopy audioFile = LocalCopy.of(unit.audio() != null ? unit.audio() : unit.video(), conf)) {
-      String audioPath = unit.audio() != null ? unit.audio() : unit.video();
-      float[][] audio;
-      FrameSampler.VideoInfo info;
+
+    @Override
+    public boolean hasNext() {
+      while (queue.isEmpty() && !finished) step();
+      return !queue.isEmpty();
+    }
+
+    @Override
+    public SourceItem next() {
+      if (!hasNext()) throw new NoSuchElementException();
+      return queue.poll();
+    }
+
+    private void step() {
+      try {
+        if (!started) {
+          started = true;
+          start();
+        } else if (cuts.hasNext()) {
+          take(cuts.next());
+        } else {
+          finish(true, Math.max(cuts.videoInfo().durationS(), cuts.audioSecondsSeen()));
+        }
+      } catch (IOException | UncheckedIOException e) {
+        Throwable cause = e instanceof UncheckedIOException u ? u.getCause() : e;
+        fail(RejectReason.UNDECODABLE_MEDIA, unit.video(), "cannot read: " + cause);
+      } catch (RuntimeException e) {
+        // One source's bug or broken input must not fail the task, and with it every other source.
+        LOG.warn("ingest of {} failed", unit.sourceId(), e);
+        fail(RejectReason.PROCESSING_FAILED, firstPresent(unit), Reject.describe(e));
+      }
+    }
+
+    private void start() throws IOException {
+      try {
+        annotated = annotate(unit);
+      } catch (UnreadableFile e) {
+        emit(Reject.of(dataset, RejectReason.UNREADABLE_ANNOTATION, e.path, unit.sourceId(), 0, e.getMessage()));
+        finish(false, 0);
+        return;
+      }
+      handedOver = new boolean[annotated.utterances().size()];
+      annotated.rejects().forEach(this::emit);
+      Optional<Reject> missing = missingFile(unit);
+      if (missing.isPresent()) {
+        rejectSource(missing.get());
+        return;
+      }
+      video = LocalCopy.of(unit.video(), conf);
+      audioFile = LocalCopy.of(audioPath(), conf);
       String failed = unit.video();
       try {
-        info = FrameSampler.probe(video.path());
-        if (info.width() <= 0) throw new IOException("no video stream");
-        failed = audioPath;
-        audio = AudioDecoder.decode(audioFile.path(), settings.sampleRate(), unit.dataset() != DatasetKind.IEMOCAP);
-        if (audio[0].length == 0) throw new IOException("no audio samples");
+        if (FrameSampler.probe(video.path()).width() <= 0) throw new IOException("no video stream");
+        failed = audioPath();
+        cuts = cutter.open(video.path(), audioFile.path(), unit.dataset() != DatasetKind.IEMOCAP, windows());
+        if (!cuts.hasAudio()) throw new IOException("no audio samples");
       } catch (Exception e) {
-        return rejectedSource(unit, annotated, Reject.of(dataset, RejectReason.UNDECODABLE_MEDIA, failed,
-            unit.sourceId(), 0, "FFmpeg cannot decode it: " + e.getMessage()), rejects);
+        rejectSource(Reject.of(dataset, RejectReason.UNDECODABLE_MEDIA, failed, unit.sourceId(), 0,
+            "FFmpeg cannot decode it: " + e.getMessage()));
       }
-      double audioSeconds = audio[0].length / (double) settings.sampleRate();
-      double mediaEnd = Math.max(info.durationS(), audioSeconds);
-      List<UtteranceAnnotation> keep = new ArrayList<>();
-      for (UtteranceAnnotation u : annotated.utterances()) {
-        if (u.startS() < 0 || u.endS() > mediaEnd + 1e-3) {
-          rejects.add(Reject.of(dataset, RejectReason.OUTSIDE_MEDIA, u.annotationPath(), u.utteranceId(), 0,
-              String.format("window [%.4f, %.4f] s, media lasts %.4f s", u.startS(), u.endS(), mediaEnd)));
-        } else if (cutter.samplesIn(u.startS(), u.endS(), audio[0].length) <= settings.nFft() / 2) {
-          rejects.add(Reject.of(dataset, RejectReason.NO_AUDIO_IN_WINDOW, audioPath, u.utteranceId(), 0,
-              "fewer than " + (settings.nFft() / 2 + 1) + " audio samples"));
-        } else {
-          keep.add(u);
+    }
+
+    private List<SegmentCutter.Window> windows() {
+      return annotated.utterances().stream().map(u -> new SegmentCutter.Window(u.startS(), u.endS(), u.side())).toList();
+    }
+
+    private void take(SegmentCutter.IndexedCut c) {
+      SourceItem item = item(annotated.utterances().get(c.index()), c.cut());
+      // Only now: an utterance whose item could not be made is rejected with its source.
+      handedOver[c.index()] = true;
+      emit(item);
+    }
+
+    private SourceItem item(UtteranceAnnotation u, SegmentCutter.Cut cut) {
+      Coverage coverage = cut.coverage();
+      Optional<Coverage.Shortfall> shortfall = coverage.shortfall(true, true);
+      if (shortfall.isEmpty()) return record(unit, u, cut);
+      String path = switch (shortfall.get()) {
+        case OUTSIDE_MEDIA -> u.annotationPath();
+        case NO_AUDIO_IN_WINDOW -> audioPath();
+        case VIDEO_ENDED_EARLY -> unit.video();
+      };
+      return Reject.of(dataset, RejectReason.valueOf(shortfall.get().name()), path, u.utteranceId(), 0,
+          coverage.detail(shortfall.get(), unit.video()));
+    }
+
+    private void fail(RejectReason reason, String path, String detail) {
+      Reject cause = Reject.of(dataset, reason, path, unit.sourceId(), 0, detail);
+      if (annotated == null) {
+        emit(cause);
+        finish(false, 0);
+      } else {
+        rejectSource(cause);
+      }
+    }
+
+    /**
+     * The source is rejected, and every utterance its annotations accepted and not yet handed over is
+     * lost with it: one reject each (those handed over before a failure stay: they are complete).
+     */
+    private void rejectSource(Reject cause) {
+      emit(cause);
+      List<UtteranceAnnotation> utterances = annotated.utterances();
+      for (int i = 0; i < utterances.size(); i++) {
+        if (handedOver[i]) continue;
+        handedOver[i] = true;
+        emit(new Reject(cause.dataset(), RejectReason.SOURCE_REJECTED.stage().code(),
+            RejectReason.SOURCE_REJECTED.code(), cause.sourcePath(), utterances.get(i).utteranceId(), 0,
+            "its " + cause.itemId() + " was rejected: " + cause.reason()));
+      }
+      finish(false, 0);
+    }
+
+    private void finish(boolean accepted, double mediaSeconds) {
+      close();
+      queue.add(tally.summary(accepted, annotated == null ? 0 : annotated.lines(),
+          annotated == null ? 0 : annotated.candidates(), mediaSeconds));
+      finished = true;
+    }
+
+    private void emit(SourceItem item) {
+      queue.add(tally.count(item));
+    }
+
+    private String audioPath() {
+      return unit.audio() != null ? unit.audio() : unit.video();
+    }
+
+    @Override
+    public void close() {
+      List<AutoCloseable> open = new ArrayList<>();
+      if (cuts != null) open.add(cuts);
+      if (audioFile != null) open.add(audioFile);
+      if (video != null) open.add(video);
+      cuts = null;
+      audioFile = null;
+      video = null;
+      for (AutoCloseable c : open) {
+        try {
+          c.close();
+        } catch (Exception e) {
+          LOG.warn("cannot release media of {}", unit.sourceId(), e);
         }
       }
-      List<UtteranceRecord> records = cut(unit, keep, audio, video);
-      return new SourceResult(unit.sourceId(), true, records, rejects, annotated.lines(), annotated.candidates(),
-          mediaEnd);
-    } catch (IOException e) {
-      return rejectedSource(unit, annotated, Reject.of(dataset, RejectReason.UNDECODABLE_MEDIA, unit.video(),
-          unit.sourceId(), 0, "cannot read: " + e), rejects);
     }
   }
 
-  private List<UtteranceRecord> cut(WorkUnit unit, List<UtteranceAnnotation> utterances, float[][] audio,
-                                    LocalCopy video) throws IOException {
-    List<SegmentCutter.Window> windows = utterances.stream()
-        .map(u -> new SegmentCutter.Window(u.startS(), u.endS(), u.side())).toList();
-    List<SegmentCutter.Cut> cuts = cutter.cut(video.path(), audio, windows);
-    List<UtteranceRecord> records = new ArrayList<>();
+  private UtteranceRecord record(WorkUnit unit, UtteranceAnnotation u, SegmentCutter.Cut c) {
     List<String> classes = unit.dataset().classes();
-    for (int i = 0; i < utterances.size(); i++) {
-      UtteranceAnnotation u = utterances.get(i);
-      SegmentCutter.Cut c = cuts.get(i);
-      List<String> names = new ArrayList<>();
-      for (int k = 0; k < classes.size(); k++) if (u.labels().get(k) == 1) names.add(classes.get(k));
-      records.add(new UtteranceRecord(unit.dataset().configName(), u.utteranceId(), u.sourceId(), unit.video(),
-          unit.audio() != null ? unit.audio() : unit.video(), u.speaker(),
-          u.side() < 0 ? null : (u.side() == 0 ? "left" : "right"), u.startS(), u.endS(), u.text(), u.labels(), names,
-          c.nFrames(), c.frameTimes(), c.faceFound(), c.faceBoxes(), c.frames(), c.nChunks(), c.melFrames(), c.mel(),
-          settings.effectiveDetector()));
-    }
-    return records;
+    List<String> names = new ArrayList<>();
+    for (int k = 0; k < classes.size(); k++) if (u.labels().get(k) == 1) names.add(classes.get(k));
+    return new UtteranceRecord(unit.dataset().configName(), u.utteranceId(), u.sourceId(), unit.video(),
+        unit.audio() != null ? unit.audio() : unit.video(), u.speaker(),
+        u.side() < 0 ? null : (u.side() == 0 ? "left" : "right"), u.startS(), u.endS(), u.text(), u.labels(), names,
+        c.nFrames(), c.frameTimes(), c.faceFound(), c.faceBoxes(), c.frames(), c.nChunks(), c.melFrames(), c.mel(),
+        settings.effectiveDetector());
   }
 
   private AnnotatedSource annotate(WorkUnit unit) throws UnreadableFile {
@@ -120,7 +237,7 @@ public final class SourceProcessor {
     return MoseiAnnotations.assemble(unit.sourceId(), String.valueOf(unit.transcript()), transcript, unit.clipLabels());
   }
 
-  private Optional<Reject> missingFile(WorkUnit unit) {
+  private static Optional<Reject> missingFile(WorkUnit unit) {
     String dataset = unit.dataset().configName();
     if (unit.transcript() == null) {
       return Optional.of(Reject.of(dataset, RejectReason.MISSING_TRANSCRIPT, firstPresent(unit), unit.sourceId(), 0,
@@ -152,27 +269,13 @@ public final class SourceProcessor {
     return unit.sourceId();
   }
 
-  /** The source is rejected, and every utterance its annotations accepted is lost with it: one reject each. */
-  private static SourceResult rejectedSource(WorkUnit unit, AnnotatedSource annotated, Reject cause,
-                                             List<Reject> rejects) {
-    rejects.add(cause);
-    for (UtteranceAnnotation u : annotated.utterances()) {
-      rejects.add(new Reject(cause.dataset(), RejectReason.SOURCE_REJECTED.stage().code(),
-          RejectReason.SOURCE_REJECTED.code(), cause.sourcePath(), u.utteranceId(), 0,
-          "its " + cause.itemId() + " was rejected: " + cause.reason()));
-    }
-    return new SourceResult(unit.sourceId(), false, List.of(), rejects, annotated.lines(), annotated.candidates(), 0);
-  }
-
   private List<String> readLines(String location) throws UnreadableFile {
-    Path path = new Path(location);
-    try (InputStream in = path.getFileSystem(conf).open(path)) {
-      byte[] bytes = in.readAllBytes();
-      String text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
-      return text.lines().toList();
+    try {
+      return TextFiles.utf8(location, conf, settings.maxTextFileBytes()).lines().toList();
     } catch (CharacterCodingException e) {
       throw new UnreadableFile(location, "not UTF-8 text (" + e + ")");
+    } catch (TextFiles.TooLarge e) {
+      throw new UnreadableFile(location, e.reason());
     } catch (IOException e) {
       throw new UnreadableFile(location, "cannot read: " + e.getMessage());
     }

@@ -1,6 +1,5 @@
 package ai.mesm.ingest;
 
-import java.io.Serializable;
 import java.util.List;
 
 /**
@@ -14,7 +13,7 @@ public record UtteranceRecord(String dataset, String utteranceId, String sourceI
                               String audioPath, String speaker, String side, double startS, double endS,
                               String text, List<Integer> labels, List<String> labelNames, int nFrames,
                               double[] frameTimes, boolean[] faceFound, float[] faceBoxes, byte[] frames,
-                              int nChunks, int melFrames, float[] mel, String faceDetector) implements Serializable {
+                              int nChunks, int melFrames, float[] mel, String faceDetector) implements SourceItem {
 
   public boolean hasVisual() {
     return nFrames > 0;

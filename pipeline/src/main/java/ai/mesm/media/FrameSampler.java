@@ -1,26 +1,26 @@
 package ai.mesm.media;
 
 import java.awt.image.BufferedImage;
+import java.io.IOException;
 import java.nio.file.Path;
-import java.util.Arrays;
 import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.Frame;
 import org.bytedeco.javacv.FrameGrabber;
 import org.bytedeco.javacv.Java2DFrameConverter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Decodes a video once, front to back, and hands over the frame shown at each requested time,
- * using the frames' real presentation timestamps (not an assumed frame rate): for time t, the
- * first frame whose timestamp is at least t minus half a frame, i.e. the frame nearest to t.
- * Decoding stops after the last requested time.
+ * Decodes a video once, front to back, one frame per {@link #next()}, using the frames' real
+ * presentation timestamps (not an assumed frame rate). The frame shown at time t is the first
+ * frame whose timestamp is at least t minus half a frame, i.e. the frame nearest to t
+ * ({@link #shows}). It also says where the decodable video ends ({@link #lastFrameS()}): a
+ * truncated file often reports the duration of the whole file in its header, or the length of
+ * what is left, so only decoding tells where its frames really stop.
  */
-public final class FrameSampler {
-  /** Receives the frame for request {@code index}; the image is reused after the call returns. */
-  @FunctionalInterface
-  public interface Sink {
-    void accept(int index, double frameTimeS, BufferedImage frame);
-  }
+public final class FrameSampler implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(FrameSampler.class);
 
   /** Container facts, known once the file is open. */
   public record VideoInfo(double durationS, double fps, int width, int height) {}
@@ -29,7 +29,22 @@ public final class FrameSampler {
     FfmpegLog.errorsOnly();
   }
 
-  private FrameSampler() {}
+  private final FFmpegFrameGrabber grabber;
+  private final Java2DFrameConverter converter = new Java2DFrameConverter();
+  private final VideoInfo info;
+  private final double halfFrame;
+  private final String name;
+  private Frame frame;
+  private BufferedImage image;
+  private double timeS = Double.NaN;
+  private boolean ended;
+
+  private FrameSampler(FFmpegFrameGrabber grabber, String name) {
+    this.grabber = grabber;
+    this.name = name;
+    this.info = info(grabber);
+    this.halfFrame = 0.5 / (info.fps() > 0 ? info.fps() : 30);
+  }
 
   /** Opens the file and reads its header only. */
   public static VideoInfo probe(Path video) throws FrameGrabber.Exception {
@@ -39,32 +54,67 @@ public final class FrameSampler {
     }
   }
 
-  /**
-   * @param times requested times in seconds, in any order
-   * @return the container facts; requests past the last frame get no call
-   */
-  public static VideoInfo sample(Path video, double[] times, Sink sink) throws FrameGrabber.Exception {
-    Integer[] order = new Integer[times.length];
-    for (int i = 0; i < order.length; i++) order[i] = i;
-    Arrays.sort(order, (a, b) -> Double.compare(times[a], times[b]));
-    try (FFmpegFrameGrabber g = new FFmpegFrameGrabber(video.toFile());
-         Java2DFrameConverter converter = new Java2DFrameConverter()) {
+  public static FrameSampler open(Path video) throws IOException {
+    FFmpegFrameGrabber g = new FFmpegFrameGrabber(video.toFile());
+    try {
       g.setPixelFormat(avutil.AV_PIX_FMT_BGR24);
       g.start();
-      VideoInfo info = info(g);
-      double halfFrame = 0.5 / (info.fps() > 0 ? info.fps() : 30);
-      int next = 0;
-      Frame frame;
-      while (next < order.length && (frame = g.grabImage()) != null) {
-        double ts = frame.timestamp / 1e6;
-        if (ts < times[order[next]] - halfFrame) continue;
-        BufferedImage image = converter.convert(frame);
-        while (next < order.length && ts >= times[order[next]] - halfFrame) {
-          sink.accept(order[next], ts, image);
-          next++;
-        }
-      }
-      return info;
+      return new FrameSampler(g, video.getFileName().toString());
+    } catch (IOException | RuntimeException e) {
+      g.close();
+      throw e;
+    }
+  }
+
+  public VideoInfo info() {
+    return info;
+  }
+
+  /**
+   * Decodes the next frame.
+   *
+   * @return false at the end of the decodable stream (also when decoding breaks after the first frame)
+   */
+  public boolean next() throws IOException {
+    if (ended) return false;
+    try {
+      frame = grabber.grabImage();
+    } catch (FrameGrabber.Exception e) {
+      if (Double.isNaN(timeS)) throw e;
+      LOG.warn("{}: frames stop at {} s: {}", name, timeS, e.getMessage());
+      frame = null;
+    }
+    image = null;
+    if (frame == null) {
+      ended = true;
+      return false;
+    }
+    timeS = frame.timestamp / 1e6;
+    return true;
+  }
+
+  /** Presentation time of the current frame; after the end, of the last decoded frame (NaN if none). */
+  public double lastFrameS() {
+    return timeS;
+  }
+
+  /** Whether the current frame is the one shown at time t (the first at or after t minus half a frame). */
+  public boolean shows(double t) {
+    return !ended && timeS >= t - halfFrame;
+  }
+
+  /** The current frame as an image, converted once; reused after the next call to {@link #next()}. */
+  public BufferedImage image() {
+    if (image == null) image = converter.convert(frame);
+    return image;
+  }
+
+  @Override
+  public void close() throws IOException {
+    try {
+      grabber.close();
+    } finally {
+      converter.close();
     }
   }
 

@@ -7,18 +7,22 @@ import ai.mesm.media.audio.MelSettings;
 import java.io.Serializable;
 import java.util.List;
 
-/** Featurisation settings of SPEC §2 (mesm.media.*), shared by ingest and scoring. */
+/**
+ * Featurisation settings of SPEC §2 (mesm.media.*), shared by ingest and scoring.
+ *
+ * @param maxTextFileBytes the largest annotation or segment file read ({@link ai.mesm.io.TextFiles})
+ */
 public record MediaSettings(int frameIntervalMs, String detector, int faceSize, int faceMargin, String mtcnnWeights,
                             int mtcnnMinFace, List<Double> mtcnnThresholds, double mtcnnFactor, int sampleRate,
                             int nFft, int winLength, int hopLength, int nMels, double fMin, double fMax,
-                            int chunkFrames) implements Serializable {
+                            int chunkFrames, long maxTextFileBytes) implements Serializable {
 
   public static MediaSettings from(MesmConfig c) {
     return new MediaSettings(c.getInt(MEDIA_FRAME_INTERVAL_MS), c.getString(FACE_DETECTOR), c.getInt(FACE_SIZE),
         c.getInt(FACE_MARGIN), c.getString(MTCNN_WEIGHTS), c.getInt(MTCNN_MIN_FACE), c.getDoubleList(MTCNN_THRESHOLDS),
         c.getDouble(MTCNN_FACTOR), c.getInt(AUDIO_SAMPLE_RATE), c.getInt(AUDIO_N_FFT), c.getInt(AUDIO_WIN_LENGTH),
         c.getInt(AUDIO_HOP_LENGTH), c.getInt(AUDIO_N_MELS), c.getDouble(AUDIO_F_MIN), c.getDouble(AUDIO_F_MAX),
-        c.getInt(AUDIO_CHUNK_FRAMES));
+        c.getInt(AUDIO_CHUNK_FRAMES), c.raw().getBytes(MEDIA_MAX_TEXT_FILE_SIZE));
   }
 
   /** The mel spectrogram's part of these settings. */

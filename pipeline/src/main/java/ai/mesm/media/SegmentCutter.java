@@ -7,22 +7,25 @@ import ai.mesm.media.face.FaceDetector;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
- * Cuts time windows of one decoded video into what the models read (SPEC §2): a frame every
+ * Cuts time windows of one video into what the models read (SPEC §2): a frame every
  * frame-interval from the window's start, the largest face of each (in the window's half of the
  * frame for IEMOCAP's two-actor videos) cropped to size × size, and the mel spectrogram of the
  * window's audio in chunks. The one media path of ingest and of scoring: both call this.
+ *
+ * <p>Video and audio are each decoded once, front to back, and each window's cut is handed over
+ * as soon as its frames and audio are complete ({@link CutStream}), so a task holds the media of
+ * the windows in progress only, never a whole video, its whole audio track or all of its cuts.
  */
 public final class SegmentCutter {
   private final MediaSettings settings;
   private final FaceDetector detector;
   private final MelSpectrogram mel;
   private final FaceCropper cropper;
+  private final Peaks peaks = new Peaks();
 
   public SegmentCutter(MediaSettings settings, FaceDetector detector, MelSpectrogram mel) {
     this.settings = settings;
@@ -38,84 +41,127 @@ public final class SegmentCutter {
   public record Window(double startS, double endS, int side) {}
 
   /**
-   * A window's media. Frames past the end of the video are absent (so nFrames can be below the
-   * window's frame times); faceBoxes are x1, y1, x2, y2 in full-frame pixels, NaN without a face.
+   * A window's media. Frames past the end of the decodable video are absent (so nFrames can be
+   * below the window's frame times); faceBoxes are x1, y1, x2, y2 in full-frame pixels, NaN
+   * without a face. A window that {@link Coverage} finds outside the media or with too little
+   * audio carries no mel chunks (nChunks 0).
    */
   public record Cut(int nFrames, double[] frameTimes, boolean[] faceFound, float[] faceBoxes, byte[] frames,
-                    int nChunks, int melFrames, float[] mel) {}
+                    int nChunks, int melFrames, float[] mel, Coverage coverage) {}
 
-  /** The windows' media, in their order; the video is decoded once for all of them. */
-  public List<Cut> cut(Path video, float[][] audio, List<Window> windows) throws IOException {
-    int faceBytes = settings.faceSize() * settings.faceSize() * 3;
-    List<double[]> times = new ArrayList<>();
-    int total = 0;
-    for (Window w : windows) {
-      double[] t = settings.frameTimes(w.startS(), w.endS());
-      times.add(t);
-      total += t.length;
+  /** A cut and the position of its window in the list given to {@link #open}. */
+  public record IndexedCut(int index, Cut cut) {}
+
+  /**
+   * The most media held at once by any stream this cutter opened: face crops of windows in
+   * progress and audio samples per channel. What the memory promise rests on; read by tests.
+   */
+  public static final class Peaks {
+    private int crops;
+    private long audioSamples;
+
+    public synchronized int crops() {
+      return crops;
     }
-    double[] all = new double[total];
-    int[] owner = new int[total];
-    for (int i = 0, k = 0; i < windows.size(); i++) {
-      for (int j = 0; j < times.get(i).length; j++, k++) {
-        all[k] = times.get(i)[j];
-        owner[k] = i;
-      }
+
+    public synchronized long audioSamples() {
+      return audioSamples;
     }
-    byte[][] crops = new byte[total][];
-    float[][] boxes = new float[total][];
-    double[] shown = new double[total];
-    FrameSampler.sample(video, all, (index, frameTime, frame) -> {
-      Window w = windows.get(owner[index]);
-      BufferedImage region = w.side() < 0 ? frame : half(frame, w.side());
-      Optional<FaceBox> face = detector.detectLargest(region);
-      crops[index] = cropper.crop(region, face.orElse(null));
-      FaceBox b = face.orElse(null);
-      float dx = w.side() == 1 ? frame.getWidth() / 2f : 0;
-      boxes[index] = b == null ? new float[] {Float.NaN, Float.NaN, Float.NaN, Float.NaN}
-          : new float[] {b.x1() + dx, b.y1(), b.x2() + dx, b.y2()};
-      shown[index] = frameTime;
-    });
-    List<Cut> cuts = new ArrayList<>();
-    for (int i = 0, k = 0; i < windows.size(); i++) {
-      Window w = windows.get(i);
-      int n = 0;
-      for (int j = 0; j < times.get(i).length; j++) if (crops[k + j] != null) n++;
-      byte[] frames = new byte[n * faceBytes];
-      double[] frameTimes = new double[n];
-      boolean[] found = new boolean[n];
-      float[] faceBoxes = new float[n * 4];
-      for (int j = 0, f = 0; j < times.get(i).length; j++, k++) {
-        if (crops[k] == null) continue; // the video ended before this time
-        System.arraycopy(crops[k], 0, frames, f * faceBytes, faceBytes);
-        frameTimes[f] = shown[k];
-        found[f] = !Float.isNaN(boxes[k][0]);
-        System.arraycopy(boxes[k], 0, faceBoxes, f * 4, 4);
-        f++;
-      }
-      float[][] spectrogram = mel.compute(samples(audio[w.side() < 0 ? 0 : Math.min(w.side(), audio.length - 1)], w));
-      List<float[]> chunks = MelSpectrogram.chunks(spectrogram, settings.chunkFrames());
-      float[] flat = new float[chunks.size() * settings.nMels() * settings.chunkFrames()];
-      for (int c = 0; c < chunks.size(); c++) {
-        System.arraycopy(chunks.get(c), 0, flat, c * chunks.get(c).length, chunks.get(c).length);
-      }
-      cuts.add(new Cut(n, frameTimes, found, faceBoxes, frames, chunks.size(), spectrogram[0].length, flat));
+
+    synchronized void record(int heldCrops, long bufferedSamples) {
+      crops = Math.max(crops, heldCrops);
+      audioSamples = Math.max(audioSamples, bufferedSamples);
     }
-    return cuts;
   }
 
-  /** Audio samples of a window on one channel (what the mel spectrogram is computed from). */
-  public int samplesIn(double startS, double endS, int length) {
-    int from = (int) Math.round(startS * settings.sampleRate());
-    int to = (int) Math.min(length, Math.round(endS * settings.sampleRate()));
-    return Math.max(0, to - from);
+  /**
+   * Opens the video and the audio track for streaming the windows' cuts, in the order they
+   * complete (a window completes when the video has passed its last frame time). Close it.
+   *
+   * @param audio the file to take audio from (the video itself, or a separate wav)
+   * @param mono  mix the audio down to one channel (else window sides pick channels)
+   */
+  public CutStream open(Path video, Path audio, boolean mono, List<Window> windows) throws IOException {
+    FrameSampler frames = FrameSampler.open(video);
+    try {
+      // Whether a window lies outside the media must be known before it is cut; the audio's length
+      // only matters for windows reaching past the video's duration, so it is counted only then.
+      double mediaEnd = frames.info().durationS();
+      double end = mediaEnd;
+      if (windows.stream().anyMatch(w -> w.endS() > end + 1e-3)) {
+        mediaEnd = Math.max(mediaEnd, AudioReader.countSeconds(audio, settings.sampleRate()));
+      }
+      return new CutStream(this, frames, AudioReader.open(audio, settings.sampleRate(), mono), windows, mediaEnd);
+    } catch (IOException | RuntimeException e) {
+      frames.close();
+      throw e;
+    }
   }
 
-  private float[] samples(float[] channel, Window w) {
-    int from = (int) Math.round(w.startS() * settings.sampleRate());
-    int to = (int) Math.min(channel.length, Math.round(w.endS() * settings.sampleRate()));
-    return Arrays.copyOfRange(channel, from, Math.max(from, to));
+  /** Every window's cut, handed to {@code sink} as it completes. */
+  public void cut(Path video, Path audio, boolean mono, List<Window> windows, Consumer<IndexedCut> sink)
+      throws IOException {
+    try (CutStream stream = open(video, audio, mono, windows)) {
+      while (stream.hasNext()) sink.accept(stream.next());
+    }
   }
+
+  public Peaks peaks() {
+    return peaks;
+  }
+
+  MediaSettings settings() {
+    return settings;
+  }
+
+  /** The face crop of the window side's region of a frame, with its box in full-frame pixels. */
+  Crop crop(BufferedImage frame, int side, double frameTimeS) {
+    BufferedImage region = side < 0 ? frame : half(frame, side);
+    FaceBox b = detector.detectLargest(region).orElse(null);
+    float dx = side == 1 ? frame.getWidth() / 2f : 0;
+    float[] box = b == null ? new float[] {Float.NaN, Float.NaN, Float.NaN, Float.NaN}
+        : new float[] {b.x1() + dx, b.y1(), b.x2() + dx, b.y2()};
+    return new Crop(cropper.crop(region, b), box, frameTimeS);
+  }
+
+  /** Mel chunks of a window's samples, flattened chunk-major: {nChunks, melFrames} and the values. */
+  MelChunks mel(float[] samples) {
+    float[][] spectrogram = mel.compute(samples);
+    List<float[]> chunks = MelSpectrogram.chunks(spectrogram, settings.chunkFrames());
+    int chunkSize = settings.nMels() * settings.chunkFrames();
+    float[] flat = new float[chunks.size() * chunkSize];
+    for (int c = 0; c < chunks.size(); c++) System.arraycopy(chunks.get(c), 0, flat, c * chunkSize, chunkSize);
+    return new MelChunks(chunks.size(), spectrogram[0].length, flat);
+  }
+
+  /** The fewest samples the mel spectrogram accepts (its reflect padding needs more than n_fft/2). */
+  int minAudioSamples() {
+    return settings.nFft() / 2 + 1;
+  }
+
+  void record(int heldCrops, long bufferedSamples) {
+    peaks.record(heldCrops, bufferedSamples);
+  }
+
+  /**
+   * One face crop, shared by every window slot that samples the same frame on the same side (the
+   * crops would be identical, and overlapping windows must not multiply what is held).
+   */
+  static final class Crop {
+    final byte[] pixels;
+    final float[] box;
+    final double frameTimeS;
+    /** Window slots holding this crop; the stream lets go of it at 0. */
+    int users;
+
+    Crop(byte[] pixels, float[] box, double frameTimeS) {
+      this.pixels = pixels;
+      this.box = box;
+      this.frameTimeS = frameTimeS;
+    }
+  }
+
+  record MelChunks(int nChunks, int melFrames, float[] values) {}
 
   private static BufferedImage half(BufferedImage frame, int side) {
     int w = frame.getWidth() / 2;

@@ -8,7 +8,11 @@ import java.util.regex.Pattern;
  * "01:02.345 --> 01:04.000 line:90%" (WebVTT: hours optional, cue settings after the end).
  */
 final class CueTimes {
-  private static final String TIME = "(?:(\\d+):)?(\\d{1,2}):(\\d{2})[,.](\\d{1,3})";
+  /**
+   * Hours take at most 5 digits (over 11 years): a longer run of digits is a damaged or hostile
+   * file, a malformed timing line, not a number to overflow on.
+   */
+  private static final String TIME = "(?:(\\d{1,5}):)?(\\d{1,2}):(\\d{2})[,.](\\d{1,3})";
   private static final Pattern LINE = Pattern.compile("^\\s*" + TIME + "\\s*-->\\s*" + TIME + "(?:\\s+.*)?$");
 
   private CueTimes() {}

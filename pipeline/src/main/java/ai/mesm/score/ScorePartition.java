@@ -1,5 +1,6 @@
 package ai.mesm.score;
 
+import ai.mesm.io.LazyPartition;
 import ai.mesm.media.MediaSettings;
 import ai.mesm.media.SegmentCutter;
 import ai.mesm.media.audio.MelSpectrogram;
@@ -9,7 +10,6 @@ import ai.mesm.model.ModelArtifact;
 import ai.mesm.model.SameDiffChatterFilter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +17,10 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.util.LongAccumulator;
 
-/** Executor side of scoring: the model, a face detector and the mel transform once per partition, then each video. */
+/**
+ * Executor side of scoring: the model, a face detector and the mel transform once per partition,
+ * then each video as its result is pulled.
+ */
 final class ScorePartition implements FlatMapFunction<Iterator<String>, VideoScorer.Result> {
   private static final long serialVersionUID = 1L;
   private final ScoreSettings settings;
@@ -49,17 +52,15 @@ final class ScorePartition implements FlatMapFunction<Iterator<String>, VideoSco
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    List<VideoScorer.Result> out = new ArrayList<>();
-    try (FaceDetector detector = FaceDetectors.create(media, conf)) {
-      VideoScorer scorer = new VideoScorer(settings, media, loaded.model(), loaded.manifest().thresholds(),
-          loaded.manifest().classes(), new SegmentCutter(media, detector, new MelSpectrogram(media.mel())), conf);
-      while (videos.hasNext()) {
-        VideoScorer.Result r = scorer.score(videos.next());
-        out.add(r);
-        videosDone.add(1);
-        segmentsDone.add(r.rows().size());
-      }
-    }
-    return out.iterator();
+    FaceDetector detector = FaceDetectors.create(media, conf);
+    VideoScorer scorer = new VideoScorer(settings, media, loaded.model(), loaded.manifest().thresholds(),
+        loaded.manifest().classes(), new SegmentCutter(media, detector, new MelSpectrogram(media.mel())), conf);
+    // Each video is scored when Spark pulls its result, so a partition never holds all its results.
+    return LazyPartition.of(videos, video -> {
+      VideoScorer.Result r = scorer.score(video);
+      videosDone.add(1);
+      segmentsDone.add(r.rows().size());
+      return List.of(r).iterator();
+    }, detector);
   }
 }

@@ -20,6 +20,10 @@ public record ScoreReject(String video, String stage, String reason, String sour
   public static final String NO_SCORABLE_SEGMENT = "no_scorable_segment";
   public static final String OUTSIDE_MEDIA = "outside_media";
   public static final String NO_AUDIO_IN_WINDOW = "no_audio_in_window";
+  /** The video's decodable frames stop more than a frame interval before the segment's last frame time. */
+  public static final String VIDEO_ENDED_EARLY = "video_ended_early";
+  /** Anything unexpected while scoring one video: it is rejected, the archive goes on. */
+  public static final String SCORING_FAILED = "scoring_failed";
 
   static ScoreReject video(String video, String reason, String path, String detail) {
     return new ScoreReject(video, "video", reason, path, -1, 0, detail);

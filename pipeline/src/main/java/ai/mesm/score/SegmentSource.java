@@ -4,8 +4,8 @@ import ai.mesm.ingest.MoseiSegment;
 import ai.mesm.ingest.MoseiTranscriptFormat;
 import ai.mesm.ingest.Parsed;
 import ai.mesm.ingest.SkippedLine;
+import ai.mesm.io.TextFiles;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -53,13 +53,14 @@ public enum SegmentSource {
     return new Found(WINDOWS, null);
   }
 
-  /** The segments of a segment file, in time order and numbered from 0, and the lines it could not use. */
-  public static Parsed<Segment> read(Found found, Configuration conf) throws IOException {
-    Path p = new Path(found.path());
-    List<String> lines;
-    try (InputStream in = p.getFileSystem(conf).open(p)) {
-      lines = new String(in.readAllBytes(), StandardCharsets.UTF_8).replace("\uFEFF", "").lines().toList();
-    }
+  /**
+   * The segments of a segment file, in time order and numbered from 0, and the lines it could not
+   * use. Files over {@code maxBytes} are refused unread ({@link TextFiles.TooLarge}).
+   */
+  public static Parsed<Segment> read(Found found, Configuration conf, long maxBytes) throws IOException {
+    // Lenient UTF-8: subtitles in other encodings still yield their timings (text may show U+FFFD).
+    List<String> lines = new String(TextFiles.read(found.path(), conf, maxBytes), StandardCharsets.UTF_8)
+        .replace("\uFEFF", "").lines().toList();
     if (found.source() != MOSEI) return SubtitleFormat.parse(found.path(), lines);
     Parsed<MoseiSegment> parsed = MoseiTranscriptFormat.parse(found.path(), lines);
     List<MoseiSegment> clips = new ArrayList<>(parsed.items());

@@ -140,6 +140,17 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void theTextFileSizeCapIsAHoconSizeWithinRange() {
+    assertEquals(64L << 20, MesmConfig.defaults().raw().getBytes(ConfigKeys.MEDIA_MAX_TEXT_FILE_SIZE));
+    assertEquals(512L << 10, load(Map.of("media.max-text-file-size", "512K")).raw()
+        .getBytes(ConfigKeys.MEDIA_MAX_TEXT_FILE_SIZE));
+    for (String bad : List.of("2G", "100", "lots")) {
+      InvalidConfigException e = rejected(Map.of("media.max-text-file-size", bad));
+      assertEquals(ConfigKeys.MEDIA_MAX_TEXT_FILE_SIZE, e.problems().get(0).key(), bad);
+    }
+  }
+
+  @Test
   void everyProblemIsReportedAtOnce() {
     InvalidConfigException e = rejected(Map.of("corpus.noise", "2", "train.batch-size", "0"));
     assertEquals(Set.of("mesm.corpus.noise", "mesm.train.batch-size"),

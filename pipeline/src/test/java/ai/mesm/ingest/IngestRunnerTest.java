@@ -6,6 +6,7 @@ import ai.mesm.config.ConfigLoader;
 import ai.mesm.config.MesmConfig;
 import ai.mesm.corpus.CorpusSettings;
 import ai.mesm.corpus.SyntheticCorpusGenerator;
+import ai.mesm.testing.GeneratedDialog;
 import ai.mesm.testing.TestSpark;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -201,6 +202,103 @@ class IngestRunnerTest {
       d.add(r.getAs("utterance_id") + " " + java.util.HexFormat.of().formatHex(md.digest()));
     }
     return d;
+  }
+
+  @Test
+  void aTruncatedAviRejectsTheUtterancesPastItsLastFrame() throws Exception {
+    GeneratedDialog d = GeneratedDialog.generate(dir.resolve("truncated"), 11, "corpus.iemocap.out-of-class-fraction", "0");
+    byte[] avi = Files.readAllBytes(d.avi());
+    Files.write(d.avi(), java.util.Arrays.copyOf(avi, avi.length / 2));
+    double lastFrame = -1;
+    try (var g = new org.bytedeco.javacv.FFmpegFrameGrabber(d.avi().toFile())) {
+      g.start();
+      org.bytedeco.javacv.Frame f;
+      while ((f = g.grabImage()) != null) lastFrame = f.timestamp / 1e6;
+    }
+    Path out = dir.resolve("ingest-truncated");
+    MesmConfig c = config("iemocap", out, "paths.input", d.root().toString(), "media.face.detector", "none");
+    IngestReport report = IngestRunner.run(spark, c);
+    assertTrue(report.balanced(), report.render());
+    Map<String, Row> rows = byId(spark.read().parquet(out.resolve("utterances").toString()));
+    Map<String, Row> rejects = spark.read().parquet(out.resolve("rejects").toString()).collectAsList().stream()
+        .collect(Collectors.toMap(r -> r.getAs("item_id"), r -> r));
+    int whole = 0;
+    int late = 0;
+    for (GeneratedDialog.Utterance u : d.utterances()) {
+      double[] times = ai.mesm.media.MediaSettings.from(c).frameTimes(u.startS(), u.endS());
+      if (times[times.length - 1] > lastFrame + 0.5) {
+        late++;
+        Row r = rejects.get(u.id());
+        assertNotNull(r, u.id() + " asks for frames after they stop: rejected, not stored without them");
+        assertEquals("video_ended_early", r.getAs("reason"));
+        assertEquals("utterance", r.getAs("stage"));
+        String detail = r.getAs("detail");
+        assertTrue(detail.contains(String.format(java.util.Locale.ROOT, "frames stop at %.2f s", lastFrame))
+            && detail.contains("Ses01F_impro01.avi"), detail);
+      } else {
+        int frames = rows.get(u.id()).getAs("n_frames");
+        if (u.endS() <= lastFrame) whole++;
+        assertEquals(u.endS() <= lastFrame ? times.length : frames, frames, u.id() + " keeps its frames");
+        assertTrue(frames > 0, u.id());
+      }
+    }
+    assertTrue(whole >= 3 && late >= 3, whole + " utterances before the frames stop, " + late + " after");
+    assertEquals(late, report.stage("utterance").byReason().getOrDefault("video_ended_early", 0L));
+  }
+
+  @Test
+  void annotationFilesOverTheSizeCapRejectTheirSourceUnread() throws Exception {
+    GeneratedDialog d = GeneratedDialog.generate(dir.resolve("capped"), 11);
+    // The transcript is read first: it is the file refused.
+    long transcript = Files.size(d.root().resolve("IEMOCAP_full_release/Session1/dialog/transcriptions/Ses01F_impro01.txt"));
+    assertTrue(transcript > 1024, "the transcript must be over the cap: " + transcript);
+    Path out = dir.resolve("ingest-capped");
+    IngestReport report = IngestRunner.run(spark, config("iemocap", out, "paths.input", d.root().toString(),
+        "media.max-text-file-size", "1K"));
+    assertTrue(report.balanced(), report.render());
+    List<Row> rejects = spark.read().parquet(out.resolve("rejects").toString()).collectAsList();
+    assertEquals(1, rejects.size(), rejects.toString());
+    assertEquals("unreadable_annotation", rejects.get(0).getAs("reason"));
+    assertTrue(rejects.get(0).<String>getAs("detail").endsWith(String.format(java.util.Locale.ROOT,
+        "Ses01F_impro01.txt: %.1f KiB, over the 1.0 KiB limit for text files (mesm.media.max-text-file-size)",
+        transcript / 1024.0)), rejects.get(0).<String>getAs("detail"));
+    assertEquals(0, spark.read().parquet(out.resolve("utterances").toString()).count());
+  }
+
+  @Test
+  void anUnexpectedFailureRejectsItsSourceAndTheOtherSourcesGoOn() throws Exception {
+    MesmConfig c = config("mosei", dir.resolve("unused"));
+    ReleaseScan scan = new ReleaseScanner(new org.apache.hadoop.conf.Configuration()).scan(ai.mesm.data.DatasetKind.MOSEI,
+        corpus.toString());
+    Map<String, String[]> truth = truth("mosei.csv");
+    List<WorkUnit> intact = scan.units().stream().filter(u -> truth.values().stream()
+        .anyMatch(t -> t[1].equals(u.sourceId()) && t[9].equals("accepted"))).limit(2).toList();
+    WorkUnit good = intact.get(0);
+    // Labels of the wrong arity stand in for any bug: the first utterance's record cannot be built.
+    WorkUnit bad = new WorkUnit(intact.get(1).dataset(), intact.get(1).sourceId(), intact.get(1).video(),
+        intact.get(1).audio(), intact.get(1).transcript(), null, intact.get(1).clipLabels().stream()
+        .map(l -> new WorkUnit.ClipLabels(l.clip(), l.sums().subList(0, 5), l.rows(), l.sourcePath())).toList());
+    List<SourceItem> items = new ArrayList<>();
+    new IngestRunner.ProcessSources(ai.mesm.media.MediaSettings.from(c), Map.of()).call(List.of(bad, good).iterator())
+        .forEachRemaining(items::add);
+    List<Reject> failed = items.stream().filter(i -> i instanceof Reject r && r.reason().equals("processing_failed"))
+        .map(i -> (Reject) i).toList();
+    assertEquals(1, failed.size(), items.toString());
+    assertEquals(bad.sourceId(), failed.get(0).itemId());
+    assertTrue(failed.get(0).detail().matches("java\\.lang\\.\\w*IndexOutOfBoundsException: .*"), failed.get(0).detail());
+    assertFalse(failed.get(0).detail().contains("\tat "), "no stack trace in the row");
+    List<UtteranceRecord> utterances = items.stream().filter(i -> i instanceof UtteranceRecord)
+        .map(i -> (UtteranceRecord) i).toList();
+    assertFalse(utterances.isEmpty());
+    assertTrue(utterances.stream().allMatch(u -> u.sourceId().equals(good.sourceId())));
+    assertTrue(items.stream().anyMatch(i -> i instanceof Reject r && r.reason().equals("source_rejected")
+        && r.itemId().startsWith(bad.sourceId())));
+    List<SourceSummary> summaries = items.stream().filter(i -> i instanceof SourceSummary).map(i -> (SourceSummary) i)
+        .toList();
+    assertEquals(List.of(false, true), summaries.stream().map(SourceSummary::accepted).toList());
+    IngestReport report = IngestRunner.account(ai.mesm.data.DatasetKind.MOSEI, "-", new ReleaseScan(List.of(bad, good),
+        List.of(), 0, 0, 0, List.of(), 0), summaries, 1);
+    assertTrue(report.balanced(), report.render());
   }
 
   @Test

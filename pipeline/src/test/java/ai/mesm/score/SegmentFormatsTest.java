@@ -37,6 +37,17 @@ class SegmentFormatsTest {
   }
 
   @Test
+  void anHourTooLargeForAnIntIsAMalformedTimingNotAnException() {
+    List<String> srt = List.of("1", "99999999999:00:00,000 --> 99999999999:00:01,000", "far away", "",
+        "2", "00:00:01,000 --> 00:00:02,000", "near");
+    Parsed<Segment> p = SubtitleFormat.parse("a.srt", srt);
+    assertEquals(List.of(new Segment(0, 1.0, 2.0, "near")), p.items());
+    assertEquals(1, p.skipped().size());
+    assertEquals(SubtitleFormat.MALFORMED_TIMING, p.skipped().get(0).reason());
+    assertEquals(2, p.skipped().get(0).lineNumber());
+  }
+
+  @Test
   void fixedWindowsCoverTheMediaAndDropAShortTail() {
     assertEquals(List.of(new Segment(0, 0, 5, null), new Segment(1, 5, 10, null), new Segment(2, 10, 12, null)),
         FixedWindows.of(12, 5, 5, 1));
