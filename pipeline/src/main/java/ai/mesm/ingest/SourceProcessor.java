@@ -1,6 +1,7 @@
 package ai.mesm.ingest;
 
 import ai.mesm.data.DatasetKind;
+import ai.mesm.io.StorageFailure;
 import ai.mesm.io.TextFiles;
 import ai.mesm.media.Coverage;
 import ai.mesm.media.CutStream;
@@ -94,6 +95,8 @@ public final class SourceProcessor {
       } catch (IOException | UncheckedIOException e) {
         Throwable cause = e instanceof UncheckedIOException u ? u.getCause() : e;
         fail(RejectReason.UNDECODABLE_MEDIA, unit.video(), "cannot read: " + cause);
+      } catch (StorageFailure e) {
+        throw e; // the storage's problem, not the source's: the task fails and is retried
       } catch (RuntimeException e) {
         // One source's bug or broken input must not fail the task, and with it every other source.
         LOG.warn("ingest of {} failed", unit.sourceId(), e);

@@ -42,8 +42,19 @@ public final class TextFiles {
     }
   }
 
-  /** The file's bytes, at most {@code maxBytes} of them, or {@link TooLarge}. */
+  /**
+   * The file's bytes, at most {@code maxBytes} of them, or {@link TooLarge}; a storage that cannot
+   * be read throws {@link StorageFailure} (the task's problem, not the file's).
+   */
   public static byte[] read(String location, Configuration conf, long maxBytes) throws IOException {
+    try {
+      return readCapped(location, conf, maxBytes);
+    } catch (IOException e) {
+      throw StorageFailure.unlessInputProblem(location, e);
+    }
+  }
+
+  private static byte[] readCapped(String location, Configuration conf, long maxBytes) throws IOException {
     Path path = new Path(location);
     FileSystem fs = path.getFileSystem(conf);
     long listed = fs.getFileStatus(path).getLen();

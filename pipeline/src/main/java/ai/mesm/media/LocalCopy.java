@@ -36,7 +36,7 @@ public final class LocalCopy implements AutoCloseable {
       Files.copy(in, local, StandardCopyOption.REPLACE_EXISTING);
     } catch (IOException e) {
       Files.deleteIfExists(local);
-      throw e;
+      throw ai.mesm.io.StorageFailure.unlessInputProblem(location, e);
     }
     return new LocalCopy(local, true);
   }

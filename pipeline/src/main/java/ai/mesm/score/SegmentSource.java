@@ -45,10 +45,14 @@ public enum SegmentSource {
     String stem = dot > 0 ? name.substring(0, dot) : name;
     Path folder = segmentsFolder == null || segmentsFolder.isBlank() ? v.getParent() : new Path(segmentsFolder);
     FileSystem fs = folder.getFileSystem(conf);
-    for (SegmentSource s : values()) {
-      if (s.extension == null) continue;
-      Path candidate = new Path(folder, stem + "." + s.extension);
-      if (fs.exists(candidate)) return new Found(s, candidate.toString());
+    try {
+      for (SegmentSource s : values()) {
+        if (s.extension == null) continue;
+        Path candidate = new Path(folder, stem + "." + s.extension);
+        if (fs.exists(candidate)) return new Found(s, candidate.toString());
+      }
+    } catch (IOException e) {
+      throw ai.mesm.io.StorageFailure.unlessInputProblem(folder.toString(), e);
     }
     return new Found(WINDOWS, null);
   }

@@ -4,6 +4,7 @@ import ai.mesm.data.Example;
 import ai.mesm.ingest.Parsed;
 import ai.mesm.ingest.Reject;
 import ai.mesm.ingest.SkippedLine;
+import ai.mesm.io.StorageFailure;
 import ai.mesm.media.AudioReader;
 import ai.mesm.media.Coverage;
 import ai.mesm.media.CutStream;
@@ -63,6 +64,8 @@ public final class VideoScorer {
   public Result score(String video) {
     try {
       return scoreOrReject(video);
+    } catch (StorageFailure e) {
+      throw e; // the storage's problem, not the video's: the task fails and is retried
     } catch (RuntimeException e) {
       LOG.warn("scoring {} failed", video, e);
       return rejected(video, ScoreReject.video(video, ScoreReject.SCORING_FAILED, video, Reject.describe(e)));
@@ -82,7 +85,7 @@ public final class VideoScorer {
     }
     if (parsed != null) {
       for (SkippedLine s : parsed.skipped()) {
-        rejects.add(new ScoreReject(video, "line", s.reason(), s.sourcePath(), -1, s.lineNumber(), Reject.abbreviate(s.line())));
+        rejects.add(new ScoreReject(video, "line", s.reason(), s.sourcePath(), -1, s.lineNumber(), s.description()));
       }
     }
     try (LocalCopy copy = LocalCopy.of(video, conf)) {

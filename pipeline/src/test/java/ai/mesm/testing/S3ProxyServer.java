@@ -25,23 +25,24 @@ public final class S3ProxyServer implements AutoCloseable {
   public static final String ACCESS_KEY = "mesm-test";
   public static final String SECRET_KEY = "mesm-test-secret";
 
-  private final Process process;
+  private volatile Process process;
   private final int port;
   private final Path log;
+  private final Path properties;
   private final Thread cleanup;
 
-  private S3ProxyServer(Process process, int port, Path log) {
+  private S3ProxyServer(Process process, int port, Path log, Path properties) {
     this.process = process;
     this.port = port;
     this.log = log;
-    this.cleanup = new Thread(process::destroyForcibly);
+    this.properties = properties;
+    this.cleanup = new Thread(() -> this.process.destroyForcibly());
     Runtime.getRuntime().addShutdownHook(cleanup);
   }
 
   /** Starts s3proxy storing its buckets as folders under {@code dataDir}; waits until it answers. */
   public static S3ProxyServer start(Path dataDir) throws IOException, InterruptedException {
-    String jar = System.getProperty("mesm.s3proxy.jar", "target/s3proxy/s3proxy.jar");
-    if (!Files.isRegularFile(Path.of(jar))) throw new IOException("s3proxy jar not found at " + jar);
+    if (!Files.isRegularFile(Path.of(jar()))) throw new IOException("s3proxy jar not found at " + jar());
     Path store = Files.createDirectories(dataDir.resolve("store"));
     int port;
     try (ServerSocket s = new ServerSocket(0)) {
@@ -58,12 +59,30 @@ public final class S3ProxyServer implements AutoCloseable {
         "jclouds.identity=" + ACCESS_KEY,
         "jclouds.credential=" + SECRET_KEY, ""));
     Path log = dataDir.resolve("s3proxy.log");
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Process p = new ProcessBuilder(java, "-Xmx512m", "-jar", jar, "--properties", properties.toString())
-        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    S3ProxyServer server = new S3ProxyServer(p, port, log);
+    S3ProxyServer server = new S3ProxyServer(launch(properties, log), port, log, properties);
     server.awaitReady(Duration.ofSeconds(90));
     return server;
+  }
+
+  private static Process launch(Path properties, Path log) throws IOException {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    return new ProcessBuilder(java, "-Xmx512m", "-jar", jar(), "--properties", properties.toString())
+        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+  }
+
+  private static String jar() {
+    return System.getProperty("mesm.s3proxy.jar", "target/s3proxy/s3proxy.jar");
+  }
+
+  /** An outage: the endpoint's process is killed (SIGKILL), its data stays. */
+  public void kill() throws InterruptedException {
+    process.destroyForcibly().waitFor();
+  }
+
+  /** The endpoint back on the same port with the same data, once it answers. */
+  public void restart() throws IOException, InterruptedException {
+    process = launch(properties, log);
+    awaitReady(Duration.ofSeconds(90));
   }
 
   private void awaitReady(Duration timeout) throws IOException, InterruptedException {
