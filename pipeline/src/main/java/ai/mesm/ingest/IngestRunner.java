@@ -17,6 +17,7 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -61,18 +62,23 @@ public final class IngestRunner {
     try {
       List<SourceSummary> summaries = items.filter(i -> i instanceof SourceSummary).map(i -> (SourceSummary) i)
           .collect();
+      Map<String, List<String>> duplicated = duplicatedIds(items);
       AtomicOutput out = new AtomicOutput(output, hadoop);
       int files = Math.max(1, scan.units().size() / 16);
-      JavaRDD<Row> utteranceRows = items.filter(i -> i instanceof UtteranceRecord)
+      JavaRDD<Row> utteranceRows = items.filter(i -> i instanceof UtteranceRecord u && !duplicated.containsKey(u.utteranceId()))
           .map(i -> IngestSchema.toRow((UtteranceRecord) i));
       spark.createDataFrame(utteranceRows, IngestSchema.utterances(provenanceJson)).coalesce(files)
           .write().mode(SaveMode.Overwrite).parquet(out.staged(IngestSchema.UTTERANCES));
+      JavaRDD<Reject> duplicates = items.filter(i -> i instanceof UtteranceRecord u && duplicated.containsKey(u.utteranceId()))
+          .map(i -> duplicateReject((UtteranceRecord) i, duplicated.get(((UtteranceRecord) i).utteranceId())));
       JavaRDD<Row> rejectRows = items.filter(i -> i instanceof Reject).map(i -> (Reject) i)
-          .union(jsc.parallelize(scan.rejects(), 1)).map(IngestSchema::toRow);
+          .union(duplicates).union(jsc.parallelize(scan.rejects(), 1)).map(IngestSchema::toRow);
       spark.createDataFrame(rejectRows, IngestSchema.rejects(provenanceJson)).coalesce(1)
           .write().mode(SaveMode.Overwrite).parquet(out.staged(IngestSchema.REJECTS));
 
-      IngestReport report = account(dataset, output, scan, summaries, (System.nanoTime() - started) / 1e9);
+      long duplicateRows = duplicated.values().stream().mapToLong(List::size).sum();
+      IngestReport report = account(dataset, output, scan, summaries, duplicateRows,
+          (System.nanoTime() - started) / 1e9);
       out.publish(manifest(provenance, report));
       return report;
     } finally {
@@ -80,9 +86,40 @@ public final class IngestRunner {
     }
   }
 
-  /** Per stage, input = accepted + rejected; utterance counts come from three independent places. */
+  /**
+   * Utterance ids that more than one accepted utterance carries (the same id in two dialog files),
+   * with the sources of each copy. Counted on the executors: only the repeated ids reach the driver.
+   */
+  static Map<String, List<String>> duplicatedIds(JavaRDD<SourceItem> items) {
+    List<String> repeated = items.filter(i -> i instanceof UtteranceRecord)
+        .mapToPair(i -> new scala.Tuple2<>(((UtteranceRecord) i).utteranceId(), 1L)).reduceByKey(Long::sum)
+        .filter(t -> t._2() > 1).keys().collect();
+    if (repeated.isEmpty()) return Map.of();
+    java.util.Set<String> ids = new java.util.HashSet<>(repeated);
+    Map<String, List<String>> sources = new java.util.TreeMap<>();
+    for (scala.Tuple2<String, String> t : items.filter(i -> i instanceof UtteranceRecord u && ids.contains(u.utteranceId()))
+        .mapToPair(i -> new scala.Tuple2<>(((UtteranceRecord) i).utteranceId(), ((UtteranceRecord) i).videoPath()))
+        .collect()) {
+      sources.computeIfAbsent(t._1(), k -> new ArrayList<>()).add(t._2());
+    }
+    sources.values().forEach(l -> l.sort(null));
+    return sources;
+  }
+
+  /** Every copy of a duplicated id is rejected: which one carries the right labels cannot be known. */
+  private static Reject duplicateReject(UtteranceRecord r, List<String> sources) {
+    return Reject.of(r.dataset(), RejectReason.DUPLICATE_UTTERANCE_ID, r.videoPath(), r.utteranceId(), 0,
+        sources.size() + " utterances carry this id (sources " + String.join(", ", sources) + "): none is kept, since "
+            + "which one has the right labels cannot be known");
+  }
+
+  /**
+   * Per stage, input = accepted + rejected; utterance counts come from three independent places.
+   *
+   * @param duplicateRows utterances cut from their source but rejected afterwards for a duplicated id
+   */
   static IngestReport account(DatasetKind dataset, String output, ReleaseScan scan, List<SourceSummary> summaries,
-                              double seconds) {
+                              long duplicateRows, double seconds) {
     Map<String, Map<String, Long>> byReason = new LinkedHashMap<>();
     for (RejectReason.Stage s : RejectReason.Stage.values()) byReason.put(s.code(), new HashMap<>());
     for (Reject r : scan.rejects()) byReason.get(r.stage()).merge(r.reason(), 1L, Long::sum);
@@ -100,6 +137,10 @@ public final class IngestRunner {
       media += s.mediaSeconds();
       s.rejectsByStageReason().forEach((stage, reasons) ->
           reasons.forEach((reason, n) -> byReason.get(stage).merge(reason, n, Long::sum)));
+    }
+    if (duplicateRows > 0) {
+      utterances -= duplicateRows;
+      byReason.get("utterance").merge(RejectReason.DUPLICATE_UTTERANCE_ID.code(), duplicateRows, Long::sum);
     }
     long lineRejects = total(byReason.get("line"));
     List<IngestReport.StageCount> stages = List.of(

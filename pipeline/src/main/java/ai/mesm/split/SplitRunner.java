@@ -89,7 +89,11 @@ public final class SplitRunner {
     Map<String, String> videoOf = new HashMap<>();
     for (Summary r : small) {
       ids.add(r.id());
-      videoOf.put(r.id(), r.source());
+      if (videoOf.put(r.id(), r.source()) != null) {
+        // One id, two rows: the split would copy it into a part per row, with two sets of labels.
+        throw new IOException(utterancesPath + ": utterance id " + r.id() + " is on more than one row; ingest with "
+            + "this version (IngestJob rejects every copy of a duplicated id as duplicate_utterance_id) and split again");
+      }
     }
     SplitAssignment assignment = assign(dataset, config, hadoop, utterancesPath, ids, videoOf);
 

@@ -246,6 +246,43 @@ class IngestRunnerTest {
     assertEquals(late, report.stage("utterance").byReason().getOrDefault("video_ended_early", 0L));
   }
 
+  /** The same ids in two dialogs' files: every copy is rejected, since neither can be trusted, and counted. */
+  @Test
+  void anUtteranceIdInTwoDialogFilesIsRejectedEveryTimeItOccurs() throws Exception {
+    GeneratedDialog d = GeneratedDialog.generate(dir.resolve("twice"), 5, "corpus.iemocap.out-of-class-fraction", "0");
+    Path session = d.root().resolve("IEMOCAP_full_release/Session1/dialog");
+    for (String[] kind : new String[][] {{"avi/DivX", ".avi"}, {"wav", ".wav"}, {"transcriptions", ".txt"},
+        {"EmoEvaluation", ".txt"}}) {
+      Files.copy(session.resolve(kind[0]).resolve("Ses01F_impro01" + kind[1]),
+          session.resolve(kind[0]).resolve("Ses01F_impro02" + kind[1]));
+    }
+    // A third dialog with ids of its own keeps them.
+    GeneratedDialog other = GeneratedDialog.generate(dir.resolve("twice-other"), 3, "corpus.iemocap.out-of-class-fraction",
+        "0");
+    Path otherSession = other.root().resolve("IEMOCAP_full_release/Session1/dialog");
+    for (String[] kind : new String[][] {{"avi/DivX", ".avi"}, {"wav", ".wav"}, {"transcriptions", ".txt"},
+        {"EmoEvaluation", ".txt"}}) {
+      String text = kind[1].equals(".txt") ? Files.readString(otherSession.resolve(kind[0]).resolve("Ses01F_impro01.txt"))
+          .replace("Ses01F_impro01", "Ses01F_impro03") : null;
+      Path target = session.resolve(kind[0]).resolve("Ses01F_impro03" + kind[1]);
+      if (text != null) Files.writeString(target, text);
+      else Files.copy(otherSession.resolve(kind[0]).resolve("Ses01F_impro01" + kind[1]), target);
+    }
+    Path out = dir.resolve("ingest-twice");
+    IngestReport report = IngestRunner.run(spark, config("iemocap", out, "paths.input", d.root().toString(),
+        "media.face.detector", "none"));
+    assertTrue(report.balanced(), report.render());
+    List<Row> utterances = spark.read().parquet(out.resolve("utterances").toString()).collectAsList();
+    assertEquals(other.utterances().size(), utterances.size(), "only the third dialog's ids are kept");
+    assertTrue(utterances.stream().allMatch(r -> r.<String>getAs("utterance_id").startsWith("Ses01F_impro03")));
+    List<Row> duplicates = spark.read().parquet(out.resolve("rejects").toString())
+        .where("reason = 'duplicate_utterance_id'").collectAsList();
+    assertEquals(2 * d.utterances().size(), duplicates.size(), duplicates.toString());
+    assertEquals(2 * d.utterances().size(), report.stage("utterance").byReason().get("duplicate_utterance_id"));
+    assertTrue(duplicates.stream().allMatch(r -> r.<String>getAs("detail").contains("Ses01F_impro01.avi")
+        && r.<String>getAs("detail").contains("Ses01F_impro02.avi")), duplicates.toString());
+  }
+
   @Test
   void annotationFilesOverTheSizeCapRejectTheirSourceUnread() throws Exception {
     GeneratedDialog d = GeneratedDialog.generate(dir.resolve("capped"), 11);
@@ -297,7 +334,7 @@ class IngestRunnerTest {
         .toList();
     assertEquals(List.of(false, true), summaries.stream().map(SourceSummary::accepted).toList());
     IngestReport report = IngestRunner.account(ai.mesm.data.DatasetKind.MOSEI, "-", new ReleaseScan(List.of(bad, good),
-        List.of(), 0, 0, 0, List.of(), 0), summaries, 1);
+        List.of(), 0, 0, 0, List.of(), 0), summaries, 0, 1);
     assertTrue(report.balanced(), report.render());
   }
 

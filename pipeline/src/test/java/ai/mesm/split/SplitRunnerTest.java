@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
@@ -192,5 +193,16 @@ class SplitRunnerTest {
     for (int i = 0; i < 30; i++) expected += i % 5 + 1;
     assertEquals(30, n);
     assertEquals(expected, words, 1e-9);
+  }
+
+  @Test
+  void anIngestOutputWithADuplicatedIdIsRefused() throws Exception {
+    Path ingest = ingestOutput("duplicated", DatasetKind.IEMOCAP, 8, 1);
+    Dataset<Row> rows = spark.read().parquet(ingest.resolve("utterances").toString());
+    rows.limit(1).write().mode(SaveMode.Append).parquet(ingest.resolve("utterances").toString());
+    IOException e = assertThrows(IOException.class, () -> SplitRunner.run(spark, config("iemocap", ingest,
+        dir.resolve("split-duplicated"))));
+    assertTrue(e.getMessage().contains("is on more than one row"), e.getMessage());
+    assertFalse(Files.exists(dir.resolve("split-duplicated/_manifest.json")));
   }
 }
