@@ -123,8 +123,10 @@ public final class IngestRunner {
     Map<String, Map<String, Long>> byReason = new LinkedHashMap<>();
     for (RejectReason.Stage s : RejectReason.Stage.values()) byReason.put(s.code(), new HashMap<>());
     for (Reject r : scan.rejects()) byReason.get(r.stage()).merge(r.reason(), 1L, Long::sum);
-    long sources = scan.units().size() + scan.labelFiles();
-    long sourcesAccepted = scan.labelFiles() - scan.rejects().stream().filter(r -> r.stage().equals("source")).count();
+    // Sources: dialogs/videos, label files, and second files of a dialog (each rejected by the scan).
+    long sources = scan.units().size() + scan.labelFiles() + scan.duplicateFiles();
+    long sourcesAccepted = scan.labelFiles() + scan.duplicateFiles()
+        - scan.rejects().stream().filter(r -> r.stage().equals("source")).count();
     long lines = scan.labelRows();
     long candidates = scan.orphanClips();
     long utterances = 0;

@@ -49,6 +49,7 @@ public final class ReleaseScanner {
   private ReleaseScan iemocap(Path root) throws IOException {
     Map<String, String[]> dialogs = new TreeMap<>();
     List<String> files = new ArrayList<>();
+    List<Reject> rejects = new ArrayList<>();
     long[] bytes = {0};
     String[][] kinds = {{"avi/DivX", ".avi"}, {"wav", ".wav"}, {"transcriptions", ".txt"}, {"EmoEvaluation", ".txt"}};
     for (int k = 0; k < kinds.length; k++) {
@@ -56,14 +57,21 @@ public final class ReleaseScanner {
         String name = f.getPath().getName();
         if (name.startsWith(".")) continue; // macOS resource forks ship in some copies of the release
         String dialog = name.substring(0, name.length() - kinds[k][1].length());
-        dialogs.computeIfAbsent(dialog, d -> new String[4])[k] = f.getPath().toString();
+        String[] paths = dialogs.computeIfAbsent(dialog, d -> new String[4]);
+        if (paths[k] != null) {
+          // Another session holds a file of the same dialog: only the first (in path order) is read.
+          rejects.add(Reject.of(DatasetKind.IEMOCAP.configName(), RejectReason.DUPLICATE_FILE, f.getPath().toString(),
+              dialog, 0, "a second " + kinds[k][0] + " file of dialog " + dialog + "; " + paths[k] + " is the one read"));
+        } else {
+          paths[k] = f.getPath().toString();
+        }
         files.add(f.getPath().toString() + "\t" + f.getLen() + "\t" + f.getModificationTime());
         bytes[0] += f.getLen();
       }
     }
     List<WorkUnit> units = new ArrayList<>();
     dialogs.forEach((dialog, p) -> units.add(new WorkUnit(DatasetKind.IEMOCAP, dialog, p[0], p[1], p[2], p[3], List.of())));
-    return new ReleaseScan(units, List.of(), 0, 0, 0, files, bytes[0]);
+    return new ReleaseScan(units, rejects, 0, 0, 0, files, bytes[0], rejects.size());
   }
 
   private ReleaseScan mosei(Path root) throws IOException {

@@ -283,6 +283,24 @@ class IngestRunnerTest {
         && r.<String>getAs("detail").contains("Ses01F_impro02.avi")), duplicates.toString());
   }
 
+  /** Two sessions with a file of the same dialog: the second is a source reject, not silently dropped. */
+  @Test
+  void aSecondFileOfTheSameDialogIsRejectedAndCounted() throws Exception {
+    GeneratedDialog d = GeneratedDialog.generate(dir.resolve("two-sessions"), 3, "corpus.iemocap.out-of-class-fraction", "0");
+    Path release = d.root().resolve("IEMOCAP_full_release");
+    Path copy = Files.createDirectories(release.resolve("Session2/dialog/transcriptions")).resolve("Ses01F_impro01.txt");
+    Files.copy(release.resolve("Session1/dialog/transcriptions/Ses01F_impro01.txt"), copy);
+    Path out = dir.resolve("ingest-two-sessions");
+    IngestReport report = IngestRunner.run(spark, config("iemocap", out, "paths.input", d.root().toString(),
+        "media.face.detector", "none"));
+    assertTrue(report.balanced(), report.render());
+    assertEquals(2, report.stage("source").input(), report.render());
+    assertEquals(Map.of("duplicate_file", 1L), report.stage("source").byReason());
+    assertEquals(d.utterances().size(), report.stage("utterance").accepted());
+    Row reject = spark.read().parquet(out.resolve("rejects").toString()).where("reason = 'duplicate_file'").first();
+    assertTrue(reject.<String>getAs("source_path").contains("Session2"), reject.toString());
+  }
+
   @Test
   void annotationFilesOverTheSizeCapRejectTheirSourceUnread() throws Exception {
     GeneratedDialog d = GeneratedDialog.generate(dir.resolve("capped"), 11);
