@@ -27,7 +27,8 @@ public final class IngestBenchJob {
           try {
             int cores = spark.sparkContext().defaultParallelism();
             DatasetKind dataset = DatasetKind.fromConfig(config.getString(DATASET));
-            ReleaseScan scan = new ReleaseScanner(spark.sparkContext().hadoopConfiguration())
+            ReleaseScan scan = new ReleaseScanner(spark.sparkContext().hadoopConfiguration(),
+                ai.mesm.media.MediaSettings.from(config).maxTextFileBytes())
                 .scan(dataset, config.getString(PATHS_INPUT));
             long t0 = System.nanoTime();
             double decoded = DecodeBaseline.decodeAll(scan, spark.sparkContext().hadoopConfiguration(), cores);

@@ -47,11 +47,11 @@ public final class IngestRunner {
     String output = config.getString(PATHS_INGEST);
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     OutputGuard.requireApart(hadoop, PATHS_INGEST, output, Map.of(PATHS_INPUT, input));
-    ReleaseScan scan = new ReleaseScanner(hadoop).scan(dataset, input);
+    MediaSettings media = MediaSettings.from(config);
+    ReleaseScan scan = new ReleaseScanner(hadoop, media.maxTextFileBytes()).scan(dataset, input);
     JsonObject provenance = Provenance.of("ingest", config, input, scan.files());
     String provenanceJson = Provenance.json(provenance);
 
-    MediaSettings media = MediaSettings.from(config);
     Map<String, String> hadoopSettings = new HashMap<>();
     hadoop.forEach(e -> hadoopSettings.put(e.getKey(), e.getValue()));
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());

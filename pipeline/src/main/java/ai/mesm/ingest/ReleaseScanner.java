@@ -1,10 +1,10 @@
 package ai.mesm.ingest;
 
 import ai.mesm.data.DatasetKind;
+import ai.mesm.io.TextFiles;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.Reader;
-import java.nio.charset.StandardCharsets;
+import java.io.StringReader;
+import java.nio.charset.CharacterCodingException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -25,9 +25,12 @@ public final class ReleaseScanner {
   public static final String MOSEI_RELEASE = "CMU_MOSEI";
 
   private final Configuration conf;
+  private final long maxTextFileBytes;
 
-  public ReleaseScanner(Configuration conf) {
+  /** @param maxTextFileBytes label files larger than this are refused unread (mesm.media.max-text-file-size) */
+  public ReleaseScanner(Configuration conf, long maxTextFileBytes) {
     this.conf = conf;
+    this.maxTextFileBytes = maxTextFileBytes;
   }
 
   public ReleaseScan scan(DatasetKind dataset, String input) throws IOException {
@@ -101,12 +104,12 @@ public final class ReleaseScanner {
       bytes += f.getLen();
       String path = f.getPath().toString();
       Parsed<MoseiAnnotation> parsed;
-      try (Reader reader = new InputStreamReader(f.getPath().getFileSystem(conf).open(f.getPath()),
-          StandardCharsets.UTF_8)) {
-        parsed = MoseiLabelFormat.parse(path, reader);
-      } catch (IllegalArgumentException e) {
-        rejects.add(Reject.of(dataset, RejectReason.UNREADABLE_ANNOTATION, path, f.getPath().getName(), 0,
-            e.getMessage()));
+      try {
+        parsed = MoseiLabelFormat.parse(path, new StringReader(TextFiles.utf8(path, conf, maxTextFileBytes)));
+      } catch (IllegalArgumentException | TextFiles.TooLarge | CharacterCodingException e) {
+        String problem = e instanceof TextFiles.TooLarge t ? path + ": " + t.reason()
+            : e instanceof CharacterCodingException ? path + ": not UTF-8 text (" + e + ")" : e.getMessage();
+        rejects.add(Reject.of(dataset, RejectReason.UNREADABLE_ANNOTATION, path, f.getPath().getName(), 0, problem));
         continue;
       }
       rows += parsed.lines();

@@ -323,7 +323,7 @@ class IngestRunnerTest {
   @Test
   void anUnexpectedFailureRejectsItsSourceAndTheOtherSourcesGoOn() throws Exception {
     MesmConfig c = config("mosei", dir.resolve("unused"));
-    ReleaseScan scan = new ReleaseScanner(new org.apache.hadoop.conf.Configuration()).scan(ai.mesm.data.DatasetKind.MOSEI,
+    ReleaseScan scan = new ReleaseScanner(new org.apache.hadoop.conf.Configuration(), 1 << 20).scan(ai.mesm.data.DatasetKind.MOSEI,
         corpus.toString());
     Map<String, String[]> truth = truth("mosei.csv");
     List<WorkUnit> intact = scan.units().stream().filter(u -> truth.values().stream()
