@@ -294,4 +294,29 @@ class ScoreRunnerTest {
     assertEquals(2, again.scoredVideos(), again.accounting());
     assertEquals(2 * first.rows(), spark.read().parquet(again.output() + "/scores").count());
   }
+
+  /** A subtitle file that is a link to some other file (here a stand-in for a system file) leaks nothing of it. */
+  @Test
+  void aSegmentFileLinkedToAnotherFileLeaksNoneOfItsLines() throws Exception {
+    Path archive = Files.createDirectories(dir.resolve("link-archive"));
+    try (Stream<Path> s = Files.list(videos())) {
+      Files.copy(s.filter(p -> p.toString().endsWith(".mp4")).sorted().findFirst().orElseThrow(), archive.resolve("a.mp4"));
+    }
+    Path system = Files.writeString(dir.resolve("shadow"), "root:PLANTED-HASH-1:19000:0:99999:7:::\n"
+        + "daemon:PLANTED-HASH-2:19000:0:99999:7:::\n\n12\nPLANTED --> line\n");
+    Files.createSymbolicLink(archive.resolve("a.srt"), system);
+    ScoreRunner.Result r = ScoreRunner.run(spark, config(Map.of("score.input", archive.toString(),
+        "score.model", "score-av")), System.out::println);
+    assertTrue(r.balanced(), r.accounting());
+    assertTrue(r.lineRejects() >= 2, r.accounting());
+    try (Stream<Path> files = Files.walk(Path.of(r.output()))) {
+      for (Path f : files.filter(Files::isRegularFile).toList()) {
+        assertFalse(new String(Files.readAllBytes(f), java.nio.charset.StandardCharsets.ISO_8859_1).contains("PLANTED"), f.toString());
+      }
+    }
+    List<Row> rejects = spark.read().parquet(r.output() + "/rejects").where("stage = 'line'").collectAsList();
+    assertTrue(rejects.stream().allMatch(x -> x.<String>getAs("detail").contains("line ")), rejects.toString());
+    // Read back too: Parquet pages are compressed, so the bytes alone would not show it.
+    assertFalse(spark.read().parquet(r.output() + "/rejects").collectAsList().toString().contains("PLANTED"));
+  }
 }
