@@ -56,6 +56,8 @@ bench: build
 	bin/mesm ModelBenchJob --config conf/demo.conf paths.ingest=$(BENCH_OUT)/ingest/iemocap model.cnn.channel-divisor=4
 	@echo "== batch scoring throughput (MOSEI videos of the corpus, segments from their transcripts; the demo's model sizes)"
 	bin/mesm ScoreBenchJob --config conf/demo.conf paths.input=$(BENCH_OUT)/corpus paths.scores=$(BENCH_OUT)/score
+	@echo "== long videos: 1- and 20-minute dialogs ingested and videos scored, peak heap against its bound (2 GiB heap)"
+	MESM_HEAP=2g bin/mesm LongVideoBenchJob --config conf/demo.conf corpus.output=$(BENCH_OUT)/long-video
 	$(MAKE) bench-cluster
 
 # Distributed training on the local standalone cluster: 1 vs 2 workers, round time split (bin/cluster-bench).

@@ -53,18 +53,8 @@ public final class ScoreThroughput {
     List<Line> out = new ArrayList<>();
     for (String type : List.of("fe2e", "mesm")) {
       MesmConfig c = config.with(Map.of("model.type", type, "model.mesm.top-p", "0.5", "dataset", "mosei"));
-      String id = "bench-" + type;
-      String location = new Path(work, "models/" + id).toString();
-      double[] ones = new double[6];
-      Arrays.fill(ones, 1);
-      ModelSpec spec = TrainRunner.spec(c, List.of(Modality.TEXT, Modality.AUDIO, Modality.VISUAL), DatasetKind.MOSEI,
-          tokenizer, ones);
-      float[] mean = {159, 111, 102};
-      float[] std = {37, 33, 32};
-      double[] thresholds = {0.5, 0.5, 0.5, 0.5, 0.5, 0.5};
-      ModelArtifact.save(EmotionModel.create(spec, tokenizer, mean, std), new ModelManifest(ModelManifest.FORMAT, id,
-          "mosei", DatasetKind.MOSEI.classes(), spec, thresholds, mean, std, "bench", "none", Instant.now().toString(),
-          new JsonObject()), location, hadoop);
+      String location = new Path(work, "models/bench-" + type).toString();
+      ModelSpec spec = saveInitialisedModel(c, tokenizer, location, hadoop);
       // A first video alone warms the JVM and native code up, so that neither model pays for it in its number.
       String first = firstVideo(videos, hadoop);
       ScoreRunner.run(spark, c.with(Map.of("score.input", first, "score.segments", transcripts, "score.model", location,
@@ -75,6 +65,25 @@ public final class ScoreThroughput {
       out.add(new Line(TrainRunner.label(spec), r));
     }
     return out;
+  }
+
+  /**
+   * A T+A+V CMU-MOSEI model of the configured type and sizes, initialised, not trained (speed and
+   * memory do not depend on the weights), saved at {@code location} under the id "bench-&lt;type&gt;".
+   */
+  public static ModelSpec saveInitialisedModel(MesmConfig c, WordPieceTokenizer tokenizer, String location,
+                                               Configuration hadoop) throws IOException {
+    double[] ones = new double[6];
+    Arrays.fill(ones, 1);
+    ModelSpec spec = TrainRunner.spec(c, List.of(Modality.TEXT, Modality.AUDIO, Modality.VISUAL), DatasetKind.MOSEI,
+        tokenizer, ones);
+    float[] mean = {159, 111, 102};
+    float[] std = {37, 33, 32};
+    double[] thresholds = {0.5, 0.5, 0.5, 0.5, 0.5, 0.5};
+    ModelArtifact.save(EmotionModel.create(spec, tokenizer, mean, std), new ModelManifest(ModelManifest.FORMAT,
+        "bench-" + spec.type(), "mosei", DatasetKind.MOSEI.classes(), spec, thresholds, mean, std, "bench", "none",
+        Instant.now().toString(), new JsonObject()), location, hadoop);
+    return spec;
   }
 
   private static String firstVideo(String videos, Configuration conf) throws IOException {

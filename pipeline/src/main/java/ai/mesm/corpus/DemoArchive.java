@@ -69,7 +69,8 @@ public final class DemoArchive {
     return new Summary(srt, vtt, without, 1);
   }
 
-  static String subRip(List<MoseiSegment> segments) {
+  /** SubRip subtitles with one cue per segment, in the given order. */
+  public static String subRip(List<MoseiSegment> segments) {
     StringBuilder sb = new StringBuilder();
     for (int i = 0; i < segments.size(); i++) {
       MoseiSegment s = segments.get(i);

@@ -28,7 +28,12 @@ public record Coverage(SegmentCutter.Window window, double mediaEndS, int audioS
   }
 
   public boolean outsideMedia() {
-    return window.startS() < 0 || window.endS() > mediaEndS + 1e-3;
+    return outside(window, mediaEndS);
+  }
+
+  /** Before the start, or past the end with a millisecond's tolerance (annotation times are rounded). */
+  static boolean outside(SegmentCutter.Window w, double mediaEndS) {
+    return w.startS() < 0 || w.endS() > mediaEndS + 1e-3;
   }
 
   public boolean tooLittleAudio() {

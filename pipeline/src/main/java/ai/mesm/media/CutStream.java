@@ -82,16 +82,12 @@ public final class CutStream implements Iterator<IndexedCut>, AutoCloseable {
     // hold frame times, crops and audio up to where it claims to end.
     outside = new boolean[n];
     for (int w = 0; w < n; w++) {
-      outside[w] = isOutside(windows.get(w), mediaEndS);
+      outside[w] = Coverage.outside(windows.get(w), mediaEndS);
       if (outside[w]) {
         open[w] = new Slots(new double[0]);
         complete.add(rank[w]);
       }
     }
-  }
-
-  static boolean isOutside(Window w, double mediaEndS) {
-    return w.startS() < 0 || w.endS() > mediaEndS + 1e-3;
   }
 
   /** The video's container facts. */
@@ -109,7 +105,7 @@ public final class CutStream implements Iterator<IndexedCut>, AutoCloseable {
     return audio.decoded() > 0;
   }
 
-  /** Seconds of audio decoded so far (the track's length once every window is handed over past its end). */
+  /** Seconds of audio decoded so far: at least to the end of the windows handed over, or the whole track. */
   public double audioSecondsSeen() {
     return audio.decoded() / (double) sampleRate;
   }

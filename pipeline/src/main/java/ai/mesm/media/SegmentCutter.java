@@ -87,8 +87,8 @@ public final class SegmentCutter {
       // Whether a window lies outside the media must be known before it is cut; the audio's length
       // only matters for windows reaching past the video's duration, so it is counted only then.
       double mediaEnd = frames.info().durationS();
-      double end = mediaEnd;
-      if (windows.stream().anyMatch(w -> w.endS() > end + 1e-3)) {
+      double videoEnd = mediaEnd;
+      if (windows.stream().anyMatch(w -> Coverage.outside(w, videoEnd))) {
         mediaEnd = Math.max(mediaEnd, AudioReader.countSeconds(audio, settings.sampleRate()));
       }
       return new CutStream(this, frames, AudioReader.open(audio, settings.sampleRate(), mono), windows, mediaEnd);
