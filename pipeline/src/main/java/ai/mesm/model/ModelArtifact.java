@@ -125,6 +125,26 @@ public final class ModelArtifact {
 
   /** @param log where a legacy folder's warning goes (which entries were read, which were not) */
   public static Loaded load(String location, Configuration conf, Consumer<String> log) throws IOException {
+    ModelManifest manifest = readManifest(location, conf);
+    boolean legacy = manifest.format() == LegacyModelZip.FORMAT;
+    Path root = new Path(location);
+    FileSystem fs = root.getFileSystem(conf);
+    ModelSpec spec = manifest.spec();
+    ComputationGraph graph = legacy ? LegacyModelZip.read(fs, root, build(root, spec), log) : readGraph(fs, root, spec);
+    WordPieceTokenizer tokenizer = spec.uses(Modality.TEXT) ? readTokenizer(fs, root) : null;
+    if (spec.uses(Modality.TEXT) && tokenizer == null) throw new IOException(location + ": no " + TOKENIZER);
+    try {
+      return new Loaded(new EmotionModel(spec, graph, tokenizer, manifest.visualMean(), manifest.visualStd()), manifest);
+    } catch (IllegalArgumentException e) {
+      throw new IOException(location + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * A model folder's manifest, checked (a format this version reads, a spec, a plain model id)
+   * without building the model: what a driver needs to plan work on it.
+   */
+  public static ModelManifest readManifest(String location, Configuration conf) throws IOException {
     String json = AtomicOutput.requireComplete(location, conf, "TrainJob");
     ModelManifest manifest;
     try {
@@ -144,17 +164,7 @@ public final class ModelArtifact {
       throw new IOException(location + ": the model id in " + AtomicOutput.MANIFEST + " must be " + SafeName.RULE
           + ", was '" + manifest.modelId() + "'");
     }
-    Path root = new Path(location);
-    FileSystem fs = root.getFileSystem(conf);
-    ModelSpec spec = manifest.spec();
-    ComputationGraph graph = legacy ? LegacyModelZip.read(fs, root, build(root, spec), log) : readGraph(fs, root, spec);
-    WordPieceTokenizer tokenizer = spec.uses(Modality.TEXT) ? readTokenizer(fs, root) : null;
-    if (spec.uses(Modality.TEXT) && tokenizer == null) throw new IOException(location + ": no " + TOKENIZER);
-    try {
-      return new Loaded(new EmotionModel(spec, graph, tokenizer, manifest.visualMean(), manifest.visualStd()), manifest);
-    } catch (IllegalArgumentException e) {
-      throw new IOException(location + ": " + e.getMessage(), e);
-    }
+    return manifest;
   }
 
   /** What {@code graph.params()} holds: DL4J's numParams() leaves out vertices' parameters (fusion weights, sparse blocks). */

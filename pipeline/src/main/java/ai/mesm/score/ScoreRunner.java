@@ -95,7 +95,7 @@ public final class ScoreRunner {
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     String name = config.getString(SCORE_MODEL).isBlank() ? RunNames.runName(config) : config.getString(SCORE_MODEL);
     String modelLocation = RunNames.modelLocation(config, name);
-    ModelManifest manifest = ModelArtifact.load(modelLocation, hadoop, log).manifest();
+    ModelManifest manifest = ModelArtifact.readManifest(modelLocation, hadoop); // the executors load the weights
     Path output = new Path(config.getString(PATHS_SCORES), manifest.modelId());
     OutputGuard.requireApart(hadoop, PATHS_SCORES, output.toString(),
         Map.of(SCORE_INPUT, settings.input(), SCORE_SEGMENTS, settings.segments(), SCORE_MODEL, modelLocation));
