@@ -55,6 +55,11 @@ public final class OpenCvFaceDetector implements FaceDetector {
     return largestFace(image, minSide).map(r -> new FaceBox(r.x, r.y, r.x + r.width, r.y + r.height, 1f));
   }
 
+  private static final java.util.Comparator<Rectangle> LARGEST_THEN_LEFTMOST =
+      java.util.Comparator.<Rectangle>comparingLong(r -> (long) r.width * r.height)
+          .thenComparing(r -> -r.x, java.util.Comparator.naturalOrder())
+          .thenComparing(r -> -r.y, java.util.Comparator.naturalOrder());
+
   /** The largest face of at least {@code minSide} pixels, if any. */
   public Optional<Rectangle> largestFace(BufferedImage image, int minSide) {
     BufferedImage bgr = image;
@@ -66,12 +71,13 @@ public final class OpenCvFaceDetector implements FaceDetector {
       cvtColor(color, gray, COLOR_BGR2GRAY);
       equalizeHist(gray, gray);
       classifier.detectMultiScale(gray, faces, 1.1, 3, 0, new Size(minSide, minSide), new Size());
+      // OpenCV lists its faces in an order its threads decide: equal sizes (two actors side by
+      // side) are settled by position, so that the same frame always gives the same face.
       Rectangle best = null;
       for (long i = 0; i < faces.size(); i++) {
         Rect r = faces.get(i);
-        if (best == null || (long) r.width() * r.height() > (long) best.width * best.height) {
-          best = new Rectangle(r.x(), r.y(), r.width(), r.height());
-        }
+        Rectangle c = new Rectangle(r.x(), r.y(), r.width(), r.height());
+        if (best == null || LARGEST_THEN_LEFTMOST.compare(c, best) > 0) best = c;
       }
       return Optional.ofNullable(best);
     }
