@@ -1,11 +1,10 @@
 # Entry points for users and CI. Everything runs from Maven's dependencies: JDK 17 + Maven only.
 MVN      ?= mvn -B
-SHARED   ?= ../shared
-PHOTO    := $(wildcard $(SHARED)/data/real/astronaut.png)
+# The face the demo's actors are built from (public domain; pipeline/src/test/resources/fixtures/README.md).
+PHOTO    := pipeline/src/test/resources/fixtures/real/astronaut.png
 DEMO_OUT := demo-output
 BENCH_OUT:= bench-output
-# Real faces when the shared test photo is present; drawn faces otherwise.
-PHOTO_ARG = $(if $(PHOTO),corpus.face-photo=$(abspath $(PHOTO)),)
+PHOTO_ARG = corpus.face-photo=$(abspath $(PHOTO))
 
 .PHONY: build demo sweep test bench bench-cluster package clean help cluster-up cluster-down submit-train
 

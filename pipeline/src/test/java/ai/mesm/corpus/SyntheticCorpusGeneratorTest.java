@@ -290,9 +290,7 @@ class SyntheticCorpusGeneratorTest {
 
   @Test
   void photoFacesAreFoundByARealFaceDetectorAfterEncoding(@TempDir Path out) throws Exception {
-    Path photo = Path.of(System.getProperty("mesm.shared.dir", "../../shared"), "data/real/astronaut.png");
-    org.junit.jupiter.api.Assumptions.assumeTrue(Files.isRegularFile(photo),
-        "skipped: " + photo + " not present (no ../shared beside the clone)");
+    Path photo = ai.mesm.testing.RealData.photo();
     MesmConfig c = ConfigLoader.load(List.of(), Map.of("corpus.size", "1", "corpus.layouts", "[mosei]",
         "corpus.mosei.defects", "false", "corpus.face-photo", photo.toString(),
         "corpus.min-utterance-s", "1.0", "corpus.max-utterance-s", "1.2"));

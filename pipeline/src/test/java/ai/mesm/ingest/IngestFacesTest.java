@@ -20,7 +20,6 @@ import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.javacv.FFmpegFrameRecorder;
 import org.bytedeco.javacv.Java2DFrameConverter;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -99,11 +98,9 @@ class IngestFacesTest {
 
   @Test
   void mtcnnFindsThePhotographedFacesDuringIngest() throws Exception {
-    Path data = Path.of(System.getProperty("mesm.shared.dir", "../../shared"), "data");
-    Assumptions.assumeTrue(Files.isRegularFile(data.resolve("mtcnn/onet.safetensors")),
-        "skipped: " + data + " not present (no ../shared beside the clone)");
-    Path root = corpus(dir.resolve("photo"), "corpus.face-photo", data.resolve("real/astronaut.png").toString());
-    List<Row> rows = ingest(root, dir.resolve("photo-out"), "media.face.mtcnn.weights", data.resolve("mtcnn").toString());
+    Path root = corpus(dir.resolve("photo"), "corpus.face-photo", ai.mesm.testing.RealData.photo().toString());
+    List<Row> rows = ingest(root, dir.resolve("photo-out"), "media.face.mtcnn.weights",
+        ai.mesm.testing.RealData.mtcnn().toString());
     int frames = 0;
     int found = 0;
     for (Row r : rows) {

@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import ai.mesm.media.face.OpenCvFaceDetector;
 import javax.imageio.ImageIO;
 import org.bytedeco.javacpp.Loader;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -29,8 +28,7 @@ class NativeStackTest {
 
   @Test
   void haarCascadeFindsTheRealFaceInTheSharedPhoto() throws Exception {
-    Path photo = Path.of(System.getProperty("mesm.shared.dir", "../../shared"), "data/real/astronaut.png");
-    Assumptions.assumeTrue(Files.isRegularFile(photo), "skipped: " + photo + " not present (no ../shared beside the clone)");
+    Path photo = ai.mesm.testing.RealData.photo();
     BufferedImage image = ImageIO.read(photo.toFile());
     try (OpenCvFaceDetector finder = new OpenCvFaceDetector()) {
       var face = finder.largestFace(image, 24).orElseThrow();

@@ -9,30 +9,27 @@ import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import javax.imageio.ImageIO;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** MTCNN against the reference implementation's output on the shared astronaut photo. */
+/** MTCNN against the reference implementation's output on the astronaut photo (test fixtures). */
 class MtcnnFaceDetectorTest {
-  static Path shared;
+  static Path fixtures;
 
   @BeforeAll
   static void locate() {
-    shared = Path.of(System.getProperty("mesm.shared.dir", "../../shared"), "data");
-    Assumptions.assumeTrue(Files.isRegularFile(shared.resolve("mtcnn/pnet.safetensors")),
-        "skipped: " + shared + "/mtcnn not present (no ../shared beside the clone)");
+    fixtures = ai.mesm.testing.RealData.mtcnn().getParent();
   }
 
   @Test
   void findsTheReferenceBoxOnTheAstronaut() throws Exception {
-    JsonObject expected = JsonParser.parseString(Files.readString(shared.resolve("mtcnn/astronaut_expected.json")))
+    JsonObject expected = JsonParser.parseString(Files.readString(fixtures.resolve("mtcnn/astronaut_expected.json")))
         .getAsJsonObject();
     JsonArray box = expected.getAsJsonArray("box_xyxy");
     FaceBox reference = new FaceBox(box.get(0).getAsFloat(), box.get(1).getAsFloat(), box.get(2).getAsFloat(),
         box.get(3).getAsFloat(), expected.get("prob").getAsFloat());
-    BufferedImage image = ImageIO.read(shared.resolve("real/astronaut.png").toFile());
-    try (MtcnnFaceDetector mtcnn = new MtcnnFaceDetector(shared.resolve("mtcnn"))) {
+    BufferedImage image = ImageIO.read(fixtures.resolve("real/astronaut.png").toFile());
+    try (MtcnnFaceDetector mtcnn = new MtcnnFaceDetector(fixtures.resolve("mtcnn"))) {
       long t0 = System.nanoTime();
       FaceBox found = mtcnn.detectLargest(image).orElseThrow(() -> new AssertionError("no face found"));
       System.out.printf("MTCNN on 512x512: %s vs reference %s in %.0f ms%n", found, reference,
@@ -45,7 +42,7 @@ class MtcnnFaceDetectorTest {
       for (int i = 0; i < crop.length; i++) mean[i % 3] += (crop[i] & 0xff) / (48.0 * 48.0);
       JsonArray refMean = expected.getAsJsonArray("crop_mean_rgb");
       for (int c = 0; c < 3; c++) assertEquals(refMean.get(c).getAsDouble(), mean[c], 3.0, "mean of channel " + c);
-      BufferedImage refCrop = ImageIO.read(shared.resolve("mtcnn/astronaut_face48.png").toFile());
+      BufferedImage refCrop = ImageIO.read(fixtures.resolve("mtcnn/astronaut_face48.png").toFile());
       double diff = 0;
       for (int y = 0; y < 48; y++) {
         for (int x = 0; x < 48; x++) {
@@ -66,7 +63,7 @@ class MtcnnFaceDetectorTest {
     g.setColor(new java.awt.Color(128, 128, 128));
     g.fillRect(0, 0, 200, 200);
     g.dispose();
-    try (MtcnnFaceDetector mtcnn = new MtcnnFaceDetector(shared.resolve("mtcnn"))) {
+    try (MtcnnFaceDetector mtcnn = new MtcnnFaceDetector(fixtures.resolve("mtcnn"))) {
       assertTrue(mtcnn.detectLargest(gray).isEmpty());
     }
   }
@@ -82,11 +79,11 @@ class MtcnnFaceDetectorTest {
   @Test
   void safetensorsErrorsNameTheFile(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
     Path truncated = dir.resolve("pnet.safetensors");
-    byte[] bytes = Files.readAllBytes(shared.resolve("mtcnn/pnet.safetensors"));
+    byte[] bytes = Files.readAllBytes(fixtures.resolve("mtcnn/pnet.safetensors"));
     Files.write(truncated, java.util.Arrays.copyOf(bytes, bytes.length / 2));
     java.io.IOException e = assertThrows(java.io.IOException.class, () -> SafetensorsFile.read(truncated));
     assertTrue(e.getMessage().contains(truncated.toString()), e.getMessage());
-    SafetensorsFile ok = SafetensorsFile.read(shared.resolve("mtcnn/pnet.safetensors"));
+    SafetensorsFile ok = SafetensorsFile.read(fixtures.resolve("mtcnn/pnet.safetensors"));
     assertArrayEquals(new long[] {10, 3, 3, 3}, ok.get("conv1.weight").shape());
     assertTrue(assertThrows(java.io.IOException.class, () -> ok.get("conv9.weight")).getMessage().contains("no tensor conv9"));
   }
