@@ -75,11 +75,11 @@ class SecretsIT {
         "the chain ran to the end: " + files.size() + " files");
     for (Path f : files) {
       for (byte[] bytes : contents(f)) {
-        for (String secret : planted) if (contains(bytes, secret)) found.add(secret + " in " + out.relativize(f));
+        String text = new String(bytes, StandardCharsets.ISO_8859_1); // byte for byte, whatever the encoding
+        for (String secret : planted) if (text.contains(secret)) found.add(secret + " in " + out.relativize(f));
       }
     }
-    byte[] log = printed.toString().getBytes(StandardCharsets.UTF_8);
-    for (String secret : planted) if (contains(log, secret)) found.add(secret + " in the jobs' output");
+    for (String secret : planted) if (printed.indexOf(secret) >= 0) found.add(secret + " in the jobs' output");
     assertEquals(List.of(), found, "secrets written out");
   }
 
@@ -116,15 +116,5 @@ class SecretsIT {
   private static String tail(Path log) throws IOException {
     String s = Files.readString(log);
     return s.length() <= 6000 ? s : "…" + s.substring(s.length() - 6000);
-  }
-
-  private static boolean contains(byte[] haystack, String needle) {
-    byte[] n = needle.getBytes(StandardCharsets.UTF_8);
-    outer:
-    for (int i = 0; i + n.length <= haystack.length; i++) {
-      for (int j = 0; j < n.length; j++) if (haystack[i + j] != n[j]) continue outer;
-      return true;
-    }
-    return false;
   }
 }

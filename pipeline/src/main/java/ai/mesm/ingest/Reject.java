@@ -28,8 +28,8 @@ public record Reject(String dataset, String stage, String reason, String sourceP
     return abbreviate(e.getClass().getName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
   }
 
-  /** A line or detail cut to 300 characters for a reject row (also used by scoring's rejects). */
-  public static String abbreviate(String s) {
+  /** A detail cut to 300 characters for a reject row. */
+  private static String abbreviate(String s) {
     return s.length() <= 300 ? s : s.substring(0, 300) + "…";
   }
 }

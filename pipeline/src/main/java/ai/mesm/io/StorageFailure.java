@@ -19,7 +19,7 @@ public final class StorageFailure extends RuntimeException {
   }
 
   /** Problems of the file itself, which are the input's and end as rejects. */
-  public static boolean isInputProblem(IOException e) {
+  private static boolean isInputProblem(IOException e) {
     return e instanceof FileNotFoundException || e instanceof java.nio.file.AccessDeniedException
         || e instanceof org.apache.hadoop.security.AccessControlException || e instanceof CharacterCodingException
         || e instanceof TextFiles.TooLarge;

@@ -145,7 +145,11 @@ public final class ModelArtifact {
    * without building the model: what a driver needs to plan work on it.
    */
   public static ModelManifest readManifest(String location, Configuration conf) throws IOException {
-    String json = AtomicOutput.requireComplete(location, conf, "TrainJob");
+    return parseManifest(location, AtomicOutput.requireComplete(location, conf, "TrainJob"));
+  }
+
+  /** {@link #readManifest} of text already read from {@code location}. */
+  public static ModelManifest parseManifest(String location, String json) throws IOException {
     ModelManifest manifest;
     try {
       manifest = ModelManifest.fromJson(json);

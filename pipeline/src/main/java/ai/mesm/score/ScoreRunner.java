@@ -95,12 +95,14 @@ public final class ScoreRunner {
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     String name = config.getString(SCORE_MODEL).isBlank() ? RunNames.runName(config) : config.getString(SCORE_MODEL);
     String modelLocation = RunNames.modelLocation(config, name);
-    ModelManifest manifest = ModelArtifact.readManifest(modelLocation, hadoop); // the executors load the weights
+    // The driver reads the manifest only; the executors load the weights.
+    String manifestJson = AtomicOutput.requireComplete(modelLocation, hadoop, "TrainJob");
+    ModelManifest manifest = ModelArtifact.parseManifest(modelLocation, manifestJson);
     Path output = new Path(config.getString(PATHS_SCORES), manifest.modelId());
     OutputGuard.requireApart(hadoop, PATHS_SCORES, output.toString(),
         Map.of(SCORE_INPUT, settings.input(), SCORE_SEGMENTS, settings.segments(), SCORE_MODEL, modelLocation));
     FileSystem fs = output.getFileSystem(hadoop);
-    String fingerprint = SplitRunner.sha256(AtomicOutput.requireComplete(modelLocation, hadoop, "TrainJob"));
+    String fingerprint = SplitRunner.sha256(manifestJson);
     if (settings.mode().equals("overwrite")) fs.delete(output, true);
     discardUncommitted(fs, output);
     requireSameModel(fs, output, manifest.modelId(), fingerprint);

@@ -12,7 +12,7 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * MTCNN face detection with the semantics of facenet-pytorch 2.x, which the paper's code used
- * (see ../shared/data/README.md): image pyramid from 12/min_face by the factor, P-Net proposals
+ * (see the test fixtures' README): image pyramid from 12/min_face by the factor, P-Net proposals
  * (stride 2, cell 12) with NMS 0.5 per scale and 0.7 overall, regression and squaring, R-Net on
  * 24×24 and O-Net on 48×48 area-resampled crops, NMS 0.7 and 0.7 "Min", largest box returned.
  * Weights come from user-supplied safetensors files; nothing is downloaded.
