@@ -5,9 +5,8 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import java.io.Serializable;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +18,7 @@ import java.util.Map;
  * padded with [PAD] = 0. Saved as JSON next to the model, so a model always reads text the way it
  * was trained.
  */
-public final class WordPieceTokenizer implements Serializable {
+public final class WordPieceTokenizer implements TextTokenizer {
   private static final long serialVersionUID = 1L;
   public static final String PAD = "[PAD]";
   public static final String UNK = "[UNK]";
@@ -31,13 +30,6 @@ public final class WordPieceTokenizer implements Serializable {
   private final List<String> vocab;
   private final Map<String, Integer> ids = new HashMap<>();
 
-  /** Ids and the mask of real tokens (1) versus padding (0). */
-  public record Encoding(int[] ids, int[] mask) {
-    public int length() {
-      return Arrays.stream(mask).sum();
-    }
-  }
-
   public WordPieceTokenizer(List<String> vocab) {
     if (vocab.size() < SPECIAL.size() || !vocab.subList(0, SPECIAL.size()).equals(SPECIAL)) {
       throw new IllegalArgumentException("a vocabulary starts with " + SPECIAL);
@@ -48,6 +40,7 @@ public final class WordPieceTokenizer implements Serializable {
     }
   }
 
+  @Override
   public int vocabSize() {
     return vocab.size();
   }
@@ -90,6 +83,7 @@ public final class WordPieceTokenizer implements Serializable {
   }
 
   /** "[CLS] pieces… [SEP]", truncated so that [SEP] always ends the sequence, padded to maxLength. */
+  @Override
   public Encoding encode(String text, int maxLength) {
     if (maxLength < 2) throw new IllegalArgumentException("maxLength must leave room for [CLS] and [SEP]");
     List<String> pieces = tokenize(text);
@@ -101,6 +95,11 @@ public final class WordPieceTokenizer implements Serializable {
     out[n + 1] = ids.get(SEP);
     for (int i = 0; i < n + 2; i++) mask[i] = 1;
     return new Encoding(out, mask);
+  }
+
+  @Override
+  public Map<String, byte[]> files() {
+    return Map.of(DESCRIPTOR, toJson().getBytes(StandardCharsets.UTF_8));
   }
 
   public String toJson() {

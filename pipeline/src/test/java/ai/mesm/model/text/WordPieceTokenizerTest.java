@@ -25,10 +25,10 @@ class WordPieceTokenizerTest {
 
   @Test
   void encodingIsClsPiecesSepTruncatedAndPadded() {
-    WordPieceTokenizer.Encoding e = SMALL.encode("Hello, world!", 8);
+    Encoding e = SMALL.encode("Hello, world!", 8);
     assertArrayEquals(new int[] {2, 10, 11, 12, 9, 3, 0, 0}, e.ids());
     assertArrayEquals(new int[] {1, 1, 1, 1, 1, 1, 0, 0}, e.mask());
-    WordPieceTokenizer.Encoding cut = SMALL.encode("Hello, world!", 4);
+    Encoding cut = SMALL.encode("Hello, world!", 4);
     assertArrayEquals(new int[] {2, 10, 11, 3}, cut.ids(), "[SEP] always ends a truncated sequence");
     assertEquals(2, SMALL.encode("", 5).length());
   }
