@@ -82,11 +82,13 @@ public final class ConfigKeys {
   public static final String TEXT_MAX_LENGTH_MESM = "mesm.model.text.max-length.mesm";
   public static final String TEXT_VOCAB_SIZE = "mesm.model.text.vocab-size";
   public static final String TEXT_PRETRAINED = "mesm.model.text.pretrained";
+  public static final String TEXT_ENCODER = "mesm.model.text.encoder";
   public static final String MESM_BLOCKS = "mesm.model.mesm.blocks";
   public static final String MESM_TOP_P = "mesm.model.mesm.top-p";
   public static final String MESM_ATTENTION_GRADIENT = "mesm.model.mesm.attention-gradient";
 
   public static final String TRAIN_BATCH_SIZE = "mesm.train.batch-size";
+  public static final String TRAIN_TEXT_LR_FACTOR = "mesm.train.text-lr-factor";
   public static final String TRAIN_LEARNING_RATE = "mesm.train.learning-rate";
   public static final String TRAIN_MAX_EPOCHS = "mesm.train.max-epochs";
   public static final String TRAIN_PATIENCE = "mesm.train.patience";

@@ -107,6 +107,12 @@ final class ConfigRules {
     rules.add(atLeast(TEXT_MAX_LENGTH_FE2E, 3));
     rules.add(atLeast(TEXT_MAX_LENGTH_MESM, 3));
     rules.add(atLeast(TEXT_VOCAB_SIZE, 16));
+    rules.add(oneOf(TEXT_ENCODER, "transformer", "albert"));
+    rules.add(new Rule(TEXT_PRETRAINED, c -> c.getString(TEXT_ENCODER).equals("albert") == c.getString(TEXT_PRETRAINED).isBlank()
+        ? Optional.of(c.getString(TEXT_ENCODER).equals("albert")
+            ? "must name the folder of a Hugging Face ALBERT checkpoint when " + TEXT_ENCODER + " = albert"
+            : "is read only when " + TEXT_ENCODER + " = albert (it is " + c.getString(TEXT_ENCODER) + ")")
+        : Optional.empty()));
     rules.add(atLeast(MESM_BLOCKS, 1));
     rules.add(new Rule(MESM_BLOCKS, c -> c.getInt(MESM_BLOCKS) > 3
         ? Optional.of("at most 3 sparse blocks replace the last three dense stages (SPEC §4)") : Optional.empty()));
@@ -116,6 +122,9 @@ final class ConfigRules {
 
     rules.add(atLeast(TRAIN_BATCH_SIZE, 1));
     rules.add(positive(TRAIN_LEARNING_RATE));
+    rules.add(new Rule(TRAIN_TEXT_LR_FACTOR, c -> c.getDouble(TRAIN_TEXT_LR_FACTOR) >= 1 ? Optional.empty()
+        : Optional.of("must be >= 1 (the pretrained text encoder learns this many times slower), was "
+            + c.getDouble(TRAIN_TEXT_LR_FACTOR))));
     rules.add(atLeast(TRAIN_MAX_EPOCHS, 1));
     rules.add(atLeast(TRAIN_PATIENCE, 1));
     rules.add(atLeast(TRAIN_SHUFFLE_BUFFER, 1));

@@ -1,6 +1,7 @@
 package ai.mesm.data;
 
-import ai.mesm.model.text.WordPieceTokenizer;
+import ai.mesm.model.text.Encoding;
+import ai.mesm.model.text.TextTokenizer;
 import java.io.Serializable;
 import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -19,7 +20,7 @@ import org.nd4j.linalg.factory.Nd4j;
 public final class BatchBuilder implements Serializable {
   private static final long serialVersionUID = 1L;
 
-  private final WordPieceTokenizer tokenizer;
+  private final TextTokenizer tokenizer;
   private final int maxTokens;
   private final int faceSize;
   private final int melValues;
@@ -32,7 +33,7 @@ public final class BatchBuilder implements Serializable {
    * @param mean      per-channel mean (R, G, B) on the 0–255 scale, SPEC: 159, 111, 102
    * @param std       per-channel std, SPEC: 37, 33, 32
    */
-  public BatchBuilder(WordPieceTokenizer tokenizer, int maxTokens, int faceSize, int melValues, float[] mean,
+  public BatchBuilder(TextTokenizer tokenizer, int maxTokens, int faceSize, int melValues, float[] mean,
                       float[] std) {
     this.tokenizer = tokenizer;
     this.maxTokens = maxTokens;
@@ -61,7 +62,7 @@ public final class BatchBuilder implements Serializable {
     for (int b = 0; b < mb; b++) {
       Example e = examples.get(b);
       if (text) {
-        WordPieceTokenizer.Encoding enc = tokenizer.encode(e.text(), maxTokens);
+        Encoding enc = tokenizer.encode(e.text(), maxTokens);
         for (int t = 0; t < maxTokens; t++) {
           tokens[b * maxTokens + t] = enc.ids()[t];
           tokenMask[b * maxTokens + t] = enc.mask()[t];

@@ -3,7 +3,7 @@ package ai.mesm.model;
 import ai.mesm.data.Batch;
 import ai.mesm.data.BatchBuilder;
 import ai.mesm.model.layers.MesmSparseVertex;
-import ai.mesm.model.text.WordPieceTokenizer;
+import ai.mesm.model.text.TextTokenizer;
 import java.util.ArrayList;
 import java.util.List;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -20,7 +20,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 public final class EmotionModel {
   private final ModelSpec spec;
   private final ComputationGraph graph;
-  private final WordPieceTokenizer tokenizer;
+  private final TextTokenizer tokenizer;
   private final float[] visualMean;
   private final float[] visualStd;
 
@@ -28,7 +28,7 @@ public final class EmotionModel {
    * @param tokenizer  null when the model takes no text
    * @param visualMean per-channel crop mean on the 0–255 scale (SPEC §2)
    */
-  public EmotionModel(ModelSpec spec, ComputationGraph graph, WordPieceTokenizer tokenizer, float[] visualMean,
+  public EmotionModel(ModelSpec spec, ComputationGraph graph, TextTokenizer tokenizer, float[] visualMean,
                       float[] visualStd) {
     if (spec.uses(Modality.TEXT) && tokenizer == null) throw new IllegalArgumentException("a text model needs a tokenizer");
     if (tokenizer != null && spec.uses(Modality.TEXT) && tokenizer.vocabSize() != spec.vocabSize()) {
@@ -42,7 +42,7 @@ public final class EmotionModel {
   }
 
   /** A freshly initialised FE2E model (seeded by the spec). */
-  public static EmotionModel create(ModelSpec spec, WordPieceTokenizer tokenizer, float[] visualMean, float[] visualStd) {
+  public static EmotionModel create(ModelSpec spec, TextTokenizer tokenizer, float[] visualMean, float[] visualStd) {
     return new EmotionModel(spec, graph(spec), tokenizer, visualMean, visualStd);
   }
 
@@ -62,7 +62,7 @@ public final class EmotionModel {
   }
 
   /** Null for models without text. */
-  public WordPieceTokenizer tokenizer() {
+  public TextTokenizer tokenizer() {
     return tokenizer;
   }
 

@@ -1,5 +1,7 @@
 package ai.mesm.model;
 
+import ai.mesm.model.albert.AlbertConfig;
+import ai.mesm.model.layers.AlbertEncoder;
 import ai.mesm.model.layers.FramesToSequence;
 import ai.mesm.model.layers.LogitFusion;
 import ai.mesm.model.layers.MaxPool2x2;
@@ -22,6 +24,7 @@ import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.EmbeddingSequenceLayer;
 import org.deeplearning4j.nn.conf.layers.LossLayer;
+import org.deeplearning4j.nn.conf.distribution.NormalDistribution;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -65,34 +68,27 @@ public final class Fe2eGraph {
     for (Modality m : spec.modalities()) {
       String in = m.inputName();
       g.addInputs(in);
-      String sequence = switch (m) {
-        case TEXT -> {
-          inputTypes.add(InputType.recurrent(spec.vocabSize(), spec.maxTokens()));
-          g.addLayer(in + "_embedding", new EmbeddingSequenceLayer.Builder().nIn(spec.vocabSize()).nOut(spec.dim())
-              .inputLength(spec.maxTokens()).build(), in);
-          yield in + "_embedding";
-        }
-        case AUDIO -> {
-          inputTypes.add(InputType.recurrent(spec.audioFeatures()));
-          yield perStepCnn(g, in, spec, 1, spec.melBins(), spec.chunkFrames());
-        }
-        case VISUAL -> {
-          inputTypes.add(InputType.recurrent(spec.visualFeatures()));
-          yield perStepCnn(g, in, spec, 3, spec.faceSize(), spec.faceSize());
-        }
-      };
-      if (spec.dropout() > 0) {
-        g.addVertex(in + "_dropout", new SequenceDropout(spec.dropout()), sequence);
-        sequence = in + "_dropout";
-      }
-      TransformerEncoder encoder = new TransformerEncoder(spec.dim(), spec.heads(), spec.layers(), spec.feedForward());
-      if (spec.positionalEncoding()) {
-        g.addLayer(in + "_encoder", encoder, new SinusoidalPositions(), sequence);
+      inputTypes.add(switch (m) {
+        case TEXT -> InputType.recurrent(spec.vocabSize(), spec.maxTokens());
+        case AUDIO -> InputType.recurrent(spec.audioFeatures());
+        case VISUAL -> InputType.recurrent(spec.visualFeatures());
+      });
+      if (m == Modality.TEXT && spec.albert() != null) {
+        albertText(g, in, spec, updater);
       } else {
-        g.addLayer(in + "_encoder", encoder, sequence);
+        String sequence = switch (m) {
+          case TEXT -> {
+            g.addLayer(in + "_embedding", new EmbeddingSequenceLayer.Builder().nIn(spec.vocabSize()).nOut(spec.dim())
+                .inputLength(spec.maxTokens()).build(), in);
+            yield in + "_embedding";
+          }
+          case AUDIO -> perStepCnn(g, in, spec, 1, spec.melBins(), spec.chunkFrames());
+          case VISUAL -> perStepCnn(g, in, spec, 3, spec.faceSize(), spec.faceSize());
+        };
+        transformer(g, in, spec, sequence);
+        g.addLayer(in + "_head", new DenseLayer.Builder().nOut(spec.classes()).activation(Activation.IDENTITY).build(),
+            in + "_encoder");
       }
-      g.addLayer(in + "_head", new DenseLayer.Builder().nOut(spec.classes()).activation(Activation.IDENTITY).build(),
-          in + "_encoder");
       heads.add(in + "_head");
     }
     g.addVertex("fusion", new LogitFusion(heads.size(), spec.classes()), heads.toArray(String[]::new));
@@ -101,6 +97,36 @@ public final class Fe2eGraph {
     g.setOutputs(OUTPUT);
     g.setInputTypes(inputTypes.toArray(InputType[]::new));
     return g.build();
+  }
+
+  /** Dropout, optional positions and the Transformer encoder (CLS out) over one modality's sequence. */
+  private static void transformer(GraphBuilder g, String in, ModelSpec spec, String sequence) {
+    if (spec.dropout() > 0) {
+      g.addVertex(in + "_dropout", new SequenceDropout(spec.dropout()), sequence);
+      sequence = in + "_dropout";
+    }
+    TransformerEncoder encoder = new TransformerEncoder(spec.dim(), spec.heads(), spec.layers(), spec.feedForward());
+    if (spec.positionalEncoding()) {
+      g.addLayer(in + "_encoder", encoder, new SinusoidalPositions(), sequence);
+    } else {
+      g.addLayer(in + "_encoder", encoder, sequence);
+    }
+  }
+
+  /**
+   * The paper's text branch: ALBERT's word embeddings, the {@link AlbertEncoder} ([CLS] of the last
+   * layer) and the text head, all learning at the base rate divided by the spec's factor.
+   */
+  private static void albertText(GraphBuilder g, String in, ModelSpec spec, IUpdater updater) {
+    AlbertConfig config = spec.albert().config();
+    IUpdater slower = updater.clone();
+    if (slower.hasLearningRate()) slower.setLrAndSchedule(spec.learningRate() / spec.albert().lrFactor(), null);
+    g.addLayer(in + "_embedding", new EmbeddingSequenceLayer.Builder().nIn(config.vocabSize()).nOut(config.embeddingSize())
+        .inputLength(spec.maxTokens()).hasBias(false).weightInit(new NormalDistribution(0, config.initializerRange()))
+        .updater(slower).build(), in);
+    g.addLayer(in + "_encoder", new AlbertEncoder(config, spec.maxTokens(), slower), in + "_embedding");
+    g.addLayer(in + "_head", new DenseLayer.Builder().nOut(spec.classes()).activation(Activation.IDENTITY)
+        .updater(slower).build(), in + "_encoder");
   }
 
   /**
@@ -134,7 +160,7 @@ public final class Fe2eGraph {
       // MESM: the dense stem, then the cross-modal sparse blocks with the text CLS vector as query.
       String stem = cnn(g, in, layers.subList(0, FeatureCnn.MESM_DENSE_LAYERS), channels, height, width);
       previous = in + "_sparse";
-      g.addVertex(previous, new MesmSparse(spec.channelDivisor(), spec.dim(), spec.topP(), spec.attentionMode()), stem,
+      g.addVertex(previous, new MesmSparse(spec.channelDivisor(), spec.textVectorSize(), spec.topP(), spec.attentionMode()), stem,
           Modality.TEXT.inputName() + "_encoder", in);
     } else {
       previous = cnn(g, in, layers, channels, height, width);

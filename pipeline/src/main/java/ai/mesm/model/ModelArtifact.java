@@ -2,7 +2,8 @@ package ai.mesm.model;
 
 import ai.mesm.io.AtomicOutput;
 import ai.mesm.io.SafeName;
-import ai.mesm.model.text.WordPieceTokenizer;
+import ai.mesm.model.text.TextTokenizer;
+import ai.mesm.model.text.TextTokenizers;
 import ai.mesm.split.SplitRunner;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
@@ -39,7 +40,8 @@ public final class ModelArtifact {
   public static final String PARAMETERS = "parameters.bin";
   public static final String UPDATER = "updater.bin";
   public static final String WEIGHTS = "weights.json";
-  public static final String TOKENIZER = "tokenizer.json";
+  public static final String TOKENIZER = TextTokenizer.DESCRIPTOR;
+  private static final int MAX_TOKENIZER_FILE = 64 << 20;
 
   private ModelArtifact() {}
 
@@ -69,7 +71,13 @@ public final class ModelArtifact {
     weights.addProperty("iterations", graph.getConfiguration().getIterationCount());
     weights.addProperty("epochs", graph.getConfiguration().getEpochCount());
     out.writeStaged(WEIGHTS, weights.toString());
-    if (model.tokenizer() != null) out.writeStaged(TOKENIZER, model.tokenizer().toJson());
+    if (model.tokenizer() != null) {
+      for (Map.Entry<String, byte[]> file : model.tokenizer().files().entrySet()) {
+        try (OutputStream o = out.createStaged(file.getKey())) {
+          o.write(file.getValue());
+        }
+      }
+    }
   }
 
   public static void writeArray(AtomicOutput out, String name, INDArray array) throws IOException {
@@ -109,14 +117,18 @@ public final class ModelArtifact {
   }
 
   /** The tokenizer of a folder written by {@link #stage}; null when it has none. */
-  public static WordPieceTokenizer readTokenizer(FileSystem fs, Path root) throws IOException {
-    Path file = new Path(root, TOKENIZER);
-    if (!fs.exists(file)) return null;
-    try (InputStream in = fs.open(file)) {
-      return WordPieceTokenizer.fromJson(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-    } catch (RuntimeException e) {
-      throw new IOException(file + ": unreadable tokenizer: " + e.getMessage(), e);
+  public static TextTokenizer readTokenizer(FileSystem fs, Path root) throws IOException {
+    if (!fs.exists(new Path(root, TextTokenizer.DESCRIPTOR))) return null;
+    Map<String, byte[]> files = new java.util.HashMap<>();
+    for (String name : TextTokenizers.FILES) {
+      Path file = new Path(root, name);
+      if (!fs.exists(file)) continue;
+      try (InputStream in = fs.open(file)) {
+        files.put(name, in.readNBytes(MAX_TOKENIZER_FILE + 1));
+      }
+      if (files.get(name).length > MAX_TOKENIZER_FILE) throw new IOException(file + ": larger than a tokenizer file can be");
     }
+    return TextTokenizers.fromFiles(files, root.toString());
   }
 
   public static Loaded load(String location, Configuration conf) throws IOException {
@@ -131,7 +143,7 @@ public final class ModelArtifact {
     FileSystem fs = root.getFileSystem(conf);
     ModelSpec spec = manifest.spec();
     ComputationGraph graph = legacy ? LegacyModelZip.read(fs, root, build(root, spec), log) : readGraph(fs, root, spec);
-    WordPieceTokenizer tokenizer = spec.uses(Modality.TEXT) ? readTokenizer(fs, root) : null;
+    TextTokenizer tokenizer = spec.uses(Modality.TEXT) ? readTokenizer(fs, root) : null;
     if (spec.uses(Modality.TEXT) && tokenizer == null) throw new IOException(location + ": no " + TOKENIZER);
     try {
       return new Loaded(new EmotionModel(spec, graph, tokenizer, manifest.visualMean(), manifest.visualStd()), manifest);

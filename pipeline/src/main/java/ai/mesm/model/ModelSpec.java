@@ -1,5 +1,6 @@
 package ai.mesm.model;
 
+import ai.mesm.model.albert.PretrainedText;
 import java.util.List;
 
 /**
@@ -14,11 +15,13 @@ import java.util.List;
  * @param chunkFrames     spectrogram frames per chunk (32)
  * @param channelDivisor  CNN channel widths divided by this (1 = the paper's network)
  * @param positiveWeights BCE positive weight per class (train negatives / positives)
+ * @param albert          the pretrained ALBERT text encoder; null = the Transformer trained from scratch
  */
 public record ModelSpec(String type, List<Modality> modalities, int classes, int dim, int heads, int layers,
                         int feedForward, double dropout, boolean positionalEncoding, int vocabSize, int maxTokens,
                         int faceSize, int melBins, int chunkFrames, int channelDivisor, double[] positiveWeights,
-                        double learningRate, long seed, double topP, String attentionGradient) {
+                        double learningRate, long seed, double topP, String attentionGradient,
+                        PretrainedText albert) {
 
   public ModelSpec {
     modalities = List.copyOf(modalities);
@@ -46,6 +49,16 @@ public record ModelSpec(String type, List<Modality> modalities, int classes, int
     within("faceSize", faceSize, 1, 1_024);
     within("melBins", melBins, 1, 1_024);
     within("chunkFrames", chunkFrames, 1, 4_096);
+    if (albert != null && modalities.contains(Modality.TEXT)) {
+      if (albert.config().vocabSize() != vocabSize) {
+        throw new IllegalArgumentException("the tokenizer has " + vocabSize + " pieces, the ALBERT checkpoint's vocab_size is "
+            + albert.config().vocabSize());
+      }
+      if (maxTokens > albert.config().maxPositionEmbeddings()) {
+        throw new IllegalArgumentException(maxTokens + " tokens per text, but the ALBERT checkpoint has only "
+            + albert.config().maxPositionEmbeddings() + " positions (max_position_embeddings)");
+      }
+    }
     if (channelDivisor < 1 || 64 % channelDivisor != 0) {
       throw new IllegalArgumentException("model.cnn.channel-divisor must divide 64, got " + channelDivisor);
     }
@@ -60,7 +73,20 @@ public record ModelSpec(String type, List<Modality> modalities, int classes, int
   /** The same model reading another text length (benchmarks fix it at 100 tokens). */
   public ModelSpec withMaxTokens(int tokens) {
     return new ModelSpec(type, modalities, classes, dim, heads, layers, feedForward, dropout, positionalEncoding, vocabSize,
-        tokens, faceSize, melBins, chunkFrames, channelDivisor, positiveWeights, learningRate, seed, topP, attentionGradient);
+        tokens, faceSize, melBins, chunkFrames, channelDivisor, positiveWeights, learningRate, seed, topP, attentionGradient,
+        albert);
+  }
+
+  /** The same model with the pretrained ALBERT text encoder (null = the one trained from scratch). */
+  public ModelSpec withAlbert(PretrainedText text) {
+    return new ModelSpec(type, modalities, classes, dim, heads, layers, feedForward, dropout, positionalEncoding, vocabSize,
+        maxTokens, faceSize, melBins, chunkFrames, channelDivisor, positiveWeights, learningRate, seed, topP,
+        attentionGradient, text);
+  }
+
+  /** Size of the text vector the text encoder gives (MESM's query): ALBERT's hidden size, else dim. */
+  public int textVectorSize() {
+    return albert != null ? albert.config().hiddenSize() : dim;
   }
 
   public boolean isMesm() {

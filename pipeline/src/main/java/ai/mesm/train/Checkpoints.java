@@ -8,7 +8,7 @@ import ai.mesm.model.EmotionModel;
 import ai.mesm.model.ModelArtifact;
 import ai.mesm.model.ModelSpec;
 import ai.mesm.model.Modality;
-import ai.mesm.model.text.WordPieceTokenizer;
+import ai.mesm.model.text.TextTokenizer;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
@@ -85,7 +85,7 @@ public final class Checkpoints {
   }
 
   /** A checkpoint read back: the model's graph with its optimiser state, its tokenizer, the loop's state. */
-  public record Resumed(String folder, ComputationGraph graph, WordPieceTokenizer tokenizer, TrainingState state) {}
+  public record Resumed(String folder, ComputationGraph graph, TextTokenizer tokenizer, TrainingState state) {}
 
   /**
    * The newest complete checkpoint that reads back whole, or null when there is none. One that
@@ -97,7 +97,7 @@ public final class Checkpoints {
    *             graph its weights are read into, so that their sizes are checked against it
    * @throws IOException when checkpoints exist but none can be read, naming each and why
    */
-  public Resumed latest(Function<WordPieceTokenizer, ModelSpec> spec, Consumer<String> log) throws IOException {
+  public Resumed latest(Function<TextTokenizer, ModelSpec> spec, Consumer<String> log) throws IOException {
     List<Path> complete = complete();
     if (complete.isEmpty()) return null;
     List<String> failures = new ArrayList<>();
@@ -116,7 +116,7 @@ public final class Checkpoints {
         + "; rerun without --resume to start afresh");
   }
 
-  private Resumed read(Path folder, Function<WordPieceTokenizer, ModelSpec> specOf) throws IOException {
+  private Resumed read(Path folder, Function<TextTokenizer, ModelSpec> specOf) throws IOException {
     Path manifestFile = new Path(folder, AtomicOutput.MANIFEST);
     JsonObject theirs;
     TrainingState state;
@@ -138,7 +138,7 @@ public final class Checkpoints {
           + "with the settings it was written with");
     }
     FileSystem fs = folder.getFileSystem(conf);
-    WordPieceTokenizer tokenizer = ModelArtifact.readTokenizer(fs, folder);
+    TextTokenizer tokenizer = ModelArtifact.readTokenizer(fs, folder);
     ModelSpec spec = specOf.apply(tokenizer);
     if (spec.uses(Modality.TEXT) && tokenizer == null) {
       throw new IOException(new Path(folder, ModelArtifact.TOKENIZER) + ": missing");

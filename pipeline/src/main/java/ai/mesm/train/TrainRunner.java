@@ -22,7 +22,7 @@ import ai.mesm.model.ModelManifest;
 import ai.mesm.model.ModelSpec;
 import ai.mesm.model.Modality;
 import ai.mesm.model.sparse.NativeKernels;
-import ai.mesm.model.text.WordPieceTokenizer;
+import ai.mesm.model.text.TextTokenizer;
 import ai.mesm.model.text.WordPieceTrainer;
 import ai.mesm.split.Split;
 import ai.mesm.split.SplitRunner;
@@ -90,7 +90,7 @@ public final class TrainRunner {
       log.accept(resumed == null ? "--resume: no checkpoint under " + checkpoints.location() + ", starting from epoch 1"
           : "--resume: continuing from " + resumed.folder() + " (" + resumed.state().epochs() + " epochs done)");
     }
-    WordPieceTokenizer tokenizer = null;
+    TextTokenizer tokenizer = null;
     if (modalities.contains(Modality.TEXT)) {
       if (resumed != null) {
         tokenizer = resumed.tokenizer();
@@ -175,7 +175,7 @@ public final class TrainRunner {
     }
   }
 
-  public static ModelSpec spec(MesmConfig config, List<Modality> modalities, DatasetKind dataset, WordPieceTokenizer tokenizer,
+  public static ModelSpec spec(MesmConfig config, List<Modality> modalities, DatasetKind dataset, TextTokenizer tokenizer,
                         double[] positiveWeights) {
     String type = config.getString(MODEL_TYPE);
     int maxTokens = config.getInt(type.equals("mesm") ? TEXT_MAX_LENGTH_MESM : TEXT_MAX_LENGTH_FE2E);
@@ -184,7 +184,7 @@ public final class TrainRunner {
         config.getBoolean(MODEL_POSITIONAL), tokenizer == null ? 0 : tokenizer.vocabSize(), maxTokens,
         config.getInt(FACE_SIZE), config.getInt(AUDIO_N_MELS), config.getInt(AUDIO_CHUNK_FRAMES),
         config.getInt(MODEL_CNN_CHANNEL_DIVISOR), positiveWeights, config.getDouble(TRAIN_LEARNING_RATE),
-        config.getLong(SEED), config.getDouble(MESM_TOP_P), config.getString(MESM_ATTENTION_GRADIENT));
+        config.getLong(SEED), config.getDouble(MESM_TOP_P), config.getString(MESM_ATTENTION_GRADIENT), null);
   }
 
   /** The loss's per-class positive weights as SplitJob counted them on train, checked against the class order. */

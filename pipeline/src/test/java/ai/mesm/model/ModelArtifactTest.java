@@ -1,5 +1,7 @@
 package ai.mesm.model;
 
+import ai.mesm.model.text.WordPieceTokenizer;
+
 import static org.junit.jupiter.api.Assertions.*;
 
 import ai.mesm.bench.ModelThroughput;
@@ -66,7 +68,7 @@ class ModelArtifactTest {
     assertEquals(spec.modalities(), loaded.manifest().spec().modalities());
     assertArrayEquals(spec.positiveWeights(), loaded.manifest().spec().positiveWeights());
     assertArrayEquals(new double[] {0.05, 0.1, 0.5, 0.95, 0.3, 0.35}, loaded.manifest().thresholds());
-    assertEquals(model.tokenizer().toJson(), loaded.model().tokenizer().toJson());
+    assertEquals(((WordPieceTokenizer) model.tokenizer()).toJson(), ((WordPieceTokenizer) loaded.model().tokenizer()).toJson());
     assertNotNull(loaded.model().graph().getUpdater().getStateViewArray(), "optimizer state kept for resuming");
     assertEquals(model.graph().getUpdater().getStateViewArray(), loaded.model().graph().getUpdater().getStateViewArray());
     assertContinuesTheSame(model, loaded.model(), spec);
@@ -173,7 +175,7 @@ class ModelArtifactTest {
       object.flush();
       out.closeEntry();
     }
-    Files.writeString(folder.resolve(ModelArtifact.TOKENIZER), model.tokenizer().toJson());
+    Files.writeString(folder.resolve(ModelArtifact.TOKENIZER), ((WordPieceTokenizer) model.tokenizer()).toJson());
     Files.writeString(folder.resolve("_manifest.json"), manifest(model.spec(), 1).json());
   }
 

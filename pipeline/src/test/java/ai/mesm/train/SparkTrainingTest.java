@@ -191,11 +191,11 @@ class SparkTrainingTest {
     return WeightedBceWithLogits.ofProbabilities(p.probabilities(), p.labels(), model.spec().positiveWeights());
   }
 
-  private static EmotionModel model(MesmConfig config, WordPieceTokenizer tokenizer) throws IOException {
+  private static EmotionModel model(MesmConfig config, ai.mesm.model.text.TextTokenizer tokenizer) throws IOException {
     return EmotionModel.create(spec(config, tokenizer), tokenizer, new float[] {159, 111, 102}, new float[] {37, 33, 32});
   }
 
-  private static ModelSpec spec(MesmConfig config, WordPieceTokenizer tokenizer) {
+  private static ModelSpec spec(MesmConfig config, ai.mesm.model.text.TextTokenizer tokenizer) {
     try {
       double[] w = TrainRunner.positiveWeights(SplitCorpus.split().toString(), new Configuration(), DatasetKind.IEMOCAP);
       return TrainRunner.spec(config, List.of(Modality.TEXT, Modality.AUDIO, Modality.VISUAL), DatasetKind.IEMOCAP,

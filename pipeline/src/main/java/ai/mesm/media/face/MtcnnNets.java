@@ -1,5 +1,6 @@
 package ai.mesm.media.face;
 
+import ai.mesm.io.SafetensorsFile;
 import java.io.IOException;
 import java.nio.file.Path;
 import org.nd4j.enums.WeightsFormat;

@@ -2,6 +2,7 @@ package ai.mesm.media.face;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import ai.mesm.io.SafetensorsFile;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
