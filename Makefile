@@ -53,6 +53,8 @@ bench: build
 	@echo "== FE2E training / inference throughput, CNN GFLOP/s, MESM vs FE2E feature-extraction time and FLOPs (the paper's network, then the demo's CNN widths / 4)"
 	bin/mesm ModelBenchJob --config conf/demo.conf paths.ingest=$(BENCH_OUT)/ingest/iemocap model.cnn.channel-divisor=1
 	bin/mesm ModelBenchJob --config conf/demo.conf paths.ingest=$(BENCH_OUT)/ingest/iemocap model.cnn.channel-divisor=4
+	@echo "== the paper's text encoder: ALBERT-base (random weights) forward / forward+backward at 8 x 100 tokens, FE2E T+A+V training with it vs the small encoder"
+	bin/mesm AlbertBenchJob --config conf/demo.conf model.cnn.channel-divisor=1
 	@echo "== batch scoring throughput (MOSEI videos of the corpus, segments from their transcripts; the demo's model sizes)"
 	bin/mesm ScoreBenchJob --config conf/demo.conf paths.input=$(BENCH_OUT)/corpus paths.scores=$(BENCH_OUT)/score
 	@echo "== long videos: 1- and 20-minute dialogs ingested and videos scored, peak heap against its bound (2 GiB heap)"

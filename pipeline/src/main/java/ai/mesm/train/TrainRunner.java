@@ -4,6 +4,7 @@ import static ai.mesm.config.ConfigKeys.*;
 
 import ai.mesm.config.InvalidConfigException;
 import ai.mesm.config.MesmConfig;
+import ai.mesm.config.Secrets;
 import ai.mesm.data.DatasetKind;
 import ai.mesm.data.ExampleReader;
 import ai.mesm.data.ExampleSource;
@@ -21,6 +22,10 @@ import ai.mesm.model.ModelArtifact;
 import ai.mesm.model.ModelManifest;
 import ai.mesm.model.ModelSpec;
 import ai.mesm.model.Modality;
+import ai.mesm.model.albert.AlbertCheckpoint;
+import ai.mesm.model.albert.AlbertConfig;
+import ai.mesm.model.albert.AlbertWeights;
+import ai.mesm.model.albert.PretrainedText;
 import ai.mesm.model.sparse.NativeKernels;
 import ai.mesm.model.text.TextTokenizer;
 import ai.mesm.model.text.WordPieceTrainer;
@@ -68,7 +73,6 @@ public final class TrainRunner {
   public static Result run(MesmConfig config, Configuration hadoop, Consumer<String> log, boolean resume)
       throws IOException {
     DatasetKind dataset = DatasetKind.fromConfig(config.getString(DATASET));
-    requireSupported(config);
     String splitRoot = config.getString(PATHS_SPLIT);
     String splitManifest = AtomicOutput.requireComplete(splitRoot, hadoop, "SplitJob");
     double[] positiveWeights = positiveWeights(splitRoot, hadoop, dataset);
@@ -84,8 +88,11 @@ public final class TrainRunner {
       OutputGuard.requireApart(hadoop, out[0], out[1], Map.of(PATHS_SPLIT, splitRoot));
     }
     Checkpoints checkpoints = Checkpoints.of(config, run, SplitRunner.sha256(splitManifest), hadoop);
+    // Read by the driver only, once: from here on its weights travel inside the graph's parameters.
+    AlbertCheckpoint pretrained = pretrained(config, modalities, hadoop, log);
+    PretrainedText albert = pretrained == null ? null : pretrained.describe(config.getDouble(TRAIN_TEXT_LR_FACTOR));
     Checkpoints.Resumed resumed = resume
-        ? checkpoints.latest(t -> spec(config, modalities, dataset, t, positiveWeights), log) : null;
+        ? checkpoints.latest(t -> spec(config, modalities, dataset, t, positiveWeights, albert), log) : null;
     if (resume) {
       log.accept(resumed == null ? "--resume: no checkpoint under " + checkpoints.location() + ", starting from epoch 1"
           : "--resume: continuing from " + resumed.folder() + " (" + resumed.state().epochs() + " epochs done)");
@@ -94,16 +101,23 @@ public final class TrainRunner {
     if (modalities.contains(Modality.TEXT)) {
       if (resumed != null) {
         tokenizer = resumed.tokenizer();
+      } else if (pretrained != null) {
+        tokenizer = pretrained.tokenizer();
       } else {
         tokenizer = WordPieceTrainer.train(ExampleReader.texts(train, hadoop), config.getInt(TEXT_VOCAB_SIZE), 1);
         log.accept("tokenizer: " + tokenizer.vocabSize() + " pieces learned from the train transcripts");
       }
     }
-    ModelSpec spec = spec(config, modalities, dataset, tokenizer, positiveWeights);
+    ModelSpec spec = spec(config, modalities, dataset, tokenizer, positiveWeights, albert);
     float[] mean = floats(config.getDoubleList(VISUAL_MEAN));
     float[] std = floats(config.getDoubleList(VISUAL_STD));
     EmotionModel model = resumed == null ? EmotionModel.create(spec, tokenizer, mean, std)
         : new EmotionModel(spec, resumed.graph(), tokenizer, mean, std);
+    if (pretrained != null && resumed == null) {
+      AlbertWeights.Report report = pretrained.applyTo(model.graph());
+      log.accept("ALBERT: " + report.loaded().size() + " tensors loaded into the text encoder; not part of the encoder, "
+          + "skipped: " + (report.skipped().isEmpty() ? "none" : String.join(", ", report.skipped())));
+    }
     String mode = mode(config);
     log.accept(String.format(Locale.ROOT, "training %s on %s (%s): %d train utterances, %,d parameters, batch %d, "
             + "lr %g, at most %d epochs (patience %d), %s", run, dataset.configName(), Modality.label(modalities), trainSize,
@@ -168,23 +182,44 @@ public final class TrainRunner {
     return master.startsWith("local") ? "local" : "spark";
   }
 
-  private static void requireSupported(MesmConfig config) {
-    if (!config.getString(TEXT_PRETRAINED).isBlank()) {
-      throw new InvalidConfigException(TEXT_PRETRAINED, "loading a pretrained ALBERT is not available in this version "
-          + "yet; leave it empty to train the text encoder from scratch");
+  /** The ALBERT checkpoint model.text.pretrained names, when the text encoder is ALBERT and the model reads text. */
+  private static AlbertCheckpoint pretrained(MesmConfig config, List<Modality> modalities, Configuration hadoop,
+                                             Consumer<String> log) throws IOException {
+    if (!config.getString(TEXT_ENCODER).equals("albert")) return null;
+    if (!modalities.contains(Modality.TEXT)) {
+      log.accept(TEXT_ENCODER + " = albert is not used: the model reads no text (" + Modality.label(modalities) + ")");
+      return null;
     }
+    AlbertCheckpoint checkpoint = AlbertCheckpoint.read(config.getString(TEXT_PRETRAINED), hadoop);
+    AlbertConfig c = checkpoint.config();
+    log.accept(String.format(Locale.ROOT, "ALBERT from %s: hidden %d, %d layers sharing one set of weights, %d heads, "
+            + "vocabulary %d; learns at learning-rate / %s", Secrets.redactUris(config.getString(TEXT_PRETRAINED)),
+        c.hiddenSize(), c.numHiddenLayers(), c.numAttentionHeads(), c.vocabSize(), config.getDouble(TRAIN_TEXT_LR_FACTOR)));
+    return checkpoint;
   }
 
   public static ModelSpec spec(MesmConfig config, List<Modality> modalities, DatasetKind dataset, TextTokenizer tokenizer,
-                        double[] positiveWeights) {
+                               double[] positiveWeights) {
+    return spec(config, modalities, dataset, tokenizer, positiveWeights, null);
+  }
+
+  /** @param albert the pretrained text encoder, null for the one trained from scratch */
+  public static ModelSpec spec(MesmConfig config, List<Modality> modalities, DatasetKind dataset, TextTokenizer tokenizer,
+                               double[] positiveWeights, PretrainedText albert) {
     String type = config.getString(MODEL_TYPE);
-    int maxTokens = config.getInt(type.equals("mesm") ? TEXT_MAX_LENGTH_MESM : TEXT_MAX_LENGTH_FE2E);
+    String lengthKey = type.equals("mesm") ? TEXT_MAX_LENGTH_MESM : TEXT_MAX_LENGTH_FE2E;
+    int maxTokens = config.getInt(lengthKey);
+    if (albert != null && maxTokens > albert.config().maxPositionEmbeddings()) {
+      throw new InvalidConfigException(lengthKey, "is " + maxTokens + ", but the ALBERT checkpoint has only "
+          + albert.config().maxPositionEmbeddings() + " positions (max_position_embeddings)");
+    }
     return new ModelSpec(type, modalities, dataset.classes().size(), config.getInt(MODEL_DIM), config.getInt(MODEL_HEADS),
         config.getInt(MODEL_LAYERS), config.getInt(MODEL_FEED_FORWARD), config.getDouble(MODEL_DROPOUT),
         config.getBoolean(MODEL_POSITIONAL), tokenizer == null ? 0 : tokenizer.vocabSize(), maxTokens,
         config.getInt(FACE_SIZE), config.getInt(AUDIO_N_MELS), config.getInt(AUDIO_CHUNK_FRAMES),
         config.getInt(MODEL_CNN_CHANNEL_DIVISOR), positiveWeights, config.getDouble(TRAIN_LEARNING_RATE),
-        config.getLong(SEED), config.getDouble(MESM_TOP_P), config.getString(MESM_ATTENTION_GRADIENT), null);
+        config.getLong(SEED), config.getDouble(MESM_TOP_P), config.getString(MESM_ATTENTION_GRADIENT),
+        modalities.contains(Modality.TEXT) ? albert : null);
   }
 
   /** The loss's per-class positive weights as SplitJob counted them on train, checked against the class order. */

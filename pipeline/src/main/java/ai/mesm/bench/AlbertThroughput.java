@@ -1,0 +1,94 @@
+package ai.mesm.bench;
+
+import ai.mesm.data.Batch;
+import ai.mesm.model.EmotionModel;
+import ai.mesm.model.Modality;
+import ai.mesm.model.ModelSpec;
+import ai.mesm.model.albert.AlbertConfig;
+import ai.mesm.model.albert.PretrainedText;
+import ai.mesm.model.text.WordPieceTokenizer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.bytedeco.javacpp.Pointer;
+
+/**
+ * The cost of the paper's text encoder: an ALBERT-base-sized encoder (albert-base-v2's
+ * configuration, random weights: nothing is downloaded) on batches of 8 texts × 100 tokens,
+ * forward and forward+backward, in utterances/s and achieved GFLOP/s against the analytic count,
+ * with the peak memory; then FE2E T+A+V training with it next to the small encoder, in one run.
+ */
+public final class AlbertThroughput {
+  public static final int BATCH = 8;
+  public static final int TOKENS = 100;
+
+  private AlbertThroughput() {}
+
+  /**
+   * Speed and memory of one kind of step. ND4J's arrays live outside the Java heap and are freed
+   * when the collector finds their Java objects, so the process's resident memory (peak RSS)
+   * includes arrays already dead; JavaCPP's maxphysicalbytes setting bounds it.
+   */
+  public record Row(String what, double utterancesPerSecond, double gflopsPerSecond, long peakHeapBytes,
+                    long peakResidentBytes) {
+    public String describe() {
+      String gflops = Double.isNaN(gflopsPerSecond) ? "      -" : String.format(Locale.ROOT, "%7.1f", gflopsPerSecond);
+      return String.format(Locale.ROOT, "%-44s %7.2f utterances/s  %s GFLOP/s  peak heap %5d MiB  peak RSS %5d MiB",
+          what, utterancesPerSecond, gflops, peakHeapBytes >> 20, peakResidentBytes >> 20);
+    }
+  }
+
+  /** {@code base} with albert-base-v2's encoder (random weights) instead of the small one. */
+  public static ModelSpec withAlbertBase(ModelSpec base) {
+    AlbertConfig config = AlbertConfig.base();
+    return new ModelSpec(base.type(), base.modalities(), base.classes(), base.dim(), base.heads(), base.layers(),
+        base.feedForward(), base.dropout(), base.positionalEncoding(), config.vocabSize(), TOKENS, base.faceSize(),
+        base.melBins(), base.chunkFrames(), base.channelDivisor(), base.positiveWeights(), base.learningRate(), base.seed(),
+        base.topP(), base.attentionGradient(), new PretrainedText(config, 10, "random weights (bench)", "{}", "none"));
+  }
+
+  /** A tokenizer of {@code size} pieces: the model only checks the count, the bench feeds random ids. */
+  public static WordPieceTokenizer placeholderTokenizer(int size) {
+    List<String> vocab = new ArrayList<>(WordPieceTokenizer.SPECIAL);
+    for (int i = vocab.size(); i < size; i++) vocab.add("w" + i);
+    return new WordPieceTokenizer(vocab);
+  }
+
+  /** The encoder alone (text-only FE2E: embeddings, ALBERT, head): forward, then forward+backward+update. */
+  public static List<Row> encoder(ModelSpec textOnly, int warmup, int iterations) {
+    EmotionModel model = EmotionModel.create(textOnly, placeholderTokenizer(textOnly.vocabSize()),
+        new float[] {0, 0, 0}, new float[] {1, 1, 1});
+    Batch batch = ModelThroughput.randomBatch(textOnly, BATCH, 1, 1, textOnly.seed());
+    double flops = 2 * textOnly.albert().config().macsPerSequence(TOKENS) * BATCH;
+    List<Row> rows = new ArrayList<>();
+    rows.add(timed("ALBERT-base forward, batch 8 x 100 tokens", () -> model.probabilities(batch), flops, warmup, iterations));
+    // Backward costs about twice the forward: three times the forward's FLOPs in all.
+    rows.add(timed("ALBERT-base forward+backward+Adam, 8 x 100", () -> model.fit(batch), 3 * flops, warmup, iterations));
+    return rows;
+  }
+
+  /** FE2E training steps on {@code spec} (utterances/s; FLOPs not counted). */
+  public static Row training(String what, ModelSpec spec, Batch batch, int warmup, int iterations) {
+    EmotionModel model = EmotionModel.create(spec, spec.uses(Modality.TEXT) ? placeholderTokenizer(spec.vocabSize()) : null,
+        new float[] {0, 0, 0}, new float[] {1, 1, 1});
+    return timed(what, () -> model.fit(batch), Double.NaN, warmup, iterations);
+  }
+
+  private static Row timed(String what, Runnable step, double flopsPerStep, int warmup, int iterations) {
+    for (int i = 0; i < warmup; i++) step.run();
+    long t0 = System.nanoTime();
+    for (int i = 0; i < iterations; i++) step.run();
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    // Memory in a pass of its own: the heap sampler's full collections would slow the timed one.
+    long residentPeak = Pointer.physicalBytes();
+    long heapPeak;
+    try (HeapPeaks heap = HeapPeaks.start()) {
+      for (int i = 0; i < 2; i++) {
+        step.run();
+        residentPeak = Math.max(residentPeak, Pointer.physicalBytes());
+      }
+      heapPeak = heap.peakUsedBytes();
+    }
+    return new Row(what, BATCH * iterations / seconds, flopsPerStep * iterations / seconds / 1e9, heapPeak, residentPeak);
+  }
+}

@@ -1,0 +1,157 @@
+package ai.mesm.train;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import ai.mesm.config.MesmConfig;
+import ai.mesm.eval.EvaluateRunner;
+import ai.mesm.eval.Evaluation;
+import ai.mesm.model.ModelArtifact;
+import ai.mesm.model.albert.AlbertCheckpoint;
+import ai.mesm.model.albert.AlbertFixture;
+import ai.mesm.model.albert.PretrainedText;
+import ai.mesm.model.text.AlbertTokenizer;
+import ai.mesm.score.ScoreRunner;
+import ai.mesm.testing.SplitCorpus;
+import ai.mesm.testing.TestSpark;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The paper's text path: FE2E and MESM with the (tiny, random) ALBERT checkpoint as their text
+ * encoder, trained on the synthetic corpus in this JVM and with parameter averaging on local[2];
+ * the trained folder carries the fine-tuned encoder and the tokenizer, so evaluation and scoring
+ * run after the checkpoint folder is gone. Bars as in {@link LearningTest}.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class AlbertTrainingTest {
+  @TempDir static Path out;
+  static Path checkpoint;
+  static SparkSession spark;
+
+  @BeforeAll
+  static void copyCheckpoint() throws Exception {
+    checkpoint = out.resolve("albert-tiny");
+    Files.createDirectories(checkpoint);
+    try (Stream<Path> files = Files.list(AlbertFixture.folder())) {
+      for (Path f : files.toList()) Files.copy(f, checkpoint.resolve(f.getFileName()));
+    }
+  }
+
+  @AfterAll
+  static void stop() {
+    if (spark != null) spark.stop();
+  }
+
+  static MesmConfig config(String modalities, Map<String, String> extra) {
+    Map<String, String> o = new HashMap<>();
+    o.put("model.modalities", "[" + modalities + "]");
+    o.put("model.dim", "32");
+    o.put("model.layers", "1");
+    o.put("model.feed-forward", "128");
+    o.put("model.cnn.channel-divisor", "16");
+    o.put("model.text.encoder", "albert");
+    o.put("model.text.pretrained", checkpoint.toString());
+    o.put("model.text.max-length.mesm", "64");
+    o.put("train.learning-rate", "1e-3");
+    o.put("train.max-epochs", "8");
+    o.put("train.patience", "4");
+    o.put("paths.models", out.resolve("models").toString());
+    o.put("paths.reports", out.resolve("reports").toString());
+    o.putAll(extra);
+    return SplitCorpus.config(o);
+  }
+
+  private static void assertLearned(String what, Evaluation test) {
+    double baseline = LearningTest.allPositiveF1(test.classes());
+    System.out.printf("%s: test F1 %.3f (all-positive %.3f), AUC %.3f%n", what, test.average().f1(), baseline,
+        test.average().auc());
+    assertTrue(test.average().f1() >= baseline + 0.10, what + ": test F1 " + test.average().f1() + " vs " + baseline);
+    assertTrue(test.average().auc() >= 0.65, what + ": test ROC-AUC " + test.average().auc());
+  }
+
+  @Order(1)
+  @Test
+  void fe2eLearnsTextWithAlbertAndItsFolderCarriesEncoderAndTokenizer() throws Exception {
+    TrainRunner.Result r = TrainRunner.run(config("t", Map.of("train.run-name", "albert-t")), new Configuration(),
+        System.out::println);
+    assertLearned("FE2E (T) with ALBERT", r.test());
+    PretrainedText recorded = r.manifest().spec().albert();
+    PretrainedText read = AlbertCheckpoint.read(checkpoint.toString(), new Configuration()).describe(10);
+    assertEquals(read.weightsSha256(), recorded.weightsSha256());
+    assertEquals(read.configJson(), recorded.configJson());
+    Path model = Path.of(r.modelLocation());
+    assertArrayEquals(Files.readAllBytes(checkpoint.resolve("spiece.model")), Files.readAllBytes(model.resolve("spiece.model")));
+    assertTrue(ModelArtifact.load(model.toString(), new Configuration()).model().tokenizer() instanceof AlbertTokenizer);
+  }
+
+  @Order(2)
+  @Test
+  void mesmLearnsWithAlbertsClsVectorAsItsQuery() throws Exception {
+    TrainRunner.Result r = TrainRunner.run(config("t,a,v", Map.of("model.type", "mesm", "train.run-name", "albert-mesm")),
+        new Configuration(), System.out::println);
+    assertLearned("MESM (T+A+V) with ALBERT", r.test());
+  }
+
+  @Order(3)
+  @Test
+  void parameterAveragingOnTwoWorkersFineTunesAlbert() throws Exception {
+    spark = TestSpark.start(Map.of());
+    TrainRunner.Result r = TrainRunner.run(config("t,a,v", Map.of("spark.master", "local[2]", "train.mode", "spark",
+        "train.spark.workers", "2", "train.spark.averaging-frequency", "2", "model.dropout", "0",
+        "train.run-name", "albert-spark")), new Configuration(), System.out::println);
+    assertEquals("spark", r.outcome().sessions().get(0).mode());
+    assertLearned("FE2E (T+A+V) with ALBERT, parameter averaging", r.test());
+  }
+
+  /** Evaluation and scoring read only the trained folders: the checkpoint folder is deleted first. */
+  @Order(4)
+  @Test
+  void evaluationAndScoringNeedNothingFromTheCheckpointFolder() throws Exception {
+    try (Stream<Path> files = Files.walk(checkpoint)) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+    assertFalse(Files.exists(checkpoint));
+    Map<String, String> o = new HashMap<>();
+    o.put("paths.models", out.resolve("models").toString());
+    o.put("paths.reports", out.resolve("reports").toString());
+    o.put("eval.models", "[albert-t, albert-mesm]");
+    EvaluateRunner.Result r = EvaluateRunner.run(SplitCorpus.config(o), new Configuration(), System.out::println);
+    for (String id : List.of("albert-t", "albert-mesm")) {
+      assertEquals(Files.readString(out.resolve("reports").resolve(id).resolve("predictions_test.csv")),
+          Files.readString(Path.of(r.reportsLocation()).resolve("predictions_test_" + id + ".csv")),
+          id + ": saved and loaded, the same predictions as at the end of training");
+    }
+
+    // One dialog video with a subtitle file: text, audio and faces of two cues scored by the MESM model.
+    Path archive = out.resolve("archive");
+    Files.createDirectories(archive);
+    Path video;
+    try (Stream<Path> videos = Files.walk(SplitCorpus.iemocap().resolve("corpus"))) {
+      video = videos.filter(p -> p.toString().endsWith(".avi")).sorted().findFirst().orElseThrow();
+    }
+    Files.copy(video, archive.resolve("dialog.avi"));
+    Files.writeString(archive.resolve("dialog.srt"), "1\n00:00:00,200 --> 00:00:01,400\nI am so happy today\n\n"
+        + "2\n00:00:01,500 --> 00:00:02,600\nthis is terrible news\n");
+    if (spark == null) spark = TestSpark.start(Map.of());
+    Map<String, String> s = new HashMap<>(o);
+    s.put("score.input", archive.toString());
+    s.put("score.model", "albert-mesm");
+    s.put("paths.scores", out.resolve("scores").toString());
+    ScoreRunner.Result scored = ScoreRunner.run(spark, SplitCorpus.config(s), System.out::println);
+    assertTrue(scored.balanced(), scored.accounting());
+    assertEquals(2, scored.rows(), scored.accounting());
+  }
+}
