@@ -10,7 +10,7 @@ import java.util.Map;
 /** Reads back a tokenizer that {@link TextTokenizer#files()} stored beside a model. */
 public final class TextTokenizers {
   /** Every file a stored tokenizer may consist of. */
-  public static final List<String> FILES = List.of(TextTokenizer.DESCRIPTOR);
+  public static final List<String> FILES = List.of(TextTokenizer.DESCRIPTOR, AlbertTokenizer.MODEL_FILE);
 
   private TextTokenizers() {}
 
@@ -29,6 +29,7 @@ public final class TextTokenizers {
     try {
       return switch (type) {
         case "wordpiece" -> WordPieceTokenizer.fromJson(json);
+        case AlbertTokenizer.TYPE -> AlbertTokenizer.read(files, folder);
         default -> throw new IOException(folder + "/" + TextTokenizer.DESCRIPTOR + ": unknown tokenizer type '" + type + "'");
       };
     } catch (RuntimeException e) {
