@@ -3,6 +3,7 @@ package ai.mesm.model.text;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -73,7 +74,7 @@ final class UnigramEncoder {
     float[] best = new float[size + 1];
     int[] startsAt = new int[size + 1];
     int[] ids = new int[size + 1];
-    java.util.Arrays.fill(startsAt, -1);
+    Arrays.fill(startsAt, -1);
 
     for (int start = 0; start < size; ) {
       float tillHere = best[start];
