@@ -16,7 +16,7 @@ import java.util.List;
  * user-defined score {@code length * max_score - 0.1} is a double expression), added to the float
  * path score in double, compared with the stored float in double, and stored back as float; the
  * unknown node's score is all float. A candidate replaces the best path only when strictly
- * greater, so ties keep the first found (the shorter piece, the earlier start).
+ * greater, so of equal paths the one whose last piece starts earliest (the longest) wins.
  */
 final class UnigramEncoder {
   private static final float UNK_PENALTY = 10.0f;
