@@ -8,13 +8,18 @@ import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.ref.SoftReference;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Hugging Face's slow {@code AlbertTokenizer} (tokenization_albert.py), id for id, for the
@@ -34,8 +39,8 @@ import java.util.Objects;
  * </ol>
  *
  * <p>Serializable with plain fields: the model file's bytes and the settings travel, and each JVM
- * rebuilds the tries from them on first use (the engine is transient, so Java serialisation and
- * Kryo both work).
+ * rebuilds the tries from them on first use, once per distinct model file (the engine is
+ * transient, so Java serialisation and Kryo both work).
  */
 public final class AlbertTokenizer implements TextTokenizer {
   private static final long serialVersionUID = 1L;
@@ -66,6 +71,7 @@ public final class AlbertTokenizer implements TextTokenizer {
   /** Where each split token was defined, for messages; null after deserialisation. */
   private transient String[] splitOrigins;
   private transient volatile Engine engine;
+  private static final Map<String, SoftReference<UnigramEncoder>> ENCODERS = new ConcurrentHashMap<>();
 
   /** What is rebuilt from the fields in each JVM. */
   private record Engine(UnigramEncoder encoder, int clsId, int sepId, int padId, int[] splitIds) {}
@@ -112,7 +118,7 @@ public final class AlbertTokenizer implements TextTokenizer {
     SentencePieceModel parsed = SentencePieceModel.parse(model, modelSource);
     JsonObject own = ownDescriptor(files, folder);
     AlbertTokenizer t = own != null ? fromDescriptor(own, model, folder) : fromHuggingFace(files, model, parsed, folder);
-    t.engine = t.build(parsed); // checks the special tokens now, with a checked exception
+    t.engine = t.build(encoder(model, parsed, modelSource)); // checks the special tokens now, with a checked exception
     return t;
   }
 
@@ -246,8 +252,8 @@ public final class AlbertTokenizer implements TextTokenizer {
     return e.getAsString();
   }
 
-  private Engine build(SentencePieceModel model) throws IOException {
-    UnigramEncoder encoder = new UnigramEncoder(model);
+  private Engine build(UnigramEncoder encoder) throws IOException {
+    SentencePieceModel model = encoder.model();
     int clsId = idOf(model, cls, "cls_token");
     int sepId = idOf(model, sep, "sep_token");
     int padId = idOf(model, pad, "pad_token");
@@ -269,11 +275,35 @@ public final class AlbertTokenizer implements TextTokenizer {
     return model.pieceToId(token);
   }
 
+  /**
+   * The encoder for a model file's bytes, shared by all tokenizers of this JVM that have the same
+   * bytes: Spark deserialises the tokenizer for every task, and building the tries each time would
+   * cost more than tokenizing a partition. Softly held, so memory pressure can drop it.
+   */
+  private static UnigramEncoder encoder(byte[] bytes, SentencePieceModel parsed, String source) throws IOException {
+    String key = digest(bytes);
+    SoftReference<UnigramEncoder> cached = ENCODERS.get(key);
+    UnigramEncoder encoder = cached == null ? null : cached.get();
+    if (encoder == null) {
+      encoder = new UnigramEncoder(parsed != null ? parsed : SentencePieceModel.parse(bytes, source));
+      ENCODERS.put(key, new SoftReference<>(encoder));
+    }
+    return encoder;
+  }
+
+  private static String digest(byte[] bytes) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java platform has SHA-256", e);
+    }
+  }
+
   private Engine engine() {
     Engine e = engine;
     if (e == null) {
       try {
-        e = build(SentencePieceModel.parse(spieceModel, source));
+        e = build(encoder(spieceModel, null, source));
       } catch (IOException ex) {
         throw new UncheckedIOException(ex); // read() built it once already, so the bytes were valid
       }

@@ -1,14 +1,14 @@
 package ai.mesm.model.text;
 
-import java.util.ArrayList;
+import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.List;
-import java.util.TreeMap;
 
 /**
  * A read-only trie over byte strings, each key with an int value. Walking it one byte at a time
  * gives every key that is a prefix of the input at one position, which is what both the Viterbi
- * lattice and the user-defined-symbol matcher need. Flattened into arrays after building: the
- * children of a node are a sorted slice of {@code labels}/{@code targets}.
+ * lattice and the user-defined-symbol matcher need. Plain arrays: the children of a node are a
+ * slice of {@code labels}/{@code targets}, sorted by label.
  */
 final class ByteTrie {
   static final int NONE = -1;
@@ -18,44 +18,59 @@ final class ByteTrie {
   private final int[] targets;
   private final int[] values; // per node, the value of the key ending there, or NONE
 
-  /** @param keys distinct, non-empty keys; {@code values[i]} belongs to {@code keys.get(i)} */
+  /**
+   * Built in one pass over the keys in sorted order: a node's edges are allocated together when
+   * the node is numbered, and the next node is numbered only after that, so they form one slice.
+   * Iterative: a key from the file may be long.
+   *
+   * @param keys distinct, non-empty keys; {@code keyValues[i]} belongs to {@code keys.get(i)}
+   */
   ByteTrie(List<byte[]> keys, int[] keyValues) {
-    List<TreeMap<Integer, Integer>> children = new ArrayList<>();
-    List<Integer> vals = new ArrayList<>();
-    children.add(new TreeMap<>());
-    vals.add(NONE);
-    for (int k = 0; k < keys.size(); k++) {
-      int node = 0;
-      for (byte b : keys.get(k)) {
-        Integer next = children.get(node).get(b & 0xFF);
-        if (next == null) {
-          next = children.size();
-          children.add(new TreeMap<>());
-          vals.add(NONE);
-          children.get(node).put(b & 0xFF, next);
-        }
-        node = next;
-      }
-      vals.set(node, keyValues[k]);
+    Integer[] order = new Integer[keys.size()];
+    for (int i = 0; i < order.length; i++) order[i] = i;
+    Arrays.sort(order, (x, y) -> Arrays.compareUnsigned(keys.get(x), keys.get(y)));
+    byte[][] sorted = new byte[order.length][];
+    int[] sortedValues = new int[order.length];
+    long totalBytes = 0;
+    for (int i = 0; i < order.length; i++) {
+      sorted[i] = keys.get(order[i]);
+      sortedValues[i] = keyValues[order[i]];
+      totalBytes += sorted[i].length;
     }
-    int nodes = children.size();
-    firstEdge = new int[nodes + 1];
-    values = new int[nodes];
+    int maxNodes = (int) Math.min(Integer.MAX_VALUE - 8, totalBytes + 1);
+    int[] first = new int[maxNodes + 1];
+    int[] vals = new int[maxNodes];
+    byte[] edgeLabels = new byte[maxNodes];
+    int[] edgeTargets = new int[maxNodes];
+    int nodes = 0;
     int edges = 0;
-    for (TreeMap<Integer, Integer> c : children) edges += c.size();
-    labels = new byte[edges];
-    targets = new int[edges];
-    int e = 0;
-    for (int n = 0; n < nodes; n++) {
-      firstEdge[n] = e;
-      values[n] = vals.get(n);
-      for (var entry : children.get(n).entrySet()) {
-        labels[e] = (byte) (int) entry.getKey();
-        targets[e] = entry.getValue();
-        e++;
+    // A task is the range of keys [lo, hi) that share their first depth bytes, and the edge that leads to it.
+    ArrayDeque<int[]> todo = new ArrayDeque<>();
+    todo.push(new int[] {0, sorted.length, 0, -1});
+    while (!todo.isEmpty()) {
+      int[] task = todo.pop();
+      int lo = task[0];
+      int hi = task[1];
+      int depth = task[2];
+      int node = nodes++;
+      if (task[3] >= 0) edgeTargets[task[3]] = node;
+      first[node] = edges;
+      vals[node] = NONE;
+      if (lo < hi && sorted[lo].length == depth) vals[node] = sortedValues[lo++]; // sorts first among its extensions
+      for (int i = lo; i < hi; ) {
+        byte label = sorted[i][depth];
+        int j = i + 1;
+        while (j < hi && sorted[j][depth] == label) j++;
+        edgeLabels[edges] = label;
+        todo.push(new int[] {i, j, depth + 1, edges++});
+        i = j;
       }
     }
-    firstEdge[nodes] = e;
+    first[nodes] = edges;
+    firstEdge = Arrays.copyOf(first, nodes + 1);
+    values = Arrays.copyOf(vals, nodes);
+    labels = Arrays.copyOf(edgeLabels, edges);
+    targets = Arrays.copyOf(edgeTargets, edges);
   }
 
   static int root() {

@@ -1,8 +1,6 @@
 package ai.mesm.model.text;
 
 import java.io.IOException;
-import java.util.ArrayDeque;
-import java.util.BitSet;
 
 /**
  * Reader of a Darts-clone double-array trie, the structure sentencepiece stores its normalisation
@@ -10,7 +8,7 @@ import java.util.BitSet;
  * match a label), bit 8 "has a leaf child", bit 9 selects an 8-bit shift of the offset in bits
  * 10–31; a leaf unit holds a 31-bit value. Walking byte c from node n goes to
  * {@code n ^ offset(n) ^ c}. Indices come from the file, so each one is bounds-checked, and
- * {@link #checkValues} visits every reachable node once so that a bad value is found on loading.
+ * {@link #checkValues} finds a bad value on loading.
  */
 final class DoubleArrayTrie {
   private final int[] units;
@@ -66,33 +64,20 @@ final class DoubleArrayTrie {
   }
 
   /**
-   * Visits every node reachable from the root and checks that each value lies below {@code limit}
-   * (a replacement string's start). Linear in the nodes times 256 labels.
+   * Checks that every rule's value lies below {@code limit} (a replacement string's start), so that
+   * a lookup never reads outside the strings. Looks at every non-leaf unit that says it has a leaf
+   * (a superset of the reachable ones: Darts-clone leaves unused units without that flag), which
+   * is one linear pass rather than a walk of the trie.
    */
   void checkValues(int limit, String source) throws IOException {
     if (units.length == 0) throw new IOException(source + ": the normalization trie is empty");
-    BitSet seen = new BitSet(units.length);
-    ArrayDeque<Integer> todo = new ArrayDeque<>();
-    todo.push(0);
-    seen.set(0);
-    while (!todo.isEmpty()) {
-      int n = todo.pop();
-      int base = n ^ offset(units[n]);
-      for (int c = 0; c < 256; c++) {
-        int child = base ^ c;
-        if (child >= units.length || label(units[child]) != c) continue;
-        int unit = units[child];
-        if (hasLeaf(unit)) {
-          int leaf = child ^ offset(unit);
-          if (leaf >= units.length) throw new IOException(source + ": normalization trie leaf " + leaf + " is outside the trie");
-          int v = value(units[leaf]);
-          if (v >= limit) throw new IOException(source + ": normalization rule points at byte " + v + ", outside its strings");
-        }
-        if (!seen.get(child)) {
-          seen.set(child);
-          todo.push(child);
-        }
-      }
+    for (int i = 0; i < units.length; i++) {
+      int unit = units[i];
+      if (unit < 0 || !hasLeaf(unit)) continue; // a leaf unit (bit 31) holds a value, its bit 8 means nothing
+      int leaf = i ^ offset(unit);
+      if (leaf >= units.length) throw new IOException(source + ": normalization trie unit " + i + " points outside the trie");
+      int v = value(units[leaf]);
+      if (v >= limit) throw new IOException(source + ": normalization rule points at byte " + v + ", outside its strings");
     }
   }
 }

@@ -1,9 +1,6 @@
 package ai.mesm.model.text;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -104,15 +101,12 @@ final class ProtoReader {
   String readString(String what) throws IOException {
     int at = pos;
     byte[] bytes = readBytes();
-    try {
-      return StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(bytes))
-          .toString();
-    } catch (CharacterCodingException e) {
-      throw error(at, what + " is not valid UTF-8");
+    for (int i = 0; i < bytes.length; ) {
+      int n = Utf8.validCharLength(bytes, i, bytes.length);
+      if (n == 0) throw error(at, what + " is not valid UTF-8");
+      i += n;
     }
+    return new String(bytes, StandardCharsets.UTF_8);
   }
 
   boolean readBool() throws IOException {

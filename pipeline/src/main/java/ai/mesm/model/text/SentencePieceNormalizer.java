@@ -2,7 +2,9 @@ package ai.mesm.model.text;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -52,7 +54,7 @@ final class SentencePieceNormalizer {
         int p = 4 + 4 * i;
         units[i] = (blob[p] & 0xFF) | (blob[p + 1] & 0xFF) << 8 | (blob[p + 2] & 0xFF) << 16 | (blob[p + 3] & 0xFF) << 24;
       }
-      replacements = java.util.Arrays.copyOfRange(blob, 4 + (int) trieSize, blob.length);
+      replacements = Arrays.copyOfRange(blob, 4 + (int) trieSize, blob.length);
       // A replacement is read up to its NUL, so a rule must start at or before the last NUL.
       int lastNul = -1;
       for (int i = replacements.length - 1; i >= 0 && lastNul < 0; i--) if (replacements[i] == 0) lastNul = i;
@@ -62,7 +64,7 @@ final class SentencePieceNormalizer {
 
     List<byte[]> symbols = new ArrayList<>();
     for (int id = 0; id < model.size(); id++) {
-      if (model.type(id) == SentencePieceModel.USER_DEFINED) symbols.add(model.piece(id).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      if (model.type(id) == SentencePieceModel.USER_DEFINED) symbols.add(model.piece(id).getBytes(StandardCharsets.UTF_8));
     }
     userDefined = symbols.isEmpty() ? null : new ByteTrie(symbols, new int[symbols.size()]);
   }
@@ -117,7 +119,7 @@ final class SentencePieceNormalizer {
       addSpace(withSuffix);
       return withSuffix.toByteArray();
     }
-    return length == normalized.length ? normalized : java.util.Arrays.copyOf(normalized, length);
+    return length == normalized.length ? normalized : Arrays.copyOf(normalized, length);
   }
 
   private void addSpace(ByteArrayOutputStream out) {

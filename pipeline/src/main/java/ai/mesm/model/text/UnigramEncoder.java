@@ -3,6 +3,7 @@ package ai.mesm.model.text;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -15,7 +16,7 @@ import java.util.List;
  * user-defined score {@code length * max_score - 0.1} is a double expression), added to the float
  * path score in double, compared with the stored float in double, and stored back as float; the
  * unknown node's score is all float. A candidate replaces the best path only when strictly
- * greater, so ties keep the first found (the shorter piece, the earlier start).
+ * greater, so of equal paths the one whose last piece starts earliest (the longest) wins.
  */
 final class UnigramEncoder {
   private static final float UNK_PENALTY = 10.0f;
@@ -73,7 +74,7 @@ final class UnigramEncoder {
     float[] best = new float[size + 1];
     int[] startsAt = new int[size + 1];
     int[] ids = new int[size + 1];
-    java.util.Arrays.fill(startsAt, -1);
+    Arrays.fill(startsAt, -1);
 
     for (int start = 0; start < size; ) {
       float tillHere = best[start];
