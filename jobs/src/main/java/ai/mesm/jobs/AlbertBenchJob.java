@@ -7,6 +7,7 @@ import ai.mesm.bench.ModelThroughput;
 import ai.mesm.data.DatasetKind;
 import ai.mesm.model.Modality;
 import ai.mesm.model.ModelSpec;
+import ai.mesm.model.text.WordPieceTokenizer;
 import ai.mesm.train.TrainRunner;
 import java.util.Arrays;
 import java.util.List;
@@ -27,11 +28,11 @@ public final class AlbertBenchJob {
           double[] weights = new double[dataset.classes().size()];
           Arrays.fill(weights, 3.0);
           List<Modality> tav = List.of(Modality.TEXT, Modality.AUDIO, Modality.VISUAL);
-          ModelSpec small = TrainRunner.spec(config, tav, dataset, AlbertThroughput.placeholderTokenizer(1000), weights)
+          ModelSpec small = TrainRunner.spec(config, tav, dataset, WordPieceTokenizer.numbered(1000), weights)
               .withMaxTokens(AlbertThroughput.TOKENS);
           ModelSpec albert = AlbertThroughput.withAlbertBase(small);
           ModelSpec textOnly = AlbertThroughput.withAlbertBase(
-              TrainRunner.spec(config, List.of(Modality.TEXT), dataset, AlbertThroughput.placeholderTokenizer(1000), weights));
+              TrainRunner.spec(config, List.of(Modality.TEXT), dataset, WordPieceTokenizer.numbered(1000), weights));
           System.out.printf("ALBERT-base (albert-base-v2's configuration, random weights), %d threads; analytic "
               + "forward %.1f GFLOP per batch of 8 x 100 tokens%n", Runtime.getRuntime().availableProcessors(),
               2 * textOnly.albert().config().macsPerSequence(AlbertThroughput.TOKENS) * AlbertThroughput.BATCH / 1e9);

@@ -36,9 +36,7 @@ public final class ModelBenchJob {
         (config, arguments) -> {
           DatasetKind dataset = DatasetKind.fromConfig(config.getString(DATASET));
           List<Modality> modalities = Modality.parse(config.getStringList(MODEL_MODALITIES));
-          List<String> vocab = new ArrayList<>(WordPieceTokenizer.SPECIAL);
-          for (int i = vocab.size(); i < 1000; i++) vocab.add("w" + i);
-          WordPieceTokenizer tokenizer = new WordPieceTokenizer(vocab);
+          WordPieceTokenizer tokenizer = WordPieceTokenizer.numbered(1000);
           double[] weights = new double[dataset.classes().size()];
           java.util.Arrays.fill(weights, 3.0);
           ModelSpec spec = TrainRunner.spec(config, modalities, dataset, tokenizer, weights).withMaxTokens(100);

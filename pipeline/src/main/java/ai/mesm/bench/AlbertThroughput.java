@@ -47,16 +47,9 @@ public final class AlbertThroughput {
         base.topP(), base.attentionGradient(), new PretrainedText(config, 10, "random weights (bench)", "{}", "none"));
   }
 
-  /** A tokenizer of {@code size} pieces: the model only checks the count, the bench feeds random ids. */
-  public static WordPieceTokenizer placeholderTokenizer(int size) {
-    List<String> vocab = new ArrayList<>(WordPieceTokenizer.SPECIAL);
-    for (int i = vocab.size(); i < size; i++) vocab.add("w" + i);
-    return new WordPieceTokenizer(vocab);
-  }
-
   /** The encoder alone (text-only FE2E: embeddings, ALBERT, head): forward, then forward+backward+update. */
   public static List<Row> encoder(ModelSpec textOnly, int warmup, int iterations) {
-    EmotionModel model = EmotionModel.create(textOnly, placeholderTokenizer(textOnly.vocabSize()),
+    EmotionModel model = EmotionModel.create(textOnly, WordPieceTokenizer.numbered(textOnly.vocabSize()),
         new float[] {0, 0, 0}, new float[] {1, 1, 1});
     Batch batch = ModelThroughput.randomBatch(textOnly, BATCH, 1, 1, textOnly.seed());
     double flops = 2 * textOnly.albert().config().macsPerSequence(TOKENS) * BATCH;
@@ -69,7 +62,7 @@ public final class AlbertThroughput {
 
   /** FE2E training steps on {@code spec} (utterances/s; FLOPs not counted). */
   public static Row training(String what, ModelSpec spec, Batch batch, int warmup, int iterations) {
-    EmotionModel model = EmotionModel.create(spec, spec.uses(Modality.TEXT) ? placeholderTokenizer(spec.vocabSize()) : null,
+    EmotionModel model = EmotionModel.create(spec, spec.uses(Modality.TEXT) ? WordPieceTokenizer.numbered(spec.vocabSize()) : null,
         new float[] {0, 0, 0}, new float[] {1, 1, 1});
     return timed(what, () -> model.fit(batch), Double.NaN, warmup, iterations);
   }

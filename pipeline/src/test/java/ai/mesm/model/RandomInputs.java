@@ -61,9 +61,7 @@ public final class RandomInputs {
 
   /** A vocabulary of {@code size} pieces: the special ones, then "w4", "w5", … */
   public static WordPieceTokenizer tokenizer(int size) {
-    List<String> vocab = new ArrayList<>(WordPieceTokenizer.SPECIAL);
-    for (int i = vocab.size(); i < size; i++) vocab.add("w" + i);
-    return new WordPieceTokenizer(vocab);
+    return WordPieceTokenizer.numbered(size);
   }
 
   /** An utterance with random crops, mel chunks and labels at the spec's geometry, text "a b c". */

@@ -40,6 +40,13 @@ public final class WordPieceTokenizer implements TextTokenizer {
     }
   }
 
+  /** A vocabulary of {@code size} pieces, the special ones then "w4", "w5", …: for benchmarks and tests that feed ids. */
+  public static WordPieceTokenizer numbered(int size) {
+    List<String> vocab = new ArrayList<>(SPECIAL);
+    for (int i = vocab.size(); i < size; i++) vocab.add("w" + i);
+    return new WordPieceTokenizer(vocab);
+  }
+
   @Override
   public int vocabSize() {
     return vocab.size();
