@@ -65,9 +65,7 @@ public record ModelSpec(String type, List<Modality> modalities, int classes, int
   }
 
   private static void within(String name, int value, int min, int max) {
-    if (value < min || value > max) {
-      throw new IllegalArgumentException("model spec " + name + " must be in [" + min + ", " + max + "], was " + value);
-    }
+    Bounds.within("model spec " + name, value, min, max);
   }
 
   /** The same model reading another text length (benchmarks fix it at 100 tokens). */

@@ -1,5 +1,6 @@
 package ai.mesm.model.albert;
 
+import ai.mesm.model.Bounds;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
@@ -21,15 +22,15 @@ public record AlbertConfig(int vocabSize, int embeddingSize, int hiddenSize, int
   static final Set<String> ACTIVATIONS = Set.of("gelu_new", "gelu_fast", "gelu_pytorch_tanh", "relu");
 
   public AlbertConfig {
-    within("vocab_size", vocabSize, 8, 1_000_000);
-    within("embedding_size", embeddingSize, 1, 8_192);
-    within("hidden_size", hiddenSize, 1, 8_192);
-    within("num_hidden_layers", numHiddenLayers, 1, 128);
-    within("num_attention_heads", numAttentionHeads, 1, 256);
-    within("intermediate_size", intermediateSize, 1, 65_536);
-    within("max_position_embeddings", maxPositionEmbeddings, 2, 8_192);
-    within("type_vocab_size", typeVocabSize, 1, 64);
-    within("pad_token_id", padTokenId, 0, vocabSize - 1);
+    Bounds.within("vocab_size", vocabSize, 8, 1_000_000);
+    Bounds.within("embedding_size", embeddingSize, 1, 8_192);
+    Bounds.within("hidden_size", hiddenSize, 1, 8_192);
+    Bounds.within("num_hidden_layers", numHiddenLayers, 1, 128);
+    Bounds.within("num_attention_heads", numAttentionHeads, 1, 256);
+    Bounds.within("intermediate_size", intermediateSize, 1, 65_536);
+    Bounds.within("max_position_embeddings", maxPositionEmbeddings, 2, 8_192);
+    Bounds.within("type_vocab_size", typeVocabSize, 1, 64);
+    Bounds.within("pad_token_id", padTokenId, 0, vocabSize - 1);
     if (hiddenSize % numAttentionHeads != 0) {
       throw new IllegalArgumentException("hidden_size " + hiddenSize + " is not a multiple of num_attention_heads "
           + numAttentionHeads);
@@ -44,12 +45,6 @@ public record AlbertConfig(int vocabSize, int embeddingSize, int hiddenSize, int
     if (!(layerNormEps >= 0 && layerNormEps <= 1e-6)) {
       throw new IllegalArgumentException("layer_norm_eps is " + layerNormEps + "; at most 1e-6 is supported (every ALBERT "
           + "checkpoint uses 1e-12; this encoder's LayerNorm has no epsilon term)");
-    }
-  }
-
-  private static void within(String key, int value, int min, int max) {
-    if (value < min || value > max) {
-      throw new IllegalArgumentException(key + " must be in [" + min + ", " + max + "], was " + value);
     }
   }
 

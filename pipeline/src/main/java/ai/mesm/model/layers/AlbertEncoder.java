@@ -1,22 +1,12 @@
 package ai.mesm.model.layers;
 
 import ai.mesm.model.albert.AlbertConfig;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import org.deeplearning4j.nn.api.Layer;
-import org.deeplearning4j.nn.api.MaskState;
-import org.deeplearning4j.nn.conf.InputPreProcessor;
-import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.samediff.SDLayerParams;
-import org.deeplearning4j.nn.conf.layers.samediff.SameDiffLayer;
-import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.autodiff.samediff.SDIndex;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
-import org.nd4j.common.primitives.Pair;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.IUpdater;
@@ -33,7 +23,7 @@ import org.nd4j.linalg.learning.config.IUpdater;
  * <p>Linear weights are held [in, out] (rows times weight); checkpoints store them [out, in],
  * which {@link ai.mesm.model.albert.AlbertWeights} transposes on load.
  */
-public final class AlbertEncoder extends SameDiffLayer {
+public final class AlbertEncoder extends SequenceEncoderLayer {
   /** Parameter names, in the order the graph holds them (the manifest's layout hash depends on it). */
   public static final List<String> PARAMETERS = List.of("pos", "type", "embLnG", "embLnB", "mapW", "mapB",
       "qW", "qB", "kW", "kB", "vW", "vB", "oW", "oB", "attLnG", "attLnB", "ffnW", "ffnB", "outW", "outB",
@@ -152,39 +142,13 @@ public final class AlbertEncoder extends SameDiffLayer {
   }
 
   @Override
-  public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners, int layerIndex,
-                           INDArray layerParamsView, boolean initializeParams, DataType networkDataType) {
-    // As DL4J's own instantiate, but with the runtime layer that undoes ND4J's doubled error.
-    CorrectedSameDiffLayer layer = new CorrectedSameDiffLayer(conf, networkDataType);
-    layer.setIndex(layerIndex);
-    layer.setParamsViewArray(layerParamsView);
-    layer.setParamTable(initializer().init(conf, layerParamsView, initializeParams));
-    layer.setConf(conf);
-    return layer;
+  long inputSize() {
+    return embeddingSize;
   }
 
   @Override
-  public InputType getOutputType(int layerIndex, InputType inputType) {
-    return InputType.feedForward(hiddenSize);
-  }
-
-  @Override
-  public void setNIn(InputType inputType, boolean override) {
-    long size = inputType instanceof InputType.InputTypeRecurrent r ? r.getSize() : inputType.arrayElementsPerExample();
-    if (size != embeddingSize) {
-      throw new IllegalArgumentException("ALBERT input has " + size + " features, expected embedding_size " + embeddingSize);
-    }
-  }
-
-  @Override
-  public InputPreProcessor getPreProcessorForInputType(InputType inputType) {
-    return null;
-  }
-
-  @Override
-  public Pair<INDArray, MaskState> feedForwardMaskArray(INDArray maskArray, MaskState currentMaskState,
-                                                        int minibatchSize) {
-    return new Pair<>(null, currentMaskState);
+  long outputSize() {
+    return hiddenSize;
   }
 
   // Bean accessors: DL4J copies layer configurations through them (and Jackson, for its own clones).

@@ -1,20 +1,10 @@
 package ai.mesm.model.layers;
 
-import java.util.Collection;
 import java.util.Map;
-import org.deeplearning4j.nn.api.Layer;
-import org.deeplearning4j.nn.api.MaskState;
-import org.deeplearning4j.nn.conf.InputPreProcessor;
-import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.samediff.SDLayerParams;
-import org.deeplearning4j.nn.conf.layers.samediff.SameDiffLayer;
-import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.autodiff.samediff.SDIndex;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
-import org.nd4j.common.primitives.Pair;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -26,7 +16,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * layer). Attention projections have no input biases (ND4J's multi-head attention op has none);
  * the output projection has one.
  */
-public final class TransformerEncoder extends SameDiffLayer {
+public final class TransformerEncoder extends SequenceEncoderLayer {
   private int dim;
   private int heads;
   private int layers;
@@ -107,38 +97,13 @@ public final class TransformerEncoder extends SameDiffLayer {
   }
 
   @Override
-  public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners, int layerIndex,
-                           INDArray layerParamsView, boolean initializeParams, DataType networkDataType) {
-    // As DL4J's own instantiate, but with the runtime layer that undoes ND4J's doubled error.
-    CorrectedSameDiffLayer layer = new CorrectedSameDiffLayer(conf, networkDataType);
-    layer.setIndex(layerIndex);
-    layer.setParamsViewArray(layerParamsView);
-    layer.setParamTable(initializer().init(conf, layerParamsView, initializeParams));
-    layer.setConf(conf);
-    return layer;
+  long inputSize() {
+    return dim;
   }
 
   @Override
-  public InputType getOutputType(int layerIndex, InputType inputType) {
-    return InputType.feedForward(dim);
-  }
-
-  @Override
-  public void setNIn(InputType inputType, boolean override) {
-    long size = inputType instanceof InputType.InputTypeRecurrent r ? r.getSize() : inputType.arrayElementsPerExample();
-    if (size != dim) throw new IllegalArgumentException("Transformer input has " + size + " features, expected dim " + dim);
-  }
-
-  @Override
-  public InputPreProcessor getPreProcessorForInputType(InputType inputType) {
-    return null;
-  }
-
-  @Override
-  public Pair<INDArray, MaskState> feedForwardMaskArray(INDArray maskArray, MaskState currentMaskState,
-                                                        int minibatchSize) {
-    // One vector per utterance comes out: nothing left to mask.
-    return new Pair<>(null, currentMaskState);
+  long outputSize() {
+    return dim;
   }
 
   public int getDim() {

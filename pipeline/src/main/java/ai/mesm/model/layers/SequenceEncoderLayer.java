@@ -1,0 +1,64 @@
+package ai.mesm.model.layers;
+
+import java.util.Collection;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.api.MaskState;
+import org.deeplearning4j.nn.conf.InputPreProcessor;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.samediff.SameDiffLayer;
+import org.deeplearning4j.optimize.api.TrainingListener;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * A SameDiff layer that reads a masked sequence [mb, features, T] and gives one vector per
+ * utterance [mb, size]: what the text and modality encoders share. It runs as
+ * {@link CorrectedSameDiffLayer}, which undoes ND4J M2.1's doubled error behind SameDiff layers.
+ */
+abstract class SequenceEncoderLayer extends SameDiffLayer {
+  /** Features per step the layer reads. */
+  abstract long inputSize();
+
+  /** Size of the vector it gives per utterance. */
+  abstract long outputSize();
+
+  @Override
+  public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners, int layerIndex,
+                           INDArray layerParamsView, boolean initializeParams, DataType networkDataType) {
+    // As DL4J's own instantiate, but with the runtime layer that undoes ND4J's doubled error.
+    CorrectedSameDiffLayer layer = new CorrectedSameDiffLayer(conf, networkDataType);
+    layer.setIndex(layerIndex);
+    layer.setParamsViewArray(layerParamsView);
+    layer.setParamTable(initializer().init(conf, layerParamsView, initializeParams));
+    layer.setConf(conf);
+    return layer;
+  }
+
+  @Override
+  public InputType getOutputType(int layerIndex, InputType inputType) {
+    return InputType.feedForward(outputSize());
+  }
+
+  @Override
+  public void setNIn(InputType inputType, boolean override) {
+    long size = inputType instanceof InputType.InputTypeRecurrent r ? r.getSize() : inputType.arrayElementsPerExample();
+    if (size != inputSize()) {
+      throw new IllegalArgumentException(getClass().getSimpleName() + " input has " + size + " features, expected "
+          + inputSize());
+    }
+  }
+
+  @Override
+  public InputPreProcessor getPreProcessorForInputType(InputType inputType) {
+    return null;
+  }
+
+  @Override
+  public Pair<INDArray, MaskState> feedForwardMaskArray(INDArray maskArray, MaskState currentMaskState,
+                                                        int minibatchSize) {
+    // One vector per utterance comes out: nothing left to mask.
+    return new Pair<>(null, currentMaskState);
+  }
+}
