@@ -18,8 +18,8 @@ import java.util.Set;
 public record AlbertConfig(int vocabSize, int embeddingSize, int hiddenSize, int numHiddenLayers, int numAttentionHeads,
                            int intermediateSize, String hiddenAct, int maxPositionEmbeddings, int typeVocabSize,
                            double layerNormEps, double initializerRange, int padTokenId) {
-  /** Activations with the tanh approximation of GELU (all the same formula) and ReLU. */
-  static final Set<String> ACTIVATIONS = Set.of("gelu_new", "gelu_fast", "gelu_pytorch_tanh", "relu");
+  /** GELU's tanh approximation (three names, one formula: the v2 checkpoints' gelu_new), exact GELU (v1's gelu), ReLU. */
+  static final Set<String> ACTIVATIONS = Set.of("gelu_new", "gelu_fast", "gelu_pytorch_tanh", "gelu", "relu");
 
   public AlbertConfig {
     Bounds.within("vocab_size", vocabSize, 8, 1_000_000);
@@ -37,7 +37,7 @@ public record AlbertConfig(int vocabSize, int embeddingSize, int hiddenSize, int
     }
     if (!ACTIVATIONS.contains(hiddenAct)) {
       throw new IllegalArgumentException("hidden_act '" + hiddenAct + "' is not supported (supported: "
-          + String.join(", ", ACTIVATIONS.stream().sorted().toList()) + "; the ALBERT v2 checkpoints use gelu_new)");
+          + String.join(", ", ACTIVATIONS.stream().sorted().toList()) + ")");
     }
     // ND4J's LayerNorm divides by the standard deviation without an epsilon (measured: a row with variance
     // 2.5e-7 still normalises to ±1). Against Hugging Face's sqrt(var + eps) that differs by about

@@ -136,6 +136,7 @@ public final class AlbertEncoder extends SequenceEncoderLayer {
 
   private SDVariable activate(SameDiff sd, SDVariable x) {
     if (activation.equals("relu")) return sd.nn.relu(x, 0.0);
+    if (activation.equals("gelu")) return x.mul(0.5).mul(sd.math.erf(x.mul(Math.sqrt(0.5))).add(1.0));
     // gelu_new: 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))), written out: ND4J's gelu ops use other approximations.
     SDVariable inner = x.add(x.mul(x).mul(x).mul(0.044715)).mul(SQRT_2_OVER_PI);
     return x.mul(0.5).mul(sd.math.tanh(inner).add(1.0));
