@@ -56,22 +56,10 @@ class AlbertTrainingTest {
   }
 
   static MesmConfig config(String modalities, Map<String, String> extra) {
-    Map<String, String> o = new HashMap<>();
-    o.put("model.modalities", "[" + modalities + "]");
-    o.put("model.dim", "32");
-    o.put("model.layers", "1");
-    o.put("model.feed-forward", "128");
-    o.put("model.cnn.channel-divisor", "16");
-    o.put("model.text.encoder", "albert");
-    o.put("model.text.pretrained", checkpoint.toString());
-    o.put("model.text.max-length.mesm", "64");
-    o.put("train.learning-rate", "1e-3");
-    o.put("train.max-epochs", "8");
-    o.put("train.patience", "4");
-    o.put("paths.models", out.resolve("models").toString());
-    o.put("paths.reports", out.resolve("reports").toString());
+    Map<String, String> o = new HashMap<>(Map.of("model.text.encoder", "albert",
+        "model.text.pretrained", checkpoint.toString(), "model.text.max-length.mesm", "64"));
     o.putAll(extra);
-    return SplitCorpus.config(o);
+    return LearningTest.shrunk(out, modalities, o);
   }
 
   private static void assertLearned(String what, Evaluation test) {

@@ -51,6 +51,11 @@ class LearningTest {
   }
 
   static MesmConfig config(String modalities, Map<String, String> extra) {
+    return shrunk(out, modalities, extra);
+  }
+
+  /** The shrunk model on the shared corpus, models and reports under {@code dir}. */
+  static MesmConfig shrunk(Path dir, String modalities, Map<String, String> extra) {
     Map<String, String> o = new HashMap<>();
     o.put("model.modalities", "[" + modalities + "]");
     o.put("model.dim", "32");
@@ -60,8 +65,8 @@ class LearningTest {
     o.put("train.learning-rate", "1e-3");
     o.put("train.max-epochs", "8");
     o.put("train.patience", "4");
-    o.put("paths.models", out.resolve("models").toString());
-    o.put("paths.reports", out.resolve("reports").toString());
+    o.put("paths.models", dir.resolve("models").toString());
+    o.put("paths.reports", dir.resolve("reports").toString());
     o.putAll(extra);
     return SplitCorpus.config(o);
   }
