@@ -7,6 +7,7 @@ import ai.mesm.bench.ModelThroughput;
 import ai.mesm.data.DatasetKind;
 import ai.mesm.model.Modality;
 import ai.mesm.model.ModelSpec;
+import ai.mesm.model.albert.PretrainedText;
 import ai.mesm.model.text.WordPieceTokenizer;
 import ai.mesm.train.TrainRunner;
 import java.util.Arrays;
@@ -30,9 +31,12 @@ public final class AlbertBenchJob {
           List<Modality> tav = List.of(Modality.TEXT, Modality.AUDIO, Modality.VISUAL);
           ModelSpec small = TrainRunner.spec(config, tav, dataset, WordPieceTokenizer.numbered(1000), weights)
               .withMaxTokens(AlbertThroughput.TOKENS);
-          ModelSpec albert = AlbertThroughput.withAlbertBase(small);
-          ModelSpec textOnly = AlbertThroughput.withAlbertBase(
-              TrainRunner.spec(config, List.of(Modality.TEXT), dataset, WordPieceTokenizer.numbered(1000), weights));
+          PretrainedText base = AlbertThroughput.albertBase();
+          WordPieceTokenizer pieces = WordPieceTokenizer.numbered(base.config().vocabSize());
+          ModelSpec albert = TrainRunner.spec(config, tav, dataset, pieces, weights, base)
+              .withMaxTokens(AlbertThroughput.TOKENS);
+          ModelSpec textOnly = TrainRunner.spec(config, List.of(Modality.TEXT), dataset, pieces, weights, base)
+              .withMaxTokens(AlbertThroughput.TOKENS);
           System.out.printf("ALBERT-base (albert-base-v2's configuration, random weights), %d threads; analytic "
               + "forward %.1f GFLOP per batch of 8 x 100 tokens%n", Runtime.getRuntime().availableProcessors(),
               2 * textOnly.albert().config().macsPerSequence(AlbertThroughput.TOKENS) * AlbertThroughput.BATCH / 1e9);

@@ -26,7 +26,6 @@ public final class SafetensorsFile {
   private static final long MAX_HEADER = 100L << 20;
   private final String file;
   private final Map<String, INDArray> tensors = new LinkedHashMap<>();
-  private final Map<String, String> metadata = new LinkedHashMap<>();
 
   private SafetensorsFile(String file) {
     this.file = file;
@@ -53,10 +52,7 @@ public final class SafetensorsFile {
     long dataStart = 8 + headerLength;
     for (Map.Entry<String, JsonElement> e : header.entrySet()) {
       try {
-        if (e.getKey().equals("__metadata__")) {
-          e.getValue().getAsJsonObject().entrySet().forEach(m -> st.metadata.put(m.getKey(), m.getValue().getAsString()));
-          continue;
-        }
+        if (e.getKey().equals("__metadata__")) continue;
         st.tensors.put(e.getKey(), tensor(bytes, dataStart, e.getValue().getAsJsonObject(), name + ": tensor " + e.getKey()));
       } catch (IllegalStateException | UnsupportedOperationException | NullPointerException | ClassCastException ex) {
         throw new IOException(name + ": tensor " + e.getKey() + " has a malformed header entry: " + ex.getMessage(), ex);
@@ -118,17 +114,8 @@ public final class SafetensorsFile {
     return t;
   }
 
-  /** The tensor, or null when the file has none of that name. */
-  public INDArray find(String name) {
-    return tensors.get(name);
-  }
-
   public List<String> names() {
     return List.copyOf(tensors.keySet());
   }
 
-  /** The header's free-form "__metadata__" strings. */
-  public Map<String, String> metadata() {
-    return Map.copyOf(metadata);
-  }
 }

@@ -122,9 +122,10 @@ public final class ModelArtifact {
     Map<String, byte[]> files = new java.util.HashMap<>();
     for (String name : TextTokenizers.FILES) {
       Path file = new Path(root, name);
-      if (!fs.exists(file)) continue;
       try (InputStream in = fs.open(file)) {
         files.put(name, in.readNBytes(MAX_TOKENIZER_FILE + 1));
+      } catch (FileNotFoundException e) {
+        continue; // a WordPiece model has no spiece.model
       }
       if (files.get(name).length > MAX_TOKENIZER_FILE) throw new IOException(file + ": larger than a tokenizer file can be");
     }

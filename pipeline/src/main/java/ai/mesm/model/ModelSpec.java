@@ -75,13 +75,6 @@ public record ModelSpec(String type, List<Modality> modalities, int classes, int
         albert);
   }
 
-  /** The same model with the pretrained ALBERT text encoder (null = the one trained from scratch). */
-  public ModelSpec withAlbert(PretrainedText text) {
-    return new ModelSpec(type, modalities, classes, dim, heads, layers, feedForward, dropout, positionalEncoding, vocabSize,
-        maxTokens, faceSize, melBins, chunkFrames, channelDivisor, positiveWeights, learningRate, seed, topP,
-        attentionGradient, text);
-  }
-
   /** Size of the text vector the text encoder gives (MESM's query): ALBERT's hidden size, else dim. */
   public int textVectorSize() {
     return albert != null ? albert.config().hiddenSize() : dim;

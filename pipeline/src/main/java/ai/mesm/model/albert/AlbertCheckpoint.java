@@ -4,11 +4,9 @@ import ai.mesm.config.Secrets;
 import ai.mesm.io.SafetensorsFile;
 import ai.mesm.io.TextFiles;
 import ai.mesm.model.text.AlbertTokenizer;
+import ai.mesm.split.SplitRunner;
 import java.io.FileNotFoundException;
 import java.io.IOException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
@@ -27,9 +25,6 @@ public final class AlbertCheckpoint {
   public static final String CONFIG = "config.json";
   public static final String WEIGHTS = "model.safetensors";
   public static final String PICKLE = "pytorch_model.bin";
-  public static final String VOCABULARY = "spiece.model";
-  public static final String TOKENIZER_CONFIG = "tokenizer_config.json";
-  public static final String SPECIAL_TOKENS = "special_tokens_map.json";
   private static final long MAX_JSON = 1 << 20;
   private static final long MAX_VOCABULARY = 64L << 20;
   private static final long MAX_WEIGHTS = Integer.MAX_VALUE - 8;
@@ -66,24 +61,24 @@ public final class AlbertCheckpoint {
             + ".save_pretrained('<folder>', safe_serialization=True)\" (writes " + WEIGHTS + ")");
       }
       throw new IOException(shown + ": no " + WEIGHTS + " (a Hugging Face ALBERT folder: " + CONFIG + ", " + WEIGHTS
-          + ", " + VOCABULARY + ", " + TOKENIZER_CONFIG + ")");
+          + ", " + AlbertTokenizer.MODEL_FILE + ", " + AlbertTokenizer.CONFIG_FILE + ")");
     }
     String configJson = new String(required(fs, root, CONFIG, MAX_JSON, hadoop, shown), java.nio.charset.StandardCharsets.UTF_8);
     AlbertConfig config = AlbertConfig.parse(configJson, shown + "/" + CONFIG);
     Map<String, byte[]> tokenizerFiles = new LinkedHashMap<>();
-    tokenizerFiles.put(VOCABULARY, required(fs, root, VOCABULARY, MAX_VOCABULARY, hadoop, shown));
-    for (String optional : new String[] {TOKENIZER_CONFIG, SPECIAL_TOKENS}) {
+    tokenizerFiles.put(AlbertTokenizer.MODEL_FILE, required(fs, root, AlbertTokenizer.MODEL_FILE, MAX_VOCABULARY, hadoop, shown));
+    for (String optional : new String[] {AlbertTokenizer.CONFIG_FILE, AlbertTokenizer.SPECIAL_TOKENS_FILE}) {
       if (fs.exists(new Path(root, optional))) {
         tokenizerFiles.put(optional, TextFiles.read(new Path(root, optional).toString(), hadoop, MAX_JSON));
       }
     }
     AlbertTokenizer tokenizer = AlbertTokenizer.read(tokenizerFiles, shown);
     if (tokenizer.vocabSize() != config.vocabSize()) {
-      throw new IOException(shown + "/" + VOCABULARY + ": " + tokenizer.vocabSize() + " pieces, but " + CONFIG
+      throw new IOException(shown + "/" + AlbertTokenizer.MODEL_FILE + ": " + tokenizer.vocabSize() + " pieces, but " + CONFIG
           + " says vocab_size " + config.vocabSize());
     }
     byte[] bytes = required(fs, root, WEIGHTS, MAX_WEIGHTS, hadoop, shown);
-    return new AlbertCheckpoint(shown, config, configJson, sha256(bytes), SafetensorsFile.read(bytes, shown + "/" + WEIGHTS),
+    return new AlbertCheckpoint(shown, config, configJson, SplitRunner.sha256(bytes), SafetensorsFile.read(bytes, shown + "/" + WEIGHTS),
         tokenizer);
   }
 
@@ -96,14 +91,6 @@ public final class AlbertCheckpoint {
       throw new IOException(shown + ": no " + name, e);
     } catch (TextFiles.TooLarge e) {
       throw new IOException(shown + "/" + name + ": " + e.reason(), e);
-    }
-  }
-
-  private static String sha256(byte[] bytes) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
     }
   }
 

@@ -26,38 +26,49 @@ public final class AlbertWeights {
   public static final String ENCODER_LAYER = Modality.TEXT.inputName() + "_encoder";
   private static final String PREFIX = "albert.";
   private static final String LAYER = "encoder.albert_layer_groups.0.albert_layers.0.";
-  /** Checkpoint name (without prefix) → [layer, parameter, "T" when transposed]. */
-  private static final Map<String, String[]> TARGETS = targets();
+  /** Checkpoint name (without prefix) → where it goes. */
+  private static final Map<String, Target> TARGETS = targets();
 
   private AlbertWeights() {}
 
   /** What was loaded and what was left out (heads, buffers), by checkpoint name. */
   public record Report(List<String> loaded, List<String> skipped) {}
 
-  private static Map<String, String[]> targets() {
-    Map<String, String[]> t = new LinkedHashMap<>();
-    t.put("embeddings.word_embeddings.weight", new String[] {EMBEDDING_LAYER, "W", ""});
-    t.put("embeddings.position_embeddings.weight", new String[] {ENCODER_LAYER, "pos", ""});
-    t.put("embeddings.token_type_embeddings.weight", new String[] {ENCODER_LAYER, "type", ""});
-    t.put("embeddings.LayerNorm.weight", new String[] {ENCODER_LAYER, "embLnG", ""});
-    t.put("embeddings.LayerNorm.bias", new String[] {ENCODER_LAYER, "embLnB", ""});
+  /** A graph parameter; {@code transposed} for linear weights, stored [out, in] by PyTorch. */
+  private record Target(String layer, String param, boolean transposed) {
+    INDArray in(ComputationGraph graph) {
+      return graph.getLayer(layer).getParam(param);
+    }
+  }
+
+  private static Map<String, Target> targets() {
+    Map<String, Target> t = new LinkedHashMap<>();
+    t.put("embeddings.word_embeddings.weight", new Target(EMBEDDING_LAYER, "W", false));
+    t.put("embeddings.position_embeddings.weight", encoder("pos"));
+    t.put("embeddings.token_type_embeddings.weight", encoder("type"));
+    t.put("embeddings.LayerNorm.weight", encoder("embLnG"));
+    t.put("embeddings.LayerNorm.bias", encoder("embLnB"));
     linear(t, "encoder.embedding_hidden_mapping_in", "map");
     linear(t, LAYER + "attention.query", "q");
     linear(t, LAYER + "attention.key", "k");
     linear(t, LAYER + "attention.value", "v");
     linear(t, LAYER + "attention.dense", "o");
-    t.put(LAYER + "attention.LayerNorm.weight", new String[] {ENCODER_LAYER, "attLnG", ""});
-    t.put(LAYER + "attention.LayerNorm.bias", new String[] {ENCODER_LAYER, "attLnB", ""});
+    t.put(LAYER + "attention.LayerNorm.weight", encoder("attLnG"));
+    t.put(LAYER + "attention.LayerNorm.bias", encoder("attLnB"));
     linear(t, LAYER + "ffn", "ffn");
     linear(t, LAYER + "ffn_output", "out");
-    t.put(LAYER + "full_layer_layer_norm.weight", new String[] {ENCODER_LAYER, "ffnLnG", ""});
-    t.put(LAYER + "full_layer_layer_norm.bias", new String[] {ENCODER_LAYER, "ffnLnB", ""});
+    t.put(LAYER + "full_layer_layer_norm.weight", encoder("ffnLnG"));
+    t.put(LAYER + "full_layer_layer_norm.bias", encoder("ffnLnB"));
     return t;
   }
 
-  private static void linear(Map<String, String[]> t, String module, String param) {
-    t.put(module + ".weight", new String[] {ENCODER_LAYER, param + "W", "T"});
-    t.put(module + ".bias", new String[] {ENCODER_LAYER, param + "B", ""});
+  private static Target encoder(String param) {
+    return new Target(ENCODER_LAYER, param, false);
+  }
+
+  private static void linear(Map<String, Target> t, String module, String param) {
+    t.put(module + ".weight", new Target(ENCODER_LAYER, param + "W", true));
+    t.put(module + ".bias", encoder(param + "B"));
   }
 
   /** Names of the base model that are not the encoder's: kept by Hugging Face, unused by the paper's text vector. */
@@ -67,17 +78,15 @@ public final class AlbertWeights {
 
   /** Checks every tensor the encoder needs against the graph, then copies them in; nothing is copied on an error. */
   public static Report load(SafetensorsFile checkpoint, String file, ComputationGraph graph) throws IOException {
-    Map<String, INDArray> byTarget = new LinkedHashMap<>();
+    Map<String, INDArray> found = new LinkedHashMap<>(); // by name without prefix
     List<String> loaded = new ArrayList<>();
     List<String> skipped = new ArrayList<>();
-    List<String> names = checkpoint.names();
-    for (String name : names) {
+    for (String name : checkpoint.names()) {
       String bare = name.startsWith(PREFIX) ? name.substring(PREFIX.length()) : name;
       boolean baseModel = name.startsWith(PREFIX) || bare.startsWith("embeddings.") || bare.startsWith("encoder.")
           || bare.startsWith("pooler.");
       if (TARGETS.containsKey(bare)) {
-        String key = String.join(":", TARGETS.get(bare)[0], TARGETS.get(bare)[1]);
-        if (byTarget.put(key, checkpoint.get(name)) != null) {
+        if (found.put(bare, checkpoint.get(name)) != null) {
           throw new IOException(file + ": tensor " + bare + " is there twice (with and without the '" + PREFIX + "' prefix)");
         }
         loaded.add(name);
@@ -88,23 +97,22 @@ public final class AlbertWeights {
             + "(one shared layer group with one layer: num_hidden_groups = inner_group_num = 1)");
       }
     }
-    for (Map.Entry<String, String[]> target : TARGETS.entrySet()) {
-      String[] t = target.getValue();
-      INDArray value = byTarget.get(t[0] + ":" + t[1]);
+    for (Map.Entry<String, Target> target : TARGETS.entrySet()) {
+      INDArray value = found.get(target.getKey());
       if (value == null) throw new IOException(file + ": tensor " + target.getKey() + " (or " + PREFIX + target.getKey() + ") is missing");
-      INDArray param = graph.getLayer(t[0]).getParam(t[1]);
-      INDArray source = t[2].equals("T") && value.rank() == 2 ? value.transpose() : value;
-      long[] expected = t[2].equals("T") ? new long[] {param.size(1), param.size(0)} : param.shape();
-      if (!sameShape(value, param, t[2].equals("T"))) {
+      INDArray param = target.getValue().in(graph);
+      boolean transposed = target.getValue().transposed();
+      if (!sameShape(value, param, transposed)) {
+        long[] expected = transposed ? new long[] {param.size(1), param.size(0)} : param.shape();
         throw new IOException(file + ": tensor " + target.getKey() + " has shape " + Arrays.toString(value.shape())
             + ", the configured encoder needs " + Arrays.toString(expected) + " (does config.json belong to these weights?)");
       }
-      byTarget.put(t[0] + ":" + t[1], source);
     }
-    for (Map.Entry<String, String[]> target : TARGETS.entrySet()) {
-      String[] t = target.getValue();
-      INDArray param = graph.getLayer(t[0]).getParam(t[1]);
-      param.assign(byTarget.get(t[0] + ":" + t[1]).reshape(param.shape()).castTo(param.dataType()));
+    for (Map.Entry<String, Target> target : TARGETS.entrySet()) {
+      INDArray value = found.get(target.getKey());
+      INDArray param = target.getValue().in(graph);
+      INDArray source = target.getValue().transposed() ? value.transpose() : value;
+      param.assign(source.reshape(param.shape()).castTo(param.dataType()));
     }
     return new Report(loaded, List.copyOf(new TreeSet<>(skipped)));
   }

@@ -44,12 +44,8 @@ public final class AlbertEncoder extends SequenceEncoderLayer {
 
   public AlbertEncoder() {}
 
-  /** @param tokens the fixed sequence length the graph feeds (at most max_position_embeddings) */
+  /** @param tokens the fixed sequence length the graph feeds (ModelSpec keeps it within max_position_embeddings) */
   public AlbertEncoder(AlbertConfig config, int tokens, IUpdater updater) {
-    if (tokens > config.maxPositionEmbeddings()) {
-      throw new IllegalArgumentException(tokens + " tokens per text, but the checkpoint has only "
-          + config.maxPositionEmbeddings() + " position embeddings (max_position_embeddings)");
-    }
     this.vocabSize = config.vocabSize();
     this.embeddingSize = config.embeddingSize();
     this.hiddenSize = config.hiddenSize();

@@ -1,5 +1,6 @@
 package ai.mesm.model.text;
 
+import ai.mesm.split.SplitRunner;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
@@ -10,11 +11,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.ref.SoftReference;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -281,7 +279,7 @@ public final class AlbertTokenizer implements TextTokenizer {
    * cost more than tokenizing a partition. Softly held, so memory pressure can drop it.
    */
   private static UnigramEncoder encoder(byte[] bytes, SentencePieceModel parsed, String source) throws IOException {
-    String key = digest(bytes);
+    String key = SplitRunner.sha256(bytes);
     SoftReference<UnigramEncoder> cached = ENCODERS.get(key);
     UnigramEncoder encoder = cached == null ? null : cached.get();
     if (encoder == null) {
@@ -289,14 +287,6 @@ public final class AlbertTokenizer implements TextTokenizer {
       ENCODERS.put(key, new SoftReference<>(encoder));
     }
     return encoder;
-  }
-
-  private static String digest(byte[] bytes) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every Java platform has SHA-256", e);
-    }
   }
 
   private Engine engine() {

@@ -42,9 +42,8 @@ class AlbertEncoderTest {
         mask.putScalar(b, t, 1);
       }
     }
-    Map<String, INDArray> out = graph.feedForward(new INDArray[] {x}, false, false);
     graph.setLayerMaskArrays(new INDArray[] {mask}, null);
-    out = graph.feedForward(new INDArray[] {x}, false, false);
+    Map<String, INDArray> out = graph.feedForward(new INDArray[] {x}, false, false);
     graph.clearLayerMaskArrays();
     return out.get(AlbertWeights.ENCODER_LAYER);
   }
