@@ -77,6 +77,7 @@ public final class ConfigKeys {
   public static final String MODEL_FEED_FORWARD = "mesm.model.feed-forward";
   public static final String MODEL_DROPOUT = "mesm.model.dropout";
   public static final String MODEL_POSITIONAL = "mesm.model.positional-encoding";
+  public static final String MODEL_TEXT_POSITIONAL = "mesm.model.text.positional-encoding";
   public static final String MODEL_CNN_CHANNEL_DIVISOR = "mesm.model.cnn.channel-divisor";
   public static final String TEXT_MAX_LENGTH_FE2E = "mesm.model.text.max-length.fe2e";
   public static final String TEXT_MAX_LENGTH_MESM = "mesm.model.text.max-length.mesm";

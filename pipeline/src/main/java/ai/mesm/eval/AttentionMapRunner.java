@@ -51,7 +51,7 @@ public final class AttentionMapRunner {
   public static Result run(MesmConfig config, Configuration hadoop, Consumer<String> log) throws IOException {
     String name = config.getString(MAPS_MODEL).isBlank() ? RunNames.runName(config) : config.getString(MAPS_MODEL);
     String location = RunNames.modelLocation(config, name);
-    ModelArtifact.Loaded loaded = ModelArtifact.load(location, hadoop, log);
+    ModelArtifact.Loaded loaded = ModelArtifact.load(location, hadoop);
     EmotionModel model = loaded.model();
     ModelSpec spec = model.spec();
     if (!spec.isMesm()) {

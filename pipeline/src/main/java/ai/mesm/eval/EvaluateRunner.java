@@ -60,7 +60,7 @@ public final class EvaluateRunner {
     Set<String> labels = new HashSet<>();
     for (String name : models) {
       String location = RunNames.modelLocation(config, name);
-      ModelArtifact.Loaded loaded = ModelArtifact.load(location, hadoop, log);
+      ModelArtifact.Loaded loaded = ModelArtifact.load(location, hadoop);
       ModelManifest m = loaded.manifest();
       if (!m.dataset().equals(dataset.configName())) {
         throw new IOException(location + ": model trained on " + m.dataset() + ", but dataset = " + dataset.configName());

@@ -6,7 +6,6 @@ import ai.mesm.model.layers.FramesToSequence;
 import ai.mesm.model.layers.LogitFusion;
 import ai.mesm.model.layers.MaxPool2x2;
 import ai.mesm.model.layers.MesmSparse;
-import ai.mesm.model.layers.SequenceDropout;
 import ai.mesm.model.layers.SequenceToFrames;
 import ai.mesm.model.layers.SinusoidalPositions;
 import ai.mesm.model.layers.TransformerEncoder;
@@ -35,9 +34,10 @@ import org.nd4j.linalg.learning.config.IUpdater;
  * The FE2E network of SPEC §4 as a DL4J computation graph. Per modality: visual and audio go
  * sequence → {@link SequenceToFrames} → CNN ({@link FeatureCnn}, conv + BatchNorm + ReLU, max-pool)
  * → Linear(1024) → ReLU → Linear(dim) → {@link FramesToSequence}; text goes through a token
- * embedding; then dropout, optional {@link SinusoidalPositions}, a {@link TransformerEncoder} (CLS
- * out), and a Linear(classes) head. {@link LogitFusion} sums the heads with learned weights and
- * the loss layer applies {@link WeightedBceWithLogits}. The graph's inputs are the configured
+ * embedding with {@link SinusoidalPositions} (audio and visual without, as the reference); then a
+ * {@link TransformerEncoder} (CLS out, dropout inside its layers) and a Linear(classes) head.
+ * {@link LogitFusion} sums the heads with learned weights (a single modality's head is the
+ * output) and the loss layer applies {@link WeightedBceWithLogits}. The graph's inputs are the configured
  * modalities in T, A, V order; its output is the fused logits.
  */
 public final class Fe2eGraph {
@@ -78,38 +78,42 @@ public final class Fe2eGraph {
       } else {
         String sequence = switch (m) {
           case TEXT -> {
+            // N(0, 1) as PyTorch's nn.Embedding: token vectors of the same scale as the sinusoidal positions.
             g.addLayer(in + "_embedding", new EmbeddingSequenceLayer.Builder().nIn(spec.vocabSize()).nOut(spec.dim())
-                .inputLength(spec.maxTokens()).build(), in);
+                .inputLength(spec.maxTokens()).weightInit(new NormalDistribution(0, 1)).build(), in);
             yield in + "_embedding";
           }
           case AUDIO -> perStepCnn(g, in, spec, 1, spec.melBins(), spec.chunkFrames());
           case VISUAL -> perStepCnn(g, in, spec, 3, spec.faceSize(), spec.faceSize());
         };
-        transformer(g, in, spec, sequence);
+        transformer(g, m, spec, sequence);
         g.addLayer(in + "_head", new DenseLayer.Builder().nOut(spec.classes()).activation(Activation.IDENTITY).build(),
             in + "_encoder");
       }
       heads.add(in + "_head");
     }
-    g.addVertex("fusion", new LogitFusion(heads.size(), spec.classes()), heads.toArray(String[]::new));
+    // As the reference, a single modality's head is the output: there is nothing to fuse.
+    String logits = heads.get(0);
+    if (heads.size() > 1) {
+      g.addVertex("fusion", new LogitFusion(heads.size(), spec.classes()), heads.toArray(String[]::new));
+      logits = "fusion";
+    }
     g.addLayer(OUTPUT, new LossLayer.Builder().lossFunction(new WeightedBceWithLogits(spec.positiveWeights()))
-        .activation(Activation.IDENTITY).build(), "fusion");
+        .activation(Activation.IDENTITY).build(), logits);
     g.setOutputs(OUTPUT);
     g.setInputTypes(inputTypes.toArray(InputType[]::new));
     return g.build();
   }
 
-  /** Dropout, optional positions and the Transformer encoder (CLS out) over one modality's sequence. */
-  private static void transformer(GraphBuilder g, String in, ModelSpec spec, String sequence) {
-    if (spec.dropout() > 0) {
-      g.addVertex(in + "_dropout", new SequenceDropout(spec.dropout()), sequence);
-      sequence = in + "_dropout";
-    }
-    TransformerEncoder encoder = new TransformerEncoder(spec.dim(), spec.heads(), spec.layers(), spec.feedForward());
-    if (spec.positionalEncoding()) {
-      g.addLayer(in + "_encoder", encoder, new SinusoidalPositions(), sequence);
+  /** The Transformer encoder (CLS out) over one modality's sequence, with sinusoidal positions where the spec asks. */
+  private static void transformer(GraphBuilder g, Modality m, ModelSpec spec, String sequence) {
+    TransformerEncoder encoder = new TransformerEncoder(spec.dim(), spec.heads(), spec.layers(), spec.feedForward(),
+        spec.dropout());
+    boolean positions = m == Modality.TEXT ? spec.textPositions() : spec.positionalEncoding();
+    if (positions) {
+      g.addLayer(m.inputName() + "_encoder", encoder, new SinusoidalPositions(), sequence);
     } else {
-      g.addLayer(in + "_encoder", encoder, sequence);
+      g.addLayer(m.inputName() + "_encoder", encoder, sequence);
     }
   }
 

@@ -16,7 +16,6 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Map;
-import java.util.function.Consumer;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -33,8 +32,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * <p>Model folders come from other teams and from object storage, so they are data, never code:
  * the graph is rebuilt from the manifest's {@link ModelSpec} by this code, and only numbers are
  * read into it. Nothing in a folder reaches Java deserialisation or DL4J's configuration parser
- * (which instantiates the classes a file names). Folders of format 1 ({@code model.zip}) are
- * read the same way by {@link LegacyModelZip}.
+ * (which instantiates the classes a file names). Folders of earlier formats hold another graph's
+ * weights and are refused with a message.
  */
 public final class ModelArtifact {
   public static final String PARAMETERS = "parameters.bin";
@@ -54,9 +53,6 @@ public final class ModelArtifact {
     AtomicOutput out = new AtomicOutput(location, conf);
     stage(model, out);
     out.publish(manifest.json());
-    // A folder saved over one of format 1 would otherwise keep the old weights beside the new ones.
-    Path stale = new Path(location, LegacyModelZip.FILE);
-    stale.getFileSystem(conf).delete(stale, false);
   }
 
   /** The weights (with the optimiser state) and the tokenizer into a staged output: a model folder or a checkpoint. */
@@ -133,17 +129,11 @@ public final class ModelArtifact {
   }
 
   public static Loaded load(String location, Configuration conf) throws IOException {
-    return load(location, conf, System.err::println);
-  }
-
-  /** @param log where a legacy folder's warning goes (which entries were read, which were not) */
-  public static Loaded load(String location, Configuration conf, Consumer<String> log) throws IOException {
     ModelManifest manifest = readManifest(location, conf);
-    boolean legacy = manifest.format() == LegacyModelZip.FORMAT;
     Path root = new Path(location);
     FileSystem fs = root.getFileSystem(conf);
     ModelSpec spec = manifest.spec();
-    ComputationGraph graph = legacy ? LegacyModelZip.read(fs, root, build(root, spec), log) : readGraph(fs, root, spec);
+    ComputationGraph graph = readGraph(fs, root, spec);
     TextTokenizer tokenizer = spec.uses(Modality.TEXT) ? readTokenizer(fs, root) : null;
     if (spec.uses(Modality.TEXT) && tokenizer == null) throw new IOException(location + ": no " + TOKENIZER);
     try {
@@ -171,8 +161,13 @@ public final class ModelArtifact {
       while (cause.getCause() != null) cause = cause.getCause();
       throw new IOException(location + ": unreadable model manifest: " + cause.getMessage(), e);
     }
-    boolean legacy = manifest != null && manifest.format() == LegacyModelZip.FORMAT;
-    if (manifest == null || !(legacy || manifest.format() == ModelManifest.FORMAT) || manifest.spec() == null) {
+    if (manifest != null && manifest.format() >= 1 && manifest.format() < ModelManifest.FORMAT) {
+      throw new IOException(location + ": a model folder of format " + manifest.format() + ", saved before the "
+          + "Transformer encoders equalled the reference's (their parameters differ: query/key/value biases, one "
+          + "fusion weight less for a single modality); this version cannot load its weights. Train it again "
+          + "(TrainJob), or score it with the release that saved it");
+    }
+    if (manifest == null || manifest.format() != ModelManifest.FORMAT || manifest.spec() == null) {
       throw new IOException(location + ": not a model folder of this version (manifest format "
           + (manifest == null ? "missing" : manifest.format()) + ", expected " + ModelManifest.FORMAT + ")");
     }

@@ -9,8 +9,9 @@ import java.util.List;
  * What a saved model is, next to its weights (_manifest.json): how to rebuild and feed it, the
  * validation thresholds that turn its probabilities into labels, and where it came from.
  *
- * @param format          version of the folder's layout, checked on load: 2 = {@link ModelArtifact}'s own
- *                        array files, 1 = DL4J's model.zip (read by {@link LegacyModelZip})
+ * @param format          version of the folder's layout, checked on load: 3 = {@link ModelArtifact}'s own
+ *                        array files of the reference-equal graph; 2 (the same files, encoders without
+ *                        q/k/v biases) and 1 (DL4J's model.zip) are refused with a message
  * @param modelId         the run's name, e.g. "fe2e-tav"
  * @param classes         output order of the logits
  * @param thresholds      per class, tuned on the validation split with the kept (best) parameters
@@ -21,7 +22,7 @@ import java.util.List;
 public record ModelManifest(int format, String modelId, String dataset, List<String> classes, ModelSpec spec,
                             double[] thresholds, float[] visualMean, float[] visualStd, String codeVersion,
                             String dataFingerprint, String created, JsonObject training) {
-  public static final int FORMAT = 2;
+  public static final int FORMAT = 3;
   private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create();
 
   public ModelManifest {

@@ -8,6 +8,9 @@ import java.util.List;
  * manifest stores it, so that a saved model can be rebuilt and checked against its inputs.
  *
  * @param modalities      inputs the model takes, canonical T, A, V order
+ * @param dropout         dropout inside each Transformer layer (PyTorch's four places)
+ * @param positionalEncoding sinusoidal positions into the audio and visual encoders (the reference has none)
+ * @param textPositions   sinusoidal positions into the text Transformer (not ALBERT, which has its own)
  * @param vocabSize       text vocabulary size (tokenizer's)
  * @param maxTokens       token sequence length, [CLS] and [SEP] included
  * @param faceSize        face crop side (48)
@@ -18,7 +21,8 @@ import java.util.List;
  * @param albert          the pretrained ALBERT text encoder; null = the Transformer trained from scratch
  */
 public record ModelSpec(String type, List<Modality> modalities, int classes, int dim, int heads, int layers,
-                        int feedForward, double dropout, boolean positionalEncoding, int vocabSize, int maxTokens,
+                        int feedForward, double dropout, boolean positionalEncoding, boolean textPositions,
+                        int vocabSize, int maxTokens,
                         int faceSize, int melBins, int chunkFrames, int channelDivisor, double[] positiveWeights,
                         double learningRate, long seed, double topP, String attentionGradient,
                         PretrainedText albert) {
@@ -39,6 +43,7 @@ public record ModelSpec(String type, List<Modality> modalities, int classes, int
     }
     // A manifest from another team decides how large a graph is built: absurd sizes would exhaust
     // memory before the weights could be checked, so sizes far beyond any real model are refused.
+    if (!(dropout >= 0 && dropout < 1)) throw new IllegalArgumentException("dropout must be in [0, 1), got " + dropout);
     within("classes", classes, 1, 1_000);
     within("dim", dim, 1, 8_192);
     within("heads", heads, 1, 256);
@@ -70,8 +75,8 @@ public record ModelSpec(String type, List<Modality> modalities, int classes, int
 
   /** The same model reading another text length (benchmarks fix it at 100 tokens). */
   public ModelSpec withMaxTokens(int tokens) {
-    return new ModelSpec(type, modalities, classes, dim, heads, layers, feedForward, dropout, positionalEncoding, vocabSize,
-        tokens, faceSize, melBins, chunkFrames, channelDivisor, positiveWeights, learningRate, seed, topP, attentionGradient,
+    return new ModelSpec(type, modalities, classes, dim, heads, layers, feedForward, dropout, positionalEncoding,
+        textPositions, vocabSize, tokens, faceSize, melBins, chunkFrames, channelDivisor, positiveWeights, learningRate, seed, topP, attentionGradient,
         albert);
   }
 

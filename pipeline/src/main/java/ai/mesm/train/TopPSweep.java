@@ -99,7 +99,7 @@ public final class TopPSweep {
       MesmConfig run = config.with(Map.of(MODEL_TYPE, "fe2e", TRAIN_RUN_NAME, name + "-fe2e"));
       return trainedOrReused(run, Double.NaN, splitFingerprint, hadoop, log);
     }
-    ModelArtifact.Loaded loaded = ModelArtifact.load(RunNames.modelLocation(config, reference), hadoop, log);
+    ModelArtifact.Loaded loaded = ModelArtifact.load(RunNames.modelLocation(config, reference), hadoop);
     if (!loaded.manifest().spec().type().equals("fe2e")) {
       throw new IOException(RunNames.modelLocation(config, reference) + ": " + SWEEP_FE2E_REFERENCE
           + " must be an FE2E model, this one is " + loaded.manifest().spec().type());
@@ -130,10 +130,10 @@ public final class TopPSweep {
     if (!manifest.getFileSystem(hadoop).exists(manifest)) return null;
     // Compare the manifest first: the weights are read only for a model that is reused.
     ModelManifest m = ModelManifest.fromJson(AtomicOutput.requireComplete(location, hadoop, "TrainJob"));
-    boolean same = m != null && m.training() != null && m.training().has("config")
+    boolean same = m != null && m.format() == ModelManifest.FORMAT && m.training() != null && m.training().has("config")
         && m.training().get("config").equals(JsonParser.parseString(run.canonicalJson()))
         && splitFingerprint.equals(m.dataFingerprint());
-    return same ? ModelArtifact.load(location, hadoop, log) : null;
+    return same ? ModelArtifact.load(location, hadoop) : null;
   }
 
   private static Point evaluated(MesmConfig config, String model, ModelArtifact.Loaded loaded, double p,

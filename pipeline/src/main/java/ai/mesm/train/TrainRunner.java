@@ -215,7 +215,8 @@ public final class TrainRunner {
     }
     return new ModelSpec(type, modalities, dataset.classes().size(), config.getInt(MODEL_DIM), config.getInt(MODEL_HEADS),
         config.getInt(MODEL_LAYERS), config.getInt(MODEL_FEED_FORWARD), config.getDouble(MODEL_DROPOUT),
-        config.getBoolean(MODEL_POSITIONAL), tokenizer == null ? 0 : tokenizer.vocabSize(), maxTokens,
+        config.getBoolean(MODEL_POSITIONAL), config.getBoolean(MODEL_TEXT_POSITIONAL),
+        tokenizer == null ? 0 : tokenizer.vocabSize(), maxTokens,
         config.getInt(FACE_SIZE), config.getInt(AUDIO_N_MELS), config.getInt(AUDIO_CHUNK_FRAMES),
         config.getInt(MODEL_CNN_CHANNEL_DIVISOR), positiveWeights, config.getDouble(TRAIN_LEARNING_RATE),
         config.getLong(SEED), config.getDouble(MESM_TOP_P), config.getString(MESM_ATTENTION_GRADIENT),

@@ -22,7 +22,7 @@ class Fe2eGraphTest {
   }
 
   /**
-   * Every custom part (frames ↔ sequence, sequence dropout, sinusoidal positions, the Transformer
+   * Every custom part (frames ↔ sequence, sinusoidal positions, the Transformer
    * encoder with CLS and masks, the logit fusion and the weighted BCE) in one small graph, every
    * parameter checked against finite differences in double precision. The full FE2E assembly is
    * the same parts around DL4J's own CNN layers.
@@ -37,7 +37,7 @@ class Fe2eGraphTest {
           .addInputs("text", "audio")
           .addLayer("embedding", new org.deeplearning4j.nn.conf.layers.EmbeddingSequenceLayer.Builder().nIn(10).nOut(4)
               .inputLength(5).build(), "text")
-          .addLayer("text_encoder", new ai.mesm.model.layers.TransformerEncoder(4, 2, 2, 8),
+          .addLayer("text_encoder", new ai.mesm.model.layers.TransformerEncoder(4, 2, 2, 8, 0.0),
               new ai.mesm.model.layers.SinusoidalPositions(), "embedding")
           .addLayer("text_head", new org.deeplearning4j.nn.conf.layers.DenseLayer.Builder().nOut(6)
               .activation(org.nd4j.linalg.activations.Activation.IDENTITY).build(), "text_encoder")
@@ -45,8 +45,7 @@ class Fe2eGraphTest {
           .addLayer("project", new org.deeplearning4j.nn.conf.layers.DenseLayer.Builder().nOut(4)
               .activation(org.nd4j.linalg.activations.Activation.TANH).build(), "frames")
           .addVertex("sequence", new ai.mesm.model.layers.FramesToSequence(), "project", "audio")
-          .addVertex("dropout", new ai.mesm.model.layers.SequenceDropout(0.0), "sequence")
-          .addLayer("audio_encoder", new ai.mesm.model.layers.TransformerEncoder(4, 2, 1, 8), "dropout")
+          .addLayer("audio_encoder", new ai.mesm.model.layers.TransformerEncoder(4, 2, 1, 8, 0.0), "sequence")
           .addLayer("audio_head", new org.deeplearning4j.nn.conf.layers.DenseLayer.Builder().nOut(6)
               .activation(org.nd4j.linalg.activations.Activation.IDENTITY).build(), "audio_encoder")
           .addVertex("fusion", new ai.mesm.model.layers.LogitFusion(2, 6), "text_head", "audio_head")
@@ -124,7 +123,7 @@ class Fe2eGraphTest {
   @Test
   void dropoutChangesTrainingPassesOnlyAndKeepsMasks() {
     ModelSpec base = RandomInputs.tinySpec(List.of(Modality.TEXT, Modality.AUDIO, Modality.VISUAL), false);
-    ModelSpec spec = new ModelSpec("fe2e", base.modalities(), 6, 8, 2, 1, 16, 0.3, false, 20, 7, 16, 16, 16, 16,
+    ModelSpec spec = new ModelSpec("fe2e", base.modalities(), 6, 8, 2, 1, 16, 0.3, false, true, 20, 7, 16, 16, 16, 16,
         base.positiveWeights(), 1e-3, 7, 1.0, "reference", null);
     ComputationGraph g = graph(spec, DataType.FLOAT);
     RandomInputs in = new RandomInputs(spec, new int[][] {{5, 2, 3}, {3, 1, 0}}, new int[] {7, 4, 4}, 3, DataType.FLOAT);

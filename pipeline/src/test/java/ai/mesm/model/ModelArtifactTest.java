@@ -7,23 +7,12 @@ import static org.junit.jupiter.api.Assertions.*;
 import ai.mesm.bench.ModelThroughput;
 import ai.mesm.data.Batch;
 import com.google.gson.JsonObject;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
-import java.io.Serializable;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipInputStream;
-import java.util.zip.ZipOutputStream;
 import org.apache.hadoop.conf.Configuration;
-import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -142,66 +131,21 @@ class ModelArtifactTest {
     assertTrue(e.getMessage().contains(copy.resolve(file).toString()) && e.getMessage().contains(problem), e.getMessage());
   }
 
-  /** Sets a flag when Java deserialisation builds it: the stand-in for a gadget chain. */
-  static final class Planted implements Serializable {
-    private static final long serialVersionUID = 1L;
-    static volatile boolean built;
-
-    private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
-      in.defaultReadObject();
-      built = true;
-    }
-  }
-
   /**
-   * A format-1 folder as the previous version wrote it (DL4J's model.zip), plus a planted
-   * preprocessor.bin; {@code cutCoefficients} keeps only the first half of coefficients.bin.
+   * Folders of formats 1 (DL4J's model.zip) and 2 hold the weights of the graph before the encoders
+   * equalled the reference's: refused with what to do, never loaded into the wrong places.
    */
-  static void writeLegacyFolder(EmotionModel model, Path folder, boolean cutCoefficients) throws IOException {
-    Files.createDirectories(folder);
-    ByteArrayOutputStream zip = new ByteArrayOutputStream();
-    ModelSerializer.writeModel(model.graph(), zip, true);
-    try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(zip.toByteArray()));
-         ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(folder.resolve("model.zip")))) {
-      for (ZipEntry e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
-        out.putNextEntry(new ZipEntry(e.getName()));
-        byte[] content = in.readAllBytes();
-        out.write(content, 0, cutCoefficients && e.getName().equals("coefficients.bin") ? content.length / 2 : content.length);
-        out.closeEntry();
-      }
-      out.putNextEntry(new ZipEntry("preprocessor.bin"));
-      ObjectOutputStream object = new ObjectOutputStream(out);
-      object.writeObject(new Planted());
-      object.flush();
-      out.closeEntry();
-    }
-    Files.writeString(folder.resolve(ModelArtifact.TOKENIZER), ((WordPieceTokenizer) model.tokenizer()).toJson());
-    Files.writeString(folder.resolve("_manifest.json"), manifest(model.spec(), 1).json());
-  }
-
   @Test
-  void legacyModelZipIsReadAsNumbersAndItsOtherEntriesNever(@TempDir Path dir) throws IOException {
-    ModelSpec spec = RandomInputs.tinySpec(TAV, false);
-    Batch batch = ModelThroughput.randomBatch(spec, 3, 4, 2, 11);
-    EmotionModel model = trained(spec, batch);
-    double[][] before = model.probabilities(batch);
-    writeLegacyFolder(model, dir, false);
-
-    Planted.built = false;
-    List<String> log = new ArrayList<>();
-    ModelArtifact.Loaded loaded = assertTimeout(Duration.ofSeconds(60),
-        () -> ModelArtifact.load(dir.toString(), new Configuration(), log::add));
-    assertFalse(Planted.built, "preprocessor.bin never reaches ObjectInputStream");
-    assertArrayEquals(before, loaded.model().probabilities(batch));
-    assertEquals(model.graph().getUpdater().getStateViewArray(), loaded.model().graph().getUpdater().getStateViewArray());
-    assertEquals(1, log.size(), log.toString());
-    assertTrue(log.get(0).contains("not read: configuration.json, preprocessor.bin"), log.get(0));
-
-    // Its entries are checked like the new files: a cut coefficients.bin is refused by name.
-    Path cut = dir.resolve("cut");
-    writeLegacyFolder(model, cut, true);
-    IOException e = assertThrows(IOException.class, () -> ModelArtifact.load(cut.toString(), new Configuration()));
-    assertTrue(e.getMessage().contains("model.zip!/coefficients.bin: truncated"), e.getMessage());
+  void foldersOfEarlierFormatsAreRefusedWithWhatToDo(@TempDir Path dir) throws IOException {
+    ModelSpec spec = RandomInputs.tinySpec(List.of(Modality.AUDIO, Modality.VISUAL), false);
+    String location = dir.resolve("model").toString();
+    ModelArtifact.save(EmotionModel.create(spec, null, MEAN, STD), manifest(spec), location, new Configuration());
+    for (int format : new int[] {1, 2}) {
+      Files.writeString(dir.resolve("model/_manifest.json"), manifest(spec, format).json());
+      IOException e = assertThrows(IOException.class, () -> ModelArtifact.load(location, new Configuration()));
+      assertTrue(e.getMessage().contains(location) && e.getMessage().contains("format " + format)
+          && e.getMessage().contains("Train it again"), e.getMessage());
+    }
   }
 
   /** The id names the scores folder (deleted on overwrite) and report files: it must stay one plain name. */

@@ -55,7 +55,7 @@ public final class RandomInputs {
 
   /** A tiny spec for gradient checks, mask tests and saved models (16-px faces, 16×16 chunks, narrow CNN). */
   public static ModelSpec tinySpec(List<Modality> modalities, boolean positions) {
-    return new ModelSpec("fe2e", modalities, 6, 8, 2, 1, 16, 0.0, positions, 20, 7, 16, 16, 16, 16,
+    return new ModelSpec("fe2e", modalities, 6, 8, 2, 1, 16, 0.0, positions, positions, 20, 7, 16, 16, 16, 16,
         new double[] {1, 2, 3, 0.5, 1.5, 4}, 1e-3, 7, 1.0, "reference", null);
   }
 

@@ -18,7 +18,8 @@ import org.nd4j.linalg.learning.config.IUpdater;
  * weights applied {@code numHiddenLayers} times, each pass post-LayerNorm attention (q/k/v with
  * biases, padded keys masked) and a feed-forward block, as Hugging Face's {@code AlbertModel}.
  * Input [mb, embedding, T] with T = the fixed token length; output the last layer's [CLS]
- * (first) position, [mb, hidden]: the paper's text vector q.
+ * (first) position, [mb, hidden]: the paper's text vector q. Every LayerNorm uses the checkpoint's
+ * layer_norm_eps ({@link LayerNorm}).
  *
  * <p>Linear weights are held [in, out] (rows times weight); checkpoints store them [out, in],
  * which {@link ai.mesm.model.albert.AlbertWeights} transposes on load.
@@ -40,6 +41,7 @@ public final class AlbertEncoder extends SequenceEncoderLayer {
   private int maxPositions;
   private int typeVocabSize;
   private double initializerRange;
+  private double layerNormEps;
   private int tokens;
 
   public AlbertEncoder() {}
@@ -56,6 +58,7 @@ public final class AlbertEncoder extends SequenceEncoderLayer {
     this.maxPositions = config.maxPositionEmbeddings();
     this.typeVocabSize = config.typeVocabSize();
     this.initializerRange = config.initializerRange();
+    this.layerNormEps = config.layerNormEps();
     this.tokens = tokens;
     setUpdater(updater);
     setBiasUpdater(updater);
@@ -107,16 +110,16 @@ public final class AlbertEncoder extends SequenceEncoderLayer {
     SDVariable positions = p.get("pos").get(SDIndex.interval(0, tokens), SDIndex.all());
     SDVariable typeZero = p.get("type").get(SDIndex.interval(0, 1), SDIndex.all());
     SDVariable embedded = input.permute(0, 2, 1).add(positions).add(typeZero).reshape(-1, embeddingSize);
-    SDVariable x = sd.nn.layerNorm(embedded, p.get("embLnG"), p.get("embLnB"), true, 1);
+    SDVariable x = LayerNorm.rows(embedded, p.get("embLnG"), p.get("embLnB"), layerNormEps);
     SDVariable h = linear(x, p, "map");
     SDVariable keys = mask.castTo(input.dataType());
     for (int l = 0; l < layers; l++) {
       SDVariable attention = sd.nn.dotProductAttention(heads(linear(h, p, "q")), heads(linear(h, p, "k")),
           heads(linear(h, p, "v")), keys, true);
       SDVariable context = attention.permute(0, 3, 1, 2).reshape(-1, hiddenSize);
-      h = sd.nn.layerNorm(h.add(linear(context, p, "o")), p.get("attLnG"), p.get("attLnB"), true, 1);
+      h = LayerNorm.rows(h.add(linear(context, p, "o")), p.get("attLnG"), p.get("attLnB"), layerNormEps);
       SDVariable ff = linear(activate(sd, linear(h, p, "ffn")), p, "out");
-      h = sd.nn.layerNorm(ff.add(h), p.get("ffnLnG"), p.get("ffnLnB"), true, 1);
+      h = LayerNorm.rows(ff.add(h), p.get("ffnLnG"), p.get("ffnLnB"), layerNormEps);
     }
     return h.reshape(-1, tokens, hiddenSize).get(SDIndex.all(), SDIndex.point(0), SDIndex.all());
   }
@@ -169,6 +172,8 @@ public final class AlbertEncoder extends SequenceEncoderLayer {
   public void setTypeVocabSize(int v) { typeVocabSize = v; }
   public double getInitializerRange() { return initializerRange; }
   public void setInitializerRange(double v) { initializerRange = v; }
+  public double getLayerNormEps() { return layerNormEps; }
+  public void setLayerNormEps(double v) { layerNormEps = v; }
   public int getTokens() { return tokens; }
   public void setTokens(int v) { tokens = v; }
 }

@@ -1,99 +1,175 @@
 package ai.mesm.model.layers;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.deeplearning4j.nn.conf.layers.samediff.SDLayerParams;
 import org.nd4j.autodiff.samediff.SDIndex;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * A post-LayerNorm Transformer encoder over a masked sequence [mb, dim, T] with a learned CLS
- * vector prepended (SPEC §4); outputs the CLS position of the last layer, [mb, dim]. Padded steps
- * are masked as attention keys, so they cannot change the output. Dropout is applied by the graph
- * to this layer's input (DL4J applies it in training only; SameDiff has no training flag inside a
- * layer). Attention projections have no input biases (ND4J's multi-head attention op has none);
- * the output projection has one.
+ * The reference's per-modality encoder (SPEC §4), PyTorch's {@code nn.TransformerEncoder} of
+ * {@code nn.TransformerEncoderLayer}s with a learned CLS vector prepended: per layer, multi-head
+ * self-attention with query/key/value input biases and padded steps masked as keys, then
+ * post-LayerNorm residual blocks (eps 1e-5) and a ReLU feed-forward block, with PyTorch's four
+ * dropouts (attention weights, both residual branches, feed-forward hidden). Reads a masked
+ * sequence [mb, dim, T], outputs the last layer's CLS position [mb, dim].
+ *
+ * <p>Parameters mirror PyTorch's, held [in, out] (rows times weight): {@code inW} is
+ * {@code in_proj_weight}ᵀ (query, key, value columns), {@code outW} {@code out_proj.weight}ᵀ,
+ * {@code W1}/{@code W2} the feed-forward's. Initialised as the reference's modules are.
  */
-public final class TransformerEncoder extends SequenceEncoderLayer {
+public final class TransformerEncoder extends SequenceEncoderLayer implements DropoutMasks {
+  /** PyTorch's LayerNorm default, which nn.TransformerEncoderLayer keeps. */
+  public static final double LAYER_NORM_EPS = 1e-5;
+  private static final double MASKED = -1e9;
+  private static final String[] DROPOUTS = {"dropAttention", "dropResidual1", "dropHidden", "dropResidual2"};
+
   private int dim;
   private int heads;
   private int layers;
   private int feedForward;
+  private double dropout;
 
   public TransformerEncoder() {}
 
-  public TransformerEncoder(int dim, int heads, int layers, int feedForward) {
+  /** @param dropout PyTorch's {@code dropout} of each layer (0.1 in the reference) */
+  public TransformerEncoder(int dim, int heads, int layers, int feedForward, double dropout) {
     if (dim % heads != 0) throw new IllegalArgumentException("dim " + dim + " is not a multiple of heads " + heads);
+    if (dropout < 0 || dropout >= 1) throw new IllegalArgumentException("dropout must be in [0, 1), was " + dropout);
     this.dim = dim;
     this.heads = heads;
     this.layers = layers;
     this.feedForward = feedForward;
+    this.dropout = dropout;
   }
 
-  @Override
-  public void defineParameters(SDLayerParams params) {
-    params.addWeightParam("cls", 1, dim, 1);
-    int headDim = dim / heads;
-    for (int l = 0; l < layers; l++) {
-      for (String w : new String[] {"Wq", "Wk", "Wv"}) params.addWeightParam(key(l, w), heads, headDim, dim);
-      params.addWeightParam(key(l, "Wo"), dim, dim);
-      params.addWeightParam(key(l, "bo"), 1, dim, 1);
-      params.addWeightParam(key(l, "ln1g"), dim);
-      params.addWeightParam(key(l, "ln1b"), dim);
-      params.addWeightParam(key(l, "W1"), dim, feedForward);
-      params.addWeightParam(key(l, "b1"), 1, feedForward);
-      params.addWeightParam(key(l, "W2"), feedForward, dim);
-      params.addWeightParam(key(l, "b2"), 1, dim);
-      params.addWeightParam(key(l, "ln2g"), dim);
-      params.addWeightParam(key(l, "ln2b"), dim);
-    }
+  /** The shape parameter {@code name} of layer 0 (or "cls") is held in. */
+  static long[] shape(String name, long dim, long feedForward) {
+    return switch (name) {
+      case "cls" -> new long[] {1, 1, dim};
+      case "inW" -> new long[] {dim, 3 * dim};
+      case "inB" -> new long[] {1, 3 * dim};
+      case "outW" -> new long[] {dim, dim};
+      case "outB", "b2" -> new long[] {1, dim};
+      case "ln1g", "ln1b", "ln2g", "ln2b" -> new long[] {dim};
+      case "W1" -> new long[] {dim, feedForward};
+      case "b1" -> new long[] {1, feedForward};
+      case "W2" -> new long[] {feedForward, dim};
+      default -> throw new IllegalArgumentException("no encoder parameter " + name);
+    };
   }
 
-  private static String key(int layer, String name) {
+  static final String[] LAYER_PARAMETERS = {"inW", "inB", "outW", "outB", "ln1g", "ln1b", "W1", "b1", "W2", "b2",
+      "ln2g", "ln2b"};
+
+  static String key(int layer, String name) {
     return "l" + layer + name;
   }
 
   @Override
+  public void defineParameters(SDLayerParams params) {
+    params.addWeightParam("cls", shape("cls", dim, feedForward));
+    for (int l = 0; l < layers; l++) {
+      for (String name : LAYER_PARAMETERS) params.addWeightParam(key(l, name), shape(name, dim, feedForward));
+    }
+  }
+
+  /**
+   * As the reference: the CLS vector N(0, 1) (an nn.Embedding); one layer initialised and deep-copied
+   * to all (nn.TransformerEncoder clones its layer); in that layer {@code in_proj} Xavier-uniform
+   * over the whole [3·dim, dim] matrix with zero biases, the output projection's weights PyTorch's
+   * Linear default U(±1/√in) with a zero bias, the feed-forward linears the Linear default for weights
+   * and biases, LayerNorm gain 1 and bias 0.
+   */
+  @Override
   public void initializeParameters(Map<String, INDArray> params) {
-    for (Map.Entry<String, INDArray> e : params.entrySet()) {
-      String name = e.getKey();
-      INDArray p = e.getValue();
+    INDArray cls = params.get("cls");
+    cls.assign(Nd4j.randn(cls.dataType(), cls.shape()));
+    Map<String, INDArray> first = new LinkedHashMap<>();
+    for (String name : LAYER_PARAMETERS) {
+      INDArray p = params.get(key(0, name));
+      double bound = switch (name) {
+        case "inW" -> Math.sqrt(6.0 / (dim + 3.0 * dim));
+        case "outW", "W1", "b1" -> 1 / Math.sqrt(dim);
+        case "W2", "b2" -> 1 / Math.sqrt(feedForward);
+        default -> 0;
+      };
       if (name.endsWith("g")) {
         p.assign(1.0);
-      } else if (name.endsWith("b") || name.endsWith("bo") || name.endsWith("b1") || name.endsWith("b2")) {
-        p.assign(0.0);
-      } else if (name.equals("cls")) {
-        p.assign(Nd4j.randn(p.dataType(), p.shape()).muli(0.02));
       } else {
-        // Xavier-uniform over the matrix's last two dimensions, as PyTorch's Transformer layers.
-        long fanOut = p.size(p.rank() - 2) * (p.rank() == 3 ? p.size(0) : 1);
-        long fanIn = p.size(p.rank() - 1);
-        double limit = Math.sqrt(6.0 / (fanIn + fanOut));
-        p.assign(Nd4j.rand(p.dataType(), p.shape()).muli(2 * limit).subi(limit));
+        p.assign(Nd4j.rand(p.dataType(), p.shape()).muli(2 * bound).subi(bound));
       }
+      first.put(name, p);
+    }
+    for (int l = 1; l < layers; l++) {
+      for (String name : LAYER_PARAMETERS) params.get(key(l, name)).assign(first.get(name));
     }
   }
 
   @Override
   public SDVariable defineLayer(SameDiff sd, SDVariable input, Map<String, SDVariable> p, SDVariable mask) {
-    SDVariable firstStep = input.get(SDIndex.all(), SDIndex.all(), SDIndex.interval(0, 1));
-    SDVariable h = sd.concat(2, firstStep.mul(0.0).add(p.get("cls")), input);
+    SDVariable steps = input.permute(0, 2, 1);
+    SDVariable firstStep = steps.get(SDIndex.all(), SDIndex.interval(0, 1), SDIndex.all());
+    SDVariable sequence = sd.concat(1, firstStep.mul(0.0).add(p.get("cls")), steps); // [mb, T+1, dim]
+    SDVariable shape = sequence.shape();
+    SDVariable headShape = sd.concat(0, shape.get(SDIndex.interval(0, 2)),
+        sd.constant(Nd4j.createFromArray((long) heads, (long) (dim / heads))));
     SDVariable m = mask.castTo(input.dataType());
     SDVariable firstMask = m.get(SDIndex.all(), SDIndex.interval(0, 1));
     SDVariable keys = sd.concat(1, firstMask.mul(0.0).add(1.0), m);
+    SDVariable keyBias = sd.expandDims(sd.expandDims(keys.sub(1.0).mul(-MASKED), 1), 1); // [mb, 1, 1, T+1]
+    double scale = 1 / Math.sqrt(dim / heads);
+    SDVariable h = sequence.reshape(-1, dim);
+    Map<String, INDArray> ones = dropoutMasks(new long[] {1, dim, 1}, false, input.dataType());
+    for (Map.Entry<String, INDArray> e : ones.entrySet()) sd.var(e.getKey(), e.getValue());
     for (int l = 0; l < layers; l++) {
-      SDVariable attention = sd.nn.multiHeadDotProductAttention(h, h, h, p.get(key(l, "Wq")), p.get(key(l, "Wk")),
-          p.get(key(l, "Wv")), p.get(key(l, "Wo")), keys, true).add(p.get(key(l, "bo")));
-      h = sd.nn.layerNorm(h.add(attention), p.get(key(l, "ln1g")), p.get(key(l, "ln1b")), true, 1);
-      SDVariable steps = h.permute(0, 2, 1);
-      SDVariable rows = steps.reshape(-1, dim);
-      SDVariable hidden = sd.nn.relu(rows.mmul(p.get(key(l, "W1"))).add(p.get(key(l, "b1"))), 0.0);
-      SDVariable ff = hidden.mmul(p.get(key(l, "W2"))).add(p.get(key(l, "b2"))).reshape(steps.shape()).permute(0, 2, 1);
-      h = sd.nn.layerNorm(h.add(ff), p.get(key(l, "ln2g")), p.get(key(l, "ln2b")), true, 1);
+      SDVariable qkv = h.mmul(p.get(key(l, "inW"))).add(p.get(key(l, "inB")));
+      SDVariable q = heads(qkv, 0, headShape).mul(scale);
+      SDVariable k = heads(qkv, 1, headShape);
+      SDVariable v = heads(qkv, 2, headShape);
+      SDVariable weights = sd.nn.softmax(sd.mmul(q, k, false, true, false).add(keyBias), 3)
+          .mul(sd.getVariable(key(l, DROPOUTS[0])));
+      SDVariable context = sd.mmul(weights, v).permute(0, 2, 1, 3).reshape(-1, dim);
+      SDVariable attention = context.mmul(p.get(key(l, "outW"))).add(p.get(key(l, "outB")));
+      h = LayerNorm.rows(h.add(attention.mul(sd.getVariable(key(l, DROPOUTS[1])))), p.get(key(l, "ln1g")),
+          p.get(key(l, "ln1b")), LAYER_NORM_EPS);
+      SDVariable hidden = sd.nn.relu(h.mmul(p.get(key(l, "W1"))).add(p.get(key(l, "b1"))), 0.0)
+          .mul(sd.getVariable(key(l, DROPOUTS[2])));
+      SDVariable ff = hidden.mmul(p.get(key(l, "W2"))).add(p.get(key(l, "b2")));
+      h = LayerNorm.rows(h.add(ff.mul(sd.getVariable(key(l, DROPOUTS[3])))), p.get(key(l, "ln2g")),
+          p.get(key(l, "ln2b")), LAYER_NORM_EPS);
     }
-    return h.get(SDIndex.all(), SDIndex.all(), SDIndex.point(0));
+    return h.reshape(shape).get(SDIndex.all(), SDIndex.point(0), SDIndex.all());
+  }
+
+  /** Columns {@code part}·dim … of the q|k|v rows → [mb, heads, T+1, head size]. */
+  private SDVariable heads(SDVariable qkv, int part, SDVariable headShape) {
+    return qkv.get(SDIndex.all(), SDIndex.interval(part * dim, (part + 1) * dim)).reshape(headShape)
+        .permute(0, 2, 1, 3);
+  }
+
+  @Override
+  public Map<String, INDArray> dropoutMasks(long[] inputShape, boolean training, DataType type) {
+    long mb = inputShape[0];
+    long steps = inputShape[2] + 1;
+    Map<String, INDArray> masks = new LinkedHashMap<>();
+    for (int l = 0; l < layers; l++) {
+      long[][] shapes = {{mb, heads, steps, steps}, {mb * steps, dim}, {mb * steps, feedForward}, {mb * steps, dim}};
+      for (int i = 0; i < DROPOUTS.length; i++) {
+        masks.put(key(l, DROPOUTS[i]), training && dropout > 0 ? keep(shapes[i], type)
+            : Nd4j.ones(type, shapes[i].length == 4 ? new long[] {1, 1, 1, 1} : new long[] {1, 1}));
+      }
+    }
+    return masks;
+  }
+
+  /** Inverted dropout: kept values scaled by 1 / (1 − p), as PyTorch's. */
+  private INDArray keep(long[] shape, DataType type) {
+    return Nd4j.rand(type, shape).gte(dropout).castTo(type).muli(1 / (1 - dropout));
   }
 
   @Override
@@ -136,5 +212,13 @@ public final class TransformerEncoder extends SequenceEncoderLayer {
 
   public void setFeedForward(int feedForward) {
     this.feedForward = feedForward;
+  }
+
+  public double getDropout() {
+    return dropout;
+  }
+
+  public void setDropout(double dropout) {
+    this.dropout = dropout;
   }
 }

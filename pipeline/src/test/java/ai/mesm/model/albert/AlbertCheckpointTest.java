@@ -132,7 +132,7 @@ class AlbertCheckpointTest {
         {"\"num_hidden_groups\": 1", "\"num_hidden_groups\": 2", "num_hidden_groups"},
         {"\"hidden_dropout_prob\": 0", "\"hidden_dropout_prob\": 0.1", "hidden_dropout_prob"},
         {"\"position_embedding_type\": \"absolute\"", "\"position_embedding_type\": \"relative_key\"", "position_embedding_type"},
-        {"\"layer_norm_eps\": 1e-12", "\"layer_norm_eps\": 1e-05", "layer_norm_eps"}}) {
+        {"\"layer_norm_eps\": 1e-12", "\"layer_norm_eps\": -1e-05", "layer_norm_eps"}}) {
       Path folder = variant("config-" + c[2], t -> {});
       String json = Files.readString(folder.resolve(AlbertCheckpoint.CONFIG));
       assertTrue(json.contains(c[0]), c[0]);

@@ -44,7 +44,7 @@ public final class AlbertFixture {
 
   public static ModelSpec spec(String type, List<Modality> modalities, int tokens, double learningRate) throws IOException {
     AlbertConfig config = config();
-    return new ModelSpec(type, modalities, 6, 8, 2, 1, 16, 0.0, false, config.vocabSize(), tokens, 16, 16, 16, 16,
+    return new ModelSpec(type, modalities, 6, 8, 2, 1, 16, 0.0, false, false, config.vocabSize(), tokens, 16, 16, 16, 16,
         new double[] {1, 2, 3, 0.5, 1.5, 4}, learningRate, 7, 0.7, "reference",
         new PretrainedText(config, 10, "fixtures/albert-tiny", Files.readString(folder().resolve("config.json")), "test"));
   }
