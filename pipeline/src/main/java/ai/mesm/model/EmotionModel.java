@@ -50,7 +50,6 @@ public final class EmotionModel {
   public static ComputationGraph graph(ModelSpec spec) {
     ComputationGraph graph = new ComputationGraph(Fe2eGraph.build(spec, DataType.FLOAT));
     graph.init();
-    TorchInit.apply(graph, spec.seed());
     return graph;
   }
 

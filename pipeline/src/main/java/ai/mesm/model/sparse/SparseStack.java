@@ -1,7 +1,6 @@
 package ai.mesm.model.sparse;
 
 import ai.mesm.model.FeatureCnn;
-import ai.mesm.model.TorchInit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -76,30 +75,28 @@ public final class SparseStack {
     return SparseBlockParams.view(flat, offset, channels[blockIndex][0], channels[blockIndex][1], queryDim);
   }
 
-  /**
-   * As the reference's modules: PyTorch's default U(±1/√fan-in) for the submanifold convolutions
-   * (spconv keeps it) and for the attention's linears (channel_affine W_x, b_x; y_affine W_q without
-   * bias; attn_weight_affine v, b); BN γ = 1, β = 0, running mean 0, variance 1.
-   */
+  /** He-normal convolutions (as the dense CNN), Xavier attention, BN γ = 1, β = 0, running mean 0, variance 1. */
   public void initialise(INDArray flat, long seed) {
     Random r = new Random(seed);
     for (int b = 0; b < blocks(); b++) {
       SparseBlockParams p = params(flat, b);
       long cin = channels[b][0];
       long cout = channels[b][1];
-      TorchInit.uniform(p.conv1(), 9 * cin, r);
-      TorchInit.uniform(p.conv2(), 9 * cout, r);
-      TorchInit.uniform(p.wx(), cin, r);
-      TorchInit.uniform(p.bx(), cin, r);
-      TorchInit.uniform(p.wq(), queryDim, r);
-      TorchInit.uniform(p.v(), cin, r);
-      TorchInit.uniform(p.b(), cin, r);
-      for (INDArray a : new INDArray[] {p.beta1(), p.beta2(), p.mean1(), p.mean2()}) a.assign(0);
+      fill(p.conv1(), r, Math.sqrt(2.0 / (9 * cin)));
+      fill(p.conv2(), r, Math.sqrt(2.0 / (9 * cout)));
+      fill(p.wx(), r, Math.sqrt(2.0 / (cin + cin)));
+      fill(p.wq(), r, Math.sqrt(2.0 / (queryDim + cin)));
+      fill(p.v(), r, Math.sqrt(2.0 / (cin + 1)));
+      for (INDArray a : new INDArray[] {p.bx(), p.b(), p.beta1(), p.beta2(), p.mean1(), p.mean2()}) a.assign(0);
       for (INDArray a : new INDArray[] {p.gamma1(), p.gamma2(), p.var1(), p.var2()}) a.assign(1);
     }
   }
 
-
+  private static void fill(INDArray a, Random r, double std) {
+    double[] v = new double[(int) a.length()];
+    for (int i = 0; i < v.length; i++) v[i] = r.nextGaussian() * std;
+    a.assign(org.nd4j.linalg.factory.Nd4j.createFromArray(v).castTo(a.dataType()).reshape(a.shape()));
+  }
 
   /**
    * Inference's result: the last block's features on the dense [frames, C, H, W] grid (an ordinary
