@@ -18,13 +18,16 @@ import org.nd4j.linalg.factory.Nd4j;
  * and with the {@link DropoutMasks} of layers that have them set before each forward pass.
  */
 final class CorrectedSameDiffLayer extends SameDiffLayer {
+  /** Whether the graph holds training masks: its variables start as ones, which inference keeps. */
+  private boolean trainingMasks;
+
   CorrectedSameDiffLayer(NeuralNetConfiguration conf, DataType dataType) {
     super(conf, dataType);
   }
 
   @Override
   public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
-    if (layerConf() instanceof DropoutMasks dropout) {
+    if (layerConf() instanceof DropoutMasks dropout && (training || trainingMasks)) {
       assertInputSet(false);
       // Masks live across the forward and the backward pass: outside DL4J's per-pass workspaces.
       try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
@@ -36,6 +39,7 @@ final class CorrectedSameDiffLayer extends SameDiffLayer {
           sameDiff.associateArrayWithVariable(m.getValue(), m.getKey());
           if (gradient != null) gradient.associateArrayWithVariable(m.getValue(), m.getKey());
         }
+        trainingMasks = training;
       }
     }
     return super.activate(training, workspaceMgr);
