@@ -9,7 +9,7 @@ import ai.mesm.model.Modality;
 import ai.mesm.model.ModelSpec;
 import ai.mesm.model.albert.PretrainedText;
 import ai.mesm.model.text.WordPieceTokenizer;
-import ai.mesm.train.TrainRunner;
+import ai.mesm.stage.TrainRunner;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;

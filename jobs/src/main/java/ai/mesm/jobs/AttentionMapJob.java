@@ -1,7 +1,7 @@
 package ai.mesm.jobs;
 
-import ai.mesm.eval.AttentionMapRunner;
 import ai.mesm.io.HadoopFiles;
+import ai.mesm.stage.AttentionMapRunner;
 import java.util.Set;
 
 /** The paper's Figures 3–4: a MESM model's kept sites per sparse block over faces and spectrograms. */

@@ -1,7 +1,7 @@
 package ai.mesm.jobs;
 
-import ai.mesm.eval.EvaluateRunner;
 import ai.mesm.io.HadoopFiles;
+import ai.mesm.stage.EvaluateRunner;
 import java.util.Set;
 
 /** Saved models → the paper's results table on the split under mesm.paths.split (SPEC §5). */

@@ -6,10 +6,10 @@ import static ai.mesm.config.ConfigKeys.PATHS_INPUT;
 import ai.mesm.data.DatasetKind;
 import ai.mesm.ingest.DecodeBaseline;
 import ai.mesm.ingest.IngestReport;
-import ai.mesm.ingest.IngestRunner;
 import ai.mesm.ingest.ReleaseScan;
 import ai.mesm.ingest.ReleaseScanner;
 import ai.mesm.io.SparkSessions;
+import ai.mesm.stage.IngestRunner;
 import java.util.Set;
 import org.apache.spark.sql.SparkSession;
 

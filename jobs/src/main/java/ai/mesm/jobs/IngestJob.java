@@ -1,8 +1,8 @@
 package ai.mesm.jobs;
 
 import ai.mesm.ingest.IngestReport;
-import ai.mesm.ingest.IngestRunner;
 import ai.mesm.io.SparkSessions;
+import ai.mesm.stage.IngestRunner;
 import java.util.Set;
 import org.apache.spark.sql.SparkSession;
 

@@ -1,7 +1,7 @@
 package ai.mesm.jobs;
 
 import ai.mesm.io.SparkSessions;
-import ai.mesm.score.ScoreRunner;
+import ai.mesm.stage.ScoreRunner;
 import java.util.List;
 import java.util.Set;
 import org.apache.spark.sql.Row;

@@ -2,7 +2,7 @@ package ai.mesm.jobs;
 
 import ai.mesm.config.ConfigKeys;
 import ai.mesm.io.SparkSessions;
-import ai.mesm.split.SplitRunner;
+import ai.mesm.stage.SplitRunner;
 import java.util.Set;
 import org.apache.spark.sql.SparkSession;
 

@@ -1,7 +1,7 @@
 package ai.mesm.jobs;
 
 import ai.mesm.io.HadoopFiles;
-import ai.mesm.train.TopPSweep;
+import ai.mesm.stage.TopPSweep;
 import java.util.Set;
 
 /** The paper's Figure 5: MESM trained per top-p value, metric and GFLOPs against p beside FE2E. */

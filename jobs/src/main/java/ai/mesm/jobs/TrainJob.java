@@ -1,7 +1,7 @@
 package ai.mesm.jobs;
 
 import ai.mesm.io.HadoopFiles;
-import ai.mesm.train.TrainRunner;
+import ai.mesm.stage.TrainRunner;
 import java.util.Set;
 
 /**

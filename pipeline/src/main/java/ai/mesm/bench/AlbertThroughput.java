@@ -1,6 +1,6 @@
 package ai.mesm.bench;
 
-import ai.mesm.data.Batch;
+import ai.mesm.model.Batch;
 import ai.mesm.model.EmotionModel;
 import ai.mesm.model.Modality;
 import ai.mesm.model.ModelSpec;

@@ -1,11 +1,11 @@
 package ai.mesm.bench;
 
-import ai.mesm.data.Batch;
+import ai.mesm.model.Batch;
 import ai.mesm.model.EmotionModel;
 import ai.mesm.model.Fe2eGraph;
 import ai.mesm.model.FeatureCnn;
-import ai.mesm.model.ModelSpec;
 import ai.mesm.model.Modality;
+import ai.mesm.model.ModelSpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

@@ -1,10 +1,10 @@
 package ai.mesm.bench;
 
-import ai.mesm.data.Batch;
-import ai.mesm.data.BatchBuilder;
 import ai.mesm.data.Example;
 import ai.mesm.data.ExampleSource;
 import ai.mesm.data.ExampleStream;
+import ai.mesm.model.Batch;
+import ai.mesm.model.BatchBuilder;
 import ai.mesm.model.Fe2eGraph;
 import ai.mesm.model.FeatureCnn;
 import ai.mesm.model.Modality;

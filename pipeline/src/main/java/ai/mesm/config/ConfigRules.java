@@ -2,7 +2,7 @@ package ai.mesm.config;
 
 import static ai.mesm.config.ConfigKeys.*;
 
-import ai.mesm.io.SafeName;
+import ai.mesm.config.SafeName;
 import com.typesafe.config.Config;
 import java.util.ArrayList;
 import java.util.HashSet;

@@ -126,4 +126,11 @@ public final class AttentionMaps {
       g.setComposite(AlphaComposite.SrcOver);
     }
   }
+
+  /** k of n steps spread over the utterance: the middle one for k = 1. */
+  public static int[] evenlySpaced(int n, int k) {
+    int[] out = new int[Math.min(n, k)];
+    for (int j = 0; j < out.length; j++) out[j] = (int) ((j + 0.5) * n / out.length);
+    return out;
+  }
 }

@@ -1,11 +1,11 @@
 package ai.mesm.eval;
 
-import ai.mesm.data.Batch;
 import ai.mesm.data.ExampleSource;
 import ai.mesm.data.ExampleStream;
+import ai.mesm.model.Batch;
+import ai.mesm.model.Batches;
 import ai.mesm.model.EmotionModel;
 import ai.mesm.model.SiteActivity;
-import ai.mesm.train.Batches;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;

@@ -39,7 +39,7 @@ public record IngestReport(String dataset, String output, List<StageCount> stage
     return sb.toString();
   }
 
-  static Map<String, Long> sorted(Map<String, Long> m) {
+  public static Map<String, Long> sorted(Map<String, Long> m) {
     return new LinkedHashMap<>(new java.util.TreeMap<>(m));
   }
 }

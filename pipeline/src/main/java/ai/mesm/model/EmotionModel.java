@@ -1,7 +1,7 @@
 package ai.mesm.model;
 
-import ai.mesm.data.Batch;
-import ai.mesm.data.BatchBuilder;
+import ai.mesm.model.Batch;
+import ai.mesm.model.BatchBuilder;
 import ai.mesm.model.layers.MesmSparseVertex;
 import ai.mesm.model.text.TextTokenizer;
 import java.util.ArrayList;

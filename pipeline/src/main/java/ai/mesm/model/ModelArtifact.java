@@ -1,10 +1,10 @@
 package ai.mesm.model;
 
+import ai.mesm.config.SafeName;
 import ai.mesm.io.AtomicOutput;
-import ai.mesm.io.SafeName;
+import ai.mesm.io.Sha256;
 import ai.mesm.model.text.TextTokenizer;
 import ai.mesm.model.text.TextTokenizers;
-import ai.mesm.split.SplitRunner;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.io.BufferedInputStream;
@@ -202,7 +202,7 @@ public final class ModelArtifact {
     for (Map.Entry<String, INDArray> p : graph.paramTable().entrySet()) {
       names.append(p.getKey()).append(Arrays.toString(p.getValue().shape())).append('\n');
     }
-    return SplitRunner.sha256(names.toString());
+    return Sha256.hex(names.toString());
   }
 
   private static JsonObject readJson(FileSystem fs, Path file) throws IOException {

@@ -21,7 +21,7 @@ import org.apache.spark.util.LongAccumulator;
  * Executor side of scoring: the model, a face detector and the mel transform once per partition,
  * then each video as its result is pulled.
  */
-final class ScorePartition implements FlatMapFunction<Iterator<String>, VideoScorer.Result> {
+public final class ScorePartition implements FlatMapFunction<Iterator<String>, VideoScorer.Result> {
   private static final long serialVersionUID = 1L;
   private final ScoreSettings settings;
   private final MediaSettings media;
@@ -30,7 +30,7 @@ final class ScorePartition implements FlatMapFunction<Iterator<String>, VideoSco
   private final LongAccumulator videosDone;
   private final LongAccumulator segmentsDone;
 
-  ScorePartition(ScoreSettings settings, MediaSettings media, String modelLocation, Map<String, String> hadoopSettings,
+  public ScorePartition(ScoreSettings settings, MediaSettings media, String modelLocation, Map<String, String> hadoopSettings,
                  LongAccumulator videosDone, LongAccumulator segmentsDone) {
     this.settings = settings;
     this.media = media;

@@ -13,10 +13,10 @@ import org.apache.spark.sql.types.StructType;
  * column p_&lt;class&gt; per class of the model, the predicted labels) and rejects (with the
  * reason code), both tagged with the model and the run that wrote them.
  */
-final class ScoreTables {
+public final class ScoreTables {
   private ScoreTables() {}
 
-  static StructType scores(List<String> classes) {
+  public static StructType scores(List<String> classes) {
     List<StructField> f = new ArrayList<>(List.of(
         DataTypes.createStructField("video", DataTypes.StringType, false),
         DataTypes.createStructField("segment_index", DataTypes.IntegerType, false),
@@ -34,7 +34,7 @@ final class ScoreTables {
     return DataTypes.createStructType(f);
   }
 
-  static Row row(ScoredSegment s, String modelId, String modelVersion, String runId) {
+  public static Row row(ScoredSegment s, String modelId, String modelVersion, String runId) {
     List<Object> v = new ArrayList<>(List.of(s.video(), s.segmentIndex(), s.startS(), s.endS()));
     v.add(s.text());
     v.addAll(List.of(s.source(), s.nFrames(), s.nChunks()));
@@ -44,7 +44,7 @@ final class ScoreTables {
     return RowFactory.create(v.toArray());
   }
 
-  static StructType rejects() {
+  public static StructType rejects() {
     return DataTypes.createStructType(List.of(
         DataTypes.createStructField("video", DataTypes.StringType, false),
         DataTypes.createStructField("stage", DataTypes.StringType, false),
@@ -57,7 +57,7 @@ final class ScoreTables {
         DataTypes.createStructField("run_id", DataTypes.StringType, false)));
   }
 
-  static Row reject(ScoreReject r, String modelId, String runId) {
+  public static Row reject(ScoreReject r, String modelId, String runId) {
     return RowFactory.create(r.video(), r.stage(), r.reason(), r.sourcePath(), r.segmentIndex(), r.lineNumber(),
         r.detail(), modelId, runId);
   }

@@ -1,5 +1,6 @@
 package ai.mesm.split;
 
+import ai.mesm.io.Workspace;
 import java.util.List;
 
 /** The three parts of a dataset split, in this order everywhere (files, tables, weights). */
@@ -10,5 +11,10 @@ public enum Split {
 
   public String code() {
     return name().toLowerCase(java.util.Locale.ROOT);
+  }
+
+  /** This part's Parquet folder under a split output. */
+  public String folderIn(String splitRoot) {
+    return Workspace.splitPart(splitRoot, code());
   }
 }

@@ -57,7 +57,7 @@ public final class SplitStatistics {
   }
 
   /** Words as the reference counts them: whitespace-separated tokens. */
-  static int wordCount(String text) {
+  public static int wordCount(String text) {
     String t = text.strip();
     return t.isEmpty() ? 0 : t.split("\\s+").length;
   }

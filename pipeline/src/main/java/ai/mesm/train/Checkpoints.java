@@ -4,10 +4,11 @@ import static ai.mesm.config.ConfigKeys.*;
 
 import ai.mesm.config.MesmConfig;
 import ai.mesm.io.AtomicOutput;
+import ai.mesm.io.Workspace;
 import ai.mesm.model.EmotionModel;
+import ai.mesm.model.Modality;
 import ai.mesm.model.ModelArtifact;
 import ai.mesm.model.ModelSpec;
-import ai.mesm.model.Modality;
 import ai.mesm.model.text.TextTokenizer;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
@@ -61,7 +62,7 @@ public final class Checkpoints {
     JsonObject identity = new JsonObject();
     identity.add("config", JsonParser.parseString(config.canonicalJsonWithout(NOT_IDENTITY)));
     identity.addProperty("split", splitFingerprint);
-    return new Checkpoints(RunNames.checkpointsLocation(config, run), config.getInt(TRAIN_CHECKPOINT_EVERY),
+    return new Checkpoints(Workspace.checkpointsLocation(config, run), config.getInt(TRAIN_CHECKPOINT_EVERY),
         config.getInt(TRAIN_CHECKPOINT_KEEP), identity, conf);
   }
 
@@ -181,7 +182,7 @@ public final class Checkpoints {
         m.get("best_score").getAsDouble(), EpochResult.fromJson(m.getAsJsonArray("history")), sessions, null);
   }
 
-  static JsonArray sessionsJson(List<TrainingState.Session> sessions) {
+  public static JsonArray sessionsJson(List<TrainingState.Session> sessions) {
     JsonArray a = new JsonArray();
     for (TrainingState.Session s : sessions) {
       JsonObject o = new JsonObject();

@@ -1,9 +1,10 @@
 package ai.mesm.train;
 
-import ai.mesm.data.Batch;
 import ai.mesm.data.Example;
 import ai.mesm.data.ExampleSource;
 import ai.mesm.data.ExampleStream;
+import ai.mesm.model.Batch;
+import ai.mesm.model.Batches;
 import ai.mesm.model.EmotionModel;
 import java.io.IOException;
 import java.util.Locale;

@@ -1,8 +1,9 @@
 package ai.mesm.train;
 
-import ai.mesm.data.Batch;
-import ai.mesm.data.BatchBuilder;
 import ai.mesm.data.ExampleRows;
+import ai.mesm.model.Batch;
+import ai.mesm.model.BatchBuilder;
+import ai.mesm.model.Batches;
 import ai.mesm.model.EmotionModel;
 import ai.mesm.model.Modality;
 import ai.mesm.model.SameDiffChatterFilter;

@@ -2,6 +2,8 @@ package ai.mesm.data;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import ai.mesm.model.Batch;
+import ai.mesm.model.BatchBuilder;
 import ai.mesm.model.text.WordPieceTokenizer;
 import java.util.List;
 import org.junit.jupiter.api.Test;

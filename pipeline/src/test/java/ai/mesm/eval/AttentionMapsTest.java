@@ -53,10 +53,10 @@ class AttentionMapsTest {
 
   @Test
   void stepsAreSpreadOverTheUtterance() {
-    assertArrayEquals(new int[] {5}, AttentionMapRunner.evenlySpaced(10, 1));
-    assertArrayEquals(new int[] {2, 7}, AttentionMapRunner.evenlySpaced(10, 2));
-    assertArrayEquals(new int[] {0, 1}, AttentionMapRunner.evenlySpaced(2, 5), "never more steps than there are");
-    assertArrayEquals(new int[] {}, AttentionMapRunner.evenlySpaced(0, 3));
+    assertArrayEquals(new int[] {5}, AttentionMaps.evenlySpaced(10, 1));
+    assertArrayEquals(new int[] {2, 7}, AttentionMaps.evenlySpaced(10, 2));
+    assertArrayEquals(new int[] {0, 1}, AttentionMaps.evenlySpaced(2, 5), "never more steps than there are");
+    assertArrayEquals(new int[] {}, AttentionMaps.evenlySpaced(0, 3));
   }
 
   private static BufferedImage read(byte[] png) throws Exception {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import ai.mesm.data.DatasetKind;
 import ai.mesm.model.Modality;
 import ai.mesm.model.SiteActivity;
+import ai.mesm.report.ResultsTable;
 import org.junit.jupiter.api.Test;
 
 /** Every number here is computed by hand in the comments. */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import ai.mesm.config.ConfigLoader;
 import ai.mesm.corpus.CorpusSettings;
 import ai.mesm.corpus.SyntheticCorpusGenerator;
+import ai.mesm.stage.IngestRunner;
 import ai.mesm.testing.TestSpark;
 import java.awt.Color;
 import java.awt.Graphics2D;

@@ -6,6 +6,7 @@ import ai.mesm.config.ConfigLoader;
 import ai.mesm.config.MesmConfig;
 import ai.mesm.corpus.CorpusSettings;
 import ai.mesm.corpus.SyntheticCorpusGenerator;
+import ai.mesm.stage.IngestRunner;
 import ai.mesm.testing.S3ProxyServer;
 import ai.mesm.testing.TestSpark;
 import java.io.InputStream;
@@ -57,7 +58,7 @@ class IngestS3Test {
           }
           // The split stage runs unchanged on the same object store (MOSEI by the uploaded folds).
           String split = s3.uri("lab", "mesm/" + dataset + "/split");
-          ai.mesm.split.SplitRunner.Result r = ai.mesm.split.SplitRunner.run(spark, ConfigLoader.load(List.of(),
+          ai.mesm.stage.SplitRunner.Result r = ai.mesm.stage.SplitRunner.run(spark, ConfigLoader.load(List.of(),
               Map.of("dataset", dataset, "paths.ingest", out, "paths.split", split,
                   "split.files", s3.uri("lab", "raw/mosei_folds"))));
           long assigned = ai.mesm.split.Split.ALL.stream().mapToLong(x -> r.statistics().total(x)).sum();

@@ -1,11 +1,10 @@
 package ai.mesm.model;
 
-import ai.mesm.model.text.WordPieceTokenizer;
-
 import static org.junit.jupiter.api.Assertions.*;
 
 import ai.mesm.bench.ModelThroughput;
-import ai.mesm.data.Batch;
+import ai.mesm.model.Batch;
+import ai.mesm.model.text.WordPieceTokenizer;
 import com.google.gson.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;

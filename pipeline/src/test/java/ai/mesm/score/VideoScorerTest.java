@@ -13,7 +13,7 @@ import ai.mesm.media.audio.MelSpectrogram;
 import ai.mesm.media.face.NoFaceDetector;
 import ai.mesm.model.EmotionModel;
 import ai.mesm.model.Modality;
-import ai.mesm.train.TrainRunner;
+import ai.mesm.stage.TrainRunner;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -3,14 +3,15 @@ package ai.mesm.train;
 import static org.junit.jupiter.api.Assertions.*;
 
 import ai.mesm.config.MesmConfig;
-import ai.mesm.eval.EvaluateRunner;
 import ai.mesm.eval.Evaluation;
 import ai.mesm.model.ModelArtifact;
 import ai.mesm.model.albert.AlbertCheckpoint;
 import ai.mesm.model.albert.AlbertFixture;
 import ai.mesm.model.albert.PretrainedText;
 import ai.mesm.model.text.AlbertTokenizer;
-import ai.mesm.score.ScoreRunner;
+import ai.mesm.stage.EvaluateRunner;
+import ai.mesm.stage.ScoreRunner;
+import ai.mesm.stage.TrainRunner;
 import ai.mesm.testing.SplitCorpus;
 import ai.mesm.testing.TestSpark;
 import java.nio.file.Files;

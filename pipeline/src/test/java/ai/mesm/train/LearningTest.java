@@ -5,13 +5,15 @@ import static org.junit.jupiter.api.Assertions.*;
 import ai.mesm.config.MesmConfig;
 import ai.mesm.data.ExampleSource;
 import ai.mesm.data.ExampleStream;
-import ai.mesm.eval.AttentionMapRunner;
 import ai.mesm.eval.ClassMetrics;
-import ai.mesm.eval.EvaluateRunner;
 import ai.mesm.eval.Evaluation;
 import ai.mesm.model.Modality;
+import ai.mesm.report.SweepPoint;
 import ai.mesm.split.Split;
-import ai.mesm.split.SplitRunner;
+import ai.mesm.stage.AttentionMapRunner;
+import ai.mesm.stage.EvaluateRunner;
+import ai.mesm.stage.TopPSweep;
+import ai.mesm.stage.TrainRunner;
 import ai.mesm.testing.SplitCorpus;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -154,9 +156,9 @@ class LearningTest {
     MesmConfig config = config("t,a,v", Map.of("sweep.top-p", "[1.0, 0.3]", "train.max-epochs", "1",
         "sweep.fe2e-reference", "fe2e-tav"));
     TopPSweep.Result r = TopPSweep.run(config, new Configuration(), System.out::println);
-    assertEquals(List.of("top-p-tav-p0.3", "top-p-tav-p1"), r.mesm().stream().map(TopPSweep.Point::model).toList());
-    TopPSweep.Point low = r.mesm().get(0);
-    TopPSweep.Point all = r.mesm().get(1);
+    assertEquals(List.of("top-p-tav-p0.3", "top-p-tav-p1"), r.mesm().stream().map(SweepPoint::model).toList());
+    SweepPoint low = r.mesm().get(0);
+    SweepPoint all = r.mesm().get(1);
     assertFalse(low.reused() || all.reused());
     assertEquals("FE2E (T+A+V)", r.fe2e().label());
     assertEquals("MESM (T+A+V, p=0.3)", low.label());
@@ -232,7 +234,7 @@ class LearningTest {
   static List<ClassMetrics> validLabels(MesmConfig config) throws Exception {
     long[] positives = new long[6];
     long total = 0;
-    try (ExampleStream s = ExampleSource.folder(SplitRunner.folder(config.getString("mesm.paths.split"), Split.VALID),
+    try (ExampleStream s = ExampleSource.folder(Split.VALID.folderIn(config.getString("mesm.paths.split")),
         new Configuration()).open()) {
       while (s.hasNext()) {
         List<Integer> y = s.next().labels();

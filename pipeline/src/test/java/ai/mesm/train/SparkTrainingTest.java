@@ -8,6 +8,7 @@ import ai.mesm.data.Example;
 import ai.mesm.data.ExampleReader;
 import ai.mesm.data.ExampleSource;
 import ai.mesm.eval.Predictions;
+import ai.mesm.io.Sha256;
 import ai.mesm.model.EmotionModel;
 import ai.mesm.model.Modality;
 import ai.mesm.model.ModelSpec;
@@ -15,7 +16,7 @@ import ai.mesm.model.loss.WeightedBceWithLogits;
 import ai.mesm.model.text.WordPieceTokenizer;
 import ai.mesm.model.text.WordPieceTrainer;
 import ai.mesm.split.Split;
-import ai.mesm.split.SplitRunner;
+import ai.mesm.stage.TrainRunner;
 import ai.mesm.testing.SplitCorpus;
 import ai.mesm.testing.TestSpark;
 import java.io.IOException;
@@ -76,7 +77,7 @@ class SparkTrainingTest {
     MesmConfig config = config(Map.of("train.spark.workers", "1", "train.spark.averaging-frequency", "1"));
     // 40 utterances, 5 rounds of one step: enough to compare step by step, quick to run.
     String train = out.resolve("train-subset").toString();
-    spark.read().parquet(SplitRunner.folder(SplitCorpus.split().toString(), Split.TRAIN)).orderBy("utterance_id")
+    spark.read().parquet(Split.TRAIN.folderIn(SplitCorpus.split().toString())).orderBy("utterance_id")
         .limit(40).coalesce(1).write().parquet(train);
     Configuration hadoop = new Configuration();
     WordPieceTokenizer tokenizer = WordPieceTrainer.train(ExampleReader.texts(train, hadoop), 200, 1);
@@ -181,13 +182,12 @@ class SparkTrainingTest {
     // Where it runs is not part of the identity: a local resume continues the same run.
     MesmConfig local = config.with(Map.of("train.mode", "local", "train.spark.workers", "1"));
     assertNotNull(Checkpoints.of(local, "spark-2w",
-        SplitRunner.sha256(ai.mesm.io.AtomicOutput.requireComplete(SplitCorpus.split().toString(), hadoop, "x")), hadoop)
+        Sha256.hex(ai.mesm.io.AtomicOutput.requireComplete(SplitCorpus.split().toString(), hadoop, "x")), hadoop)
         .latest(t -> spec(local, t), s -> fail("no checkpoint is skipped: " + s)));
   }
 
   private static double validLoss(EmotionModel model, MesmConfig config) throws IOException {
-    Predictions p = Predictions.of(model, ExampleSource.folder(SplitRunner.folder(SplitCorpus.split().toString(),
-        Split.VALID), new Configuration()), 8);
+    Predictions p = Predictions.of(model, ExampleSource.folder(Split.VALID.folderIn(SplitCorpus.split().toString()), new Configuration()), 8);
     return WeightedBceWithLogits.ofProbabilities(p.probabilities(), p.labels(), model.spec().positiveWeights());
   }
 

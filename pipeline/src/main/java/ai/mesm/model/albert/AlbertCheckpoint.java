@@ -2,9 +2,9 @@ package ai.mesm.model.albert;
 
 import ai.mesm.config.Secrets;
 import ai.mesm.io.SafetensorsFile;
+import ai.mesm.io.Sha256;
 import ai.mesm.io.TextFiles;
 import ai.mesm.model.text.AlbertTokenizer;
-import ai.mesm.split.SplitRunner;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.util.LinkedHashMap;
@@ -78,7 +78,7 @@ public final class AlbertCheckpoint {
           + " says vocab_size " + config.vocabSize());
     }
     byte[] bytes = required(fs, root, WEIGHTS, MAX_WEIGHTS, hadoop, shown);
-    return new AlbertCheckpoint(shown, config, configJson, SplitRunner.sha256(bytes), SafetensorsFile.read(bytes, shown + "/" + WEIGHTS),
+    return new AlbertCheckpoint(shown, config, configJson, Sha256.hex(bytes), SafetensorsFile.read(bytes, shown + "/" + WEIGHTS),
         tokenizer);
   }
 

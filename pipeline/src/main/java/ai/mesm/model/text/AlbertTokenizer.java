@@ -1,6 +1,6 @@
 package ai.mesm.model.text;
 
-import ai.mesm.split.SplitRunner;
+import ai.mesm.io.Sha256;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
@@ -279,7 +279,7 @@ public final class AlbertTokenizer implements TextTokenizer {
    * cost more than tokenizing a partition. Softly held, so memory pressure can drop it.
    */
   private static UnigramEncoder encoder(byte[] bytes, SentencePieceModel parsed, String source) throws IOException {
-    String key = SplitRunner.sha256(bytes);
+    String key = Sha256.hex(bytes);
     SoftReference<UnigramEncoder> cached = ENCODERS.get(key);
     UnigramEncoder encoder = cached == null ? null : cached.get();
     if (encoder == null) {

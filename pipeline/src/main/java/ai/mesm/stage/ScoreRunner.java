@@ -1,4 +1,4 @@
-package ai.mesm.score;
+package ai.mesm.stage;
 
 import static ai.mesm.config.ConfigKeys.*;
 
@@ -6,11 +6,16 @@ import ai.mesm.config.InvalidConfigException;
 import ai.mesm.config.MesmConfig;
 import ai.mesm.io.AtomicOutput;
 import ai.mesm.io.OutputGuard;
+import ai.mesm.io.Sha256;
+import ai.mesm.io.Workspace;
 import ai.mesm.media.MediaSettings;
 import ai.mesm.model.ModelArtifact;
 import ai.mesm.model.ModelManifest;
-import ai.mesm.split.SplitRunner;
-import ai.mesm.train.RunNames;
+import ai.mesm.score.ScorePartition;
+import ai.mesm.score.ScoreSettings;
+import ai.mesm.score.ScoreTables;
+import ai.mesm.score.VideoScorer;
+import ai.mesm.stage.RunNames;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
 import java.io.IOException;
@@ -94,7 +99,7 @@ public final class ScoreRunner {
     }
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     String name = config.getString(SCORE_MODEL).isBlank() ? RunNames.runName(config) : config.getString(SCORE_MODEL);
-    String modelLocation = RunNames.modelLocation(config, name);
+    String modelLocation = Workspace.modelLocation(config, name);
     // The driver reads the manifest only; the executors load the weights.
     String manifestJson = AtomicOutput.requireComplete(modelLocation, hadoop, "TrainJob");
     ModelManifest manifest = ModelArtifact.parseManifest(modelLocation, manifestJson);
@@ -102,7 +107,7 @@ public final class ScoreRunner {
     OutputGuard.requireApart(hadoop, PATHS_SCORES, output.toString(),
         Map.of(SCORE_INPUT, settings.input(), SCORE_SEGMENTS, settings.segments(), SCORE_MODEL, modelLocation));
     FileSystem fs = output.getFileSystem(hadoop);
-    String fingerprint = SplitRunner.sha256(manifestJson);
+    String fingerprint = Sha256.hex(manifestJson);
     if (settings.mode().equals("overwrite")) fs.delete(output, true);
     discardUncommitted(fs, output);
     requireSameModel(fs, output, manifest.modelId(), fingerprint);

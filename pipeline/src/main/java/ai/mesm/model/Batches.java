@@ -1,8 +1,8 @@
-package ai.mesm.train;
+package ai.mesm.model;
 
-import ai.mesm.data.Batch;
-import ai.mesm.data.BatchBuilder;
 import ai.mesm.data.Example;
+import ai.mesm.model.Batch;
+import ai.mesm.model.BatchBuilder;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;

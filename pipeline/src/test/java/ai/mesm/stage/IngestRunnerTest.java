@@ -1,4 +1,4 @@
-package ai.mesm.ingest;
+package ai.mesm.stage;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -6,6 +6,17 @@ import ai.mesm.config.ConfigLoader;
 import ai.mesm.config.MesmConfig;
 import ai.mesm.corpus.CorpusSettings;
 import ai.mesm.corpus.SyntheticCorpusGenerator;
+import ai.mesm.ingest.EmoEvaluation;
+import ai.mesm.ingest.IngestReport;
+import ai.mesm.ingest.IngestSchema;
+import ai.mesm.ingest.Reject;
+import ai.mesm.ingest.ReleaseScan;
+import ai.mesm.ingest.ReleaseScanner;
+import ai.mesm.ingest.SourceItem;
+import ai.mesm.ingest.SourceSummary;
+import ai.mesm.ingest.UtteranceRecord;
+import ai.mesm.ingest.WorkUnit;
+import ai.mesm.stage.IngestRunner;
 import ai.mesm.testing.GeneratedDialog;
 import ai.mesm.testing.TestSpark;
 import java.io.IOException;

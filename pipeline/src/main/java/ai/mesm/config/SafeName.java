@@ -1,4 +1,4 @@
-package ai.mesm.io;
+package ai.mesm.config;
 
 import java.util.regex.Pattern;
 

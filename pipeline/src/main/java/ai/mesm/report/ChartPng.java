@@ -1,4 +1,4 @@
-package ai.mesm.eval;
+package ai.mesm.report;
 
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;

@@ -1,14 +1,21 @@
-package ai.mesm.split;
+package ai.mesm.stage;
 
 import static ai.mesm.config.ConfigKeys.*;
+import static ai.mesm.io.Workspace.*;
 
 import ai.mesm.config.MesmConfig;
 import ai.mesm.data.DatasetKind;
 import ai.mesm.ingest.IngestSchema;
-import ai.mesm.ingest.Provenance;
 import ai.mesm.ingest.Reject;
 import ai.mesm.io.AtomicOutput;
 import ai.mesm.io.OutputGuard;
+import ai.mesm.io.Provenance;
+import ai.mesm.io.Sha256;
+import ai.mesm.split.ListSplitter;
+import ai.mesm.split.RandomSplitter;
+import ai.mesm.split.Split;
+import ai.mesm.split.SplitAssignment;
+import ai.mesm.split.SplitStatistics;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
@@ -42,19 +49,9 @@ import org.apache.spark.sql.types.StructType;
  * of the loss and the manifest, published atomically.
  */
 public final class SplitRunner {
-  public static final String UTTERANCES = "utterances";
-  public static final String REJECTS = "rejects";
-  public static final String STATISTICS_CSV = "statistics.csv";
-  public static final String STATISTICS_MD = "statistics.md";
-  public static final String CLASS_WEIGHTS = "class_weights.json";
   private static final Set<String> REQUIRED = Set.of("utterance_id", "source_id", "text", "start_s", "end_s", "labels");
 
   private SplitRunner() {}
-
-  /** The Parquet folder of one part of a split output. */
-  public static String folder(String splitRoot, Split split) {
-    return new Path(new Path(splitRoot, UTTERANCES), "split=" + split.code()).toString();
-  }
 
   /**
    * What the driver holds of one utterance: ids, labels and counts. Texts and media stay on the
@@ -105,7 +102,7 @@ public final class SplitRunner {
     SplitStatistics stats = new SplitStatistics(dataset.classes(), items);
 
     JsonObject provenance = Provenance.of("split", config, input, List.of());
-    provenance.addProperty("input_fingerprint", sha256(ingestManifest));
+    provenance.addProperty("input_fingerprint", Sha256.hex(ingestManifest));
     JsonObject decided = new JsonObject();
     assignment.provenance().forEach(decided::addProperty);
     provenance.add("split", decided);
@@ -123,14 +120,14 @@ public final class SplitRunner {
     Dataset<Row> withMeta = joined.withColumn("utterance_id", joined.col("utterance_id").as("utterance_id",
         new org.apache.spark.sql.types.MetadataBuilder().putString(IngestSchema.PROVENANCE_KEY, provenanceJson).build()));
     withMeta.repartition(functions.col("split")).sortWithinPartitions("utterance_id")
-        .write().mode(SaveMode.Overwrite).partitionBy("split").parquet(out.staged(UTTERANCES));
+        .write().mode(SaveMode.Overwrite).partitionBy("split").parquet(out.staged(SPLIT_UTTERANCES));
     List<Row> rejectRows = assignment.rejects().stream().map(IngestSchema::toRow).toList();
     spark.createDataFrame(rejectRows, IngestSchema.rejects(provenanceJson)).coalesce(1)
-        .write().mode(SaveMode.Overwrite).parquet(out.staged(REJECTS));
-    out.writeStaged(STATISTICS_CSV, stats.csv());
-    out.writeStaged(STATISTICS_MD, stats.markdown("Statistics of the " + dataset.configName() + " split ("
+        .write().mode(SaveMode.Overwrite).parquet(out.staged(SPLIT_REJECTS));
+    out.writeStaged(SPLIT_STATISTICS_CSV, stats.csv());
+    out.writeStaged(SPLIT_STATISTICS_MD, stats.markdown("Statistics of the " + dataset.configName() + " split ("
         + assignment.provenance().get("mode") + ")"));
-    out.writeStaged(CLASS_WEIGHTS, classWeights(stats));
+    out.writeStaged(SPLIT_CLASS_WEIGHTS, classWeights(stats));
 
     Map<String, Long> byReason = new LinkedHashMap<>();
     for (Reject r : assignment.rejects()) byReason.merge(r.reason(), 1L, Long::sum);
@@ -171,7 +168,7 @@ public final class SplitRunner {
           .filter(l -> !l.isEmpty()).toList();
       idLists.add(new ListSplitter.IdList(s, file.toString(), listed));
       provenance.put(s.code() + "_file", file.toString());
-      provenance.put(s.code() + "_sha256", sha256(bytes));
+      provenance.put(s.code() + "_sha256", Sha256.hex(bytes));
     }
     Map<String, String> groupOf = new HashMap<>();
     for (String id : ids) groupOf.put(id, dataset == DatasetKind.MOSEI ? videoOf.get(id) : id);
@@ -205,20 +202,6 @@ public final class SplitRunner {
     m.add("rejects_by_reason", r);
     m.add("class_weights", JsonParser.parseString(classWeights(stats)));
     return new GsonBuilder().setPrettyPrinting().create().toJson(m);
-  }
-
-  /** Hex SHA-256 of a text's UTF-8 bytes (fingerprints of stage manifests). */
-  public static String sha256(String text) {
-    return sha256(text.getBytes(StandardCharsets.UTF_8));
-  }
-
-  /** Hex SHA-256 of bytes. */
-  public static String sha256(byte[] bytes) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
 }

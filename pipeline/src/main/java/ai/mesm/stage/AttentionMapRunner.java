@@ -1,4 +1,4 @@
-package ai.mesm.eval;
+package ai.mesm.stage;
 
 import static ai.mesm.config.ConfigKeys.*;
 
@@ -6,8 +6,10 @@ import ai.mesm.config.MesmConfig;
 import ai.mesm.data.Example;
 import ai.mesm.data.ExampleSource;
 import ai.mesm.data.ExampleStream;
+import ai.mesm.eval.AttentionMaps;
 import ai.mesm.io.AtomicOutput;
 import ai.mesm.io.OutputGuard;
+import ai.mesm.io.Workspace;
 import ai.mesm.model.EmotionModel;
 import ai.mesm.model.Modality;
 import ai.mesm.model.ModelArtifact;
@@ -16,8 +18,7 @@ import ai.mesm.model.layers.MesmSparseVertex;
 import ai.mesm.model.sparse.SparseBlock;
 import ai.mesm.model.sparse.SparseSites;
 import ai.mesm.split.Split;
-import ai.mesm.split.SplitRunner;
-import ai.mesm.train.RunNames;
+import ai.mesm.stage.RunNames;
 import com.google.gson.JsonObject;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -50,7 +51,7 @@ public final class AttentionMapRunner {
 
   public static Result run(MesmConfig config, Configuration hadoop, Consumer<String> log) throws IOException {
     String name = config.getString(MAPS_MODEL).isBlank() ? RunNames.runName(config) : config.getString(MAPS_MODEL);
-    String location = RunNames.modelLocation(config, name);
+    String location = Workspace.modelLocation(config, name);
     ModelArtifact.Loaded loaded = ModelArtifact.load(location, hadoop);
     EmotionModel model = loaded.model();
     ModelSpec spec = model.spec();
@@ -60,11 +61,11 @@ public final class AttentionMapRunner {
     }
     String splitRoot = config.getString(PATHS_SPLIT);
     AtomicOutput.requireComplete(splitRoot, hadoop, "SplitJob");
-    List<Example> chosen = choose(ExampleSource.folder(SplitRunner.folder(splitRoot, Split.TEST), hadoop), config, splitRoot);
+    List<Example> chosen = choose(ExampleSource.folder(Split.TEST.folderIn(splitRoot), hadoop), config, splitRoot);
     int steps = config.getInt(MAPS_STEPS);
     int batchSize = config.getInt(TRAIN_BATCH_SIZE);
 
-    String reports = RunNames.reportsLocation(config, "attention-maps-" + loaded.manifest().modelId());
+    String reports = Workspace.reportsLocation(config, "attention-maps-" + loaded.manifest().modelId());
     OutputGuard.requireApart(hadoop, PATHS_REPORTS, reports, Map.of(PATHS_SPLIT, splitRoot, MAPS_MODEL, location));
     AtomicOutput out = new AtomicOutput(reports, hadoop);
     List<Drawing> drawings = new ArrayList<>();
@@ -105,7 +106,7 @@ public final class AttentionMapRunner {
         if (!wanted.isEmpty() && found.size() == wanted.size()) break;
       }
     }
-    if (found.isEmpty()) throw new IOException(SplitRunner.folder(splitRoot, Split.TEST) + ": no test utterances to draw");
+    if (found.isEmpty()) throw new IOException(Split.TEST.folderIn(splitRoot) + ": no test utterances to draw");
     if (wanted.isEmpty()) return new ArrayList<>(found.values());
     List<String> missing = wanted.stream().filter(id -> !found.containsKey(id)).toList();
     if (!missing.isEmpty()) {
@@ -123,7 +124,7 @@ public final class AttentionMapRunner {
     for (int u = 0; u < batch.size(); u++) {
       Example e = batch.get(u);
       int n = m == Modality.VISUAL ? e.nFrames() : e.nChunks();
-      for (int s : evenlySpaced(n, steps)) {
+      for (int s : AttentionMaps.evenlySpaced(n, steps)) {
         int f = frame + s;
         if (utteranceOfFrame[f] != u) throw new IllegalStateException("frame " + f + " is not of utterance " + u);
         List<AttentionMaps.BlockMask> masks = new ArrayList<>();
@@ -146,12 +147,5 @@ public final class AttentionMapRunner {
     boolean[] flags = new boolean[kept.height() * kept.width()];
     for (int i = kept.frameStart(frame); i < kept.frameStart(frame + 1); i++) flags[kept.row(i) * kept.width() + kept.col(i)] = true;
     return new AttentionMaps.BlockMask(kept.height(), kept.width(), flags);
-  }
-
-  /** k of n steps spread over the utterance: the middle one for k = 1. */
-  static int[] evenlySpaced(int n, int k) {
-    int[] out = new int[Math.min(n, k)];
-    for (int j = 0; j < out.length; j++) out[j] = (int) ((j + 0.5) * n / out.length);
-    return out;
   }
 }

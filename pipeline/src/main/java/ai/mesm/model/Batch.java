@@ -1,4 +1,4 @@
-package ai.mesm.data;
+package ai.mesm.model;
 
 import ai.mesm.model.Modality;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package ai.mesm.ingest;
+package ai.mesm.io;
 
 import ai.mesm.config.MesmConfig;
 import com.google.gson.Gson;
@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Properties;
@@ -31,13 +30,9 @@ public final class Provenance {
 
   /** SHA-256 over the sorted "path, size, modification time" lines of the input files. */
   public static String fingerprint(List<String> fileLines) {
-    try {
-      MessageDigest md = MessageDigest.getInstance("SHA-256");
-      fileLines.stream().sorted().forEach(l -> md.update((l + "\n").getBytes(StandardCharsets.UTF_8)));
-      return HexFormat.of().formatHex(md.digest());
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    MessageDigest md = Sha256.digest();
+    fileLines.stream().sorted().forEach(l -> md.update((l + "\n").getBytes(StandardCharsets.UTF_8)));
+    return HexFormat.of().formatHex(md.digest());
   }
 
   public static JsonObject of(String stage, MesmConfig config, String input, List<String> fileLines) {

@@ -1,5 +1,8 @@
-package ai.mesm.eval;
+package ai.mesm.report;
 
+import ai.mesm.eval.ClassMetrics;
+import ai.mesm.eval.Evaluation;
+import ai.mesm.eval.Predictions;
 import ai.mesm.model.Modality;
 import ai.mesm.model.SiteActivity;
 import com.google.gson.GsonBuilder;

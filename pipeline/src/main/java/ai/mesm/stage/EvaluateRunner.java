@@ -1,18 +1,22 @@
-package ai.mesm.eval;
+package ai.mesm.stage;
 
 import static ai.mesm.config.ConfigKeys.*;
 
 import ai.mesm.config.MesmConfig;
 import ai.mesm.data.DatasetKind;
 import ai.mesm.data.ExampleSource;
+import ai.mesm.eval.Evaluation;
+import ai.mesm.eval.ModelEvaluation;
+import ai.mesm.eval.Predictions;
 import ai.mesm.io.AtomicOutput;
 import ai.mesm.io.OutputGuard;
+import ai.mesm.io.Workspace;
 import ai.mesm.model.ModelArtifact;
 import ai.mesm.model.ModelManifest;
+import ai.mesm.report.ResultsTable;
 import ai.mesm.split.Split;
-import ai.mesm.split.SplitRunner;
-import ai.mesm.train.RunNames;
-import ai.mesm.train.TrainRunner;
+import ai.mesm.stage.RunNames;
+import ai.mesm.stage.TrainRunner;
 import ai.mesm.train.TrainingSettings;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
@@ -42,8 +46,8 @@ public final class EvaluateRunner {
     DatasetKind dataset = DatasetKind.fromConfig(config.getString(DATASET));
     String splitRoot = config.getString(PATHS_SPLIT);
     AtomicOutput.requireComplete(splitRoot, hadoop, "SplitJob");
-    ExampleSource valid = ExampleSource.folder(SplitRunner.folder(splitRoot, Split.VALID), hadoop);
-    ExampleSource test = ExampleSource.folder(SplitRunner.folder(splitRoot, Split.TEST), hadoop);
+    ExampleSource valid = ExampleSource.folder(Split.VALID.folderIn(splitRoot), hadoop);
+    ExampleSource test = ExampleSource.folder(Split.TEST.folderIn(splitRoot), hadoop);
     TrainingSettings settings = TrainingSettings.of(config);
     double[] grid = settings.thresholdGrid();
     int batchSize = settings.batchSize();
@@ -51,15 +55,15 @@ public final class EvaluateRunner {
     if (models.isEmpty()) models = List.of(RunNames.runName(config));
 
     ResultsTable table = new ResultsTable();
-    String reports = RunNames.reportsLocation(config, FOLDER);
+    String reports = Workspace.reportsLocation(config, FOLDER);
     Map<String, String> inputs = new java.util.LinkedHashMap<>(Map.of(PATHS_SPLIT, splitRoot));
-    for (String name : models) inputs.put(EVAL_MODELS + " (" + name + ")", RunNames.modelLocation(config, name));
+    for (String name : models) inputs.put(EVAL_MODELS + " (" + name + ")", Workspace.modelLocation(config, name));
     OutputGuard.requireApart(hadoop, PATHS_REPORTS, reports, inputs);
     AtomicOutput out = new AtomicOutput(reports, hadoop);
     JsonArray evaluated = new JsonArray();
     Set<String> labels = new HashSet<>();
     for (String name : models) {
-      String location = RunNames.modelLocation(config, name);
+      String location = Workspace.modelLocation(config, name);
       ModelArtifact.Loaded loaded = ModelArtifact.load(location, hadoop);
       ModelManifest m = loaded.manifest();
       if (!m.dataset().equals(dataset.configName())) {

@@ -1,5 +1,6 @@
-package ai.mesm.data;
+package ai.mesm.model;
 
+import ai.mesm.data.Example;
 import ai.mesm.model.text.Encoding;
 import ai.mesm.model.text.TextTokenizer;
 import java.io.Serializable;

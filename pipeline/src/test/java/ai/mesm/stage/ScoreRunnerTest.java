@@ -1,4 +1,4 @@
-package ai.mesm.score;
+package ai.mesm.stage;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -10,16 +10,18 @@ import ai.mesm.data.DatasetKind;
 import ai.mesm.data.Example;
 import ai.mesm.data.ExampleRows;
 import ai.mesm.ingest.IngestReport;
-import ai.mesm.ingest.IngestRunner;
 import ai.mesm.model.EmotionModel;
+import ai.mesm.model.Modality;
 import ai.mesm.model.ModelArtifact;
 import ai.mesm.model.ModelManifest;
 import ai.mesm.model.ModelSpec;
-import ai.mesm.model.Modality;
 import ai.mesm.model.text.WordPieceTokenizer;
 import ai.mesm.model.text.WordPieceTrainer;
+import ai.mesm.score.ScoreReject;
+import ai.mesm.stage.IngestRunner;
+import ai.mesm.stage.ScoreRunner;
+import ai.mesm.stage.TrainRunner;
 import ai.mesm.testing.TestSpark;
-import ai.mesm.train.TrainRunner;
 import com.google.gson.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package ai.mesm.split;
+package ai.mesm.stage;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -7,6 +7,9 @@ import ai.mesm.config.MesmConfig;
 import ai.mesm.data.DatasetKind;
 import ai.mesm.ingest.IngestSchema;
 import ai.mesm.ingest.UtteranceRecord;
+import ai.mesm.split.Split;
+import ai.mesm.split.SplitStatistics;
+import ai.mesm.stage.SplitRunner;
 import ai.mesm.testing.TestSpark;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package ai.mesm.eval;
+package ai.mesm.report;
 
 import ai.mesm.train.EpochResult;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package ai.mesm.ingest;
+package ai.mesm.stage;
 
 import static ai.mesm.config.ConfigKeys.DATASET;
 import static ai.mesm.config.ConfigKeys.PATHS_INGEST;
@@ -6,9 +6,21 @@ import static ai.mesm.config.ConfigKeys.PATHS_INPUT;
 
 import ai.mesm.config.MesmConfig;
 import ai.mesm.data.DatasetKind;
+import ai.mesm.ingest.IngestReport;
+import ai.mesm.ingest.IngestSchema;
+import ai.mesm.ingest.Reject;
+import ai.mesm.ingest.RejectReason;
+import ai.mesm.ingest.ReleaseScan;
+import ai.mesm.ingest.ReleaseScanner;
+import ai.mesm.ingest.SourceItem;
+import ai.mesm.ingest.SourceProcessor;
+import ai.mesm.ingest.SourceSummary;
+import ai.mesm.ingest.UtteranceRecord;
+import ai.mesm.ingest.WorkUnit;
 import ai.mesm.io.AtomicOutput;
 import ai.mesm.io.LazyPartition;
 import ai.mesm.io.OutputGuard;
+import ai.mesm.io.Provenance;
 import ai.mesm.media.MediaSettings;
 import ai.mesm.media.audio.MelSpectrogram;
 import ai.mesm.media.face.FaceDetector;

@@ -1,4 +1,4 @@
-package ai.mesm.train;
+package ai.mesm.stage;
 
 import static ai.mesm.config.ConfigKeys.*;
 
@@ -9,19 +9,19 @@ import ai.mesm.data.DatasetKind;
 import ai.mesm.data.ExampleReader;
 import ai.mesm.data.ExampleSource;
 import ai.mesm.eval.Evaluation;
-import ai.mesm.eval.LearningCurves;
 import ai.mesm.eval.ModelEvaluation;
 import ai.mesm.eval.Predictions;
-import ai.mesm.eval.ResultsTable;
-import ai.mesm.ingest.Provenance;
 import ai.mesm.io.AtomicOutput;
 import ai.mesm.io.OutputGuard;
+import ai.mesm.io.Provenance;
+import ai.mesm.io.Sha256;
 import ai.mesm.io.SparkSessions;
+import ai.mesm.io.Workspace;
 import ai.mesm.model.EmotionModel;
+import ai.mesm.model.Modality;
 import ai.mesm.model.ModelArtifact;
 import ai.mesm.model.ModelManifest;
 import ai.mesm.model.ModelSpec;
-import ai.mesm.model.Modality;
 import ai.mesm.model.albert.AlbertCheckpoint;
 import ai.mesm.model.albert.AlbertConfig;
 import ai.mesm.model.albert.AlbertWeights;
@@ -29,8 +29,17 @@ import ai.mesm.model.albert.PretrainedText;
 import ai.mesm.model.sparse.NativeKernels;
 import ai.mesm.model.text.TextTokenizer;
 import ai.mesm.model.text.WordPieceTrainer;
+import ai.mesm.report.LearningCurves;
+import ai.mesm.report.ResultsTable;
 import ai.mesm.split.Split;
-import ai.mesm.split.SplitRunner;
+import ai.mesm.train.Checkpoints;
+import ai.mesm.train.DistributedSettings;
+import ai.mesm.train.EpochResult;
+import ai.mesm.train.EpochTrainer;
+import ai.mesm.train.LocalTrainer;
+import ai.mesm.train.SparkEpochTrainer;
+import ai.mesm.train.TrainingLoop;
+import ai.mesm.train.TrainingSettings;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
@@ -77,17 +86,17 @@ public final class TrainRunner {
     String splitManifest = AtomicOutput.requireComplete(splitRoot, hadoop, "SplitJob");
     double[] positiveWeights = positiveWeights(splitRoot, hadoop, dataset);
     long trainSize = JsonParser.parseString(splitManifest).getAsJsonObject().getAsJsonObject("sizes").get("train").getAsLong();
-    String train = SplitRunner.folder(splitRoot, Split.TRAIN);
-    String valid = SplitRunner.folder(splitRoot, Split.VALID);
-    String test = SplitRunner.folder(splitRoot, Split.TEST);
+    String train = Split.TRAIN.folderIn(splitRoot);
+    String valid = Split.VALID.folderIn(splitRoot);
+    String test = Split.TEST.folderIn(splitRoot);
 
     List<Modality> modalities = Modality.parse(config.getStringList(MODEL_MODALITIES));
     String run = RunNames.runName(config);
-    for (String[] out : new String[][] {{PATHS_MODELS, RunNames.modelLocation(config, run)},
-        {PATHS_REPORTS, RunNames.reportsLocation(config, run)}, {PATHS_CHECKPOINTS, RunNames.checkpointsLocation(config, run)}}) {
+    for (String[] out : new String[][] {{PATHS_MODELS, Workspace.modelLocation(config, run)},
+        {PATHS_REPORTS, Workspace.reportsLocation(config, run)}, {PATHS_CHECKPOINTS, Workspace.checkpointsLocation(config, run)}}) {
       OutputGuard.requireApart(hadoop, out[0], out[1], Map.of(PATHS_SPLIT, splitRoot));
     }
-    Checkpoints checkpoints = Checkpoints.of(config, run, SplitRunner.sha256(splitManifest), hadoop);
+    Checkpoints checkpoints = Checkpoints.of(config, run, Sha256.hex(splitManifest), hadoop);
     // Read by the driver only, once: from here on its weights travel inside the graph's parameters.
     AlbertCheckpoint pretrained = pretrained(config, modalities, hadoop, log);
     PretrainedText albert = pretrained == null ? null : pretrained.describe(config.getDouble(TRAIN_TEXT_LR_FACTOR));
@@ -142,12 +151,12 @@ public final class TrainRunner {
 
     JsonObject training = trainingRecord(config, splitRoot, splitManifest, outcome);
     ModelManifest manifest = new ModelManifest(ModelManifest.FORMAT, run, dataset.configName(), dataset.classes(), spec,
-        thresholds, model.visualMean(), model.visualStd(), Provenance.codeVersion(), SplitRunner.sha256(splitManifest),
+        thresholds, model.visualMean(), model.visualStd(), Provenance.codeVersion(), Sha256.hex(splitManifest),
         Instant.now().toString(), training);
-    String modelLocation = RunNames.modelLocation(config, run);
+    String modelLocation = Workspace.modelLocation(config, run);
     ModelArtifact.save(model, manifest, modelLocation, hadoop);
 
-    String reports = RunNames.reportsLocation(config, run);
+    String reports = Workspace.reportsLocation(config, run);
     AtomicOutput out = new AtomicOutput(reports, hadoop);
     table.stage(out);
     out.writeStaged(HISTORY, history(outcome.history()));
@@ -224,8 +233,8 @@ public final class TrainRunner {
   }
 
   /** The loss's per-class positive weights as SplitJob counted them on train, checked against the class order. */
-  static double[] positiveWeights(String splitRoot, Configuration hadoop, DatasetKind dataset) throws IOException {
-    Path file = new Path(splitRoot, SplitRunner.CLASS_WEIGHTS);
+  public static double[] positiveWeights(String splitRoot, Configuration hadoop, DatasetKind dataset) throws IOException {
+    Path file = new Path(splitRoot, Workspace.SPLIT_CLASS_WEIGHTS);
     JsonObject o;
     try (InputStream in = file.getFileSystem(hadoop).open(file)) {
       o = JsonParser.parseString(new String(in.readAllBytes(), StandardCharsets.UTF_8)).getAsJsonObject();

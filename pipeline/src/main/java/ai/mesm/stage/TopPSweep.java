@@ -1,21 +1,22 @@
-package ai.mesm.train;
+package ai.mesm.stage;
 
 import static ai.mesm.config.ConfigKeys.*;
 
 import ai.mesm.config.MesmConfig;
 import ai.mesm.data.DatasetKind;
 import ai.mesm.data.ExampleSource;
-import ai.mesm.eval.Evaluation;
 import ai.mesm.eval.ModelEvaluation;
-import ai.mesm.eval.ResultsTable;
-import ai.mesm.eval.TopPSweepChart;
 import ai.mesm.io.AtomicOutput;
+import ai.mesm.io.Sha256;
+import ai.mesm.io.Workspace;
+import ai.mesm.model.Modality;
 import ai.mesm.model.ModelArtifact;
 import ai.mesm.model.ModelManifest;
-import ai.mesm.model.SiteActivity;
-import ai.mesm.model.Modality;
+import ai.mesm.report.ResultsTable;
+import ai.mesm.report.SweepPoint;
+import ai.mesm.report.TopPSweepChart;
 import ai.mesm.split.Split;
-import ai.mesm.split.SplitRunner;
+import ai.mesm.train.TrainingSettings;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
@@ -44,30 +45,26 @@ public final class TopPSweep {
 
   private TopPSweep() {}
 
-  /** One evaluated model; topP is NaN for the FE2E reference. */
-  public record Point(String model, String label, double topP, Evaluation test, double gflops, SiteActivity activity,
-                      boolean reused) {}
-
   /** @param fe2e null when sweep.fe2e-reference = none */
-  public record Result(List<Point> mesm, Point fe2e, ResultsTable table, String reportsLocation) {}
+  public record Result(List<SweepPoint> mesm, SweepPoint fe2e, ResultsTable table, String reportsLocation) {}
 
   public static Result run(MesmConfig config, Configuration hadoop, Consumer<String> log) throws IOException {
     String name = name(config);
     String splitRoot = config.getString(PATHS_SPLIT);
-    String splitFingerprint = SplitRunner.sha256(AtomicOutput.requireComplete(splitRoot, hadoop, "SplitJob"));
-    List<Point> mesm = new ArrayList<>();
+    String splitFingerprint = Sha256.hex(AtomicOutput.requireComplete(splitRoot, hadoop, "SplitJob"));
+    List<SweepPoint> mesm = new ArrayList<>();
     for (double p : config.getDoubleList(SWEEP_TOP_P)) {
       MesmConfig run = config.with(Map.of(MODEL_TYPE, "mesm", MESM_TOP_P, format(p), TRAIN_RUN_NAME, name + "-p" + format(p)));
       mesm.add(trainedOrReused(run, p, splitFingerprint, hadoop, log));
     }
     mesm.sort((a, b) -> Double.compare(a.topP(), b.topP()));
-    Point fe2e = reference(config, name, splitFingerprint, hadoop, log);
+    SweepPoint fe2e = reference(config, name, splitFingerprint, hadoop, log);
 
     DatasetKind dataset = DatasetKind.fromConfig(config.getString(DATASET));
     ResultsTable table = new ResultsTable();
     if (fe2e != null) table.add(fe2e.label(), fe2e.test(), fe2e.gflops(), fe2e.activity());
-    for (Point p : mesm) table.add(p.label(), p.test(), p.gflops(), p.activity());
-    String reports = RunNames.reportsLocation(config, name);
+    for (SweepPoint p : mesm) table.add(p.label(), p.test(), p.gflops(), p.activity());
+    String reports = Workspace.reportsLocation(config, name);
     AtomicOutput out = new AtomicOutput(reports, hadoop);
     table.stage(out);
     out.writeStaged(CSV, csv(mesm, fe2e));
@@ -78,9 +75,9 @@ public final class TopPSweep {
     JsonObject manifest = new JsonObject();
     manifest.addProperty("split", splitRoot);
     JsonArray models = new JsonArray();
-    for (Point p : mesm) models.add(RunNames.modelLocation(config, p.model()));
+    for (SweepPoint p : mesm) models.add(Workspace.modelLocation(config, p.model()));
     manifest.add("models", models);
-    if (fe2e != null) manifest.addProperty("fe2e_reference", RunNames.modelLocation(config, fe2e.model()));
+    if (fe2e != null) manifest.addProperty("fe2e_reference", Workspace.modelLocation(config, fe2e.model()));
     out.publish(manifest.toString());
     return new Result(mesm, fe2e, table, reports);
   }
@@ -91,7 +88,7 @@ public final class TopPSweep {
     return name.isBlank() ? "top-p-" + RunNames.modalityCode(modalities(config)) : name;
   }
 
-  private static Point reference(MesmConfig config, String name, String splitFingerprint, Configuration hadoop,
+  private static SweepPoint reference(MesmConfig config, String name, String splitFingerprint, Configuration hadoop,
                                  Consumer<String> log) throws IOException {
     String reference = config.getString(SWEEP_FE2E_REFERENCE);
     if (reference.equals(NO_REFERENCE)) return null;
@@ -99,18 +96,18 @@ public final class TopPSweep {
       MesmConfig run = config.with(Map.of(MODEL_TYPE, "fe2e", TRAIN_RUN_NAME, name + "-fe2e"));
       return trainedOrReused(run, Double.NaN, splitFingerprint, hadoop, log);
     }
-    ModelArtifact.Loaded loaded = ModelArtifact.load(RunNames.modelLocation(config, reference), hadoop);
+    ModelArtifact.Loaded loaded = ModelArtifact.load(Workspace.modelLocation(config, reference), hadoop);
     if (!loaded.manifest().spec().type().equals("fe2e")) {
-      throw new IOException(RunNames.modelLocation(config, reference) + ": " + SWEEP_FE2E_REFERENCE
+      throw new IOException(Workspace.modelLocation(config, reference) + ": " + SWEEP_FE2E_REFERENCE
           + " must be an FE2E model, this one is " + loaded.manifest().spec().type());
     }
     return evaluated(config, reference, loaded, Double.NaN, hadoop);
   }
 
-  private static Point trainedOrReused(MesmConfig run, double p, String splitFingerprint, Configuration hadoop,
+  private static SweepPoint trainedOrReused(MesmConfig run, double p, String splitFingerprint, Configuration hadoop,
                                        Consumer<String> log) throws IOException {
     String runName = RunNames.runName(run);
-    String location = RunNames.modelLocation(run, runName);
+    String location = Workspace.modelLocation(run, runName);
     if (run.getBoolean(SWEEP_REUSE_TRAINED)) {
       ModelArtifact.Loaded previous = sameSettings(run, location, splitFingerprint, hadoop, log);
       if (previous != null) {
@@ -120,7 +117,7 @@ public final class TopPSweep {
     }
     TrainRunner.Result r = TrainRunner.run(run, hadoop, log);
     ResultsTable.Entry e = r.table().entries().get(0);
-    return new Point(runName, e.model(), p, r.test(), e.gflops(), e.activity(), false);
+    return new SweepPoint(runName, e.model(), p, r.test(), e.gflops(), e.activity(), false);
   }
 
   /** The model already at location if it was trained with exactly these settings on this split, else null. */
@@ -136,25 +133,25 @@ public final class TopPSweep {
     return same ? ModelArtifact.load(location, hadoop) : null;
   }
 
-  private static Point evaluated(MesmConfig config, String model, ModelArtifact.Loaded loaded, double p,
+  private static SweepPoint evaluated(MesmConfig config, String model, ModelArtifact.Loaded loaded, double p,
                                  Configuration hadoop) throws IOException {
     String splitRoot = config.getString(PATHS_SPLIT);
     TrainingSettings settings = TrainingSettings.of(config);
     ModelEvaluation e = ModelEvaluation.of(loaded.model(), DatasetKind.fromConfig(config.getString(DATASET)),
-        ExampleSource.folder(SplitRunner.folder(splitRoot, Split.VALID), hadoop),
-        ExampleSource.folder(SplitRunner.folder(splitRoot, Split.TEST), hadoop), settings.thresholdGrid(),
+        ExampleSource.folder(Split.VALID.folderIn(splitRoot), hadoop),
+        ExampleSource.folder(Split.TEST.folderIn(splitRoot), hadoop), settings.thresholdGrid(),
         settings.batchSize());
-    return new Point(model, TrainRunner.label(loaded.manifest().spec()), p, e.test(), e.testPredictions().meanGflops(),
+    return new SweepPoint(model, TrainRunner.label(loaded.manifest().spec()), p, e.test(), e.testPredictions().meanGflops(),
         e.testPredictions().activity(), true);
   }
 
-  static String csv(List<Point> mesm, Point fe2e) {
+  static String csv(List<SweepPoint> mesm, SweepPoint fe2e) {
     String headline = mesm.get(0).test().headlineName();
     StringBuilder sb = new StringBuilder("model,top_p,average_" + headline.toLowerCase(Locale.ROOT)
         + ",average_f1,gflops,active_audio,active_visual,reused\n");
-    List<Point> all = new ArrayList<>(mesm);
+    List<SweepPoint> all = new ArrayList<>(mesm);
     if (fe2e != null) all.add(fe2e);
-    for (Point p : all) {
+    for (SweepPoint p : all) {
       sb.append(String.format(Locale.ROOT, "%s,%s,%.6f,%.6f,%.6f,%s,%s,%b%n", p.model(),
           Double.isNaN(p.topP()) ? "" : format(p.topP()), p.test().headline(p.test().average()),
           p.test().average().f1(), p.gflops(), p.activity().fractionsCsv(Modality.AUDIO),

@@ -1,6 +1,5 @@
-package ai.mesm.eval;
+package ai.mesm.report;
 
-import ai.mesm.train.TopPSweep;
 import java.awt.BasicStroke;
 import java.io.IOException;
 import java.util.List;
@@ -20,14 +19,14 @@ public final class TopPSweepChart {
 
   private TopPSweepChart() {}
 
-  public static byte[] png(String title, List<TopPSweep.Point> mesm, TopPSweep.Point fe2e, String headlineName)
+  public static byte[] png(String title, List<SweepPoint> mesm, SweepPoint fe2e, String headlineName)
       throws IOException {
-    double[] p = mesm.stream().mapToDouble(TopPSweep.Point::topP).toArray();
+    double[] p = mesm.stream().mapToDouble(SweepPoint::topP).toArray();
     XYChart metric = chart(title + ": test average over classes", headlineName + " / F1");
     series(metric, "MESM " + headlineName, p, mesm.stream().mapToDouble(x -> 100 * x.test().headline(x.test().average())).toArray());
     series(metric, "MESM F1", p, mesm.stream().mapToDouble(x -> 100 * x.test().average().f1()).toArray());
     XYChart flops = chart(title + ": feature extraction", "GFLOPs per utterance");
-    series(flops, "MESM", p, mesm.stream().mapToDouble(TopPSweep.Point::gflops).toArray());
+    series(flops, "MESM", p, mesm.stream().mapToDouble(SweepPoint::gflops).toArray());
     if (fe2e != null) {
       reference(metric, "FE2E " + headlineName, p, 100 * fe2e.test().headline(fe2e.test().average()));
       reference(metric, "FE2E F1", p, 100 * fe2e.test().average().f1());
