@@ -67,8 +67,8 @@ public final class ConfigReference {
     StringBuilder out = new StringBuilder(HEADER);
     List<Map.Entry<String, ConfigValue>> leaves = leaves(root);
     if (!leaves.isEmpty()) {
+      // The root's comment (the head of reference.conf) is what the page's header says.
       out.append("\n## `").append(ConfigKeys.ROOT).append("`\n\n");
-      paragraph(out, root);
       table(out, ConfigKeys.ROOT, leaves);
     }
     for (Map.Entry<String, ConfigValue> area : objects(root)) {
