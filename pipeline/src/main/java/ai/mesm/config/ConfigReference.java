@@ -9,8 +9,14 @@ import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -64,27 +70,28 @@ public final class ConfigReference {
   /** The page for a parsed (unresolved, comments kept) configuration with a {@code mesm} root. */
   public static String render(Config parsed) {
     ConfigObject root = parsed.root().toConfig().getObject(ConfigKeys.ROOT);
+    Sources sources = new Sources();
     StringBuilder out = new StringBuilder(HEADER);
     List<Map.Entry<String, ConfigValue>> leaves = leaves(root);
     if (!leaves.isEmpty()) {
       // The root's comment (the head of reference.conf) is what the page's header says.
       out.append("\n## `").append(ConfigKeys.ROOT).append("`\n\n");
-      table(out, ConfigKeys.ROOT, leaves);
+      table(out, ConfigKeys.ROOT, leaves, sources);
     }
     for (Map.Entry<String, ConfigValue> area : objects(root)) {
-      section(out, ConfigKeys.ROOT + "." + ConfigUtil.joinPath(area.getKey()), (ConfigObject) area.getValue(), 2);
+      section(out, ConfigKeys.ROOT + "." + ConfigUtil.joinPath(area.getKey()), (ConfigObject) area.getValue(), 2, sources);
     }
     return out.toString();
   }
 
   /** An object's heading, comment and own keys, then its nested objects one level deeper. */
-  private static void section(StringBuilder out, String path, ConfigObject object, int level) {
+  private static void section(StringBuilder out, String path, ConfigObject object, int level, Sources sources) {
     out.append('\n').append("#".repeat(Math.min(level, 4))).append(" `").append(path).append("`\n\n");
     paragraph(out, object);
     List<Map.Entry<String, ConfigValue>> leaves = leaves(object);
-    if (!leaves.isEmpty()) table(out, path, leaves);
+    if (!leaves.isEmpty()) table(out, path, leaves, sources);
     for (Map.Entry<String, ConfigValue> child : objects(object)) {
-      section(out, path + "." + ConfigUtil.joinPath(child.getKey()), (ConfigObject) child.getValue(), level + 1);
+      section(out, path + "." + ConfigUtil.joinPath(child.getKey()), (ConfigObject) child.getValue(), level + 1, sources);
     }
   }
 
@@ -93,11 +100,12 @@ public final class ConfigReference {
     if (!comment.isEmpty()) out.append(text(comment)).append("\n\n");
   }
 
-  private static void table(StringBuilder out, String path, List<Map.Entry<String, ConfigValue>> leaves) {
+  private static void table(StringBuilder out, String path, List<Map.Entry<String, ConfigValue>> leaves,
+                            Sources sources) {
     out.append("| key | default | meaning |\n|---|---|---|\n");
     for (Map.Entry<String, ConfigValue> e : leaves) {
       String key = path + "." + ConfigUtil.joinPath(e.getKey());
-      out.append("| `").append(code(key)).append("` | `").append(code(shown(key, e.getValue()))).append("` | ")
+      out.append("| `").append(code(key)).append("` | `").append(code(shown(key, e.getKey(), e.getValue(), sources))).append("` | ")
           .append(text(comment(e.getValue()))).append(" |\n");
     }
   }
@@ -124,12 +132,13 @@ public final class ConfigReference {
    * The default as reference.conf writes it. The product's one redaction rule applies here too, so
    * that a secret committed to reference.conf by mistake would not be published a second time.
    */
-  private static String shown(String key, ConfigValue value) {
+  private static String shown(String key, String name, ConfigValue value, Sources sources) {
     if (Secrets.isSecretKey(key) && !isEmpty(value)) return Secrets.REDACTED;
-    return Secrets.redactUris(literal(value));
+    String written = sources.asWritten(name, value);
+    return Secrets.redactUris(written != null ? written : literal(value));
   }
 
-  /** HOCON-like: strings quoted, numbers as written, lists on one line. */
+  /** Without the file's text (a config parsed from a string): strings quoted, lists on one line. */
   private static String literal(ConfigValue value) {
     if (value.valueType() == ConfigValueType.LIST) {
       return ((ConfigList) value).stream().map(ConfigReference::literal).collect(Collectors.joining(", ", "[", "]"));
@@ -160,5 +169,39 @@ public final class ConfigReference {
   /** Prose in a table cell: pipes would end the cell, angle brackets read as HTML, asterisks as emphasis. */
   private static String text(String text) {
     return text.replace("|", "\\|").replace("<", "\\<").replace("*", "\\*");
+  }
+
+  /**
+   * The text of the files values came from. A parsed number forgets how it was written (5e-5
+   * comes back as 5.0E-5, 4.0 as 4), so a one-line {@code key = value} is shown as written.
+   */
+  private static final class Sources {
+    private final Map<URL, List<String>> lines = new HashMap<>();
+
+    /** The value's text on its line, or null when it is not a one-line {@code name = value}. */
+    String asWritten(String name, ConfigValue value) {
+      URL url = value.origin().url();
+      int line = value.origin().lineNumber();
+      if (url == null || line < 1) return null;
+      List<String> text = lines.computeIfAbsent(url, Sources::read);
+      if (line > text.size()) return null;
+      String l = text.get(line - 1);
+      int eq = l.indexOf('=');
+      if (eq < 0) return null;
+      String key = l.substring(0, eq).strip();
+      String written = l.substring(eq + 1).strip();
+      boolean sameKey = key.equals(name) || key.equals("\"" + name + "\"");
+      boolean whole = !written.isEmpty() && !written.contains("#") && !written.contains("//")
+          && (written.charAt(0) != '[' || written.endsWith("]")) && (written.charAt(0) != '{');
+      return sameKey && whole ? written : null;
+    }
+
+    private static List<String> read(URL url) {
+      try (InputStream in = url.openStream()) {
+        return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read " + url, e);
+      }
+    }
   }
 }

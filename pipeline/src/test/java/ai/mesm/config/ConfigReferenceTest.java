@@ -43,7 +43,8 @@ class ConfigReferenceTest {
       assertTrue(page.contains("| " + key + " |"), key + " has no row");
     }
     assertTrue(page.contains("| `mesm.model.mesm.top-p` | `0.7` | Nucleus mass kept per frame"), "default and comment");
-    assertTrue(page.contains("| `mesm.corpus.layouts` | `[\"iemocap\", \"mosei\"]` |"), "lists on one line");
+    assertTrue(page.contains("| `mesm.corpus.layouts` | `[iemocap, mosei]` |"), "values as reference.conf writes them");
+    assertTrue(page.contains("| `mesm.train.learning-rate` | `5e-5` |"), "numbers as written, not as parsed (5.0E-5)");
     assertFalse(page.contains(Secrets.REDACTED), "reference.conf holds no secret");
   }
 
