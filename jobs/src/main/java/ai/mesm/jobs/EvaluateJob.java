@@ -4,7 +4,7 @@ import ai.mesm.io.HadoopFiles;
 import ai.mesm.stage.EvaluateRunner;
 import java.util.Set;
 
-/** Saved models → the paper's results table on the split under mesm.paths.split (SPEC §5). */
+/** Saved models → the paper's results table on the split under mesm.paths.split (docs/computation.md#evaluation). */
 public final class EvaluateJob {
   static final String USAGE = "Evaluates the models named in eval.models (run names under mesm.paths.models or\n"
       + "model folder URIs; default: the configured run) on the test split with thresholds tuned on the\n"

@@ -17,7 +17,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * Writes dialogs in the IEMOCAP release layout (SPEC §1): per dialog a DivX AVI with both actors
+ * Writes dialogs in the IEMOCAP release layout (docs/computation.md#iemocap): per dialog a DivX AVI with both actors
  * side by side, a stereo 16 kHz wav with one actor per channel, a transcription and an
  * EmoEvaluation file. The session token's letter (Ses01F) is the actor on the left.
  */

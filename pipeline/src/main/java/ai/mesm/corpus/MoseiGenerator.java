@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * Writes videos in the CMU-MOSEI layout (SPEC §1): H.264/AAC mp4s of one speaker, optional
+ * Writes videos in the CMU-MOSEI layout (docs/computation.md#cmu-mosei): H.264/AAC mp4s of one speaker, optional
  * 16 kHz mono wavs, segmented transcripts with "___" separators, and crowd-annotation CSV rows
  * (one per annotator) from which labels follow by the sum > 0 rule. With defects on, one extra
  * video carries clips that the cleaning rules must drop, and one more is truncated (undecodable).
@@ -126,7 +126,7 @@ final class MoseiGenerator {
     return new Clip(u, new MoseiSegment(videoId, clip, start, end, sentence), rows);
   }
 
-  /** The cleaning cases of SPEC §1, one per clip; the last clip stays clean. */
+  /** The cleaning cases of docs/computation.md#cmu-mosei, one per clip; the last clip stays clean. */
   private static List<Clip> injectDefects(String videoId, List<Clip> clips, double duration, SplittableRandom rng) {
     List<Clip> out = new ArrayList<>();
     Clip noLabels = clips.get(0);

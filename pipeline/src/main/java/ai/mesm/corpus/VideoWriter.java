@@ -40,7 +40,7 @@ final class VideoWriter implements AutoCloseable {
       recorder.setVideoQuality(3);
     } else {
       recorder.setFormat("mp4");
-      // The LGPL FFmpeg build bundled with JavaCV encodes H.264 with OpenH264 (STACK.md).
+      // The LGPL FFmpeg build bundled with JavaCV encodes H.264 with OpenH264 (docs/stack.md).
       recorder.setVideoCodecName("libopenh264");
       recorder.setVideoBitrate(600_000);
       if (audioChannels > 0) {

@@ -3,7 +3,7 @@ package ai.mesm.data;
 import java.util.List;
 import java.util.Locale;
 
-/** The two supported corpora and their class order, used everywhere a label vector appears (SPEC §1). */
+/** The two supported corpora and their class order, used wherever a label vector appears (docs/computation.md#classes). */
 public enum DatasetKind {
   IEMOCAP(List.of("ang", "exc", "fru", "hap", "neu", "sad")),
   MOSEI(List.of("anger", "disgust", "fear", "happy", "sad", "surprise"));

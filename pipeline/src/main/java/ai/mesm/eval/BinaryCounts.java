@@ -1,7 +1,7 @@
 package ai.mesm.eval;
 
 /**
- * The confusion counts of one class at one threshold (predict positive iff p > t, SPEC §5) and
+ * The confusion counts of one class at one threshold (predict positive iff p > t, docs/computation.md#evaluation) and
  * the metrics the paper reports from them. Undefined ratios (nothing predicted positive, no
  * positive in the data) are 0, as scikit-learn's zero_division=0 gives, except where noted.
  */

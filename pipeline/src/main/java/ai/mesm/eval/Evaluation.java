@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The paper's evaluation of one model on one split (SPEC §5): six independent binary tasks scored
+ * The paper's evaluation of one model on one split (docs/computation.md#evaluation): six independent binary tasks scored
  * with the thresholds tuned on validation; the "Average" is the unweighted mean over classes
  * (ROC-AUC over the classes where it is defined). The headline accuracy is Acc for IEMOCAP and
  * weighted accuracy for CMU-MOSEI.

@@ -6,7 +6,7 @@ import ai.mesm.model.EmotionModel;
 import java.io.IOException;
 
 /**
- * The paper's evaluation of one model (SPEC §5): per-class thresholds tuned on validation, test
+ * The paper's evaluation of one model (docs/computation.md#evaluation): per-class thresholds tuned on validation, test
  * scored with them. Training, EvaluateJob and the top-p sweep all go through here, so the same
  * model on the same split gives the same numbers wherever it is evaluated.
  */

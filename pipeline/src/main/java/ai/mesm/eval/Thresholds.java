@@ -1,7 +1,7 @@
 package ai.mesm.eval;
 
 /**
- * The reference's per-class decision thresholds (SPEC §5): for each class, the value of the grid
+ * The reference's per-class decision thresholds (docs/computation.md#evaluation): for each class, the value of the grid
  * from..to by step that maximises binary F1 on the VALIDATION set, the first (lowest) one on ties;
  * the test set is then scored with these thresholds.
  */

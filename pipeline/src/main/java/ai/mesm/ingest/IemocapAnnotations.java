@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Joins one dialog's transcription and EmoEvaluation (SPEC §1): text from the transcript, times
+ * Joins one dialog's transcription and EmoEvaluation (docs/computation.md#iemocap): text from the transcript, times
  * and the consensus label from the evaluation, speaker side from the ids. Every line and every
  * utterance id ends as an utterance or a reject.
  */
@@ -83,7 +83,7 @@ public final class IemocapAnnotations {
 
   /**
    * 0 (left half, left channel) when the speaker's letter equals the session token's last letter
-   * (Ses01F → F is on the left), else 1 (SPEC §1, as the reference decides).
+   * (Ses01F → F is on the left), else 1 (as the reference decides, docs/computation.md#iemocap).
    */
   public static int sideOf(String utteranceId) {
     String session = utteranceId.substring(0, utteranceId.indexOf('_'));

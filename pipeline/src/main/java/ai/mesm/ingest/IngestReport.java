@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The accounting of an ingest run (SPEC §6): per stage, input = accepted + rejected, with the
+ * The accounting of an ingest run (docs/computation.md#accounting): per stage, input = accepted + rejected, with the
  * rejects broken down by reason; plus throughput.
  */
 public record IngestReport(String dataset, String output, List<StageCount> stages, double seconds,

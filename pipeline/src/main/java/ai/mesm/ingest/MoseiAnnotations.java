@@ -10,7 +10,7 @@ import java.util.Set;
 
 /**
  * Joins one video's segmented transcript with its clips' aggregated annotator rows and applies
- * the annotation-side cleaning rules of SPEC §1 (no label rows, no transcript line, end ≤ start,
+ * the annotation-side cleaning rules of docs/computation.md#cmu-mosei (no label rows, no transcript line, end ≤ start,
  * empty text). The media-side rules (outside the media, nothing decodable) come later.
  */
 public final class MoseiAnnotations {

@@ -42,7 +42,7 @@ public enum RejectReason {
   LISTED_NOT_FOUND(Stage.SPLIT),
   LISTED_TWICE(Stage.SPLIT);
 
-  /** The accounting stage an item belongs to (SPEC §6: input = accepted + rejected per stage). */
+  /** The accounting stage an item belongs to (docs/computation.md#accounting: input = accepted + rejected per stage). */
   public enum Stage {
     SOURCE, LINE, UTTERANCE, SPLIT;
 

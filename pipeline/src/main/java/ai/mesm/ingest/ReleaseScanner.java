@@ -16,7 +16,7 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 /**
- * Lists a raw IEMOCAP or CMU-MOSEI release (SPEC §1) on any Hadoop filesystem and groups its files
+ * Lists a raw IEMOCAP or CMU-MOSEI release (docs/computation.md#corpora) on any Hadoop filesystem and groups its files
  * into work units. Only listings and the small MOSEI label batches are read here; media and
  * per-source annotation files are read by the executors.
  */

@@ -1,7 +1,7 @@
 package ai.mesm.ingest;
 
 /**
- * An input line that is not an item, kept with a stable reason code so that nothing is lost (SPEC §6).
+ * An input line that is not an item, kept with a stable reason code: nothing is lost (docs/computation.md#accounting).
  *
  * @param line    the line as read, for the reader's own checks; never copied into an output
  * @param problem what exactly is wrong, in words that quote nothing of the file; null = the reason says it

@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Ingests one dialog or video on an executor: reads its annotation files, decodes its media once,
- * and cuts every annotated utterance into face crops, mel chunks and text (SPEC §1–2), handing
+ * and cuts every annotated utterance into face crops, mel chunks and text (docs/computation.md#ingest), handing
  * each utterance over as soon as it is cut. A broken file, or any failure while a source is
  * processed, rejects that source and the utterances not yet handed over, never the job.
  */

@@ -16,7 +16,7 @@ import java.util.List;
 public record WorkUnit(DatasetKind dataset, String sourceId, String video, String audio, String transcript,
                        String evaluation, List<ClipLabels> clipLabels) implements Serializable {
 
-  /** The annotator rows of one MOSEI clip, summed per emotion (SPEC §1: present iff sum > 0). */
+  /** The annotator rows of one MOSEI clip, summed per emotion (docs/computation.md#classes: present iff sum > 0). */
   public record ClipLabels(int clip, List<Integer> sums, int rows, String sourcePath) implements Serializable {}
 
   public WorkUnit {

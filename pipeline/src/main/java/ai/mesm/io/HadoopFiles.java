@@ -42,7 +42,7 @@ public final class HadoopFiles {
 
   /**
    * Copies a local folder to {@code target}, replacing what is there. Streams each file through
-   * {@code fs.create}: hadoop-aws 3.3.4's copyFromLocalFile fails on s3a (STACK.md).
+   * {@code fs.create}: hadoop-aws 3.3.4's copyFromLocalFile fails on s3a (docs/stack.md).
    */
   public static long uploadTree(Path localRoot, String target, Configuration conf) throws IOException {
     org.apache.hadoop.fs.Path targetRoot = new org.apache.hadoop.fs.Path(target);

@@ -8,7 +8,7 @@ import java.io.Serializable;
 import java.util.List;
 
 /**
- * Featurisation settings of SPEC §2 (mesm.media.*), shared by ingest and scoring.
+ * Featurisation settings of docs/computation.md#media (mesm.media.*), shared by ingest and scoring.
  *
  * @param maxTextFileBytes the largest annotation or segment file read ({@link ai.mesm.io.TextFiles})
  */

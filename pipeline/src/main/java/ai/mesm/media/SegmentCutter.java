@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * Cuts time windows of one video into what the models read (SPEC §2): a frame every
+ * Cuts time windows of one video into what the models read (docs/computation.md#media): a frame every
  * frame-interval from the window's start, the largest face of each (in the window's half of the
  * frame for IEMOCAP's two-actor videos) cropped to size × size, and the mel spectrogram of the
  * window's audio in chunks. The one media path of ingest and of scoring: both call this.

@@ -6,7 +6,7 @@ import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * A padded minibatch in the layout the DL4J layers take (STACK.md: sequences of images as
+ * A padded minibatch in the layout the DL4J layers take (docs/stack.md: sequences of images as
  * [mb, C·H·W, T] plus a [mb, T] mask, reshaped to [mb·T, C, H, W] inside the layer):
  *
  * @param tokens      [mb, L] token ids (as floats, DL4J inputs are floating point); null when the

@@ -10,7 +10,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Turns examples into padded, masked minibatches (SPEC §2): crops normalised per channel as
+ * Turns examples into padded, masked minibatches (docs/computation.md#media): crops normalised per channel as
  * (x − mean) / std on the 0–255 scale, mel chunks as stored, text as [CLS] … [SEP] ids. Sequence
  * lengths are those of the longest utterance in the batch (at least 1, so that a batch whose
  * utterances all lack a modality still has a well-formed, fully masked input). Text is left out
@@ -31,8 +31,8 @@ public final class BatchBuilder implements Serializable {
   /**
    * @param tokenizer null for models without text
    * @param melValues values per mel chunk (n_mels · chunk_frames)
-   * @param mean      per-channel mean (R, G, B) on the 0–255 scale, SPEC: 159, 111, 102
-   * @param std       per-channel std, SPEC: 37, 33, 32
+   * @param mean      per-channel mean (R, G, B) on the 0–255 scale, the reference's 159, 111, 102
+   * @param std       per-channel std, the reference's 37, 33, 32
    */
   public BatchBuilder(TextTokenizer tokenizer, int maxTokens, int faceSize, int melValues, float[] mean,
                       float[] std) {

@@ -26,7 +26,7 @@ public final class EmotionModel {
 
   /**
    * @param tokenizer  null when the model takes no text
-   * @param visualMean per-channel crop mean on the 0–255 scale (SPEC §2)
+   * @param visualMean per-channel crop mean on the 0–255 scale (docs/computation.md#face-crops)
    */
   public EmotionModel(ModelSpec spec, ComputationGraph graph, TextTokenizer tokenizer, float[] visualMean,
                       float[] visualStd) {

@@ -31,7 +31,7 @@ import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.IUpdater;
 
 /**
- * The FE2E network of SPEC §4 as a DL4J computation graph. Per modality: visual and audio go
+ * The FE2E network of docs/computation.md#fe2e as a DL4J computation graph. Per modality: visual and audio go
  * sequence → {@link SequenceToFrames} → CNN ({@link FeatureCnn}, conv + BatchNorm + ReLU, max-pool)
  * → Linear(1024) → ReLU → Linear(dim) → {@link FramesToSequence}; text goes through a token
  * embedding with {@link SinusoidalPositions} (audio and visual without, as the reference); then a

@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The per-frame visual CNN and per-chunk audio CNN of SPEC §4 (same structure for both), as data:
+ * The per-frame visual CNN and per-chunk audio CNN of docs/computation.md#fe2e (same structure for both), as data:
  * conv5×5(→64, pad 2)+BN+ReLU, maxpool 2, VGG(64→64), VGG(64→64), VGG(64→128), maxpool 2,
  * VGG(128→256), maxpool 2, VGG(256→512), maxpool 2, where VGG = [conv3×3(pad 1)+BN+ReLU] × 2.
  * Model builders read the layers from here, and FLOPs are counted from the same list, so the

@@ -3,7 +3,7 @@ package ai.mesm.score;
 import java.io.Serializable;
 
 /**
- * What scoring could not turn into a row, with a stable reason code (SPEC §6): a whole video
+ * What scoring could not turn into a row, with a stable reason code (docs/computation.md#accounting): a whole video
  * (segment -1), one of its segments, or a line of its segment file.
  *
  * @param stage      "video", "segment" or "line"

@@ -6,7 +6,7 @@ import java.util.Locale;
 
 /**
  * The paper's Tables 1–2 for a split (per label: average words per utterance, average clip
- * duration, train/valid/test sizes) and the per-class positive weights of the loss (SPEC §5:
+ * duration, train/valid/test sizes) and the per-class positive weights of the loss (docs/computation.md#training:
  * negatives / positives on the train split).
  */
 public final class SplitStatistics {

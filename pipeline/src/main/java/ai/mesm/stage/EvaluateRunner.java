@@ -30,7 +30,7 @@ import java.util.function.Consumer;
 import org.apache.hadoop.conf.Configuration;
 
 /**
- * The paper's evaluation of saved models on a split output (SPEC §5): per model, thresholds
+ * The paper's evaluation of saved models on a split output (docs/computation.md#evaluation): per model, thresholds
  * tuned on the validation split, then applied to test; all models in one table (Tables 3–4)
  * written to paths.reports/evaluation as Markdown, CSV and JSON, with each model's test
  * predictions.

@@ -79,7 +79,7 @@ public final class ScoreRunner {
   public record Result(String output, String modelId, int videos, int alreadyDone, long scoredVideos,
                        long rejectedVideos, long segments, long rows, long segmentRejects, long lineRejects,
                        double mediaSeconds, double seconds) {
-    /** The accounting line of SPEC §6: every input video and segment ends as output or reject. */
+    /** The accounting line of docs/computation.md#accounting: every input video and segment ends as output or reject. */
     public String accounting() {
       return String.format(Locale.ROOT, "videos: %d in the archive = %d done before + %d scored + %d rejected%n"
               + "segments: %d = %d scored + %d rejected (and %d segment-file lines skipped)", videos, alreadyDone,

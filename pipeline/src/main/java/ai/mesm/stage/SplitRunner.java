@@ -43,7 +43,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * The split stage (SPEC §3): reads a complete ingest output, decides each utterance's split on
+ * The split stage (docs/computation.md#splits): reads a complete ingest output, decides each utterance's split on
  * the driver from the ids alone (random from the seed, or from list files), and writes the
  * utterances partitioned by split, the rejects, the statistics of Tables 1–2, the class weights
  * of the loss and the manifest, published atomically.
@@ -187,7 +187,7 @@ public final class SplitRunner {
     }
     o.add("classes", classes);
     o.add("pos_weight", weights);
-    o.addProperty("definition", "negatives / positives on the train split (SPEC §5)");
+    o.addProperty("definition", "negatives / positives on the train split (docs/computation.md#training)");
     return new GsonBuilder().setPrettyPrinting().create().toJson(o);
   }
 

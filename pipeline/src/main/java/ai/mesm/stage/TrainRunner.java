@@ -61,7 +61,7 @@ import org.apache.hadoop.fs.Path;
  * transcripts, trains in this JVM ({@link LocalTrainer}) or by parameter averaging over Spark
  * executors ({@link SparkEpochTrainer}) under the same {@link TrainingLoop} (validation, early
  * stopping, checkpoints, resume), tunes the thresholds on validation with the best parameters,
- * scores test with them (SPEC §5), and publishes the model folder and the reports (results
+ * scores test with them (docs/computation.md#evaluation), and publishes the model folder and the reports (results
  * table, learning curves, history, test predictions).
  */
 public final class TrainRunner {

@@ -1,7 +1,7 @@
 package ai.mesm.train;
 
 /**
- * The reference's stopping rule (SPEC §5): stop when the validation score has not improved for
+ * The reference's stopping rule (docs/computation.md#training): stop when the validation score has not improved for
  * {@code patience} epochs in a row, or after {@code maxEpochs}; the best epoch is the first one
  * with the highest score. Plain state, so that a checkpoint can carry it.
  */

@@ -11,7 +11,7 @@ import java.util.Locale;
 import java.util.function.Consumer;
 
 /**
- * Epochs in this JVM (SPEC §5): one shuffled pass over the train split in batches, each batch one
+ * Epochs in this JVM (docs/computation.md#training): one shuffled pass over the train split in batches, each batch one
  * optimiser step. Reads the split as a stream, so memory does not grow with the dataset.
  */
 public final class LocalTrainer implements EpochTrainer {

@@ -16,7 +16,7 @@ import java.util.function.Consumer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * The epochs of a run (SPEC §5), wherever each epoch is fitted: after every epoch, validation
+ * The epochs of a run (docs/computation.md#training), wherever each epoch is fitted: after every epoch, validation
  * with per-class thresholds tuned on it; early stopping on the validation average F1; a
  * checkpoint when due; at the end the parameters of the best epoch are restored. Starts fresh or
  * from a checkpoint's {@link TrainingState}, so a resumed run ends after the same epochs as an

@@ -6,7 +6,7 @@ import ai.mesm.config.MesmConfig;
 import ai.mesm.eval.Thresholds;
 
 /**
- * How one training run proceeds (SPEC §5), independent of where it runs.
+ * How one training run proceeds (docs/computation.md#training), independent of where it runs.
  *
  * @param shuffleBuffer examples held in memory for shuffling the train split each epoch
  * @param thresholdGrid candidate per-class thresholds tuned on validation

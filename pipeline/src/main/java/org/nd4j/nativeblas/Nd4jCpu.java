@@ -7,7 +7,7 @@ import java.lang.reflect.Method;
  * batch normalisation, pooling) switch themselves off unless {@code org.nd4j.nativeblas.Nd4jCpu$Environment}
  * reports oneDNN, but ND4J M2.1 moved that class to {@code org.nd4j.linalg.cpu.nativecpu.bindings}:
  * the lookup fails and every convolution runs DL4J's generic im2col path, ~10× slower here
- * (see {@code ai.mesm.model.NativeHelpers}, STACK.md). This class answers under the old name by
+ * (see {@code ai.mesm.model.NativeHelpers}, docs/stack.md). This class answers under the old name by
  * asking the real one, by reflection so that builds against ND4J CUDA (no CPU bindings) compile.
  */
 public final class Nd4jCpu {

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import org.junit.jupiter.api.Test;
 
-/** The CNN structure against SPEC §4's shapes and reference costs (0.478 / 0.837 GMAC). */
+/** The CNN structure against docs/computation.md#fe2e: shapes and reference costs (0.478 / 0.837 GMAC). */
 class FeatureCnnTest {
   @Test
   void costsMatchTheReferenceCountsExactly() {

@@ -136,7 +136,7 @@ public final class S3ProxyServer implements AutoCloseable {
     s.put("fs.s3a.aws.credentials.provider", "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider");
     s.put("fs.s3a.access.key", ACCESS_KEY);
     s.put("fs.s3a.secret.key", SECRET_KEY);
-    // A dead endpoint must fail a test in seconds, not retry for minutes (STACK.md).
+    // A dead endpoint must fail a test in seconds, not retry for minutes (docs/stack.md).
     s.put("fs.s3a.attempts.maximum", "2");
     s.put("fs.s3a.retry.limit", "2");
     s.put("fs.s3a.connection.establish.timeout", "5000");

@@ -2,7 +2,7 @@ package ai.mesm.media.audio;
 
 import java.io.Serializable;
 
-/** Parameters of the power mel spectrogram (SPEC §2). */
+/** Parameters of the power mel spectrogram (docs/computation.md#mel-spectrogram). */
 public record MelSettings(int sampleRate, int nFft, int winLength, int hopLength, int nMels, double fMin, double fMax,
                           int chunkFrames) implements Serializable {
 

@@ -7,7 +7,7 @@ import java.util.List;
  * Power mel spectrogram with the semantics of the reference's
  * {@code torchaudio.transforms.MelSpectrogram(sample_rate, n_fft, win_length, hop_length, f_min, f_max, n_mels,
  * window_fn=torch.hann_window, power=2.0, center=True, pad_mode="reflect", normalized=False, onesided=True,
- * norm=None, mel_scale="htk")} (SPEC §2):
+ * norm=None, mel_scale="htk")} (docs/computation.md#mel-spectrogram):
  *
  * <ul>
  *   <li>the signal is padded by n_fft/2 samples on both sides by reflection without repeating the edge

@@ -10,7 +10,7 @@ import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Size;
 
 /**
- * Cuts the face crop of SPEC §2 out of a frame: the detector's box widened by the margin rule of
+ * Cuts the face crop of docs/computation.md#face-crops out of a frame: the detector's box widened by the margin rule of
  * the reference (margin m at the output scale s becomes m·side/(s−m) source pixels, half on each
  * side), clipped to the frame, resized to s×s with area interpolation. Without a box, a square
  * centred on the frame (side = the frame's shorter side) is used instead.

@@ -4,7 +4,7 @@ import java.awt.image.BufferedImage;
 import java.util.Optional;
 
 /**
- * Finds the largest face in a frame (SPEC §2: select the largest box). Implementations are not
+ * Finds the largest face in a frame (docs/computation.md#face-crops: the largest box is used). Implementations are not
  * required to be thread-safe: use one per thread (one per Spark task). Close releases natives.
  */
 public interface FaceDetector extends AutoCloseable {

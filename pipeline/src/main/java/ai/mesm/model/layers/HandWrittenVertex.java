@@ -40,7 +40,7 @@ public abstract class HandWrittenVertex extends SameDiffVertex {
     return new Pair<>(null, currentMaskState);
   }
 
-  /** {@code copy} with this vertex's updater and training settings: Spark workers clone vertices (STACK.md). */
+  /** {@code copy} with this vertex's updater and training settings: Spark workers clone vertices (docs/stack.md). */
   protected <T extends HandWrittenVertex> T withTrainingSettings(T copy) {
     copy.setUpdater(updater == null ? null : updater.clone());
     copy.setBiasUpdater(biasUpdater == null ? null : biasUpdater.clone());

@@ -9,7 +9,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * The reference's late fusion (SPEC §4): one learned scalar weight per modality, logits summed,
+ * The reference's late fusion (docs/computation.md#fe2e): one learned scalar weight per modality, logits summed,
  * Σ_m w_m · logits_m. Weights start at 1/M, so the untrained fusion is the mean of the heads.
  *
  * <p>The computation is {@link LogitFusionVertex}, written out by hand, because DL4J M2.1's

@@ -11,7 +11,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * The reference's per-modality encoder (SPEC §4), PyTorch's {@code nn.TransformerEncoder} of
+ * The reference's per-modality encoder (docs/computation.md#fe2e), PyTorch's {@code nn.TransformerEncoder} of
  * {@code nn.TransformerEncoderLayer}s with a learned CLS vector prepended: per layer, multi-head
  * self-attention with query/key/value input biases and padded steps masked as keys, then
  * post-LayerNorm residual blocks (eps 1e-5) and a ReLU feed-forward block, with PyTorch's four

@@ -11,7 +11,7 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
 
 /**
  * Binary cross-entropy on logits with a positive-class weight per class, as PyTorch's
- * {@code BCEWithLogitsLoss(pos_weight=…)} (SPEC §5): ℓ = −[w·y·log σ(x) + (1−y)·log(1−σ(x))],
+ * {@code BCEWithLogitsLoss(pos_weight=…)} (docs/computation.md#training): ℓ = −[w·y·log σ(x) + (1−y)·log(1−σ(x))],
  * averaged over classes and examples. Computed in the stable form
  * ℓ = (1−y)·x + (1 + (w−1)·y)·softplus(−x), with gradient σ(x)·(1 + (w−1)·y) − w·y.
  * The layer's activation must be identity: the input is the logits.

@@ -1,7 +1,7 @@
 package ai.mesm.model.sparse;
 
 /**
- * How the cross-modal attention of a sparse block enters the computation (SPEC §4).
+ * How the cross-modal attention of a sparse block enters the computation (docs/computation.md#mesm).
  *
  * <ul>
  *   <li>{@code REFERENCE} (default): as the reference implementation: the attention only chooses

@@ -3,7 +3,7 @@ package ai.mesm.model.sparse;
 import java.util.Arrays;
 
 /**
- * The top-p (nucleus) mask of SPEC §4, per frame: sort the attention weights descending and keep
+ * The top-p (nucleus) mask of docs/computation.md#mesm, per frame: sort the attention weights descending and keep
  * the smallest prefix whose mass reaches p; the weight that crosses p is kept and at least one
  * site always is. p = 1 keeps every site with non-zero weight (a rounding shortfall of the
  * cumulative sum must not drop the last sites). Ties keep site order (stable sort).

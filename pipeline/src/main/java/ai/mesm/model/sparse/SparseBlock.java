@@ -6,7 +6,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
- * One cross-modal sparse block of MESM (SPEC §4): attention over the active sites with the text
+ * One cross-modal sparse block of MESM (docs/computation.md#mesm): attention over the active sites with the text
  * CLS vector as query, nucleus mask, two submanifold 3×3 convolutions each with BatchNorm over the
  * active sites and ReLU, then a sparse 2×2 max-pool. Forward and backward written out, so that
  * the work follows the number of kept sites. Free of DL4J and Spark: a vertex wraps it.

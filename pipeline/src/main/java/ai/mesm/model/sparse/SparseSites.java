@@ -6,7 +6,7 @@ import java.util.Arrays;
  * The active sites of a batch of frames (or spectrogram chunks) on an H×W grid, in one canonical
  * order: by frame, then row, then column. Feature matrices that go with a {@code SparseSites} have
  * one row per site in exactly this order, so coordinates and features cannot drift apart (the
- * reference's first block scrambled them when a batch held more than one frame, SPEC §4 fix).
+ * reference's first block scrambled them when a batch held more than one frame, fixed here: docs/computation.md#mesm).
  */
 public final class SparseSites {
   /** 3×3 neighbourhood offsets in row-major order; offset 8 − k is the mirror of offset k. */

@@ -14,7 +14,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * MESM's N = 3 cross-modal sparse blocks after the dense stem (SPEC §4: 64→128, 128→256,
+ * MESM's N = 3 cross-modal sparse blocks after the dense stem (docs/computation.md#mesm: 64→128, 128→256,
  * 256→512, widths divided by the model's channel divisor), on one flat parameter vector.
  * Block 1 starts from every site of the stem's output; each block hands its pooled active sites
  * to the next.

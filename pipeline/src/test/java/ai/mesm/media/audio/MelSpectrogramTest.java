@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** Checks the mel spectrogram against computations written independently here (naive DFT, SPEC §2). */
+/** The mel spectrogram against computations written independently here (naive DFT; docs/computation.md#mel-spectrogram). */
 class MelSpectrogramTest {
   private static final MelSpectrogram MEL = new MelSpectrogram(MelSettings.reference());
 
