@@ -16,7 +16,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The library reads top-down (docs/design.md, "Packages"): each top-level package of ai.mesm may
+ * The library reads top-down (docs/design.md, "Layout"): each top-level package of ai.mesm may
  * use only the packages listed below it. A new package must be given its place here, and a use
  * that points upwards (the start of a cycle) fails with the file that makes it.
  */
