@@ -6,12 +6,13 @@ DEMO_OUT := demo-output
 BENCH_OUT:= bench-output
 PHOTO_ARG = corpus.face-photo=$(abspath $(PHOTO))
 
-.PHONY: build demo sweep test bench bench-cluster package clean help cluster-up cluster-down submit-train config-doc
+.PHONY: build demo sweep test test-fast bench bench-cluster package clean help cluster-up cluster-down submit-train config-doc
 
 help:
 	@echo "make demo     generate a synthetic corpus, ingest, split, train FE2E and MESM, evaluate both (output in $(DEMO_OUT)/)"
 	@echo "make sweep    after make demo: MESM at top-p 0.1 ... 1.0 on the demo corpus, metric and GFLOPs against p (paper Figure 5)"
 	@echo "make test     run the whole test suite"
+	@echo "make test-fast  the unit tests only (no @Slow classes, no cluster tests): a few minutes while working"
 	@echo "make bench    benchmarks (output in $(BENCH_OUT)/)"
 	@echo "make package  build the spark-submit jar (jobs/target/mesm-jobs-*-spark.jar)"
 	@echo "make cluster-up / cluster-down   a Spark standalone master + 2 workers and an S3 endpoint on 127.0.0.1"
@@ -43,6 +44,11 @@ sweep: build
 # verify, not test: the standalone-cluster test (cluster module) submits the jobs jar built by package.
 test:
 	$(MVN) verify
+
+# The tier to run while working: unit tests of every module without the classes marked @Slow
+# (training to learn, end-to-end Spark stages, S3 endpoints) and without the cluster module's ITs.
+test-fast:
+	$(MVN) test -DexcludedGroups=slow
 
 # docs/configuration.md is rendered from reference.conf; ConfigReferenceTest fails while the committed page
 # is stale, and with this property writes it instead (docs/testing.md).

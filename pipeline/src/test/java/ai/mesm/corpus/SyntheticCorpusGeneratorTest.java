@@ -13,6 +13,7 @@ import ai.mesm.ingest.MoseiSegment;
 import ai.mesm.ingest.MoseiTranscriptFormat;
 import ai.mesm.ingest.Parsed;
 import ai.mesm.ingest.TranscriptLine;
+import ai.mesm.testing.Slow;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.ShortBuffer;
@@ -39,6 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the files are in the real layouts, decode back with FFmpeg as asked, parse back with the
  * readers of the real formats, agree with the ground truth, and do not depend on the run.
  */
+@Slow
 class SyntheticCorpusGeneratorTest {
   @TempDir static Path dir;
   static Path first;

@@ -8,6 +8,7 @@ import ai.mesm.corpus.CorpusSettings;
 import ai.mesm.corpus.SyntheticCorpusGenerator;
 import ai.mesm.stage.IngestRunner;
 import ai.mesm.testing.S3ProxyServer;
+import ai.mesm.testing.Slow;
 import ai.mesm.testing.TestSpark;
 import java.io.InputStream;
 import java.net.URI;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The ingest job reads a release from and writes its output to object storage, unchanged (s3a://). */
+@Slow
 class IngestS3Test {
   @Test
   void bothLayoutsThroughS3a(@TempDir Path dir) throws Exception {

@@ -16,6 +16,7 @@ import ai.mesm.stage.IngestRunner;
 import ai.mesm.stage.ScoreRunner;
 import ai.mesm.stage.TrainRunner;
 import ai.mesm.testing.S3ProxyServer;
+import ai.mesm.testing.Slow;
 import ai.mesm.testing.TestSpark;
 import com.google.gson.JsonObject;
 import java.nio.file.Files;
@@ -48,6 +49,7 @@ import org.junit.jupiter.api.io.TempDir;
  * failure, not rejects of the input): it fails, and the rerun gives exactly the rows of an
  * undisturbed run, nothing duplicated.
  */
+@Slow
 class StorageOutageTest {
   /** Sources in the corpus and videos in the archive: one task each, several started after the kill. */
   static final int WIDE = 8;

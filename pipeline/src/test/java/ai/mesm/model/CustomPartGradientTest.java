@@ -2,6 +2,7 @@ package ai.mesm.model;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.mesm.testing.Slow;
 import org.deeplearning4j.gradientcheck.GradientCheckUtil;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
@@ -21,6 +22,7 @@ import org.nd4j.linalg.learning.config.NoOp;
  * layer's parameters). {@link Fe2eGraphTest} checks them all together in one graph. These caught
  * ND4J M2.1 doubling the error behind every SameDiff layer ({@link ai.mesm.model.layers.ExternalErrorsGain}).
  */
+@Slow
 class CustomPartGradientTest {
   private static boolean check(boolean fusion) {
     DataType before = Nd4j.dataType();

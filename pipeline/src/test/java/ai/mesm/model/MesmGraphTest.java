@@ -2,6 +2,7 @@ package ai.mesm.model;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import ai.mesm.testing.Slow;
 import java.util.List;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.Test;
@@ -25,6 +26,7 @@ class MesmGraphTest {
   }
 
   @Test
+  @Slow
   void gradientCheckOfTheWholeGraphInScaledMode() {
     DataType before = Nd4j.dataType();
     Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);

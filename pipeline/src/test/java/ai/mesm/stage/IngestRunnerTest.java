@@ -18,6 +18,7 @@ import ai.mesm.ingest.UtteranceRecord;
 import ai.mesm.ingest.WorkUnit;
 import ai.mesm.stage.IngestRunner;
 import ai.mesm.testing.GeneratedDialog;
+import ai.mesm.testing.Slow;
 import ai.mesm.testing.TestSpark;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -41,6 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
  * has (broken, empty and missing files, non-UTF-8 text, impossible windows), and checks every
  * utterance against the generator's ground truth and every problem against the rejects.
  */
+@Slow
 class IngestRunnerTest {
   @TempDir static Path dir;
   static SparkSession spark;

@@ -21,6 +21,7 @@ import ai.mesm.score.ScoreReject;
 import ai.mesm.stage.IngestRunner;
 import ai.mesm.stage.ScoreRunner;
 import ai.mesm.stage.TrainRunner;
+import ai.mesm.testing.Slow;
 import ai.mesm.testing.TestSpark;
 import com.google.gson.JsonObject;
 import java.nio.file.Files;
@@ -46,6 +47,7 @@ import org.junit.jupiter.api.io.TempDir;
  * fixed windows, corrupt and empty files, resume without duplicates, and probabilities equal to
  * the model's on the same utterances taken through ingest.
  */
+@Slow
 class ScoreRunnerTest {
   @TempDir static Path dir;
   static SparkSession spark;

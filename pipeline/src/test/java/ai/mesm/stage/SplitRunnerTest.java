@@ -10,6 +10,7 @@ import ai.mesm.ingest.UtteranceRecord;
 import ai.mesm.split.Split;
 import ai.mesm.split.SplitStatistics;
 import ai.mesm.stage.SplitRunner;
+import ai.mesm.testing.Slow;
 import ai.mesm.testing.TestSpark;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+@Slow
 class SplitRunnerTest {
   @TempDir static Path dir;
   static SparkSession spark;

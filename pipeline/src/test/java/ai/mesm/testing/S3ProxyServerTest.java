@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The S3 endpoint of the object-storage tests really serves S3A: write, list, seek, read, delete. */
+@Slow
 class S3ProxyServerTest {
   @Test
   void s3aReadsWhatItWroteWithSeeks(@TempDir Path dir) throws Exception {

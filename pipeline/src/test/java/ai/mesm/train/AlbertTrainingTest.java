@@ -12,6 +12,7 @@ import ai.mesm.model.text.AlbertTokenizer;
 import ai.mesm.stage.EvaluateRunner;
 import ai.mesm.stage.ScoreRunner;
 import ai.mesm.stage.TrainRunner;
+import ai.mesm.testing.Slow;
 import ai.mesm.testing.SplitCorpus;
 import ai.mesm.testing.TestSpark;
 import java.nio.file.Files;
@@ -37,6 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
  * run after the checkpoint folder is gone. Bars as in {@link LearningTest}.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Slow
 class AlbertTrainingTest {
   @TempDir static Path out;
   static Path checkpoint;

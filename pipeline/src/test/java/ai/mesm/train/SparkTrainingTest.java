@@ -17,6 +17,7 @@ import ai.mesm.model.text.WordPieceTokenizer;
 import ai.mesm.model.text.WordPieceTrainer;
 import ai.mesm.split.Split;
 import ai.mesm.stage.TrainRunner;
+import ai.mesm.testing.Slow;
 import ai.mesm.testing.SplitCorpus;
 import ai.mesm.testing.TestSpark;
 import java.io.IOException;
@@ -41,6 +42,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * batches; with two workers a run trains, checkpoints every epoch, and --resume after a lost
  * epoch ends with the same epochs as an uninterrupted run and records both sessions.
  */
+@Slow
 class SparkTrainingTest {
   @TempDir static Path out;
   static SparkSession spark;

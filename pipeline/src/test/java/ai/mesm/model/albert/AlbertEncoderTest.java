@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import ai.mesm.io.SafetensorsFile;
 import ai.mesm.model.EmotionModel;
 import ai.mesm.model.ModelSpec;
+import ai.mesm.testing.Slow;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
@@ -63,6 +64,7 @@ class AlbertEncoderTest {
 
   @org.junit.jupiter.params.ParameterizedTest(name = "hidden_act {0}")
   @org.junit.jupiter.params.provider.ValueSource(strings = {"gelu_new", "gelu"})
+  @Slow
   void gradientsOfEveryParameterWithPaddedTexts(String activation) {
     DataType before = Nd4j.dataType();
     Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
