@@ -8,11 +8,11 @@ import ai.mesm.data.DatasetKind;
 import ai.mesm.data.ExampleSource;
 import ai.mesm.model.EmotionModel;
 import ai.mesm.model.Modality;
+import ai.mesm.model.ModelSettings;
 import ai.mesm.model.ModelSpec;
 import ai.mesm.model.NativeHelpers;
 import ai.mesm.model.sparse.NativeKernels;
 import ai.mesm.model.text.WordPieceTokenizer;
-import ai.mesm.stage.TrainRunner;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,7 +39,7 @@ public final class ModelBenchJob {
           WordPieceTokenizer tokenizer = WordPieceTokenizer.numbered(1000);
           double[] weights = new double[dataset.classes().size()];
           java.util.Arrays.fill(weights, 3.0);
-          ModelSpec spec = TrainRunner.spec(config, modalities, dataset, tokenizer, weights).withMaxTokens(100);
+          ModelSpec spec = ModelSettings.spec(config, modalities, dataset, tokenizer, weights).withMaxTokens(100);
           float[] faceMean = {159, 111, 102};
           float[] faceStd = {37, 33, 32};
           EmotionModel model = EmotionModel.create(spec, tokenizer, faceMean, faceStd);
@@ -92,7 +92,7 @@ public final class ModelBenchJob {
           if (NativeKernels.available()) {
             // MESM training with each sparse kernel, side by side (random inputs); last, as training's
             // allocations would disturb the inference timings above.
-            ModelSpec mesmSpec = TrainRunner.spec(config.with(Map.of(MODEL_TYPE, "mesm", MESM_TOP_P, "0.7")), modalities,
+            ModelSpec mesmSpec = ModelSettings.spec(config.with(Map.of(MODEL_TYPE, "mesm", MESM_TOP_P, "0.7")), modalities,
                 dataset, tokenizer, weights).withMaxTokens(100);
             double[] perSecond = new double[2];
             for (int k = 0; k < 2; k++) {

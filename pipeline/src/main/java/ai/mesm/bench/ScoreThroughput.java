@@ -7,6 +7,7 @@ import ai.mesm.model.EmotionModel;
 import ai.mesm.model.Modality;
 import ai.mesm.model.ModelArtifact;
 import ai.mesm.model.ModelManifest;
+import ai.mesm.model.ModelSettings;
 import ai.mesm.model.ModelSpec;
 import ai.mesm.model.text.WordPieceTokenizer;
 import ai.mesm.model.text.WordPieceTrainer;
@@ -75,7 +76,7 @@ public final class ScoreThroughput {
                                                Configuration hadoop) throws IOException {
     double[] ones = new double[6];
     Arrays.fill(ones, 1);
-    ModelSpec spec = TrainRunner.spec(c, List.of(Modality.TEXT, Modality.AUDIO, Modality.VISUAL), DatasetKind.MOSEI,
+    ModelSpec spec = ModelSettings.spec(c, List.of(Modality.TEXT, Modality.AUDIO, Modality.VISUAL), DatasetKind.MOSEI,
         tokenizer, ones);
     float[] mean = {159, 111, 102};
     float[] std = {37, 33, 32};

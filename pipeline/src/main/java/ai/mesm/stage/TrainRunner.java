@@ -2,7 +2,6 @@ package ai.mesm.stage;
 
 import static ai.mesm.config.ConfigKeys.*;
 
-import ai.mesm.config.InvalidConfigException;
 import ai.mesm.config.MesmConfig;
 import ai.mesm.config.Secrets;
 import ai.mesm.data.DatasetKind;
@@ -21,6 +20,7 @@ import ai.mesm.model.EmotionModel;
 import ai.mesm.model.Modality;
 import ai.mesm.model.ModelArtifact;
 import ai.mesm.model.ModelManifest;
+import ai.mesm.model.ModelSettings;
 import ai.mesm.model.ModelSpec;
 import ai.mesm.model.albert.AlbertCheckpoint;
 import ai.mesm.model.albert.AlbertConfig;
@@ -101,7 +101,7 @@ public final class TrainRunner {
     AlbertCheckpoint pretrained = pretrained(config, modalities, hadoop, log);
     PretrainedText albert = pretrained == null ? null : pretrained.describe(config.getDouble(TRAIN_TEXT_LR_FACTOR));
     Checkpoints.Resumed resumed = resume
-        ? checkpoints.latest(t -> spec(config, modalities, dataset, t, positiveWeights, albert), log) : null;
+        ? checkpoints.latest(t -> ModelSettings.spec(config, modalities, dataset, t, positiveWeights, albert), log) : null;
     if (resume) {
       log.accept(resumed == null ? "--resume: no checkpoint under " + checkpoints.location() + ", starting from epoch 1"
           : "--resume: continuing from " + resumed.folder() + " (" + resumed.state().epochs() + " epochs done)");
@@ -117,7 +117,7 @@ public final class TrainRunner {
         log.accept("tokenizer: " + tokenizer.vocabSize() + " pieces learned from the train transcripts");
       }
     }
-    ModelSpec spec = spec(config, modalities, dataset, tokenizer, positiveWeights, albert);
+    ModelSpec spec = ModelSettings.spec(config, modalities, dataset, tokenizer, positiveWeights, albert);
     float[] mean = floats(config.getDoubleList(VISUAL_MEAN));
     float[] std = floats(config.getDoubleList(VISUAL_STD));
     EmotionModel model = resumed == null ? EmotionModel.create(spec, tokenizer, mean, std)
@@ -205,31 +205,6 @@ public final class TrainRunner {
             + "vocabulary %d; learns at learning-rate / %s", Secrets.redactUris(config.getString(TEXT_PRETRAINED)),
         c.hiddenSize(), c.numHiddenLayers(), c.numAttentionHeads(), c.vocabSize(), config.getDouble(TRAIN_TEXT_LR_FACTOR)));
     return checkpoint;
-  }
-
-  public static ModelSpec spec(MesmConfig config, List<Modality> modalities, DatasetKind dataset, TextTokenizer tokenizer,
-                               double[] positiveWeights) {
-    return spec(config, modalities, dataset, tokenizer, positiveWeights, null);
-  }
-
-  /** @param albert the pretrained text encoder, null for the one trained from scratch */
-  public static ModelSpec spec(MesmConfig config, List<Modality> modalities, DatasetKind dataset, TextTokenizer tokenizer,
-                               double[] positiveWeights, PretrainedText albert) {
-    String type = config.getString(MODEL_TYPE);
-    String lengthKey = type.equals("mesm") ? TEXT_MAX_LENGTH_MESM : TEXT_MAX_LENGTH_FE2E;
-    int maxTokens = config.getInt(lengthKey);
-    if (albert != null && maxTokens > albert.config().maxPositionEmbeddings()) {
-      throw new InvalidConfigException(lengthKey, "is " + maxTokens + ", but the ALBERT checkpoint has only "
-          + albert.config().maxPositionEmbeddings() + " positions (max_position_embeddings)");
-    }
-    return new ModelSpec(type, modalities, dataset.classes().size(), config.getInt(MODEL_DIM), config.getInt(MODEL_HEADS),
-        config.getInt(MODEL_LAYERS), config.getInt(MODEL_FEED_FORWARD), config.getDouble(MODEL_DROPOUT),
-        config.getBoolean(MODEL_POSITIONAL), config.getBoolean(MODEL_TEXT_POSITIONAL),
-        tokenizer == null ? 0 : tokenizer.vocabSize(), maxTokens,
-        config.getInt(FACE_SIZE), config.getInt(AUDIO_N_MELS), config.getInt(AUDIO_CHUNK_FRAMES),
-        config.getInt(MODEL_CNN_CHANNEL_DIVISOR), positiveWeights, config.getDouble(TRAIN_LEARNING_RATE),
-        config.getLong(SEED), config.getDouble(MESM_TOP_P), config.getString(MESM_ATTENTION_GRADIENT),
-        modalities.contains(Modality.TEXT) ? albert : null);
   }
 
   /** The loss's per-class positive weights as SplitJob counted them on train, checked against the class order. */

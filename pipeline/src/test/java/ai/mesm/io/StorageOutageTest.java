@@ -11,10 +11,10 @@ import ai.mesm.model.EmotionModel;
 import ai.mesm.model.Modality;
 import ai.mesm.model.ModelArtifact;
 import ai.mesm.model.ModelManifest;
+import ai.mesm.model.ModelSettings;
 import ai.mesm.model.ModelSpec;
 import ai.mesm.stage.IngestRunner;
 import ai.mesm.stage.ScoreRunner;
-import ai.mesm.stage.TrainRunner;
 import ai.mesm.testing.S3ProxyServer;
 import ai.mesm.testing.TestSpark;
 import com.google.gson.JsonObject;
@@ -193,7 +193,7 @@ class StorageOutageTest {
     Arrays.fill(ones, 1);
     MesmConfig c = ConfigLoader.load(List.of(), Map.of("dataset", "mosei", "model.cnn.channel-divisor", "16",
         "model.dim", "32", "model.layers", "1", "model.feed-forward", "64"));
-    ModelSpec spec = TrainRunner.spec(c, List.of(Modality.AUDIO, Modality.VISUAL), DatasetKind.MOSEI, null, ones);
+    ModelSpec spec = ModelSettings.spec(c, List.of(Modality.AUDIO, Modality.VISUAL), DatasetKind.MOSEI, null, ones);
     float[] mean = {159, 111, 102};
     float[] std = {37, 33, 32};
     ModelArtifact.save(EmotionModel.create(spec, null, mean, std), new ModelManifest(ModelManifest.FORMAT, "outage-av",

@@ -14,13 +14,13 @@ import ai.mesm.model.EmotionModel;
 import ai.mesm.model.Modality;
 import ai.mesm.model.ModelArtifact;
 import ai.mesm.model.ModelManifest;
+import ai.mesm.model.ModelSettings;
 import ai.mesm.model.ModelSpec;
 import ai.mesm.model.text.WordPieceTokenizer;
 import ai.mesm.model.text.WordPieceTrainer;
 import ai.mesm.score.ScoreReject;
 import ai.mesm.stage.IngestRunner;
 import ai.mesm.stage.ScoreRunner;
-import ai.mesm.stage.TrainRunner;
 import ai.mesm.testing.TestSpark;
 import com.google.gson.JsonObject;
 import java.nio.file.Files;
@@ -88,7 +88,7 @@ class ScoreRunnerTest {
   private static void saveModel(String id, List<Modality> modalities, WordPieceTokenizer tokenizer) throws Exception {
     double[] ones = new double[6];
     Arrays.fill(ones, 1);
-    ModelSpec spec = TrainRunner.spec(config(Map.of()), modalities, DatasetKind.MOSEI, tokenizer, ones);
+    ModelSpec spec = ModelSettings.spec(config(Map.of()), modalities, DatasetKind.MOSEI, tokenizer, ones);
     EmotionModel model = EmotionModel.create(spec, tokenizer, MEAN, STD);
     double[] thresholds = {0.5, 0.5, 0.5, 0.5, 0.5, 0.5};
     ModelManifest manifest = new ModelManifest(ModelManifest.FORMAT, id, "mosei", DatasetKind.MOSEI.classes(), spec,

@@ -11,6 +11,7 @@ import ai.mesm.eval.Predictions;
 import ai.mesm.io.Sha256;
 import ai.mesm.model.EmotionModel;
 import ai.mesm.model.Modality;
+import ai.mesm.model.ModelSettings;
 import ai.mesm.model.ModelSpec;
 import ai.mesm.model.loss.WeightedBceWithLogits;
 import ai.mesm.model.text.WordPieceTokenizer;
@@ -198,7 +199,7 @@ class SparkTrainingTest {
   private static ModelSpec spec(MesmConfig config, ai.mesm.model.text.TextTokenizer tokenizer) {
     try {
       double[] w = TrainRunner.positiveWeights(SplitCorpus.split().toString(), new Configuration(), DatasetKind.IEMOCAP);
-      return TrainRunner.spec(config, List.of(Modality.TEXT, Modality.AUDIO, Modality.VISUAL), DatasetKind.IEMOCAP,
+      return ModelSettings.spec(config, List.of(Modality.TEXT, Modality.AUDIO, Modality.VISUAL), DatasetKind.IEMOCAP,
           tokenizer, w);
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
