@@ -6,6 +6,7 @@ import ai.mesm.bench.ModelThroughput;
 import ai.mesm.bench.SparseSpeed;
 import ai.mesm.data.DatasetKind;
 import ai.mesm.data.ExampleSource;
+import ai.mesm.media.VisualNormalisation;
 import ai.mesm.model.EmotionModel;
 import ai.mesm.model.Modality;
 import ai.mesm.model.ModelSettings;
@@ -40,9 +41,8 @@ public final class ModelBenchJob {
           double[] weights = new double[dataset.classes().size()];
           java.util.Arrays.fill(weights, 3.0);
           ModelSpec spec = ModelSettings.spec(config, modalities, dataset, tokenizer, weights).withMaxTokens(100);
-          float[] faceMean = {159, 111, 102};
-          float[] faceStd = {37, 33, 32};
-          EmotionModel model = EmotionModel.create(spec, tokenizer, faceMean, faceStd);
+          VisualNormalisation faces = VisualNormalisation.from(config);
+          EmotionModel model = EmotionModel.create(spec, tokenizer, faces.mean(), faces.std());
           int iterations = 5;
           var batch = ModelThroughput.randomBatch(spec, 8, 10, 13, config.getLong(SEED));
           ModelThroughput.Result r = ModelThroughput.measure(model, batch, 2, iterations);
@@ -98,7 +98,7 @@ public final class ModelBenchJob {
             for (int k = 0; k < 2; k++) {
               boolean before = NativeKernels.use(k == 0);
               try {
-                EmotionModel mesm = EmotionModel.create(mesmSpec, tokenizer, faceMean, faceStd);
+                EmotionModel mesm = EmotionModel.create(mesmSpec, tokenizer, faces.mean(), faces.std());
                 perSecond[k] = ModelThroughput.trainPerSecond(mesm, batch, 1, 3);
               } finally {
                 NativeKernels.use(before);

@@ -16,6 +16,7 @@ import ai.mesm.io.Provenance;
 import ai.mesm.io.Sha256;
 import ai.mesm.io.SparkSessions;
 import ai.mesm.io.Workspace;
+import ai.mesm.media.VisualNormalisation;
 import ai.mesm.model.EmotionModel;
 import ai.mesm.model.Modality;
 import ai.mesm.model.ModelArtifact;
@@ -118,8 +119,9 @@ public final class TrainRunner {
       }
     }
     ModelSpec spec = ModelSettings.spec(config, modalities, dataset, tokenizer, positiveWeights, albert);
-    float[] mean = floats(config.getDoubleList(VISUAL_MEAN));
-    float[] std = floats(config.getDoubleList(VISUAL_STD));
+    VisualNormalisation faces = VisualNormalisation.from(config);
+    float[] mean = faces.mean();
+    float[] std = faces.std();
     EmotionModel model = resumed == null ? EmotionModel.create(spec, tokenizer, mean, std)
         : new EmotionModel(spec, resumed.graph(), tokenizer, mean, std);
     if (pretrained != null && resumed == null) {
@@ -249,11 +251,5 @@ public final class TrainRunner {
           r.validF1(), r.validHeadline(), r.seconds()));
     }
     return sb.toString();
-  }
-
-  private static float[] floats(List<Double> values) {
-    float[] out = new float[values.size()];
-    for (int i = 0; i < out.length; i++) out[i] = values.get(i).floatValue();
-    return out;
   }
 }

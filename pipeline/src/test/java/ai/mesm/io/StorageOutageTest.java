@@ -7,6 +7,7 @@ import ai.mesm.config.MesmConfig;
 import ai.mesm.corpus.CorpusSettings;
 import ai.mesm.corpus.SyntheticCorpusGenerator;
 import ai.mesm.data.DatasetKind;
+import ai.mesm.media.VisualNormalisation;
 import ai.mesm.model.EmotionModel;
 import ai.mesm.model.Modality;
 import ai.mesm.model.ModelArtifact;
@@ -194,8 +195,8 @@ class StorageOutageTest {
     MesmConfig c = ConfigLoader.load(List.of(), Map.of("dataset", "mosei", "model.cnn.channel-divisor", "16",
         "model.dim", "32", "model.layers", "1", "model.feed-forward", "64"));
     ModelSpec spec = ModelSettings.spec(c, List.of(Modality.AUDIO, Modality.VISUAL), DatasetKind.MOSEI, null, ones);
-    float[] mean = {159, 111, 102};
-    float[] std = {37, 33, 32};
+    float[] mean = VisualNormalisation.defaults().mean();
+    float[] std = VisualNormalisation.defaults().std();
     ModelArtifact.save(EmotionModel.create(spec, null, mean, std), new ModelManifest(ModelManifest.FORMAT, "outage-av",
         "mosei", DatasetKind.MOSEI.classes(), spec, new double[] {0.5, 0.5, 0.5, 0.5, 0.5, 0.5}, mean, std, "test",
         "none", Instant.now().toString(), new JsonObject()), dir.resolve("models/outage-av").toString(),

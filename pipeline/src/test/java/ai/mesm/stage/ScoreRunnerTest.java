@@ -10,6 +10,7 @@ import ai.mesm.data.DatasetKind;
 import ai.mesm.data.Example;
 import ai.mesm.data.ExampleRows;
 import ai.mesm.ingest.IngestReport;
+import ai.mesm.media.VisualNormalisation;
 import ai.mesm.model.EmotionModel;
 import ai.mesm.model.Modality;
 import ai.mesm.model.ModelArtifact;
@@ -50,8 +51,8 @@ class ScoreRunnerTest {
   @TempDir static Path dir;
   static SparkSession spark;
   static Path corpus;
-  static final float[] MEAN = {159, 111, 102};
-  static final float[] STD = {37, 33, 32};
+  static final float[] MEAN = VisualNormalisation.defaults().mean();
+  static final float[] STD = VisualNormalisation.defaults().std();
 
   @BeforeAll
   static void setUp() throws Exception {

@@ -9,6 +9,7 @@ import ai.mesm.data.ExampleReader;
 import ai.mesm.data.ExampleSource;
 import ai.mesm.eval.Predictions;
 import ai.mesm.io.Sha256;
+import ai.mesm.media.VisualNormalisation;
 import ai.mesm.model.EmotionModel;
 import ai.mesm.model.Modality;
 import ai.mesm.model.ModelSettings;
@@ -193,7 +194,8 @@ class SparkTrainingTest {
   }
 
   private static EmotionModel model(MesmConfig config, ai.mesm.model.text.TextTokenizer tokenizer) throws IOException {
-    return EmotionModel.create(spec(config, tokenizer), tokenizer, new float[] {159, 111, 102}, new float[] {37, 33, 32});
+    return EmotionModel.create(spec(config, tokenizer), tokenizer, VisualNormalisation.defaults().mean(),
+        VisualNormalisation.defaults().std());
   }
 
   private static ModelSpec spec(MesmConfig config, ai.mesm.model.text.TextTokenizer tokenizer) {
