@@ -35,6 +35,7 @@ public final class ModelBenchJob {
   public static void main(String[] args) {
     JobMain.main("ModelBenchJob", "Benchmarks FE2E training and inference on random batches.", args, Set.of(),
         (config, arguments) -> {
+          ModelSettings.useConfiguredKernels(config);
           DatasetKind dataset = DatasetKind.fromConfig(config.getString(DATASET));
           List<Modality> modalities = Modality.parse(config.getStringList(MODEL_MODALITIES));
           WordPieceTokenizer tokenizer = WordPieceTokenizer.numbered(1000);

@@ -87,6 +87,7 @@ public final class ConfigKeys {
   public static final String TEXT_ENCODER = "mesm.model.text.encoder";
   public static final String MESM_TOP_P = "mesm.model.mesm.top-p";
   public static final String MESM_ATTENTION_GRADIENT = "mesm.model.mesm.attention-gradient";
+  public static final String MESM_KERNELS = "mesm.model.mesm.kernels";
 
   public static final String TRAIN_BATCH_SIZE = "mesm.train.batch-size";
   public static final String TRAIN_TEXT_LR_FACTOR = "mesm.train.text-lr-factor";

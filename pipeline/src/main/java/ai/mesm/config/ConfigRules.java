@@ -116,6 +116,7 @@ final class ConfigRules {
     rules.add(new Rule(MESM_TOP_P, c -> c.getDouble(MESM_TOP_P) > 0 && c.getDouble(MESM_TOP_P) <= 1 ? Optional.empty()
         : Optional.of("must be in (0, 1], was " + c.getDouble(MESM_TOP_P))));
     rules.add(oneOf(MESM_ATTENTION_GRADIENT, "reference", "scaled"));
+    rules.add(oneOf(MESM_KERNELS, "auto", "native", "java"));
 
     rules.add(atLeast(TRAIN_BATCH_SIZE, 1));
     rules.add(positive(TRAIN_LEARNING_RATE));

@@ -6,6 +6,7 @@ import ai.mesm.config.InvalidConfigException;
 import ai.mesm.config.MesmConfig;
 import ai.mesm.data.DatasetKind;
 import ai.mesm.model.albert.PretrainedText;
+import ai.mesm.model.sparse.NativeKernels;
 import ai.mesm.model.text.TextTokenizer;
 import java.util.List;
 
@@ -61,5 +62,19 @@ public final class ModelSettings {
         .attentionGradient(config.getString(MESM_ATTENTION_GRADIENT))
         .albert(modalities.contains(Modality.TEXT) ? albert : null)
         .build();
+  }
+
+  /** mesm.model.mesm.kernels: auto | native | java, for {@link #useConfiguredKernels} on another JVM. */
+  public static String kernels(MesmConfig config) {
+    return config.getString(MESM_KERNELS);
+  }
+
+  /**
+   * Makes this JVM run MESM's sparse convolutions as configured: each stage that builds or loads a
+   * model calls it on the driver, and the Spark functions that run models call
+   * {@link NativeKernels#configure} with {@link #kernels} on each executor.
+   */
+  public static void useConfiguredKernels(MesmConfig config) {
+    NativeKernels.configure(kernels(config));
   }
 }

@@ -82,6 +82,7 @@ public final class TrainRunner {
   /** @param resume continue from the run's latest checkpoint (a fresh start when it has none) */
   public static Result run(MesmConfig config, Configuration hadoop, Consumer<String> log, boolean resume)
       throws IOException {
+    ModelSettings.useConfiguredKernels(config);
     DatasetKind dataset = DatasetKind.fromConfig(config.getString(DATASET));
     String splitRoot = config.getString(PATHS_SPLIT);
     String splitManifest = AtomicOutput.requireComplete(splitRoot, hadoop, "SplitJob");

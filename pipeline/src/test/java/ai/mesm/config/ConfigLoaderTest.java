@@ -120,6 +120,13 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void theSparseKernelChoiceIsOneOfThree() {
+    assertEquals("auto", MesmConfig.defaults().getString(ConfigKeys.MESM_KERNELS));
+    assertEquals("java", load(Map.of("model.mesm.kernels", "java")).getString(ConfigKeys.MESM_KERNELS));
+    assertEquals(ConfigKeys.MESM_KERNELS, rejected(Map.of("model.mesm.kernels", "fast")).problems().get(0).key());
+  }
+
+  @Test
   void unknownKeyInAFileNamesTheFile() throws IOException {
     Path a = Files.writeString(dir.resolve("typo.conf"), "mesm.train.epochs = 3\n");
     InvalidConfigException e = rejected(Map.of(), a.toFile());
