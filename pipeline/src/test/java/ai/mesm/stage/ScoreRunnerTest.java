@@ -22,6 +22,7 @@ import ai.mesm.model.text.WordPieceTrainer;
 import ai.mesm.score.ScoreReject;
 import ai.mesm.stage.IngestRunner;
 import ai.mesm.stage.ScoreRunner;
+import ai.mesm.stage.TrainRunner;
 import ai.mesm.testing.TestSpark;
 import com.google.gson.JsonObject;
 import java.nio.file.Files;
