@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
  * use only the packages listed below it. A new package must be given its place here, and a use
  * that points upwards (the start of a cycle) fails with the file that makes it.
  */
-class PackageLayersTest {
+public class PackageLayersTest {
   /** Lowest first. */
   static final List<String> LAYERS = List.of(
       "config", "io", "media", "data", "ingest", "split", "model", "eval", "train", "report", "score", "corpus",
@@ -73,7 +73,7 @@ class PackageLayersTest {
   }
 
   /** The source without comments and string or character literals, where a package name is not a use. */
-  static String code(String src) {
+  public static String code(String src) {
     StringBuilder sb = new StringBuilder(src.length());
     int i = 0;
     while (i < src.length()) {

@@ -6,10 +6,10 @@ import ai.mesm.bench.AlbertThroughput;
 import ai.mesm.bench.ModelThroughput;
 import ai.mesm.data.DatasetKind;
 import ai.mesm.model.Modality;
+import ai.mesm.model.ModelSettings;
 import ai.mesm.model.ModelSpec;
 import ai.mesm.model.albert.PretrainedText;
 import ai.mesm.model.text.WordPieceTokenizer;
-import ai.mesm.stage.TrainRunner;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
@@ -29,13 +29,13 @@ public final class AlbertBenchJob {
           double[] weights = new double[dataset.classes().size()];
           Arrays.fill(weights, 3.0);
           List<Modality> tav = List.of(Modality.TEXT, Modality.AUDIO, Modality.VISUAL);
-          ModelSpec small = TrainRunner.spec(config, tav, dataset, WordPieceTokenizer.numbered(1000), weights)
+          ModelSpec small = ModelSettings.spec(config, tav, dataset, WordPieceTokenizer.numbered(1000), weights)
               .withMaxTokens(AlbertThroughput.TOKENS);
           PretrainedText base = AlbertThroughput.albertBase();
           WordPieceTokenizer pieces = WordPieceTokenizer.numbered(base.config().vocabSize());
-          ModelSpec albert = TrainRunner.spec(config, tav, dataset, pieces, weights, base)
+          ModelSpec albert = ModelSettings.spec(config, tav, dataset, pieces, weights, base)
               .withMaxTokens(AlbertThroughput.TOKENS);
-          ModelSpec textOnly = TrainRunner.spec(config, List.of(Modality.TEXT), dataset, pieces, weights, base)
+          ModelSpec textOnly = ModelSettings.spec(config, List.of(Modality.TEXT), dataset, pieces, weights, base)
               .withMaxTokens(AlbertThroughput.TOKENS);
           System.out.printf("ALBERT-base (albert-base-v2's configuration, random weights), %d threads; analytic "
               + "forward %.1f GFLOP per batch of 8 x 100 tokens%n", Runtime.getRuntime().availableProcessors(),

@@ -6,13 +6,14 @@ import ai.mesm.bench.ModelThroughput;
 import ai.mesm.bench.SparseSpeed;
 import ai.mesm.data.DatasetKind;
 import ai.mesm.data.ExampleSource;
+import ai.mesm.media.VisualNormalisation;
 import ai.mesm.model.EmotionModel;
 import ai.mesm.model.Modality;
+import ai.mesm.model.ModelSettings;
 import ai.mesm.model.ModelSpec;
 import ai.mesm.model.NativeHelpers;
 import ai.mesm.model.sparse.NativeKernels;
 import ai.mesm.model.text.WordPieceTokenizer;
-import ai.mesm.stage.TrainRunner;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,15 +35,15 @@ public final class ModelBenchJob {
   public static void main(String[] args) {
     JobMain.main("ModelBenchJob", "Benchmarks FE2E training and inference on random batches.", args, Set.of(),
         (config, arguments) -> {
+          ModelSettings.useConfiguredKernels(config);
           DatasetKind dataset = DatasetKind.fromConfig(config.getString(DATASET));
           List<Modality> modalities = Modality.parse(config.getStringList(MODEL_MODALITIES));
           WordPieceTokenizer tokenizer = WordPieceTokenizer.numbered(1000);
           double[] weights = new double[dataset.classes().size()];
           java.util.Arrays.fill(weights, 3.0);
-          ModelSpec spec = TrainRunner.spec(config, modalities, dataset, tokenizer, weights).withMaxTokens(100);
-          float[] faceMean = {159, 111, 102};
-          float[] faceStd = {37, 33, 32};
-          EmotionModel model = EmotionModel.create(spec, tokenizer, faceMean, faceStd);
+          ModelSpec spec = ModelSettings.spec(config, modalities, dataset, tokenizer, weights).withMaxTokens(100);
+          VisualNormalisation faces = VisualNormalisation.from(config);
+          EmotionModel model = EmotionModel.create(spec, tokenizer, faces.mean(), faces.std());
           int iterations = 5;
           var batch = ModelThroughput.randomBatch(spec, 8, 10, 13, config.getLong(SEED));
           ModelThroughput.Result r = ModelThroughput.measure(model, batch, 2, iterations);
@@ -92,13 +93,13 @@ public final class ModelBenchJob {
           if (NativeKernels.available()) {
             // MESM training with each sparse kernel, side by side (random inputs); last, as training's
             // allocations would disturb the inference timings above.
-            ModelSpec mesmSpec = TrainRunner.spec(config.with(Map.of(MODEL_TYPE, "mesm", MESM_TOP_P, "0.7")), modalities,
+            ModelSpec mesmSpec = ModelSettings.spec(config.with(Map.of(MODEL_TYPE, "mesm", MESM_TOP_P, "0.7")), modalities,
                 dataset, tokenizer, weights).withMaxTokens(100);
             double[] perSecond = new double[2];
             for (int k = 0; k < 2; k++) {
               boolean before = NativeKernels.use(k == 0);
               try {
-                EmotionModel mesm = EmotionModel.create(mesmSpec, tokenizer, faceMean, faceStd);
+                EmotionModel mesm = EmotionModel.create(mesmSpec, tokenizer, faces.mean(), faces.std());
                 perSecond[k] = ModelThroughput.trainPerSecond(mesm, batch, 1, 3);
               } finally {
                 NativeKernels.use(before);

@@ -3,10 +3,12 @@ package ai.mesm.bench;
 import ai.mesm.config.MesmConfig;
 import ai.mesm.data.DatasetKind;
 import ai.mesm.media.MediaSettings;
+import ai.mesm.media.VisualNormalisation;
 import ai.mesm.model.EmotionModel;
 import ai.mesm.model.Modality;
 import ai.mesm.model.ModelArtifact;
 import ai.mesm.model.ModelManifest;
+import ai.mesm.model.ModelSettings;
 import ai.mesm.model.ModelSpec;
 import ai.mesm.model.text.WordPieceTokenizer;
 import ai.mesm.model.text.WordPieceTrainer;
@@ -75,10 +77,11 @@ public final class ScoreThroughput {
                                                Configuration hadoop) throws IOException {
     double[] ones = new double[6];
     Arrays.fill(ones, 1);
-    ModelSpec spec = TrainRunner.spec(c, List.of(Modality.TEXT, Modality.AUDIO, Modality.VISUAL), DatasetKind.MOSEI,
+    ModelSpec spec = ModelSettings.spec(c, List.of(Modality.TEXT, Modality.AUDIO, Modality.VISUAL), DatasetKind.MOSEI,
         tokenizer, ones);
-    float[] mean = {159, 111, 102};
-    float[] std = {37, 33, 32};
+    VisualNormalisation faces = VisualNormalisation.from(c);
+    float[] mean = faces.mean();
+    float[] std = faces.std();
     double[] thresholds = {0.5, 0.5, 0.5, 0.5, 0.5, 0.5};
     ModelArtifact.save(EmotionModel.create(spec, tokenizer, mean, std), new ModelManifest(ModelManifest.FORMAT,
         "bench-" + spec.type(), "mosei", DatasetKind.MOSEI.classes(), spec, thresholds, mean, std, "bench", "none",

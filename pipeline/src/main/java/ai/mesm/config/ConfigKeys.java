@@ -1,6 +1,7 @@
 package ai.mesm.config;
 
 import java.util.List;
+import java.util.Map;
 
 /** Every configuration key the code reads, in one place (defaults live in reference.conf). */
 public final class ConfigKeys {
@@ -84,9 +85,9 @@ public final class ConfigKeys {
   public static final String TEXT_VOCAB_SIZE = "mesm.model.text.vocab-size";
   public static final String TEXT_PRETRAINED = "mesm.model.text.pretrained";
   public static final String TEXT_ENCODER = "mesm.model.text.encoder";
-  public static final String MESM_BLOCKS = "mesm.model.mesm.blocks";
   public static final String MESM_TOP_P = "mesm.model.mesm.top-p";
   public static final String MESM_ATTENTION_GRADIENT = "mesm.model.mesm.attention-gradient";
+  public static final String MESM_KERNELS = "mesm.model.mesm.kernels";
 
   public static final String TRAIN_BATCH_SIZE = "mesm.train.batch-size";
   public static final String TRAIN_TEXT_LR_FACTOR = "mesm.train.text-lr-factor";
@@ -98,7 +99,6 @@ public final class ConfigKeys {
   public static final String TRAIN_MODE = "mesm.train.mode";
   public static final String TRAIN_CHECKPOINT_EVERY = "mesm.train.checkpoint-every";
   public static final String TRAIN_CHECKPOINT_KEEP = "mesm.train.checkpoint-keep";
-  public static final String TRAIN_SPARK = "mesm.train.spark";
   public static final String TRAIN_SPARK_WORKERS = "mesm.train.spark.workers";
   public static final String TRAIN_SPARK_AVERAGING_FREQUENCY = "mesm.train.spark.averaging-frequency";
   public static final String TRAIN_SPARK_PREFETCH = "mesm.train.spark.prefetch-batches";
@@ -129,4 +129,11 @@ public final class ConfigKeys {
 
   /** Maps whose keys are the user's (Spark settings): not checked against reference.conf. */
   public static final List<String> FREE_FORM = List.of(SPARK_CONF);
+
+  /**
+   * Keys of earlier versions, refused with why they went rather than as unknown keys (whose "did
+   * you mean" would point at an unrelated neighbour).
+   */
+  public static final Map<String, String> REMOVED = Map.of(
+      "mesm.model.mesm.blocks", "was removed: MESM has the paper's 3 blocks (delete this setting)");
 }

@@ -52,9 +52,10 @@ public final class ConfigReference {
 
       Environment variables can fill `${?VAR}` holes in config files. A job checks the whole
       configuration **before doing any work** and stops with exit code 2 and every problem listed,
-      each naming its key: an unknown key (with a "did you mean" for typos), a value of the wrong
-      type, or a value out of range (e.g. `mesm.model.mesm.top-p: must be in (0, 1], was 1.5`; the
-      ranges are `ai.mesm.config.ConfigRules`). `--print-config` prints the effective settings. Values
+      each naming its key: an unknown key (with a "did you mean" for typos), a key this version
+      removed (with why: `mesm.model.mesm.blocks`, as MESM always has the paper's 3 blocks), a value of
+      the wrong type, or a value out of range (e.g. `mesm.model.mesm.top-p: must be in (0, 1], was 1.5`;
+      the ranges are `ai.mesm.config.ConfigRules`). `--print-config` prints the effective settings. Values
       of keys that name an access key, secret, token, password or credential are never printed or
       recorded ([reliability.md](reliability.md#2-no-secret-in-any-output-or-log)).
       """;

@@ -113,12 +113,10 @@ final class ConfigRules {
             ? "must name the folder of a Hugging Face ALBERT checkpoint when " + TEXT_ENCODER + " = albert"
             : "is read only when " + TEXT_ENCODER + " = albert (it is " + c.getString(TEXT_ENCODER) + ")")
         : Optional.empty()));
-    rules.add(atLeast(MESM_BLOCKS, 1));
-    rules.add(new Rule(MESM_BLOCKS, c -> c.getInt(MESM_BLOCKS) > 3
-        ? Optional.of("at most 3 sparse blocks replace the last three dense stages (docs/computation.md#mesm)") : Optional.empty()));
     rules.add(new Rule(MESM_TOP_P, c -> c.getDouble(MESM_TOP_P) > 0 && c.getDouble(MESM_TOP_P) <= 1 ? Optional.empty()
         : Optional.of("must be in (0, 1], was " + c.getDouble(MESM_TOP_P))));
     rules.add(oneOf(MESM_ATTENTION_GRADIENT, "reference", "scaled"));
+    rules.add(oneOf(MESM_KERNELS, "auto", "native", "java"));
 
     rules.add(atLeast(TRAIN_BATCH_SIZE, 1));
     rules.add(positive(TRAIN_LEARNING_RATE));

@@ -40,6 +40,10 @@ public final class ConfigValidator {
     for (Map.Entry<String, ConfigValue> entry : config.getConfig(ConfigKeys.ROOT).entrySet()) {
       String key = ConfigKeys.ROOT + "." + entry.getKey();
       if (isFreeForm(key) || reference.hasPathOrNull(key)) continue;
+      if (ConfigKeys.REMOVED.containsKey(key)) {
+        problems.add(new ConfigProblem(key, ConfigKeys.REMOVED.get(key) + origin(entry.getValue())));
+        continue;
+      }
       problems.add(new ConfigProblem(key, "unknown key" + origin(entry.getValue()) + suggestion(key, reference)));
     }
     for (Map.Entry<String, ConfigValue> entry : reference.getConfig(ConfigKeys.ROOT).entrySet()) {

@@ -31,8 +31,8 @@ public final class BatchBuilder implements Serializable {
   /**
    * @param tokenizer null for models without text
    * @param melValues values per mel chunk (n_mels · chunk_frames)
-   * @param mean      per-channel mean (R, G, B) on the 0–255 scale, the reference's 159, 111, 102
-   * @param std       per-channel std, the reference's 37, 33, 32
+   * @param mean      per-channel mean (R, G, B) on the 0–255 scale ({@code mesm.media.visual-normalisation})
+   * @param std       per-channel std, the same scale
    */
   public BatchBuilder(TextTokenizer tokenizer, int maxTokens, int faceSize, int melValues, float[] mean,
                       float[] std) {

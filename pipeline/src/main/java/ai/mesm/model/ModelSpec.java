@@ -7,6 +7,11 @@ import java.util.List;
  * Everything needed to build a model graph, independent of Spark and of configuration files: the
  * manifest stores it, so that a saved model can be rebuilt and checked against its inputs.
  *
+ * <p>Code builds one with {@link #builder()} (named settings, validated here on {@link Builder#build()}),
+ * or from a configuration with {@link ModelSettings#spec}. The canonical constructor stays public only
+ * because a record's must (JLS 8.10.4) and because Gson rebuilds a loaded manifest's spec through it,
+ * so a foreign manifest passes the same checks; nothing else calls it.
+ *
  * @param modalities      inputs the model takes, canonical T, A, V order
  * @param dropout         dropout inside each Transformer layer (PyTorch's four places)
  * @param positionalEncoding sinusoidal positions into the audio and visual encoders (the reference has none)
@@ -73,11 +78,27 @@ public record ModelSpec(String type, List<Modality> modalities, int classes, int
     Bounds.within("model spec " + name, value, min, max);
   }
 
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder holding this spec's settings, to change some of them. */
+  public Builder toBuilder() {
+    return builder().type(type).modalities(modalities).classes(classes).dim(dim).heads(heads).layers(layers)
+        .feedForward(feedForward).dropout(dropout).positionalEncoding(positionalEncoding).textPositions(textPositions)
+        .vocabSize(vocabSize).maxTokens(maxTokens).faceSize(faceSize).melBins(melBins).chunkFrames(chunkFrames)
+        .channelDivisor(channelDivisor).positiveWeights(positiveWeights).learningRate(learningRate).seed(seed)
+        .topP(topP).attentionGradient(attentionGradient).albert(albert);
+  }
+
   /** The same model reading another text length (benchmarks fix it at 100 tokens). */
   public ModelSpec withMaxTokens(int tokens) {
-    return new ModelSpec(type, modalities, classes, dim, heads, layers, feedForward, dropout, positionalEncoding,
-        textPositions, vocabSize, tokens, faceSize, melBins, chunkFrames, channelDivisor, positiveWeights, learningRate, seed, topP, attentionGradient,
-        albert);
+    return toBuilder().maxTokens(tokens).build();
+  }
+
+  /** The same model keeping another nucleus mass per frame (the top-p sweep, benchmarks). */
+  public ModelSpec withTopP(double p) {
+    return toBuilder().topP(p).build();
   }
 
   /** Size of the text vector the text encoder gives (MESM's query): ALBERT's hidden size, else dim. */
@@ -111,5 +132,162 @@ public record ModelSpec(String type, List<Modality> modalities, int classes, int
   @Override
   public double[] positiveWeights() {
     return positiveWeights.clone();
+  }
+
+  /**
+   * Named settings of a {@link ModelSpec}; {@link #build()} checks them. No setting has a default
+   * (only {@code albert}, null: the text encoder trained from scratch), so a forgotten one fails
+   * instead of silently building another model.
+   */
+  public static final class Builder {
+    private String type;
+    private List<Modality> modalities;
+    private int classes;
+    private int dim;
+    private int heads;
+    private int layers;
+    private int feedForward;
+    private double dropout;
+    private boolean positionalEncoding;
+    private boolean textPositions;
+    private int vocabSize;
+    private int maxTokens;
+    private int faceSize;
+    private int melBins;
+    private int chunkFrames;
+    private int channelDivisor;
+    private double[] positiveWeights;
+    private double learningRate;
+    private long seed;
+    private double topP;
+    private String attentionGradient;
+    private PretrainedText albert;
+
+    private Builder() {}
+
+    /** fe2e | mesm */
+    public Builder type(String type) {
+      this.type = type;
+      return this;
+    }
+
+    public Builder modalities(List<Modality> modalities) {
+      this.modalities = modalities;
+      return this;
+    }
+
+    public Builder classes(int classes) {
+      this.classes = classes;
+      return this;
+    }
+
+    public Builder dim(int dim) {
+      this.dim = dim;
+      return this;
+    }
+
+    public Builder heads(int heads) {
+      this.heads = heads;
+      return this;
+    }
+
+    public Builder layers(int layers) {
+      this.layers = layers;
+      return this;
+    }
+
+    public Builder feedForward(int feedForward) {
+      this.feedForward = feedForward;
+      return this;
+    }
+
+    public Builder dropout(double dropout) {
+      this.dropout = dropout;
+      return this;
+    }
+
+    public Builder positionalEncoding(boolean positionalEncoding) {
+      this.positionalEncoding = positionalEncoding;
+      return this;
+    }
+
+    public Builder textPositions(boolean textPositions) {
+      this.textPositions = textPositions;
+      return this;
+    }
+
+    public Builder vocabSize(int vocabSize) {
+      this.vocabSize = vocabSize;
+      return this;
+    }
+
+    public Builder maxTokens(int maxTokens) {
+      this.maxTokens = maxTokens;
+      return this;
+    }
+
+    public Builder faceSize(int faceSize) {
+      this.faceSize = faceSize;
+      return this;
+    }
+
+    public Builder melBins(int melBins) {
+      this.melBins = melBins;
+      return this;
+    }
+
+    public Builder chunkFrames(int chunkFrames) {
+      this.chunkFrames = chunkFrames;
+      return this;
+    }
+
+    public Builder channelDivisor(int channelDivisor) {
+      this.channelDivisor = channelDivisor;
+      return this;
+    }
+
+    public Builder positiveWeights(double[] positiveWeights) {
+      this.positiveWeights = positiveWeights.clone();
+      return this;
+    }
+
+    public Builder learningRate(double learningRate) {
+      this.learningRate = learningRate;
+      return this;
+    }
+
+    public Builder seed(long seed) {
+      this.seed = seed;
+      return this;
+    }
+
+    public Builder topP(double topP) {
+      this.topP = topP;
+      return this;
+    }
+
+    /** reference | scaled */
+    public Builder attentionGradient(String attentionGradient) {
+      this.attentionGradient = attentionGradient;
+      return this;
+    }
+
+    /** The pretrained ALBERT text encoder; null (the default) = the Transformer trained from scratch. */
+    public Builder albert(PretrainedText albert) {
+      this.albert = albert;
+      return this;
+    }
+
+    public ModelSpec build() {
+      return new ModelSpec(required("type", type), required("modalities", modalities), classes, dim, heads, layers,
+          feedForward, dropout, positionalEncoding, textPositions, vocabSize, maxTokens, faceSize, melBins,
+          chunkFrames, channelDivisor, required("positiveWeights", positiveWeights), learningRate, seed, topP,
+          required("attentionGradient", attentionGradient), albert);
+    }
+
+    private static <T> T required(String name, T value) {
+      if (value == null) throw new IllegalArgumentException("model spec " + name + " is not set");
+      return value;
+    }
   }
 }

@@ -13,6 +13,7 @@ import ai.mesm.io.Workspace;
 import ai.mesm.model.EmotionModel;
 import ai.mesm.model.Modality;
 import ai.mesm.model.ModelArtifact;
+import ai.mesm.model.ModelSettings;
 import ai.mesm.model.ModelSpec;
 import ai.mesm.model.layers.MesmSparseVertex;
 import ai.mesm.model.sparse.SparseBlock;
@@ -50,6 +51,7 @@ public final class AttentionMapRunner {
   public record Result(String reportsLocation, List<Drawing> drawings) {}
 
   public static Result run(MesmConfig config, Configuration hadoop, Consumer<String> log) throws IOException {
+    ModelSettings.useConfiguredKernels(config);
     String name = config.getString(MAPS_MODEL).isBlank() ? RunNames.runName(config) : config.getString(MAPS_MODEL);
     String location = Workspace.modelLocation(config, name);
     ModelArtifact.Loaded loaded = ModelArtifact.load(location, hadoop);

@@ -13,6 +13,7 @@ import ai.mesm.io.OutputGuard;
 import ai.mesm.io.Workspace;
 import ai.mesm.model.ModelArtifact;
 import ai.mesm.model.ModelManifest;
+import ai.mesm.model.ModelSettings;
 import ai.mesm.report.ResultsTable;
 import ai.mesm.split.Split;
 import ai.mesm.stage.RunNames;
@@ -43,6 +44,7 @@ public final class EvaluateRunner {
   public record Result(ResultsTable table, String reportsLocation) {}
 
   public static Result run(MesmConfig config, Configuration hadoop, Consumer<String> log) throws IOException {
+    ModelSettings.useConfiguredKernels(config);
     DatasetKind dataset = DatasetKind.fromConfig(config.getString(DATASET));
     String splitRoot = config.getString(PATHS_SPLIT);
     AtomicOutput.requireComplete(splitRoot, hadoop, "SplitJob");

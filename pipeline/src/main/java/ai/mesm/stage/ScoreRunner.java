@@ -11,6 +11,7 @@ import ai.mesm.io.Workspace;
 import ai.mesm.media.MediaSettings;
 import ai.mesm.model.ModelArtifact;
 import ai.mesm.model.ModelManifest;
+import ai.mesm.model.ModelSettings;
 import ai.mesm.score.ScorePartition;
 import ai.mesm.score.ScoreSettings;
 import ai.mesm.score.ScoreTables;
@@ -148,8 +149,8 @@ public final class ScoreRunner {
     spark.sparkContext().hadoopConfiguration().forEach(e -> hadoopSettings.put(e.getKey(), e.getValue()));
     int slices = Math.max(1, Math.min(todo.size(), jsc.defaultParallelism() * 4));
     JavaRDD<VideoScorer.Result> results = jsc.parallelize(todo, slices)
-        .mapPartitions(new ScorePartition(settings, MediaSettings.from(config), modelLocation, hadoopSettings,
-            videosDone, segmentsDone))
+        .mapPartitions(new ScorePartition(settings, MediaSettings.from(config), ModelSettings.kernels(config),
+            modelLocation, hadoopSettings, videosDone, segmentsDone))
         .persist(StorageLevel.MEMORY_AND_DISK());
     String modelId = manifest.modelId();
     String version = manifest.codeVersion();

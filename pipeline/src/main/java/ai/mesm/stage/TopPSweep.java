@@ -12,6 +12,7 @@ import ai.mesm.io.Workspace;
 import ai.mesm.model.Modality;
 import ai.mesm.model.ModelArtifact;
 import ai.mesm.model.ModelManifest;
+import ai.mesm.model.ModelSettings;
 import ai.mesm.report.ResultsTable;
 import ai.mesm.report.SweepPoint;
 import ai.mesm.report.TopPSweepChart;
@@ -49,6 +50,7 @@ public final class TopPSweep {
   public record Result(List<SweepPoint> mesm, SweepPoint fe2e, ResultsTable table, String reportsLocation) {}
 
   public static Result run(MesmConfig config, Configuration hadoop, Consumer<String> log) throws IOException {
+    ModelSettings.useConfiguredKernels(config);
     String name = name(config);
     String splitRoot = config.getString(PATHS_SPLIT);
     String splitFingerprint = Sha256.hex(AtomicOutput.requireComplete(splitRoot, hadoop, "SplitJob"));

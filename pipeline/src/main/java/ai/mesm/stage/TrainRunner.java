@@ -2,7 +2,6 @@ package ai.mesm.stage;
 
 import static ai.mesm.config.ConfigKeys.*;
 
-import ai.mesm.config.InvalidConfigException;
 import ai.mesm.config.MesmConfig;
 import ai.mesm.config.Secrets;
 import ai.mesm.data.DatasetKind;
@@ -17,10 +16,12 @@ import ai.mesm.io.Provenance;
 import ai.mesm.io.Sha256;
 import ai.mesm.io.SparkSessions;
 import ai.mesm.io.Workspace;
+import ai.mesm.media.VisualNormalisation;
 import ai.mesm.model.EmotionModel;
 import ai.mesm.model.Modality;
 import ai.mesm.model.ModelArtifact;
 import ai.mesm.model.ModelManifest;
+import ai.mesm.model.ModelSettings;
 import ai.mesm.model.ModelSpec;
 import ai.mesm.model.albert.AlbertCheckpoint;
 import ai.mesm.model.albert.AlbertConfig;
@@ -81,6 +82,7 @@ public final class TrainRunner {
   /** @param resume continue from the run's latest checkpoint (a fresh start when it has none) */
   public static Result run(MesmConfig config, Configuration hadoop, Consumer<String> log, boolean resume)
       throws IOException {
+    ModelSettings.useConfiguredKernels(config);
     DatasetKind dataset = DatasetKind.fromConfig(config.getString(DATASET));
     String splitRoot = config.getString(PATHS_SPLIT);
     String splitManifest = AtomicOutput.requireComplete(splitRoot, hadoop, "SplitJob");
@@ -101,7 +103,7 @@ public final class TrainRunner {
     AlbertCheckpoint pretrained = pretrained(config, modalities, hadoop, log);
     PretrainedText albert = pretrained == null ? null : pretrained.describe(config.getDouble(TRAIN_TEXT_LR_FACTOR));
     Checkpoints.Resumed resumed = resume
-        ? checkpoints.latest(t -> spec(config, modalities, dataset, t, positiveWeights, albert), log) : null;
+        ? checkpoints.latest(t -> ModelSettings.spec(config, modalities, dataset, t, positiveWeights, albert), log) : null;
     if (resume) {
       log.accept(resumed == null ? "--resume: no checkpoint under " + checkpoints.location() + ", starting from epoch 1"
           : "--resume: continuing from " + resumed.folder() + " (" + resumed.state().epochs() + " epochs done)");
@@ -117,9 +119,10 @@ public final class TrainRunner {
         log.accept("tokenizer: " + tokenizer.vocabSize() + " pieces learned from the train transcripts");
       }
     }
-    ModelSpec spec = spec(config, modalities, dataset, tokenizer, positiveWeights, albert);
-    float[] mean = floats(config.getDoubleList(VISUAL_MEAN));
-    float[] std = floats(config.getDoubleList(VISUAL_STD));
+    ModelSpec spec = ModelSettings.spec(config, modalities, dataset, tokenizer, positiveWeights, albert);
+    VisualNormalisation faces = VisualNormalisation.from(config);
+    float[] mean = faces.mean();
+    float[] std = faces.std();
     EmotionModel model = resumed == null ? EmotionModel.create(spec, tokenizer, mean, std)
         : new EmotionModel(spec, resumed.graph(), tokenizer, mean, std);
     if (pretrained != null && resumed == null) {
@@ -207,31 +210,6 @@ public final class TrainRunner {
     return checkpoint;
   }
 
-  public static ModelSpec spec(MesmConfig config, List<Modality> modalities, DatasetKind dataset, TextTokenizer tokenizer,
-                               double[] positiveWeights) {
-    return spec(config, modalities, dataset, tokenizer, positiveWeights, null);
-  }
-
-  /** @param albert the pretrained text encoder, null for the one trained from scratch */
-  public static ModelSpec spec(MesmConfig config, List<Modality> modalities, DatasetKind dataset, TextTokenizer tokenizer,
-                               double[] positiveWeights, PretrainedText albert) {
-    String type = config.getString(MODEL_TYPE);
-    String lengthKey = type.equals("mesm") ? TEXT_MAX_LENGTH_MESM : TEXT_MAX_LENGTH_FE2E;
-    int maxTokens = config.getInt(lengthKey);
-    if (albert != null && maxTokens > albert.config().maxPositionEmbeddings()) {
-      throw new InvalidConfigException(lengthKey, "is " + maxTokens + ", but the ALBERT checkpoint has only "
-          + albert.config().maxPositionEmbeddings() + " positions (max_position_embeddings)");
-    }
-    return new ModelSpec(type, modalities, dataset.classes().size(), config.getInt(MODEL_DIM), config.getInt(MODEL_HEADS),
-        config.getInt(MODEL_LAYERS), config.getInt(MODEL_FEED_FORWARD), config.getDouble(MODEL_DROPOUT),
-        config.getBoolean(MODEL_POSITIONAL), config.getBoolean(MODEL_TEXT_POSITIONAL),
-        tokenizer == null ? 0 : tokenizer.vocabSize(), maxTokens,
-        config.getInt(FACE_SIZE), config.getInt(AUDIO_N_MELS), config.getInt(AUDIO_CHUNK_FRAMES),
-        config.getInt(MODEL_CNN_CHANNEL_DIVISOR), positiveWeights, config.getDouble(TRAIN_LEARNING_RATE),
-        config.getLong(SEED), config.getDouble(MESM_TOP_P), config.getString(MESM_ATTENTION_GRADIENT),
-        modalities.contains(Modality.TEXT) ? albert : null);
-  }
-
   /** The loss's per-class positive weights as SplitJob counted them on train, checked against the class order. */
   public static double[] positiveWeights(String splitRoot, Configuration hadoop, DatasetKind dataset) throws IOException {
     Path file = new Path(splitRoot, Workspace.SPLIT_CLASS_WEIGHTS);
@@ -274,11 +252,5 @@ public final class TrainRunner {
           r.validF1(), r.validHeadline(), r.seconds()));
     }
     return sb.toString();
-  }
-
-  private static float[] floats(List<Double> values) {
-    float[] out = new float[values.size()];
-    for (int i = 0; i < out.length; i++) out[i] = values.get(i).floatValue();
-    return out;
   }
 }

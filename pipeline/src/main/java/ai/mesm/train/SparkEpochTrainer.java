@@ -7,6 +7,7 @@ import ai.mesm.model.Batches;
 import ai.mesm.model.EmotionModel;
 import ai.mesm.model.Modality;
 import ai.mesm.model.SameDiffChatterFilter;
+import ai.mesm.model.sparse.NativeKernels;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -155,7 +156,8 @@ public final class SparkEpochTrainer implements EpochTrainer {
         // Not persisted: each partition is read by exactly one round (whose batches DL4J caches
         // for its count and its fit), straight from the shuffle files.
         .repartitionAndSortWithinPartitions(partitioner);
-    return new Epoch(placed, order, partitioner, utterances, settings.batchSize(), builder, modalities);
+    return new Epoch(placed, order, partitioner, utterances, settings.batchSize(), builder, modalities,
+        distributed.kernels());
   }
 
   /**
@@ -185,7 +187,7 @@ public final class SparkEpochTrainer implements EpochTrainer {
 
   /** One epoch's placed utterances and how to hand its rounds to DL4J. */
   private record Epoch(JavaPairRDD<Long, Row> placed, Broadcast<int[]> order, RoundPartitioner partitioner,
-                       long utterances, int batch, BatchBuilder builder, List<Modality> modalities) {
+                       long utterances, int batch, BatchBuilder builder, List<Modality> modalities, String kernels) {
     int rounds() {
       return partitioner.rounds();
     }
@@ -206,7 +208,8 @@ public final class SparkEpochTrainer implements EpochTrainer {
       int workers = workers();
       ClassTag<Tuple2<Long, Row>> tag = scala.reflect.ClassTag$.MODULE$.apply(Tuple2.class);
       PartitionPruningRDD<Tuple2<Long, Row>> pruned = PartitionPruningRDD.create(placed.rdd(), new InRound(r, workers));
-      return new JavaRDD<>(pruned, tag).mapPartitions(new ToDataSets(builder, new ArrayList<>(modalities), batch));
+      return new JavaRDD<>(pruned, tag).mapPartitions(new ToDataSets(builder, new ArrayList<>(modalities), batch,
+          kernels));
     }
 
     void release() {
@@ -237,11 +240,13 @@ public final class SparkEpochTrainer implements EpochTrainer {
     private final BatchBuilder builder;
     private final List<Modality> modalities;
     private final int batch;
+    private final String kernels;
 
-    ToDataSets(BatchBuilder builder, List<Modality> modalities, int batch) {
+    ToDataSets(BatchBuilder builder, List<Modality> modalities, int batch, String kernels) {
       this.builder = builder;
       this.modalities = modalities;
       this.batch = batch;
+      this.kernels = kernels;
     }
 
     @Override
@@ -249,6 +254,7 @@ public final class SparkEpochTrainer implements EpochTrainer {
       SameDiffChatterFilter.install(); // the worker builds its copy of the model next
       useSystemClock();
       GpuAffinity.bindToTaskGpu(); // before that copy allocates anything
+      NativeKernels.configure(kernels); // DL4J fits that copy in this task, in this JVM
       Iterator<ai.mesm.data.Example> examples = new Iterator<>() {
         @Override
         public boolean hasNext() {

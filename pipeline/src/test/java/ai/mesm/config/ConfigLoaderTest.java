@@ -37,7 +37,6 @@ class ConfigLoaderTest {
     assertEquals(64, c.getInt(ConfigKeys.MODEL_DIM));
     assertEquals(4, c.getInt(ConfigKeys.MODEL_HEADS));
     assertEquals(4, c.getInt(ConfigKeys.MODEL_LAYERS));
-    assertEquals(3, c.getInt(ConfigKeys.MESM_BLOCKS));
     assertEquals(50, c.getInt(ConfigKeys.TEXT_MAX_LENGTH_FE2E));
     assertEquals(100, c.getInt(ConfigKeys.TEXT_MAX_LENGTH_MESM));
     assertEquals(40, c.getInt(ConfigKeys.TRAIN_MAX_EPOCHS));
@@ -106,6 +105,25 @@ class ConfigLoaderTest {
     assertEquals("mesm.media.frame-interval", e.problems().get(0).key());
     assertTrue(e.getMessage().contains("unknown key"), e.getMessage());
     assertTrue(e.getMessage().contains("did you mean mesm.media.frame-interval-ms?"), e.getMessage());
+  }
+
+  @Test
+  void aRemovedKeyIsRefusedWithWhyItWent() throws IOException {
+    InvalidConfigException e = rejected(Map.of("model.mesm.blocks", "3"));
+    assertEquals(1, e.problems().size(), e.getMessage());
+    assertEquals("mesm.model.mesm.blocks", e.problems().get(0).key());
+    assertTrue(e.problems().get(0).message().startsWith("was removed: MESM has the paper's 3 blocks"), e.getMessage());
+    Path old = Files.writeString(dir.resolve("old.conf"), "mesm.model.mesm { blocks = 2 }\n");
+    e = rejected(Map.of(), old.toFile());
+    assertTrue(e.getMessage().contains("mesm.model.mesm.blocks: was removed: MESM has the paper's 3 blocks"), e.getMessage());
+    assertTrue(e.getMessage().contains("old.conf"), e.getMessage());
+  }
+
+  @Test
+  void theSparseKernelChoiceIsOneOfThree() {
+    assertEquals("auto", MesmConfig.defaults().getString(ConfigKeys.MESM_KERNELS));
+    assertEquals("java", load(Map.of("model.mesm.kernels", "java")).getString(ConfigKeys.MESM_KERNELS));
+    assertEquals(ConfigKeys.MESM_KERNELS, rejected(Map.of("model.mesm.kernels", "fast")).problems().get(0).key());
   }
 
   @Test

@@ -2,6 +2,7 @@ package ai.mesm.data;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import ai.mesm.media.VisualNormalisation;
 import ai.mesm.model.Batch;
 import ai.mesm.model.BatchBuilder;
 import ai.mesm.model.text.WordPieceTokenizer;
@@ -12,8 +13,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 class BatchBuilderTest {
   static final WordPieceTokenizer TOKENIZER = new WordPieceTokenizer(List.of("[PAD]", "[UNK]", "[CLS]", "[SEP]",
       "so", "sad", "happy"));
-  static final float[] MEAN = {159, 111, 102};
-  static final float[] STD = {37, 33, 32};
+  static final float[] MEAN = VisualNormalisation.defaults().mean();
+  static final float[] STD = VisualNormalisation.defaults().std();
 
   /** A 2×2-pixel "face" per frame so that every value can be checked by hand. */
   static Example example(String id, String text, int frames, int chunks, int label) {
@@ -42,7 +43,7 @@ class BatchBuilderTest {
     INDArray v = b.visual();
     int pixel = 1;
     assertEquals((116 - 111) / 33f, v.getFloat(0, 1 * 4 + pixel, 1), 1e-6, "CHW feature index c·pixels + p");
-    assertEquals((100 - 159) / 37f, v.getFloat(0, 0, 0), 1e-6);
+    assertEquals((100 - MEAN[0]) / STD[0], v.getFloat(0, 0, 0), 1e-6);
     assertEquals(0f, v.getFloat(1, 0, 0), "padding stays zero");
     // mel chunk 2 of "a" holds values 8.5 .. 11.5
     assertEquals(9.5f, b.audio().getFloat(0, 1, 2), 1e-6);

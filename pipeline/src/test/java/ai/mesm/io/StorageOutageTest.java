@@ -7,14 +7,15 @@ import ai.mesm.config.MesmConfig;
 import ai.mesm.corpus.CorpusSettings;
 import ai.mesm.corpus.SyntheticCorpusGenerator;
 import ai.mesm.data.DatasetKind;
+import ai.mesm.media.VisualNormalisation;
 import ai.mesm.model.EmotionModel;
 import ai.mesm.model.Modality;
 import ai.mesm.model.ModelArtifact;
 import ai.mesm.model.ModelManifest;
+import ai.mesm.model.ModelSettings;
 import ai.mesm.model.ModelSpec;
 import ai.mesm.stage.IngestRunner;
 import ai.mesm.stage.ScoreRunner;
-import ai.mesm.stage.TrainRunner;
 import ai.mesm.testing.S3ProxyServer;
 import ai.mesm.testing.Slow;
 import ai.mesm.testing.TestSpark;
@@ -195,9 +196,9 @@ class StorageOutageTest {
     Arrays.fill(ones, 1);
     MesmConfig c = ConfigLoader.load(List.of(), Map.of("dataset", "mosei", "model.cnn.channel-divisor", "16",
         "model.dim", "32", "model.layers", "1", "model.feed-forward", "64"));
-    ModelSpec spec = TrainRunner.spec(c, List.of(Modality.AUDIO, Modality.VISUAL), DatasetKind.MOSEI, null, ones);
-    float[] mean = {159, 111, 102};
-    float[] std = {37, 33, 32};
+    ModelSpec spec = ModelSettings.spec(c, List.of(Modality.AUDIO, Modality.VISUAL), DatasetKind.MOSEI, null, ones);
+    float[] mean = VisualNormalisation.defaults().mean();
+    float[] std = VisualNormalisation.defaults().std();
     ModelArtifact.save(EmotionModel.create(spec, null, mean, std), new ModelManifest(ModelManifest.FORMAT, "outage-av",
         "mosei", DatasetKind.MOSEI.classes(), spec, new double[] {0.5, 0.5, 0.5, 0.5, 0.5, 0.5}, mean, std, "test",
         "none", Instant.now().toString(), new JsonObject()), dir.resolve("models/outage-av").toString(),

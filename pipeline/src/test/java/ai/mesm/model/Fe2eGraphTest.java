@@ -123,8 +123,7 @@ class Fe2eGraphTest {
   @Test
   void dropoutChangesTrainingPassesOnlyAndKeepsMasks() {
     ModelSpec base = RandomInputs.tinySpec(List.of(Modality.TEXT, Modality.AUDIO, Modality.VISUAL), false);
-    ModelSpec spec = new ModelSpec("fe2e", base.modalities(), 6, 8, 2, 1, 16, 0.3, false, true, 20, 7, 16, 16, 16, 16,
-        base.positiveWeights(), 1e-3, 7, 1.0, "reference", null);
+    ModelSpec spec = base.toBuilder().dropout(0.3).textPositions(true).build();
     ComputationGraph g = graph(spec, DataType.FLOAT);
     RandomInputs in = new RandomInputs(spec, new int[][] {{5, 2, 3}, {3, 1, 0}}, new int[] {7, 4, 4}, 3, DataType.FLOAT);
     INDArray a = g.output(false, in.features, in.masks)[0];

@@ -21,8 +21,8 @@ class MesmGraphTest {
   private static final List<Modality> TAV = List.of(Modality.TEXT, Modality.AUDIO, Modality.VISUAL);
 
   static ModelSpec mesm(double p, String attention) {
-    return new ModelSpec("mesm", TAV, 6, 8, 2, 1, 16, 0.0, false, false, 20, 7, 16, 16, 16, 16,
-        new double[] {1, 2, 3, 0.5, 1.5, 4}, 1e-2, 7, p, attention, null);
+    return RandomInputs.tinySpec(TAV, false).toBuilder().type("mesm").learningRate(1e-2).topP(p)
+        .attentionGradient(attention).build();
   }
 
   @Test

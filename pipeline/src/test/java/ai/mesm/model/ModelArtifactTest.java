@@ -3,6 +3,7 @@ package ai.mesm.model;
 import static org.junit.jupiter.api.Assertions.*;
 
 import ai.mesm.bench.ModelThroughput;
+import ai.mesm.media.VisualNormalisation;
 import ai.mesm.model.Batch;
 import ai.mesm.model.text.WordPieceTokenizer;
 import com.google.gson.JsonObject;
@@ -16,8 +17,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ModelArtifactTest {
-  private static final float[] MEAN = {159, 111, 102};
-  private static final float[] STD = {37, 33, 32};
+  private static final float[] MEAN = VisualNormalisation.defaults().mean();
+  private static final float[] STD = VisualNormalisation.defaults().std();
   private static final List<Modality> TAV = List.of(Modality.TEXT, Modality.AUDIO, Modality.VISUAL);
 
   static ModelManifest manifest(ModelSpec spec) {

@@ -54,8 +54,8 @@ class NativeHelpersTest {
 
   @Test
   void helpersComputeWhatDl4jComputes() {
-    ModelSpec spec = new ModelSpec("fe2e", List.of(Modality.AUDIO, Modality.VISUAL), 6, 8, 2, 1, 16, 0.0, false, false, 0, 7,
-        16, 32, 16, 8, new double[] {1, 2, 3, 0.5, 1.5, 4}, 1e-3, 7, 1.0, "reference", null);
+    ModelSpec spec = RandomInputs.tinySpec(List.of(Modality.AUDIO, Modality.VISUAL), false).toBuilder().vocabSize(0)
+        .melBins(32).channelDivisor(8).build();
     ComputationGraph plain = build(spec, false);
     ComputationGraph fast = build(spec, true);
     assertNotNull(((ConvolutionLayer) fast.getLayer("visual_cnn0")).getHelper(),

@@ -55,8 +55,10 @@ public final class RandomInputs {
 
   /** A tiny spec for gradient checks, mask tests and saved models (16-px faces, 16×16 chunks, narrow CNN). */
   public static ModelSpec tinySpec(List<Modality> modalities, boolean positions) {
-    return new ModelSpec("fe2e", modalities, 6, 8, 2, 1, 16, 0.0, positions, positions, 20, 7, 16, 16, 16, 16,
-        new double[] {1, 2, 3, 0.5, 1.5, 4}, 1e-3, 7, 1.0, "reference", null);
+    return ModelSpec.builder().type("fe2e").modalities(modalities).classes(6).dim(8).heads(2).layers(1).feedForward(16)
+        .dropout(0.0).positionalEncoding(positions).textPositions(positions).vocabSize(20).maxTokens(7)
+        .faceSize(16).melBins(16).chunkFrames(16).channelDivisor(16).positiveWeights(new double[] {1, 2, 3, 0.5, 1.5, 4})
+        .learningRate(1e-3).seed(7).topP(1.0).attentionGradient("reference").build();
   }
 
   /** A vocabulary of {@code size} pieces: the special ones, then "w4", "w5", … */

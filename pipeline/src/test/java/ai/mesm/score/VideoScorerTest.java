@@ -9,11 +9,12 @@ import ai.mesm.corpus.SyntheticCorpusGenerator;
 import ai.mesm.data.DatasetKind;
 import ai.mesm.media.MediaSettings;
 import ai.mesm.media.SegmentCutter;
+import ai.mesm.media.VisualNormalisation;
 import ai.mesm.media.audio.MelSpectrogram;
 import ai.mesm.media.face.NoFaceDetector;
 import ai.mesm.model.EmotionModel;
 import ai.mesm.model.Modality;
-import ai.mesm.stage.TrainRunner;
+import ai.mesm.model.ModelSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -57,8 +58,9 @@ class VideoScorerTest {
     }
     double[] ones = new double[6];
     Arrays.fill(ones, 1);
-    model = EmotionModel.create(TrainRunner.spec(config(Map.of()), List.of(Modality.AUDIO, Modality.VISUAL),
-        DatasetKind.MOSEI, null, ones), null, new float[] {159, 111, 102}, new float[] {37, 33, 32});
+    model = EmotionModel.create(ModelSettings.spec(config(Map.of()), List.of(Modality.AUDIO, Modality.VISUAL),
+        DatasetKind.MOSEI, null, ones), null, VisualNormalisation.defaults().mean(),
+        VisualNormalisation.defaults().std());
   }
 
   static MesmConfig config(Map<String, String> extra) {

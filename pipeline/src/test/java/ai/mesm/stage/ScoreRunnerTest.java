@@ -10,10 +10,12 @@ import ai.mesm.data.DatasetKind;
 import ai.mesm.data.Example;
 import ai.mesm.data.ExampleRows;
 import ai.mesm.ingest.IngestReport;
+import ai.mesm.media.VisualNormalisation;
 import ai.mesm.model.EmotionModel;
 import ai.mesm.model.Modality;
 import ai.mesm.model.ModelArtifact;
 import ai.mesm.model.ModelManifest;
+import ai.mesm.model.ModelSettings;
 import ai.mesm.model.ModelSpec;
 import ai.mesm.model.text.WordPieceTokenizer;
 import ai.mesm.model.text.WordPieceTrainer;
@@ -52,8 +54,8 @@ class ScoreRunnerTest {
   @TempDir static Path dir;
   static SparkSession spark;
   static Path corpus;
-  static final float[] MEAN = {159, 111, 102};
-  static final float[] STD = {37, 33, 32};
+  static final float[] MEAN = VisualNormalisation.defaults().mean();
+  static final float[] STD = VisualNormalisation.defaults().std();
 
   @BeforeAll
   static void setUp() throws Exception {
@@ -90,7 +92,7 @@ class ScoreRunnerTest {
   private static void saveModel(String id, List<Modality> modalities, WordPieceTokenizer tokenizer) throws Exception {
     double[] ones = new double[6];
     Arrays.fill(ones, 1);
-    ModelSpec spec = TrainRunner.spec(config(Map.of()), modalities, DatasetKind.MOSEI, tokenizer, ones);
+    ModelSpec spec = ModelSettings.spec(config(Map.of()), modalities, DatasetKind.MOSEI, tokenizer, ones);
     EmotionModel model = EmotionModel.create(spec, tokenizer, MEAN, STD);
     double[] thresholds = {0.5, 0.5, 0.5, 0.5, 0.5, 0.5};
     ModelManifest manifest = new ModelManifest(ModelManifest.FORMAT, id, "mosei", DatasetKind.MOSEI.classes(), spec,

@@ -6,6 +6,7 @@ import ai.mesm.data.DatasetKind;
 import ai.mesm.data.Example;
 import ai.mesm.data.ExampleSource;
 import ai.mesm.eval.Thresholds;
+import ai.mesm.media.VisualNormalisation;
 import ai.mesm.model.EmotionModel;
 import ai.mesm.model.ModelArtifact;
 import ai.mesm.model.ModelSpec;
@@ -31,8 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
  * the run continues from the one before it exactly as the uninterrupted run did.
  */
 class CheckpointsTest {
-  private static final float[] MEAN = {159, 111, 102};
-  private static final float[] STD = {37, 33, 32};
+  private static final float[] MEAN = VisualNormalisation.defaults().mean();
+  private static final float[] STD = VisualNormalisation.defaults().std();
   private static final ModelSpec SPEC = RandomInputs.tinySpec(List.of(Modality.TEXT, Modality.AUDIO, Modality.VISUAL),
       false);
   private static final TrainingSettings SETTINGS = new TrainingSettings(4, 3, 3, 8, 7, Thresholds.grid(0.1, 0.9, 0.1));

@@ -9,8 +9,10 @@ import ai.mesm.data.ExampleReader;
 import ai.mesm.data.ExampleSource;
 import ai.mesm.eval.Predictions;
 import ai.mesm.io.Sha256;
+import ai.mesm.media.VisualNormalisation;
 import ai.mesm.model.EmotionModel;
 import ai.mesm.model.Modality;
+import ai.mesm.model.ModelSettings;
 import ai.mesm.model.ModelSpec;
 import ai.mesm.model.loss.WeightedBceWithLogits;
 import ai.mesm.model.text.WordPieceTokenizer;
@@ -194,13 +196,14 @@ class SparkTrainingTest {
   }
 
   private static EmotionModel model(MesmConfig config, ai.mesm.model.text.TextTokenizer tokenizer) throws IOException {
-    return EmotionModel.create(spec(config, tokenizer), tokenizer, new float[] {159, 111, 102}, new float[] {37, 33, 32});
+    return EmotionModel.create(spec(config, tokenizer), tokenizer, VisualNormalisation.defaults().mean(),
+        VisualNormalisation.defaults().std());
   }
 
   private static ModelSpec spec(MesmConfig config, ai.mesm.model.text.TextTokenizer tokenizer) {
     try {
       double[] w = TrainRunner.positiveWeights(SplitCorpus.split().toString(), new Configuration(), DatasetKind.IEMOCAP);
-      return TrainRunner.spec(config, List.of(Modality.TEXT, Modality.AUDIO, Modality.VISUAL), DatasetKind.IEMOCAP,
+      return ModelSettings.spec(config, List.of(Modality.TEXT, Modality.AUDIO, Modality.VISUAL), DatasetKind.IEMOCAP,
           tokenizer, w);
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);

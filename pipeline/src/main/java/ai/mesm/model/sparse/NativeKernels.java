@@ -1,5 +1,7 @@
 package ai.mesm.model.sparse;
 
+import static ai.mesm.config.ConfigKeys.MESM_KERNELS;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -17,9 +19,11 @@ import org.nd4j.linalg.api.shape.Shape;
  * no product matrix is written. It runs the convolutions of the sparse blocks at close to the
  * dense layers' rate per FLOP, which the Java gather + GEMM path could not.
  *
- * <p>Used for FLOAT arrays on x86-64 Linux CPUs with AVX2 + FMA or AVX-512 unless the system
- * property {@value #PROPERTY} says {@code java}; {@code native} makes its absence an error instead
- * of a fallback. DOUBLE (the tests' references) always takes the Java kernels.
+ * <p>Used for FLOAT arrays on x86-64 Linux CPUs with AVX2 + FMA or AVX-512 unless the setting
+ * mesm.model.mesm.kernels ({@link #configure}, applied by the stages on the driver and by the Spark
+ * functions on each executor) or, while that is {@code auto}, the JVM's system property
+ * {@value #PROPERTY} says {@code java}; {@code native} makes its absence an error instead of a
+ * fallback. DOUBLE (the tests' references) always takes the Java kernels.
  */
 public final class NativeKernels {
   /** {@code auto} (default), {@code native} or {@code java}. */
@@ -29,7 +33,9 @@ public final class NativeKernels {
   private static final String[] LEVELS = {"none", "avx2", "avx512"};
 
   private static final Availability AVAILABILITY = load();
-  private static volatile boolean enabled = choose(System.getProperty(PROPERTY, "auto"));
+  private static volatile boolean enabled = choose(PROPERTY, System.getProperty(PROPERTY, "auto"));
+  /** What turned the native kernel off when it is available, for {@link #describe}. */
+  private static volatile String offBy = PROPERTY + "=java";
 
   private NativeKernels() {}
 
@@ -101,6 +107,21 @@ public final class NativeKernels {
     return before;
   }
 
+  /**
+   * Applies mesm.model.mesm.kernels to this JVM: {@code native}, {@code java}, or {@code auto}, which
+   * leaves the choice to {@value #PROPERTY} when the JVM sets it (as before the setting existed) and
+   * otherwise takes the native kernel when it loaded. Idempotent, so each Spark task may call it.
+   *
+   * @throws IllegalStateException for {@code native} where the kernel is unavailable, with the reason
+   */
+  public static void configure(String setting) {
+    String s = setting.trim().toLowerCase(Locale.ROOT);
+    boolean fromProperty = s.equals("auto") || s.isEmpty();
+    boolean on = fromProperty ? choose(PROPERTY, System.getProperty(PROPERTY, "auto")) : choose(MESM_KERNELS, s);
+    offBy = fromProperty ? PROPERTY + "=java" : MESM_KERNELS + " = java";
+    enabled = on;
+  }
+
   public static boolean available() {
     return AVAILABILITY.level() > 0;
   }
@@ -108,10 +129,10 @@ public final class NativeKernels {
   /** One line for logs and benchmark output: which kernel runs and why. */
   public static String describe() {
     if (enabled) return "native (" + LEVELS[AVAILABILITY.level()] + ")";
-    return available() ? "java (" + PROPERTY + "=java)" : "java (native kernel unavailable: " + AVAILABILITY.reason() + ")";
+    return available() ? "java (" + offBy + ")" : "java (native kernel unavailable: " + AVAILABILITY.reason() + ")";
   }
 
-  private static boolean choose(String setting) {
+  private static boolean choose(String name, String setting) {
     switch (setting.trim().toLowerCase(Locale.ROOT)) {
       case "java":
         return false;
@@ -122,14 +143,14 @@ public final class NativeKernels {
       case "":
         return available();
       default:
-        throw new IllegalArgumentException(PROPERTY + " must be auto, native or java, not '" + setting + "'");
+        throw new IllegalArgumentException(name + " must be auto, native or java, not '" + setting + "'");
     }
   }
 
   private static void requireAvailable() {
     if (!available()) {
       throw new IllegalStateException("the native sparse kernel is unavailable: " + AVAILABILITY.reason()
-          + " (build with a C compiler on x86-64 Linux, or run with -D" + PROPERTY + "=java)");
+          + " (build with a C compiler on x86-64 Linux, or set " + MESM_KERNELS + " = java)");
     }
   }
 

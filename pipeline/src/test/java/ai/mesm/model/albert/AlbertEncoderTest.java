@@ -70,9 +70,11 @@ class AlbertEncoderTest {
     Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
     try {
       AlbertConfig tiny = new AlbertConfig(12, 4, 6, 2, 2, 8, activation, 8, 2, 1e-12, 0.5, 0);
-      ModelSpec spec = new ModelSpec("fe2e", java.util.List.of(ai.mesm.model.Modality.TEXT), 6, 8, 2, 1, 16, 0.0, false, false,
-          12, 5, 16, 16, 16, 16, new double[] {1, 2, 3, 0.5, 1.5, 4}, 1e-3, 7, 1.0, "reference",
-          new PretrainedText(tiny, 10, "x", "{}", "x"));
+      ModelSpec spec = ModelSpec.builder().type("fe2e").modalities(java.util.List.of(ai.mesm.model.Modality.TEXT))
+          .classes(6).dim(8).heads(2).layers(1).feedForward(16).dropout(0.0).positionalEncoding(false)
+          .textPositions(false).vocabSize(12).maxTokens(5).faceSize(16).melBins(16).chunkFrames(16).channelDivisor(16)
+          .positiveWeights(new double[] {1, 2, 3, 0.5, 1.5, 4}).learningRate(1e-3).seed(7).topP(1.0)
+          .attentionGradient("reference").albert(new PretrainedText(tiny, 10, "x", "{}", "x")).build();
       ComputationGraph net = new ComputationGraph(ai.mesm.model.Fe2eGraph.build(spec, DataType.DOUBLE,
           new org.nd4j.linalg.learning.config.NoOp()));
       net.init();

@@ -44,9 +44,13 @@ public final class AlbertFixture {
 
   public static ModelSpec spec(String type, List<Modality> modalities, int tokens, double learningRate) throws IOException {
     AlbertConfig config = config();
-    return new ModelSpec(type, modalities, 6, 8, 2, 1, 16, 0.0, false, false, config.vocabSize(), tokens, 16, 16, 16, 16,
-        new double[] {1, 2, 3, 0.5, 1.5, 4}, learningRate, 7, 0.7, "reference",
-        new PretrainedText(config, 10, "fixtures/albert-tiny", Files.readString(folder().resolve("config.json")), "test"));
+    return ModelSpec.builder().type(type).modalities(modalities).classes(6).dim(8).heads(2).layers(1).feedForward(16)
+        .dropout(0.0).positionalEncoding(false).textPositions(false).vocabSize(config.vocabSize()).maxTokens(tokens)
+        .faceSize(16).melBins(16).chunkFrames(16).channelDivisor(16).positiveWeights(new double[] {1, 2, 3, 0.5, 1.5, 4})
+        .learningRate(learningRate).seed(7).topP(0.7).attentionGradient("reference")
+        .albert(new PretrainedText(config, 10, "fixtures/albert-tiny", Files.readString(folder().resolve("config.json")),
+            "test"))
+        .build();
   }
 
   static float[] floats(JsonArray a) {

@@ -166,6 +166,32 @@ class NativeKernelsTest {
   }
 
   @Test
+  void theSettingChoosesTheKernelAndAutoKeepsTheJvmOption() {
+    boolean before = NativeKernels.use(false);
+    try {
+      NativeKernels.configure("java");
+      assertTrue(NativeKernels.describe().startsWith("java ("), NativeKernels.describe());
+      if (NativeKernels.available()) {
+        assertTrue(NativeKernels.describe().contains("mesm.model.mesm.kernels = java"), NativeKernels.describe());
+      }
+      NativeKernels.configure("auto");
+      boolean propertySaysJava = "java".equals(System.getProperty(NativeKernels.PROPERTY));
+      assertEquals(NativeKernels.available() && !propertySaysJava, NativeKernels.describe().startsWith("native ("),
+          NativeKernels.describe());
+      if (NativeKernels.available()) {
+        NativeKernels.configure("native");
+        assertTrue(NativeKernels.describe().startsWith("native ("), NativeKernels.describe());
+      } else {
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> NativeKernels.configure("native"));
+        assertTrue(e.getMessage().contains("mesm.model.mesm.kernels = java"), e.getMessage());
+      }
+      assertThrows(IllegalArgumentException.class, () -> NativeKernels.configure("fast"));
+    } finally {
+      NativeKernels.use(before);
+    }
+  }
+
+  @Test
   void withoutACompilerTheBuildSaysSoAndGoesOn(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
     java.nio.file.Path script = java.nio.file.Path.of("src/main/c/build.sh").toAbsolutePath();
     ProcessBuilder pb = new ProcessBuilder("sh", script.toString(), dir.resolve("out").toString(),

@@ -1,0 +1,80 @@
+package ai.mesm.model;
+
+import static ai.mesm.config.ConfigKeys.*;
+
+import ai.mesm.config.InvalidConfigException;
+import ai.mesm.config.MesmConfig;
+import ai.mesm.data.DatasetKind;
+import ai.mesm.model.albert.PretrainedText;
+import ai.mesm.model.sparse.NativeKernels;
+import ai.mesm.model.text.TextTokenizer;
+import java.util.List;
+
+/**
+ * The one place where the model keys of a configuration (mesm.model.*, with the media sizes, learning
+ * rate and seed the graph is built with) become a {@link ModelSpec}: training, benchmarks and tests
+ * all go through here, so a spec never depends on who asked for it.
+ */
+public final class ModelSettings {
+  private ModelSettings() {}
+
+  public static ModelSpec spec(MesmConfig config, List<Modality> modalities, DatasetKind dataset,
+                               TextTokenizer tokenizer, double[] positiveWeights) {
+    return spec(config, modalities, dataset, tokenizer, positiveWeights, null);
+  }
+
+  /**
+   * @param tokenizer the text tokenizer (its vocabulary size); null for a model without text
+   * @param albert    the pretrained text encoder, null for the one trained from scratch; ignored when
+   *                  the model reads no text
+   * @throws InvalidConfigException when the configured text length exceeds ALBERT's positions, naming the key
+   */
+  public static ModelSpec spec(MesmConfig config, List<Modality> modalities, DatasetKind dataset,
+                               TextTokenizer tokenizer, double[] positiveWeights, PretrainedText albert) {
+    String type = config.getString(MODEL_TYPE);
+    String lengthKey = type.equals("mesm") ? TEXT_MAX_LENGTH_MESM : TEXT_MAX_LENGTH_FE2E;
+    int maxTokens = config.getInt(lengthKey);
+    if (albert != null && maxTokens > albert.config().maxPositionEmbeddings()) {
+      throw new InvalidConfigException(lengthKey, "is " + maxTokens + ", but the ALBERT checkpoint has only "
+          + albert.config().maxPositionEmbeddings() + " positions (max_position_embeddings)");
+    }
+    return ModelSpec.builder()
+        .type(type)
+        .modalities(modalities)
+        .classes(dataset.classes().size())
+        .dim(config.getInt(MODEL_DIM))
+        .heads(config.getInt(MODEL_HEADS))
+        .layers(config.getInt(MODEL_LAYERS))
+        .feedForward(config.getInt(MODEL_FEED_FORWARD))
+        .dropout(config.getDouble(MODEL_DROPOUT))
+        .positionalEncoding(config.getBoolean(MODEL_POSITIONAL))
+        .textPositions(config.getBoolean(MODEL_TEXT_POSITIONAL))
+        .vocabSize(tokenizer == null ? 0 : tokenizer.vocabSize())
+        .maxTokens(maxTokens)
+        .faceSize(config.getInt(FACE_SIZE))
+        .melBins(config.getInt(AUDIO_N_MELS))
+        .chunkFrames(config.getInt(AUDIO_CHUNK_FRAMES))
+        .channelDivisor(config.getInt(MODEL_CNN_CHANNEL_DIVISOR))
+        .positiveWeights(positiveWeights)
+        .learningRate(config.getDouble(TRAIN_LEARNING_RATE))
+        .seed(config.getLong(SEED))
+        .topP(config.getDouble(MESM_TOP_P))
+        .attentionGradient(config.getString(MESM_ATTENTION_GRADIENT))
+        .albert(modalities.contains(Modality.TEXT) ? albert : null)
+        .build();
+  }
+
+  /** mesm.model.mesm.kernels: auto | native | java, for {@link #useConfiguredKernels} on another JVM. */
+  public static String kernels(MesmConfig config) {
+    return config.getString(MESM_KERNELS);
+  }
+
+  /**
+   * Makes this JVM run MESM's sparse convolutions as configured: each stage that builds or loads a
+   * model calls it on the driver, and the Spark functions that run models call
+   * {@link NativeKernels#configure} with {@link #kernels} on each executor.
+   */
+  public static void useConfiguredKernels(MesmConfig config) {
+    NativeKernels.configure(kernels(config));
+  }
+}
