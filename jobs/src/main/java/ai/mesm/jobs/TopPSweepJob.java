@@ -1,6 +1,7 @@
 package ai.mesm.jobs;
 
 import ai.mesm.io.HadoopFiles;
+import ai.mesm.io.LazySparkSession;
 import ai.mesm.stage.TopPSweep;
 import java.util.Set;
 
@@ -15,7 +16,10 @@ public final class TopPSweepJob {
 
   public static void main(String[] args) {
     JobMain.main("TopPSweepJob", USAGE, args, Set.of(), (config, arguments) -> {
-      TopPSweep.Result r = TopPSweep.run(config, HadoopFiles.hadoopConf(config), System.out::println);
+      TopPSweep.Result r;
+      try (LazySparkSession spark = new LazySparkSession(config)) {
+        r = TopPSweep.run(config, HadoopFiles.hadoopConf(config), System.out::println, spark);
+      }
       System.out.printf("%nTop-p sweep on %s test (thresholds tuned on validation):%n%s", config.getString("mesm.dataset"),
           r.table().markdown());
       System.out.println("reports -> " + r.reportsLocation() + " (" + TopPSweep.CSV + ", " + TopPSweep.PNG + ")");

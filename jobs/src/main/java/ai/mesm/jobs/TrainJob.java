@@ -1,6 +1,7 @@
 package ai.mesm.jobs;
 
 import ai.mesm.io.HadoopFiles;
+import ai.mesm.io.LazySparkSession;
 import ai.mesm.stage.TrainRunner;
 import java.util.Set;
 
@@ -24,8 +25,10 @@ public final class TrainJob {
 
   public static void main(String[] args) {
     JobMain.main("TrainJob", USAGE, args, Set.of(RESUME), (config, arguments) -> {
-      TrainRunner.Result r = TrainRunner.run(config, HadoopFiles.hadoopConf(config), System.out::println,
-          arguments.has(RESUME));
+      TrainRunner.Result r;
+      try (LazySparkSession spark = new LazySparkSession(config)) {
+        r = TrainRunner.run(config, HadoopFiles.hadoopConf(config), System.out::println, arguments.has(RESUME), spark);
+      }
       System.out.printf("%nTest results of %s (thresholds tuned on validation; best epoch %d of %d):%n%s",
           r.manifest().modelId(), r.outcome().bestEpoch(), r.outcome().history().size(), r.table().markdown());
       System.out.println("model   -> " + r.modelLocation());

@@ -28,8 +28,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.SparkSession;
 
 /**
  * The paper's top-p sweep (Figure 5): MESM trained once per value of sweep.top-p with otherwise
@@ -49,7 +51,16 @@ public final class TopPSweep {
   /** @param fe2e null when sweep.fe2e-reference = none */
   public record Result(List<SweepPoint> mesm, SweepPoint fe2e, ResultsTable table, String reportsLocation) {}
 
+  /** Trains in this JVM: train.mode must not resolve to spark (that needs the job's SparkSession). */
   public static Result run(MesmConfig config, Configuration hadoop, Consumer<String> log) throws IOException {
+    return run(config, hadoop, log, () -> {
+      throw new IllegalStateException(TRAIN_MODE + " resolves to spark, which needs the job's SparkSession");
+    });
+  }
+
+  /** @param spark the job's session, asked for only when train.mode resolves to spark; the job stops it */
+  public static Result run(MesmConfig config, Configuration hadoop, Consumer<String> log, Supplier<SparkSession> spark)
+      throws IOException {
     ModelSettings.useConfiguredKernels(config);
     String name = name(config);
     String splitRoot = config.getString(PATHS_SPLIT);
@@ -57,10 +68,10 @@ public final class TopPSweep {
     List<SweepPoint> mesm = new ArrayList<>();
     for (double p : config.getDoubleList(SWEEP_TOP_P)) {
       MesmConfig run = config.with(Map.of(MODEL_TYPE, "mesm", MESM_TOP_P, format(p), TRAIN_RUN_NAME, name + "-p" + format(p)));
-      mesm.add(trainedOrReused(run, p, splitFingerprint, hadoop, log));
+      mesm.add(trainedOrReused(run, p, splitFingerprint, hadoop, log, spark));
     }
     mesm.sort((a, b) -> Double.compare(a.topP(), b.topP()));
-    SweepPoint fe2e = reference(config, name, splitFingerprint, hadoop, log);
+    SweepPoint fe2e = reference(config, name, splitFingerprint, hadoop, log, spark);
 
     DatasetKind dataset = DatasetKind.fromConfig(config.getString(DATASET));
     ResultsTable table = new ResultsTable();
@@ -91,12 +102,12 @@ public final class TopPSweep {
   }
 
   private static SweepPoint reference(MesmConfig config, String name, String splitFingerprint, Configuration hadoop,
-                                 Consumer<String> log) throws IOException {
+                                 Consumer<String> log, Supplier<SparkSession> spark) throws IOException {
     String reference = config.getString(SWEEP_FE2E_REFERENCE);
     if (reference.equals(NO_REFERENCE)) return null;
     if (reference.equals(TRAIN_REFERENCE)) {
       MesmConfig run = config.with(Map.of(MODEL_TYPE, "fe2e", TRAIN_RUN_NAME, name + "-fe2e"));
-      return trainedOrReused(run, Double.NaN, splitFingerprint, hadoop, log);
+      return trainedOrReused(run, Double.NaN, splitFingerprint, hadoop, log, spark);
     }
     ModelArtifact.Loaded loaded = ModelArtifact.load(Workspace.modelLocation(config, reference), hadoop);
     if (!loaded.manifest().spec().type().equals("fe2e")) {
@@ -107,7 +118,7 @@ public final class TopPSweep {
   }
 
   private static SweepPoint trainedOrReused(MesmConfig run, double p, String splitFingerprint, Configuration hadoop,
-                                       Consumer<String> log) throws IOException {
+                                            Consumer<String> log, Supplier<SparkSession> spark) throws IOException {
     String runName = RunNames.runName(run);
     String location = Workspace.modelLocation(run, runName);
     if (run.getBoolean(SWEEP_REUSE_TRAINED)) {
@@ -117,7 +128,7 @@ public final class TopPSweep {
         return evaluated(run, runName, previous, p, hadoop);
       }
     }
-    TrainRunner.Result r = TrainRunner.run(run, hadoop, log);
+    TrainRunner.Result r = TrainRunner.run(run, hadoop, log, false, spark);
     ResultsTable.Entry e = r.table().entries().get(0);
     return new SweepPoint(runName, e.model(), p, r.test(), e.gflops(), e.activity(), false);
   }

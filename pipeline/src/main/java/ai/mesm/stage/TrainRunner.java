@@ -14,7 +14,6 @@ import ai.mesm.io.AtomicOutput;
 import ai.mesm.io.OutputGuard;
 import ai.mesm.io.Provenance;
 import ai.mesm.io.Sha256;
-import ai.mesm.io.SparkSessions;
 import ai.mesm.io.Workspace;
 import ai.mesm.media.VisualNormalisation;
 import ai.mesm.model.EmotionModel;
@@ -38,6 +37,7 @@ import ai.mesm.train.DistributedSettings;
 import ai.mesm.train.EpochResult;
 import ai.mesm.train.EpochTrainer;
 import ai.mesm.train.LocalTrainer;
+import ai.mesm.train.ModelFit;
 import ai.mesm.train.SparkEpochTrainer;
 import ai.mesm.train.TrainingLoop;
 import ai.mesm.train.TrainingSettings;
@@ -54,8 +54,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.SparkSession;
 
 /**
  * The training stage: reads a complete split output, learns the tokenizer from the train
@@ -75,13 +77,17 @@ public final class TrainRunner {
   public record Result(String modelLocation, String reportsLocation, ModelManifest manifest, Evaluation test,
                        TrainingLoop.Outcome outcome, ResultsTable table) {}
 
+  /** Trains in this JVM: train.mode must not resolve to spark (that needs the job's SparkSession). */
   public static Result run(MesmConfig config, Configuration hadoop, Consumer<String> log) throws IOException {
-    return run(config, hadoop, log, false);
+    return run(config, hadoop, log, false, TrainRunner::noSpark);
   }
 
-  /** @param resume continue from the run's latest checkpoint (a fresh start when it has none) */
-  public static Result run(MesmConfig config, Configuration hadoop, Consumer<String> log, boolean resume)
-      throws IOException {
+  /**
+   * @param resume continue from the run's latest checkpoint (a fresh start when it has none)
+   * @param spark the job's session, asked for only when train.mode resolves to spark; the job stops it
+   */
+  public static Result run(MesmConfig config, Configuration hadoop, Consumer<String> log, boolean resume,
+                           Supplier<SparkSession> spark) throws IOException {
     ModelSettings.useConfiguredKernels(config);
     DatasetKind dataset = DatasetKind.fromConfig(config.getString(DATASET));
     String splitRoot = config.getString(PATHS_SPLIT);
@@ -140,13 +146,12 @@ public final class TrainRunner {
     TrainingSettings settings = TrainingSettings.of(config);
     EpochTrainer trainer = mode.equals("local")
         ? new LocalTrainer(settings, ExampleSource.folder(train, hadoop), trainSize, log)
-        : new SparkEpochTrainer(SparkSessions.create(config), train, settings, DistributedSettings.of(config), log);
-    TrainingLoop.Outcome outcome = new TrainingLoop(settings, log).train(model, dataset, trainer,
-        ExampleSource.folder(valid, hadoop), mode, config.getInt(TRAIN_CHECKPOINT_EVERY) > 0 ? checkpoints : null,
+        : new SparkEpochTrainer(spark.get(), train, settings, DistributedSettings.of(config), log);
+    ModelFit.Fitted fitted = new ModelFit(settings, log).fit(model, dataset, trainer, ExampleSource.folder(valid, hadoop),
+        ExampleSource.folder(test, hadoop), mode, config.getInt(TRAIN_CHECKPOINT_EVERY) > 0 ? checkpoints : null,
         resumed == null ? null : resumed.state());
-
-    ModelEvaluation scored = ModelEvaluation.of(model, dataset, ExampleSource.folder(valid, hadoop),
-        ExampleSource.folder(test, hadoop), settings.thresholdGrid(), settings.batchSize());
+    TrainingLoop.Outcome outcome = fitted.outcome();
+    ModelEvaluation scored = fitted.evaluation();
     double[] thresholds = scored.thresholds();
     Evaluation evaluation = scored.test();
     Predictions testPredictions = scored.testPredictions();
@@ -173,6 +178,11 @@ public final class TrainRunner {
     reportManifest.add("training", training);
     out.publish(reportManifest.toString());
     return new Result(modelLocation, reports, manifest, evaluation, outcome, table);
+  }
+
+  private static SparkSession noSpark() {
+    throw new IllegalStateException(TRAIN_MODE + " resolves to spark (parameter averaging), which needs the job's "
+        + "SparkSession: call run(config, hadoop, log, resume, spark) with it");
   }
 
   /** "FE2E (T+A+V)", "MESM (T+A+V, p=0.7)": the row label of the results table. */

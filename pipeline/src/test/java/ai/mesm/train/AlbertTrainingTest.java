@@ -105,7 +105,8 @@ class AlbertTrainingTest {
     spark = TestSpark.start(Map.of());
     TrainRunner.Result r = TrainRunner.run(config("t,a,v", Map.of("spark.master", "local[2]", "train.mode", "spark",
         "train.spark.workers", "2", "train.spark.averaging-frequency", "2", "model.dropout", "0",
-        "train.max-epochs", "3", "train.run-name", "albert-spark")), new Configuration(), System.out::println);
+        "train.max-epochs", "3", "train.run-name", "albert-spark")), new Configuration(), System.out::println, false,
+        () -> spark);
     assertEquals("spark", r.outcome().sessions().get(0).mode());
     assertLearned("FE2E (T+A+V) with ALBERT, parameter averaging", r.test());
   }

@@ -134,7 +134,7 @@ class SparkTrainingTest {
     TrainRunner.Result first = TrainRunner.run(config, hadoop, line -> {
       System.out.println(line);
       lines.add(line);
-    });
+    }, false, () -> spark);
     // Round timing works offline (DL4J would ask an NTP server for its clock).
     List<String> rounds = lines.stream().filter(l -> l.startsWith("  averaging rounds: ")).toList();
     assertEquals(2, rounds.size(), String.join("\n", lines));
@@ -167,7 +167,7 @@ class SparkTrainingTest {
     // A crash during epoch 2: only the first checkpoint was written, no model published.
     deleteTree(checkpoints.resolve("epoch-0002"));
     deleteTree(Path.of(first.modelLocation()));
-    TrainRunner.Result resumed = TrainRunner.run(config, hadoop, System.out::println, true);
+    TrainRunner.Result resumed = TrainRunner.run(config, hadoop, System.out::println, true, () -> spark);
     assertEquals(2, resumed.outcome().history().size(), "same epochs as the uninterrupted run");
     assertEquals(first.outcome().history().get(1).validLoss(), resumed.outcome().history().get(1).validLoss(), 1e-6,
         "dropout off: the resumed epoch repeats the uninterrupted one");
@@ -181,7 +181,7 @@ class SparkTrainingTest {
 
     // Other settings: refused, naming the key.
     MesmConfig other = config.with(Map.of("train.batch-size", "4"));
-    IOException e = assertThrows(IOException.class, () -> TrainRunner.run(other, hadoop, s -> {}, true));
+    IOException e = assertThrows(IOException.class, () -> TrainRunner.run(other, hadoop, s -> {}, true, () -> spark));
     assertTrue(e.getMessage().contains("mesm.train.batch-size: 8 -> 4"), e.getMessage());
     // Where it runs is not part of the identity: a local resume continues the same run.
     MesmConfig local = config.with(Map.of("train.mode", "local", "train.spark.workers", "1"));
