@@ -7,6 +7,7 @@ import ai.mesm.media.audio.MelSpectrogram;
 import ai.mesm.media.face.NoFaceDetector;
 import ai.mesm.media.face.OpenCvFaceDetector;
 import ai.mesm.testing.GeneratedDialog;
+import ai.mesm.testing.Slow;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -39,6 +40,7 @@ class SegmentCutterStreamingTest {
   }
 
   @Test
+  @Slow
   void streamedCutsEqualTheWholeTrackCutsForWindowsInAnyOrder() throws Exception {
     List<SegmentCutter.Window> windows = new ArrayList<>(utteranceWindows());
     List<GeneratedDialog.Utterance> us = dialog.utterances();

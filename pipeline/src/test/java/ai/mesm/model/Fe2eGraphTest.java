@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.mesm.testing.Slow;
 import java.util.List;
 import org.deeplearning4j.gradientcheck.GradientCheckUtil;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -28,6 +29,7 @@ class Fe2eGraphTest {
    * the same parts around DL4J's own CNN layers.
    */
   @Test
+  @Slow
   void gradientsOfEveryCustomPartMatchFiniteDifferences() {
     DataType before = Nd4j.dataType();
     Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);

@@ -15,6 +15,7 @@ import ai.mesm.media.face.NoFaceDetector;
 import ai.mesm.model.EmotionModel;
 import ai.mesm.model.Modality;
 import ai.mesm.model.ModelSettings;
+import ai.mesm.testing.Slow;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -101,6 +102,7 @@ class VideoScorerTest {
   }
 
   @Test
+  @Slow
   void twentyThousandCuesOnAShortVideoAreScoredWithBoundedMemory() throws Exception {
     StringBuilder srt = new StringBuilder();
     for (int i = 0; i < CUES; i++) {
