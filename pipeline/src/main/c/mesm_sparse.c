@@ -8,7 +8,7 @@
  * and reads the neighbours' rows in place: no gathered copy and no product matrix, so the work is
  * the real pairs x Cin x Cout at close to the CPU's FMA rate. Why native: gather + GEMM through
  * ND4J ran at half the rate of the dense layers' oneDNN convolution, and the same loop in the
- * JDK's incubating Vector API compiled unreliably (README, "Speed").
+ * JDK's incubating Vector API compiled unreliably (docs/performance.md, "What was tried").
  *
  * Threads: the caller splits the sites (or, for few sites, the output channels) over its own
  * threads; one call writes only its sites' rows, and only the columns of its range.
