@@ -23,10 +23,6 @@ public final class LazySparkSession implements Supplier<SparkSession>, AutoClose
     return spark;
   }
 
-  public synchronized boolean started() {
-    return spark != null;
-  }
-
   @Override
   public synchronized void close() {
     if (spark != null) spark.stop();

@@ -53,9 +53,7 @@ public final class TopPSweep {
 
   /** Trains in this JVM: train.mode must not resolve to spark (that needs the job's SparkSession). */
   public static Result run(MesmConfig config, Configuration hadoop, Consumer<String> log) throws IOException {
-    return run(config, hadoop, log, () -> {
-      throw new IllegalStateException(TRAIN_MODE + " resolves to spark, which needs the job's SparkSession");
-    });
+    return run(config, hadoop, log, TrainRunner::noSpark);
   }
 
   /** @param spark the job's session, asked for only when train.mode resolves to spark; the job stops it */

@@ -180,7 +180,8 @@ public final class TrainRunner {
     return new Result(modelLocation, reports, manifest, evaluation, outcome, table);
   }
 
-  private static SparkSession noSpark() {
+  /** The session a local-only caller gives: asking for it means train.mode resolved to spark. */
+  static SparkSession noSpark() {
     throw new IllegalStateException(TRAIN_MODE + " resolves to spark (parameter averaging), which needs the job's "
         + "SparkSession: call run(config, hadoop, log, resume, spark) with it");
   }
