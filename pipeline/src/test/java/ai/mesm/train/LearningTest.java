@@ -88,7 +88,7 @@ class LearningTest {
     o.put("model.feed-forward", "128");
     o.put("model.cnn.channel-divisor", "16");
     o.put("train.learning-rate", "1e-3");
-    o.put("train.max-epochs", "8");
+    o.put("train.max-epochs", "4");
     o.put("train.patience", "4");
     o.put("paths.models", dir.resolve("models").toString());
     o.put("paths.reports", dir.resolve("reports").toString());
