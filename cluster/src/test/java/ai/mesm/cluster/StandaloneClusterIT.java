@@ -61,7 +61,9 @@ class StandaloneClusterIT {
     env.put("MESM_WORKER_MEMORY", "3g");
     env.put("MESM_DRIVER_MEMORY", "3g");
     env.put("MESM_S3_SECRET_KEY", SECRET);
+    long started = System.nanoTime();
     Result r = cluster(List.of("up"), 240);
+    elapsed("bin/cluster up", started);
     assertEquals(0, r.exit, "bin/cluster up:\n" + r.output);
     s3 = new Configuration();
     s3.set("fs.s3a.endpoint", "http://127.0.0.1:" + env.get("MESM_S3_PORT"));
@@ -91,6 +93,7 @@ class StandaloneClusterIT {
         "train.learning-rate=1e-3", "train.max-epochs=" + EPOCHS, "train.patience=" + EPOCHS,
         "train.spark.averaging-frequency=2", "train.run-name=" + RUN));
     String firstCheckpoint = MODELS + "/_checkpoints/" + RUN + "/epoch-0001/_manifest.json";
+    long trainStarted = System.nanoTime();
     Process driver = start(submitCommand(train), dir.resolve("train-1.log"));
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
     while (!exists(firstCheckpoint)) {
@@ -99,6 +102,8 @@ class StandaloneClusterIT {
       Thread.sleep(500);
     }
     driver.destroyForcibly().waitFor(60, TimeUnit.SECONDS); // the driver JVM itself (spark-class execs it)
+    elapsed("TrainJob to its first checkpoint", trainStarted);
+    long resumeStarted = System.nanoTime();
     assertFalse(exists(MODELS + "/" + RUN + "/_manifest.json"), "killed before the model was published");
 
     // The resumed run loses a worker JVM (and its executor) in its last epoch: Spark re-runs the lost
@@ -110,6 +115,7 @@ class StandaloneClusterIT {
     while (!exists(lastButOne) && resumedDriver.isAlive()) Thread.sleep(500);
     int killed = killWorker(2);
     assertTrue(resumedDriver.waitFor(15, TimeUnit.MINUTES), "the resumed run did not end:\n" + log("train-2.log"));
+    elapsed("TrainJob --resume (a worker lost in its last epoch)", resumeStarted);
     assertTrue(log("train-2.log").contains("--resume: continuing from s3a://"), log("train-2.log"));
     System.out.printf("worker 2 killed (%d processes) in epoch %d; the run ended with exit code %d%n", killed, EPOCHS,
         resumedDriver.exitValue());
@@ -230,8 +236,15 @@ class StandaloneClusterIT {
   private record Result(int exit, String output) {}
 
   private static void submitOk(List<String> args) throws Exception {
+    long started = System.nanoTime();
     Result r = submit(args, 600);
     assertEquals(0, r.exit, args.get(0) + ":\n" + r.output);
+    elapsed(args.get(0), started);
+  }
+
+  /** Each step's wall time in the test output: where this test's minutes go (docs/testing.md). */
+  private static void elapsed(String step, long startedNanos) {
+    System.out.printf("%s: %.1f s%n", step, (System.nanoTime() - startedNanos) / 1e9);
   }
 
   private static Result submit(List<String> args, int timeoutSeconds) throws Exception {
