@@ -4,10 +4,9 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import ai.mesm.config.ConfigLoader;
 import ai.mesm.config.MesmConfig;
-import ai.mesm.corpus.CorpusSettings;
-import ai.mesm.corpus.SyntheticCorpusGenerator;
 import ai.mesm.stage.IngestRunner;
 import ai.mesm.testing.S3ProxyServer;
+import ai.mesm.testing.SharedCorpus;
 import ai.mesm.testing.Slow;
 import ai.mesm.testing.TestSpark;
 import java.io.InputStream;
@@ -28,10 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 class IngestS3Test {
   @Test
   void bothLayoutsThroughS3a(@TempDir Path dir) throws Exception {
-    Path corpus = dir.resolve("corpus");
-    new SyntheticCorpusGenerator(CorpusSettings.from(ConfigLoader.load(List.of(), Map.of("corpus.size", "4",
-        "corpus.iemocap.utterances-per-dialog", "2", "corpus.mosei.clips-per-video", "2",
-        "corpus.min-utterance-s", "1.0", "corpus.max-utterance-s", "1.5")))).generate(corpus);
+    Path corpus = SharedCorpus.root();
     try (S3ProxyServer s3 = S3ProxyServer.start(dir.resolve("s3"))) {
       s3.createBucket("lab");
       s3.upload(corpus, "lab", "raw");

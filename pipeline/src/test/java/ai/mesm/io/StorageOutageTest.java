@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import ai.mesm.config.ConfigLoader;
 import ai.mesm.config.MesmConfig;
-import ai.mesm.corpus.CorpusSettings;
-import ai.mesm.corpus.SyntheticCorpusGenerator;
 import ai.mesm.data.DatasetKind;
 import ai.mesm.media.VisualNormalisation;
 import ai.mesm.model.EmotionModel;
@@ -17,6 +15,7 @@ import ai.mesm.model.ModelSpec;
 import ai.mesm.stage.IngestRunner;
 import ai.mesm.stage.ScoreRunner;
 import ai.mesm.testing.S3ProxyServer;
+import ai.mesm.testing.SharedCorpus;
 import ai.mesm.testing.Slow;
 import ai.mesm.testing.TestSpark;
 import com.google.gson.JsonObject;
@@ -52,7 +51,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Slow
 class StorageOutageTest {
-  /** Sources in the corpus and videos in the archive: one task each, several started after the kill. */
+  /**
+   * Sources in the corpus and videos in the archive: one task each, several started after the kill.
+   * The shared corpus has 8 dialogs and 10 videos; its truncated one is a reject in both runs, outage or not.
+   */
   static final int WIDE = 8;
   @TempDir static Path dir;
   static S3ProxyServer s3;
@@ -60,10 +62,7 @@ class StorageOutageTest {
 
   @BeforeAll
   static void setUp() throws Exception {
-    Path corpus = dir.resolve("corpus");
-    new SyntheticCorpusGenerator(CorpusSettings.from(ConfigLoader.load(List.of(), Map.of("corpus.size", "16",
-        "corpus.iemocap.utterances-per-dialog", "2", "corpus.mosei.clips-per-video", "2", "corpus.mosei.defects",
-        "false", "corpus.min-utterance-s", "1.0", "corpus.max-utterance-s", "1.5")))).generate(corpus);
+    Path corpus = SharedCorpus.root();
     s3 = S3ProxyServer.start(dir.resolve("s3"));
     s3.createBucket("lab");
     s3.upload(corpus, "lab", "raw");

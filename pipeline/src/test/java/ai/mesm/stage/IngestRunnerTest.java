@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import ai.mesm.config.ConfigLoader;
 import ai.mesm.config.MesmConfig;
-import ai.mesm.corpus.CorpusSettings;
-import ai.mesm.corpus.SyntheticCorpusGenerator;
 import ai.mesm.ingest.EmoEvaluation;
 import ai.mesm.ingest.IngestReport;
 import ai.mesm.ingest.IngestSchema;
@@ -18,6 +16,7 @@ import ai.mesm.ingest.UtteranceRecord;
 import ai.mesm.ingest.WorkUnit;
 import ai.mesm.stage.IngestRunner;
 import ai.mesm.testing.GeneratedDialog;
+import ai.mesm.testing.SharedCorpus;
 import ai.mesm.testing.Slow;
 import ai.mesm.testing.TestSpark;
 import java.io.IOException;
@@ -28,6 +27,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -44,17 +44,16 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Slow
 class IngestRunnerTest {
+  /** Broken in setUp, one way each: their utterances must all end as rejects. */
+  static final Set<String> BROKEN = Set.of("Ses02F_impro01", "Ses03F_impro01", "Ses04F_impro01", "Ses05F_impro01");
   @TempDir static Path dir;
   static SparkSession spark;
   static Path corpus;
+  static final Map<Integer, GeneratedDialog> DIALOGS = new HashMap<>();
 
   @BeforeAll
   static void setUp() throws IOException {
-    corpus = dir.resolve("corpus");
-    MesmConfig c = ConfigLoader.load(List.of(), Map.of("corpus.size", "15", "corpus.iemocap.utterances-per-dialog",
-        "3", "corpus.mosei.clips-per-video", "3", "corpus.min-utterance-s", "1.0", "corpus.max-utterance-s", "1.8",
-        "corpus.iemocap.out-of-class-fraction", "0.2"));
-    new SyntheticCorpusGenerator(CorpusSettings.from(c)).generate(corpus);
+    corpus = SharedCorpus.copyTo(dir.resolve("corpus"));
     Path iemocap = corpus.resolve("IEMOCAP_full_release");
     Files.write(iemocap.resolve("Session2/dialog/avi/DivX/Ses02F_impro01.avi"), new byte[0]);
     byte[] noise = new byte[50_000];
@@ -78,6 +77,21 @@ class IngestRunnerTest {
   @AfterAll
   static void tearDown() {
     if (spark != null) spark.stop();
+  }
+
+  /**
+   * A one-dialog corpus of {@code utterances}, none out of class (each must end as a row or as the
+   * reject under test), generated once per size for the tests of this class: read it, or change a
+   * copy of it.
+   */
+  static synchronized GeneratedDialog dialog(int utterances) throws IOException {
+    GeneratedDialog d = DIALOGS.get(utterances);
+    if (d == null) {
+      d = GeneratedDialog.generate(dir.resolve("dialog-" + utterances), utterances,
+          "corpus.iemocap.out-of-class-fraction", "0");
+      DIALOGS.put(utterances, d);
+    }
+    return d;
   }
 
   static MesmConfig config(String dataset, Path out, String... more) {
@@ -113,8 +127,9 @@ class IngestRunnerTest {
     Map<String, Row> rows = byId(spark.read().parquet(out.resolve("utterances").toString()));
     Map<String, String[]> truth = truth("iemocap.csv");
     List<String> expected = truth.values().stream()
-        .filter(t -> t[9].equals("accepted") && t[1].equals("Ses01F_impro01")).map(t -> t[0]).sorted().toList();
-    assertEquals(expected, rows.keySet().stream().sorted().toList(), "only the intact dialog yields utterances");
+        .filter(t -> t[9].equals("accepted") && !BROKEN.contains(t[1])).map(t -> t[0]).sorted().toList();
+    assertFalse(expected.isEmpty(), "intact dialogs with utterances to compare");
+    assertEquals(expected, rows.keySet().stream().sorted().toList(), "only the intact dialogs yield utterances");
     for (Row r : rows.values()) {
       String[] t = truth.get((String) r.getAs("utterance_id"));
       double start = r.getAs("start_s");
@@ -147,15 +162,16 @@ class IngestRunnerTest {
     assertTrue(rejects.contains("outside_media Ses01F_impro01_F098"), rejects.toString());
     assertTrue(rejects.contains("end_not_after_start Ses01F_impro01_M098"), rejects.toString());
     for (String[] t : truth.values()) {
-      if (t[1].equals("Ses01F_impro01") && t[9].equals("out_of_class")) assertTrue(rejects.contains("out_of_class " + t[0]));
-      if (t[1].equals("Ses01F_impro01") && t[9].equals("no_label")) assertTrue(rejects.contains("no_label " + t[0]));
+      if (!BROKEN.contains(t[1]) && t[9].equals("out_of_class")) assertTrue(rejects.contains("out_of_class " + t[0]));
+      if (!BROKEN.contains(t[1]) && t[9].equals("no_label")) assertTrue(rejects.contains("no_label " + t[0]));
       if (t[1].equals("Ses02F_impro01") && !t[9].equals("accepted")) continue;
       if (t[1].equals("Ses02F_impro01")) assertTrue(rejects.contains("source_rejected " + t[0]), t[0]);
     }
     assertEquals(rejects.size(), rejects.stream().distinct().count(), "each problem appears once: " + rejects);
     IngestReport.StageCount sources = report.stage("source");
-    assertEquals(5, sources.input());
-    assertEquals(1, sources.accepted());
+    long dialogs = truth.values().stream().map(t -> t[1]).distinct().count();
+    assertEquals(dialogs, sources.input());
+    assertEquals(dialogs - BROKEN.size(), sources.accepted());
   }
 
   @Test
@@ -219,7 +235,7 @@ class IngestRunnerTest {
 
   @Test
   void aTruncatedAviRejectsTheUtterancesPastItsLastFrame() throws Exception {
-    GeneratedDialog d = GeneratedDialog.generate(dir.resolve("truncated"), 11, "corpus.iemocap.out-of-class-fraction", "0");
+    GeneratedDialog d = dialog(11).copyTo(dir.resolve("truncated"));
     byte[] avi = Files.readAllBytes(d.avi());
     Files.write(d.avi(), java.util.Arrays.copyOf(avi, avi.length / 2));
     double lastFrame = -1;
@@ -262,7 +278,7 @@ class IngestRunnerTest {
   /** The same ids in two dialogs' files: every copy is rejected, since neither can be trusted, and counted. */
   @Test
   void anUtteranceIdInTwoDialogFilesIsRejectedEveryTimeItOccurs() throws Exception {
-    GeneratedDialog d = GeneratedDialog.generate(dir.resolve("twice"), 5, "corpus.iemocap.out-of-class-fraction", "0");
+    GeneratedDialog d = dialog(5).copyTo(dir.resolve("twice"));
     Path session = d.root().resolve("IEMOCAP_full_release/Session1/dialog");
     for (String[] kind : new String[][] {{"avi/DivX", ".avi"}, {"wav", ".wav"}, {"transcriptions", ".txt"},
         {"EmoEvaluation", ".txt"}}) {
@@ -270,8 +286,7 @@ class IngestRunnerTest {
           session.resolve(kind[0]).resolve("Ses01F_impro02" + kind[1]));
     }
     // A third dialog with ids of its own keeps them.
-    GeneratedDialog other = GeneratedDialog.generate(dir.resolve("twice-other"), 3, "corpus.iemocap.out-of-class-fraction",
-        "0");
+    GeneratedDialog other = dialog(3);
     Path otherSession = other.root().resolve("IEMOCAP_full_release/Session1/dialog");
     for (String[] kind : new String[][] {{"avi/DivX", ".avi"}, {"wav", ".wav"}, {"transcriptions", ".txt"},
         {"EmoEvaluation", ".txt"}}) {
@@ -299,7 +314,7 @@ class IngestRunnerTest {
   /** Two sessions with a file of the same dialog: the second is a source reject, not silently dropped. */
   @Test
   void aSecondFileOfTheSameDialogIsRejectedAndCounted() throws Exception {
-    GeneratedDialog d = GeneratedDialog.generate(dir.resolve("two-sessions"), 3, "corpus.iemocap.out-of-class-fraction", "0");
+    GeneratedDialog d = dialog(3).copyTo(dir.resolve("two-sessions"));
     Path release = d.root().resolve("IEMOCAP_full_release");
     Path copy = Files.createDirectories(release.resolve("Session2/dialog/transcriptions")).resolve("Ses01F_impro01.txt");
     Files.copy(release.resolve("Session1/dialog/transcriptions/Ses01F_impro01.txt"), copy);
@@ -316,7 +331,7 @@ class IngestRunnerTest {
 
   @Test
   void annotationFilesOverTheSizeCapRejectTheirSourceUnread() throws Exception {
-    GeneratedDialog d = GeneratedDialog.generate(dir.resolve("capped"), 11);
+    GeneratedDialog d = dialog(11);
     // The transcript is read first: it is the file refused.
     long transcript = Files.size(d.root().resolve("IEMOCAP_full_release/Session1/dialog/transcriptions/Ses01F_impro01.txt"));
     assertTrue(transcript > 1024, "the transcript must be over the cap: " + transcript);

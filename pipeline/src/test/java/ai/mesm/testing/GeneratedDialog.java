@@ -41,4 +41,11 @@ public record GeneratedDialog(Path root, Path avi, Path wav, List<Utterance> utt
     return new GeneratedDialog(root, dialog.resolve("avi/DivX/Ses01F_impro01.avi"),
         dialog.resolve("wav/Ses01F_impro01.wav"), planned);
   }
+
+  /** The same dialog copied to {@code target}, for a test that changes its files. */
+  public GeneratedDialog copyTo(Path target) throws IOException {
+    TempTrees.copy(root, target);
+    return new GeneratedDialog(target, target.resolve(root.relativize(avi).toString()),
+        target.resolve(root.relativize(wav).toString()), utterances);
+  }
 }

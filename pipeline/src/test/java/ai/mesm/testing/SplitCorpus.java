@@ -8,13 +8,10 @@ import ai.mesm.stage.IngestRunner;
 import ai.mesm.stage.SplitRunner;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -56,8 +53,7 @@ public final class SplitCorpus {
   }
 
   private static Path build() throws IOException {
-    Path dir = Files.createTempDirectory("mesm-split-corpus");
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> delete(dir)));
+    Path dir = TempTrees.createDeletedAtExit("mesm-split-corpus");
     root = dir;
     MesmConfig c = config(Map.of("corpus.layouts", "[iemocap]"));
     new SyntheticCorpusGenerator(CorpusSettings.from(c)).generate(dir.resolve("corpus"));
@@ -69,13 +65,5 @@ public final class SplitCorpus {
       spark.stop();
     }
     return dir;
-  }
-
-  private static void delete(Path dir) {
-    try (Stream<Path> walk = Files.walk(dir)) {
-      walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException ignored) {
-      // best effort at exit
-    }
   }
 }
