@@ -52,7 +52,8 @@ public final class AttentionMapRunner {
 
   public static Result run(MesmConfig config, Configuration hadoop, Consumer<String> log) throws IOException {
     ModelSettings.useConfiguredKernels(config);
-    String name = config.getString(MAPS_MODEL).isBlank() ? RunNames.runName(config) : config.getString(MAPS_MODEL);
+    AttentionMapSettings settings = AttentionMapSettings.of(config);
+    String name = settings.model().isBlank() ? RunNames.runName(config) : settings.model();
     String location = Workspace.modelLocation(config, name);
     ModelArtifact.Loaded loaded = ModelArtifact.load(location, hadoop);
     EmotionModel model = loaded.model();
@@ -63,8 +64,8 @@ public final class AttentionMapRunner {
     }
     String splitRoot = config.getString(PATHS_SPLIT);
     AtomicOutput.requireComplete(splitRoot, hadoop, "SplitJob");
-    List<Example> chosen = choose(ExampleSource.folder(Split.TEST.folderIn(splitRoot), hadoop), config, splitRoot);
-    int steps = config.getInt(MAPS_STEPS);
+    List<Example> chosen = choose(ExampleSource.folder(Split.TEST.folderIn(splitRoot), hadoop), settings, splitRoot);
+    int steps = settings.stepsPerUtterance();
     int batchSize = config.getInt(TRAIN_BATCH_SIZE);
 
     String reports = Workspace.reportsLocation(config, "attention-maps-" + loaded.manifest().modelId());
@@ -97,9 +98,10 @@ public final class AttentionMapRunner {
   }
 
   /** maps.utterances in the order given (every one must be in test), or the first maps.count of test. */
-  private static List<Example> choose(ExampleSource test, MesmConfig config, String splitRoot) throws IOException {
-    Set<String> wanted = new LinkedHashSet<>(config.getStringList(MAPS_UTTERANCES));
-    int count = config.getInt(MAPS_COUNT);
+  private static List<Example> choose(ExampleSource test, AttentionMapSettings settings, String splitRoot)
+      throws IOException {
+    Set<String> wanted = new LinkedHashSet<>(settings.utterances());
+    int count = settings.count();
     Map<String, Example> found = new LinkedHashMap<>();
     try (ExampleStream s = test.open()) {
       while (s.hasNext() && (!wanted.isEmpty() || found.size() < count)) {

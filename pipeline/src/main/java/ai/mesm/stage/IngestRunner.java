@@ -61,8 +61,8 @@ public final class IngestRunner {
     OutputGuard.requireApart(hadoop, PATHS_INGEST, output, Map.of(PATHS_INPUT, input));
     MediaSettings media = MediaSettings.from(config);
     ReleaseScan scan = new ReleaseScanner(hadoop, media.maxTextFileBytes()).scan(dataset, input);
-    JsonObject provenance = Provenance.of("ingest", config, input, scan.files());
-    String provenanceJson = Provenance.json(provenance);
+    Provenance provenance = Provenance.of("ingest", config, input, scan.files());
+    String provenanceJson = provenance.toJson();
 
     Map<String, String> hadoopSettings = new HashMap<>();
     hadoop.forEach(e -> hadoopSettings.put(e.getKey(), e.getValue()));
@@ -171,9 +171,9 @@ public final class IngestRunner {
     return m.values().stream().mapToLong(Long::longValue).sum();
   }
 
-  private static String manifest(JsonObject provenance, IngestReport report) {
+  private static String manifest(Provenance provenance, IngestReport report) {
     JsonObject m = new JsonObject();
-    m.add("provenance", provenance);
+    m.add("provenance", provenance.toJsonObject());
     JsonArray stages = new JsonArray();
     for (IngestReport.StageCount s : report.stages()) {
       JsonObject o = new JsonObject();

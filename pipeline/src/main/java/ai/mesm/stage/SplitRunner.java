@@ -15,6 +15,7 @@ import ai.mesm.split.ListSplitter;
 import ai.mesm.split.RandomSplitter;
 import ai.mesm.split.Split;
 import ai.mesm.split.SplitAssignment;
+import ai.mesm.split.SplitSettings;
 import ai.mesm.split.SplitStatistics;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
@@ -73,7 +74,7 @@ public final class SplitRunner {
     String input = config.getString(PATHS_INGEST);
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     OutputGuard.requireApart(hadoop, PATHS_SPLIT, config.getString(PATHS_SPLIT),
-        Map.of(PATHS_INGEST, input, SPLIT_FILES, config.getString(SPLIT_FILES)));
+        Map.of(PATHS_INGEST, input, SPLIT_FILES, SplitSettings.of(config).files()));
     String ingestManifest = AtomicOutput.requireComplete(input, hadoop, "IngestJob");
     String utterancesPath = new Path(input, IngestSchema.UTTERANCES).toString();
     Dataset<Row> data = spark.read().parquet(utterancesPath);
@@ -101,13 +102,10 @@ public final class SplitRunner {
     }
     SplitStatistics stats = new SplitStatistics(dataset.classes(), items);
 
-    JsonObject provenance = Provenance.of("split", config, input, List.of());
-    provenance.addProperty("input_fingerprint", Sha256.hex(ingestManifest));
-    JsonObject decided = new JsonObject();
-    assignment.provenance().forEach(decided::addProperty);
-    provenance.add("split", decided);
-    provenance.add("ingest", JsonParser.parseString(ingestManifest).getAsJsonObject().get("provenance"));
-    String provenanceJson = Provenance.json(provenance);
+    Provenance provenance = Provenance.of("split", config, input, List.of())
+        .withInputFingerprint(Sha256.hex(ingestManifest)).withDecisions(assignment.provenance())
+        .withUpstream("ingest", JsonParser.parseString(ingestManifest).getAsJsonObject().get("provenance").toString());
+    String provenanceJson = provenance.toJson();
 
     AtomicOutput out = new AtomicOutput(config.getString(PATHS_SPLIT), hadoop);
     List<Row> pairs = new ArrayList<>();
@@ -138,15 +136,13 @@ public final class SplitRunner {
   private static SplitAssignment assign(DatasetKind dataset, MesmConfig config, Configuration hadoop,
                                         String utterancesPath, List<String> ids, Map<String, String> videoOf)
       throws IOException {
-    boolean lists = dataset == DatasetKind.MOSEI || config.getString(SPLIT_IEMOCAP_MODE).equals("files");
-    if (!lists) {
-      long seed = config.getLong(SEED);
-      Map<String, Split> splits = RandomSplitter.split(ids, seed, config.getDouble(SPLIT_TRAIN),
-          config.getDouble(SPLIT_VALID));
-      return new SplitAssignment(splits, List.of(), Map.of("mode", "random", "seed", Long.toString(seed),
-          "fractions", config.getDouble(SPLIT_TRAIN) + "/" + config.getDouble(SPLIT_VALID) + "/" + config.getDouble(SPLIT_TEST)));
+    SplitSettings settings = SplitSettings.of(config);
+    if (!settings.byLists(dataset)) {
+      Map<String, Split> splits = RandomSplitter.split(ids, settings.seed(), settings.train(), settings.valid());
+      return new SplitAssignment(splits, List.of(), Map.of("mode", "random", "seed", Long.toString(settings.seed()),
+          "fractions", settings.fractions()));
     }
-    String folder = config.getString(SPLIT_FILES);
+    String folder = settings.files();
     if (folder.isBlank()) {
       throw new ai.mesm.config.InvalidConfigException(SPLIT_FILES, dataset == DatasetKind.MOSEI
           ? "CMU-MOSEI is split by the standard folds: name the folder with the three fold files"
@@ -155,9 +151,8 @@ public final class SplitRunner {
     List<ListSplitter.IdList> idLists = new ArrayList<>();
     Map<String, String> provenance = new LinkedHashMap<>();
     provenance.put("mode", dataset == DatasetKind.MOSEI ? "folds" : "files");
-    List<String> names = config.getStringList(SPLIT_FILE_NAMES);
     for (Split s : Split.ALL) {
-      Path file = new Path(folder, names.get(s.ordinal()));
+      Path file = new Path(folder, settings.fileNames().get(s.ordinal()));
       byte[] bytes;
       try (InputStream in = file.getFileSystem(hadoop).open(file)) {
         bytes = in.readAllBytes();
@@ -191,9 +186,9 @@ public final class SplitRunner {
     return new GsonBuilder().setPrettyPrinting().create().toJson(o);
   }
 
-  private static String manifest(JsonObject provenance, SplitStatistics stats, Map<String, Long> rejects) {
+  private static String manifest(Provenance provenance, SplitStatistics stats, Map<String, Long> rejects) {
     JsonObject m = new JsonObject();
-    m.add("provenance", provenance);
+    m.add("provenance", provenance.toJsonObject());
     JsonObject sizes = new JsonObject();
     for (Split s : Split.ALL) sizes.addProperty(s.code(), stats.total(s));
     m.add("sizes", sizes);

@@ -60,16 +60,17 @@ public final class TopPSweep {
   public static Result run(MesmConfig config, Configuration hadoop, Consumer<String> log, Supplier<SparkSession> spark)
       throws IOException {
     ModelSettings.useConfiguredKernels(config);
-    String name = name(config);
+    SweepSettings sweep = SweepSettings.of(config);
+    String name = name(config, sweep);
     String splitRoot = config.getString(PATHS_SPLIT);
     String splitFingerprint = Sha256.hex(AtomicOutput.requireComplete(splitRoot, hadoop, "SplitJob"));
     List<SweepPoint> mesm = new ArrayList<>();
-    for (double p : config.getDoubleList(SWEEP_TOP_P)) {
+    for (double p : sweep.topP()) {
       MesmConfig run = config.with(Map.of(MODEL_TYPE, "mesm", MESM_TOP_P, format(p), TRAIN_RUN_NAME, name + "-p" + format(p)));
       mesm.add(trainedOrReused(run, p, splitFingerprint, hadoop, log, spark));
     }
     mesm.sort((a, b) -> Double.compare(a.topP(), b.topP()));
-    SweepPoint fe2e = reference(config, name, splitFingerprint, hadoop, log, spark);
+    SweepPoint fe2e = reference(config, sweep.fe2eReference(), name, splitFingerprint, hadoop, log, spark);
 
     DatasetKind dataset = DatasetKind.fromConfig(config.getString(DATASET));
     ResultsTable table = new ResultsTable();
@@ -94,14 +95,13 @@ public final class TopPSweep {
   }
 
   /** sweep.name, or top-p-&lt;modalities&gt; such as top-p-tav. */
-  public static String name(MesmConfig config) {
-    String name = config.getString(SWEEP_NAME);
-    return name.isBlank() ? "top-p-" + RunNames.modalityCode(modalities(config)) : name;
+  private static String name(MesmConfig config, SweepSettings sweep) {
+    return sweep.name().isBlank() ? "top-p-" + RunNames.modalityCode(modalities(config)) : sweep.name();
   }
 
-  private static SweepPoint reference(MesmConfig config, String name, String splitFingerprint, Configuration hadoop,
-                                 Consumer<String> log, Supplier<SparkSession> spark) throws IOException {
-    String reference = config.getString(SWEEP_FE2E_REFERENCE);
+  private static SweepPoint reference(MesmConfig config, String reference, String name, String splitFingerprint,
+                                      Configuration hadoop, Consumer<String> log, Supplier<SparkSession> spark)
+      throws IOException {
     if (reference.equals(NO_REFERENCE)) return null;
     if (reference.equals(TRAIN_REFERENCE)) {
       MesmConfig run = config.with(Map.of(MODEL_TYPE, "fe2e", TRAIN_RUN_NAME, name + "-fe2e"));
@@ -119,7 +119,7 @@ public final class TopPSweep {
                                             Consumer<String> log, Supplier<SparkSession> spark) throws IOException {
     String runName = RunNames.runName(run);
     String location = Workspace.modelLocation(run, runName);
-    if (run.getBoolean(SWEEP_REUSE_TRAINED)) {
+    if (SweepSettings.of(run).reuseTrained()) {
       ModelArtifact.Loaded previous = sameSettings(run, location, splitFingerprint, hadoop, log);
       if (previous != null) {
         log.accept("sweep: " + location + " was trained with these settings on this split: evaluating it again");

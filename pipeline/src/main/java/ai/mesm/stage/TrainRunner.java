@@ -159,7 +159,7 @@ public final class TrainRunner {
 
     JsonObject training = trainingRecord(config, splitRoot, splitManifest, outcome);
     ModelManifest manifest = new ModelManifest(ModelManifest.FORMAT, run, dataset.configName(), dataset.classes(), spec,
-        thresholds, model.visualMean(), model.visualStd(), Provenance.codeVersion(), Sha256.hex(splitManifest),
+        thresholds, model.visualMean(), model.visualStd(), Provenance.buildVersion(), Sha256.hex(splitManifest),
         Instant.now().toString(), training);
     String modelLocation = Workspace.modelLocation(config, run);
     ModelArtifact.save(model, manifest, modelLocation, hadoop);

@@ -210,10 +210,11 @@ class LearningTest {
     }
   }
 
-  /** Attention maps (paper Figures 3–4) of the MESM trained above; an FE2E model is refused by name. */
+  /** Attention maps (paper Figures 3–4) of the MESM; an FE2E model is refused by name. */
   @Test
   void attentionMapsDrawWhatEachBlockKeptForChosenUtterances() throws Exception {
     mesm();
+    fe2e("t,a,v"); // the FE2E model that must be refused by name at the end
     MesmConfig config = config("t,a,v", Map.of("maps.model", "mesm-tav", "maps.count", "3", "maps.steps-per-utterance", "2"));
     AttentionMapRunner.Result r = AttentionMapRunner.run(config, new Configuration(), System.out::println);
     Path maps = Path.of(r.reportsLocation());
