@@ -73,8 +73,9 @@ public final class SplitRunner {
     DatasetKind dataset = DatasetKind.fromConfig(config.getString(DATASET));
     String input = config.getString(PATHS_INGEST);
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+    SplitSettings settings = SplitSettings.of(config);
     OutputGuard.requireApart(hadoop, PATHS_SPLIT, config.getString(PATHS_SPLIT),
-        Map.of(PATHS_INGEST, input, SPLIT_FILES, SplitSettings.of(config).files()));
+        Map.of(PATHS_INGEST, input, SPLIT_FILES, settings.files()));
     String ingestManifest = AtomicOutput.requireComplete(input, hadoop, "IngestJob");
     String utterancesPath = new Path(input, IngestSchema.UTTERANCES).toString();
     Dataset<Row> data = spark.read().parquet(utterancesPath);
@@ -93,7 +94,7 @@ public final class SplitRunner {
             + "this version (IngestJob rejects every copy of a duplicated id as duplicate_utterance_id) and split again");
       }
     }
-    SplitAssignment assignment = assign(dataset, config, hadoop, utterancesPath, ids, videoOf);
+    SplitAssignment assignment = assign(dataset, settings, hadoop, utterancesPath, ids, videoOf);
 
     List<SplitStatistics.Item> items = new ArrayList<>();
     for (Summary r : small) {
@@ -133,10 +134,9 @@ public final class SplitRunner {
     return new Result(stats, byReason, assignment.provenance().get("mode"));
   }
 
-  private static SplitAssignment assign(DatasetKind dataset, MesmConfig config, Configuration hadoop,
+  private static SplitAssignment assign(DatasetKind dataset, SplitSettings settings, Configuration hadoop,
                                         String utterancesPath, List<String> ids, Map<String, String> videoOf)
       throws IOException {
-    SplitSettings settings = SplitSettings.of(config);
     if (!settings.byLists(dataset)) {
       Map<String, Split> splits = RandomSplitter.split(ids, settings.seed(), settings.train(), settings.valid());
       return new SplitAssignment(splits, List.of(), Map.of("mode", "random", "seed", Long.toString(settings.seed()),

@@ -118,15 +118,7 @@ class CheckpointsTest {
   }
 
   private static Path copy(String name) throws IOException {
-    Path copy = out.resolve(name);
-    try (Stream<Path> files = Files.walk(run)) {
-      for (Path f : files.toList()) {
-        Path target = copy.resolve(run.relativize(f).toString());
-        if (Files.isDirectory(f)) Files.createDirectories(target);
-        else Files.copy(f, target);
-      }
-    }
-    return copy;
+    return ai.mesm.testing.TempTrees.copy(run, out.resolve(name));
   }
 
   private static List<String> list(Path dir) throws IOException {
