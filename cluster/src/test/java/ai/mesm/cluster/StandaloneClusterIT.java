@@ -46,6 +46,8 @@ class StandaloneClusterIT {
   static final String RUN = "cluster-fe2e";
   static final String MODELS = "s3a://mesm/demo/models/iemocap";
   static final int EPOCHS = 3;
+  /** Enough for both executors to fit every averaging round and for the loss to fall, little more: each utterance costs ingest and split time. */
+  static final int CORPUS_SIZE = 48;
   static final String SECRET = "cluster-secret-" + java.util.UUID.randomUUID();
   @TempDir static Path dir;
   static Map<String, String> env;
@@ -84,7 +86,7 @@ class StandaloneClusterIT {
 
   @Test
   void trainsOnBothExecutorsWithDataOnS3AndResumesAfterTheDriverIsKilled() throws Exception {
-    submitOk(List.of("GenerateCorpusJob", "--config", "conf/demo.conf", "corpus.layouts=[iemocap]", "corpus.size=120"));
+    submitOk(List.of("GenerateCorpusJob", "--config", "conf/demo.conf", "corpus.layouts=[iemocap]", "corpus.size=" + CORPUS_SIZE));
     submitOk(List.of("IngestJob", "--config", "conf/demo.conf", "dataset=iemocap"));
     submitOk(List.of("SplitJob", "--config", "conf/demo.conf", "dataset=iemocap"));
 

@@ -1,8 +1,10 @@
 package ai.mesm.model;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.mesm.testing.Slow;
+import java.util.List;
 import org.deeplearning4j.gradientcheck.GradientCheckUtil;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
@@ -17,7 +19,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.NoOp;
 
 /**
- * Gradient checks (double precision, DL4J's GradientCheckUtil) of each custom part on its own, with
+ * Gradient checks (double precision) of each custom part on its own, with
  * a Dense layer in front so that the gradient it passes to its input is checked too (through that
  * layer's parameters). {@link Fe2eGraphTest} checks them all together in one graph. These caught
  * ND4J M2.1 doubling the error behind every SameDiff layer ({@link ai.mesm.model.layers.ExternalErrorsGain}).
@@ -98,10 +100,12 @@ class CustomPartGradientTest {
       INDArray a = Nd4j.randn(DataType.DOUBLE, 3, 4, 5);
       INDArray mask = Nd4j.create(new double[][] {{1, 1, 1, 0, 0}, {1, 1, 1, 1, 1}, {1, 0, 0, 0, 0}});
       INDArray labels = Nd4j.create(new double[][] {{1, 0, 0, 1, 0, 0}, {0, 1, 0, 0, 0, 1}, {0, 0, 1, 0, 1, 0}});
-      return GradientCheckUtil.checkGradients(new GradientCheckUtil.GraphConfig().net(net).inputs(new INDArray[] {a})
-          .inputMask(new INDArray[] {mask}).labels(new INDArray[] {labels}).epsilon(1e-6).maxRelError(1e-3)
-          .minAbsoluteError(1e-8).callEachIter(n -> Nd4j.getRandom().setSeed(11))
-          .print(GradientCheckUtil.PrintMode.FAILURES_ONLY));
+      var data = new org.nd4j.linalg.dataset.MultiDataSet(new INDArray[] {a}, new INDArray[] {labels},
+          new INDArray[] {mask}, null);
+      List<String> failures = SampledGradientCheck.run(net, data, name -> true, SampledGradientCheck.PER_ARRAY, 1e-6,
+          1e-3, 1e-8, () -> Nd4j.getRandom().setSeed(11));
+      assertEquals(List.of(), failures);
+      return true;
     } finally {
       Nd4j.setDefaultDataTypes(before, before);
     }

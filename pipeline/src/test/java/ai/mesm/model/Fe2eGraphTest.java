@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.mesm.testing.Slow;
 import java.util.List;
-import org.deeplearning4j.gradientcheck.GradientCheckUtil;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -77,11 +76,11 @@ class Fe2eGraphTest {
         }
       }
       INDArray labels = Nd4j.create(new double[][] {{1, 0, 0, 1, 0, 0}, {0, 1, 0, 0, 0, 1}, {0, 0, 1, 0, 1, 0}});
-      boolean ok = GradientCheckUtil.checkGradients(new GradientCheckUtil.GraphConfig().net(net)
-          .inputs(new INDArray[] {tokens, audio}).inputMask(new INDArray[] {tokenMask, audioMask})
-          .labels(new INDArray[] {labels}).epsilon(1e-6).maxRelError(1e-3).minAbsoluteError(1e-8)
-          .print(GradientCheckUtil.PrintMode.FAILURES_ONLY));
-      assertTrue(ok, "gradient check failed (see the log for the parameter)");
+      var data = new org.nd4j.linalg.dataset.MultiDataSet(new INDArray[] {tokens, audio}, new INDArray[] {labels},
+          new INDArray[] {tokenMask, audioMask}, null);
+      List<String> failures = SampledGradientCheck.run(net, data, name -> true, SampledGradientCheck.PER_ARRAY, 1e-6,
+          1e-3, 1e-8);
+      assertTrue(failures.isEmpty(), String.join("\n", failures));
     } finally {
       Nd4j.setDefaultDataTypes(before, before);
     }

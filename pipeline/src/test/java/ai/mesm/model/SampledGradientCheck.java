@@ -16,12 +16,33 @@ import org.nd4j.linalg.dataset.api.MultiDataSet;
  * of the graph its names (and its excludeParams) point at the wrong parameters; and BatchNorm's
  * running statistics, which carry an update rather than a gradient, must be left out by name.
  */
-final class SampledGradientCheck {
+public final class SampledGradientCheck {
+  /**
+   * Elements checked per parameter array (all of them in arrays this small or smaller). Each
+   * element costs two forward passes (~35 ms each for a tiny SameDiff graph, mostly per-op
+   * overhead), so checking every element of the gradient-checked graphs took ~2 minutes of the
+   * suite. A wrong gradient formula, mask or scale shows in every element of the arrays behind it;
+   * what sampling can miss is an error confined to a few elements of one array, and those arrays
+   * (masks, padded positions) are what the padding tests check on outputs.
+   */
+  public static final int PER_ARRAY = 6;
+
   private SampledGradientCheck() {}
 
   /** Failures as readable lines; empty when every sampled element agrees. */
-  static List<String> run(ComputationGraph net, MultiDataSet data, java.util.function.Predicate<String> parameters,
+  public static List<String> run(ComputationGraph net, MultiDataSet data, java.util.function.Predicate<String> parameters,
                           int perParameter, double epsilon, double maxRelError, double minAbsError) {
+    return run(net, data, parameters, perParameter, epsilon, maxRelError, minAbsError, () -> {});
+  }
+
+  /**
+   * As above, with {@code beforeEachPass} run before the analytic pass and before every scored
+   * pass: resetting the random seed there makes each pass draw the same dropout masks.
+   */
+  public static List<String> run(ComputationGraph net, MultiDataSet data, java.util.function.Predicate<String> parameters,
+                          int perParameter, double epsilon, double maxRelError, double minAbsError,
+                          Runnable beforeEachPass) {
+    beforeEachPass.run();
     net.setInputs(data.getFeatures());
     net.setLabels(data.getLabels());
     net.setLayerMaskArrays(data.getFeaturesMaskArrays(), data.getLabelsMaskArrays());
@@ -47,8 +68,10 @@ final class SampledGradientCheck {
           long[] at = org.nd4j.linalg.api.shape.Shape.ind2subC(param.shape(), perParameter >= n ? s : (s * 7919L) % n);
           double original = param.getDouble(at);
           param.putScalar(at, original + epsilon);
+          beforeEachPass.run();
           double plus = net.score(data, true);
           param.putScalar(at, original - epsilon);
+          beforeEachPass.run();
           double minus = net.score(data, true);
           param.putScalar(at, original);
           // DL4J's gradients are sums over the minibatch; scores are means.
