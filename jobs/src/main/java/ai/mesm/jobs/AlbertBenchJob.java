@@ -1,7 +1,5 @@
 package ai.mesm.jobs;
 
-import static ai.mesm.config.ConfigKeys.*;
-
 import ai.mesm.bench.AlbertThroughput;
 import ai.mesm.bench.ModelThroughput;
 import ai.mesm.data.DatasetKind;
@@ -25,7 +23,7 @@ public final class AlbertBenchJob {
   public static void main(String[] args) {
     JobMain.main("AlbertBenchJob", "Benchmarks an ALBERT-base-sized text encoder (random weights) and FE2E training "
         + "with it next to the small text encoder.", args, Set.of(), (config, arguments) -> {
-          DatasetKind dataset = DatasetKind.fromConfig(config.getString(DATASET));
+          DatasetKind dataset = DatasetKind.of(config);
           double[] weights = new double[dataset.classes().size()];
           Arrays.fill(weights, 3.0);
           List<Modality> tav = List.of(Modality.TEXT, Modality.AUDIO, Modality.VISUAL);
@@ -43,9 +41,9 @@ public final class AlbertBenchJob {
           AlbertThroughput.encoder(textOnly, 2, 5).forEach(r -> System.out.println("  " + r.describe()));
           System.out.printf("FE2E T+A+V training, batch 8 x (10 frames, 13 chunks, 100 tokens), channel divisor %d%n",
               small.channelDivisor());
-          var batch = ModelThroughput.randomBatch(small, AlbertThroughput.BATCH, 10, 13, config.getLong(SEED));
+          var batch = ModelThroughput.randomBatch(small, AlbertThroughput.BATCH, 10, 13, small.seed());
           System.out.println("  " + AlbertThroughput.training("small Transformer text encoder", small, batch, 2, 5).describe());
-          var albertBatch = ModelThroughput.randomBatch(albert, AlbertThroughput.BATCH, 10, 13, config.getLong(SEED));
+          var albertBatch = ModelThroughput.randomBatch(albert, AlbertThroughput.BATCH, 10, 13, albert.seed());
           System.out.println("  " + AlbertThroughput.training("ALBERT-base text encoder", albert, albertBatch, 2, 5).describe());
         });
   }

@@ -1,5 +1,6 @@
 package ai.mesm.jobs;
 
+import ai.mesm.data.DatasetKind;
 import ai.mesm.io.HadoopFiles;
 import ai.mesm.stage.EvaluateRunner;
 import java.util.Set;
@@ -16,7 +17,7 @@ public final class EvaluateJob {
   public static void main(String[] args) {
     JobMain.main("EvaluateJob", USAGE, args, Set.of(), (config, arguments) -> {
       EvaluateRunner.Result r = EvaluateRunner.run(config, HadoopFiles.hadoopConf(config), System.out::println);
-      System.out.printf("%nResults on %s test (thresholds tuned on validation):%n%s", config.getString("mesm.dataset"),
+      System.out.printf("%nResults on %s test (thresholds tuned on validation):%n%s", DatasetKind.of(config).configName(),
           r.table().markdown());
       System.out.println("reports -> " + r.reportsLocation());
     });

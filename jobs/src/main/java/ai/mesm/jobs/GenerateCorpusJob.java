@@ -35,7 +35,7 @@ public final class GenerateCorpusJob {
         System.out.printf("uploaded %.1f MiB to %s%n", bytes / 1048576.0, settings.output());
       }
       double seconds = (System.nanoTime() - started) / 1e9;
-      System.out.printf("Synthetic corpus (seed %d, %s = %d) written in %.1f s to %s%n", config.getLong(ConfigKeys.SEED),
+      System.out.printf("Synthetic corpus (seed %d, %s = %d) written in %.1f s to %s%n", settings.seed(),
           ConfigKeys.CORPUS_SIZE, settings.size(), seconds, settings.output());
       int utterances = summary.layouts().stream().mapToInt(CorpusSummary.Layout::utterances).sum();
       double media = summary.layouts().stream().mapToDouble(CorpusSummary.Layout::mediaSeconds).sum();

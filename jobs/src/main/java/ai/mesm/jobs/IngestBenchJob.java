@@ -1,13 +1,11 @@
 package ai.mesm.jobs;
 
-import static ai.mesm.config.ConfigKeys.DATASET;
-import static ai.mesm.config.ConfigKeys.PATHS_INPUT;
-
 import ai.mesm.data.DatasetKind;
 import ai.mesm.ingest.DecodeBaseline;
 import ai.mesm.ingest.IngestReport;
 import ai.mesm.ingest.ReleaseScan;
 import ai.mesm.ingest.ReleaseScanner;
+import ai.mesm.io.PathSettings;
 import ai.mesm.io.SparkSessions;
 import ai.mesm.stage.IngestRunner;
 import java.util.Set;
@@ -26,10 +24,10 @@ public final class IngestBenchJob {
           SparkSession spark = SparkSessions.create(config);
           try {
             int cores = spark.sparkContext().defaultParallelism();
-            DatasetKind dataset = DatasetKind.fromConfig(config.getString(DATASET));
+            DatasetKind dataset = DatasetKind.of(config);
             ReleaseScan scan = new ReleaseScanner(spark.sparkContext().hadoopConfiguration(),
                 ai.mesm.media.MediaSettings.from(config).maxTextFileBytes())
-                .scan(dataset, config.getString(PATHS_INPUT));
+                .scan(dataset, PathSettings.of(config).input());
             long t0 = System.nanoTime();
             double decoded = DecodeBaseline.decodeAll(scan, spark.sparkContext().hadoopConfiguration(), cores);
             double decodeSeconds = (System.nanoTime() - t0) / 1e9;

@@ -6,6 +6,7 @@ import ai.mesm.bench.ModelThroughput;
 import ai.mesm.bench.SparseSpeed;
 import ai.mesm.data.DatasetKind;
 import ai.mesm.data.ExampleSource;
+import ai.mesm.io.PathSettings;
 import ai.mesm.media.VisualNormalisation;
 import ai.mesm.model.EmotionModel;
 import ai.mesm.model.Modality;
@@ -36,16 +37,17 @@ public final class ModelBenchJob {
     JobMain.main("ModelBenchJob", "Benchmarks FE2E training and inference on random batches.", args, Set.of(),
         (config, arguments) -> {
           ModelSettings.useConfiguredKernels(config);
-          DatasetKind dataset = DatasetKind.fromConfig(config.getString(DATASET));
-          List<Modality> modalities = Modality.parse(config.getStringList(MODEL_MODALITIES));
+          DatasetKind dataset = DatasetKind.of(config);
+          List<Modality> modalities = ModelSettings.modalities(config);
           WordPieceTokenizer tokenizer = WordPieceTokenizer.numbered(1000);
           double[] weights = new double[dataset.classes().size()];
           java.util.Arrays.fill(weights, 3.0);
           ModelSpec spec = ModelSettings.spec(config, modalities, dataset, tokenizer, weights).withMaxTokens(100);
+          long seed = spec.seed();
           VisualNormalisation faces = VisualNormalisation.from(config);
           EmotionModel model = EmotionModel.create(spec, tokenizer, faces.mean(), faces.std());
           int iterations = 5;
-          var batch = ModelThroughput.randomBatch(spec, 8, 10, 13, config.getLong(SEED));
+          var batch = ModelThroughput.randomBatch(spec, 8, 10, 13, seed);
           ModelThroughput.Result r = ModelThroughput.measure(model, batch, 2, iterations);
           System.out.printf("FE2E %s, channel divisor %d, batch 8 x (10 frames, 13 chunks, 100 tokens), %d threads%n",
               Modality.label(modalities), spec.channelDivisor(), Runtime.getRuntime().availableProcessors());
@@ -53,7 +55,7 @@ public final class ModelBenchJob {
           System.out.println("  ND4J: " + ModelThroughput.nd4jBuild() + ", DL4J oneDNN layer helpers "
               + (NativeHelpers.enabled() ? "on" : "off") + ", " + Nd4j.getExecutioner().getEnvironmentInformation());
           double[] ps = {0.3, 0.5, 0.7, 0.9};
-          String corpus = config.getString(PATHS_INGEST) + "/utterances";
+          String corpus = PathSettings.of(config).ingest() + "/utterances";
           ExampleSource ingested = ExampleSource.folder(corpus, new Configuration());
           System.out.printf("MESM vs FE2E feature extraction, channel divisor %d, 8 utterances, inference, fastest of 5 "
               + "rounds; on the ingested utterances of %s, then on noise (8 x 10 frames / 13 chunks); sparse "
@@ -67,9 +69,9 @@ public final class ModelBenchJob {
             } catch (IOException e) {
               System.out.println("  no ingested utterances (" + e.getMessage() + "): noise only; run make bench for both");
             }
-            inputs.add(SparseSpeed.Input.noise(spec, m, 8, m == Modality.AUDIO ? 13 : 10, config.getLong(SEED)));
+            inputs.add(SparseSpeed.Input.noise(spec, m, 8, m == Modality.AUDIO ? 13 : 10, seed));
             for (SparseSpeed.Input input : inputs) {
-              for (SparseSpeed.Row row : SparseSpeed.measure(spec, m, input, ps, 5, config.getLong(SEED))) {
+              for (SparseSpeed.Row row : SparseSpeed.measure(spec, m, input, ps, 5, seed)) {
                 System.out.println("  " + row.describe());
               }
             }
@@ -82,7 +84,7 @@ public final class ModelBenchJob {
             try {
               for (Map.Entry<Modality, SparseSpeed.Input> input : corpusInputs) {
                 for (SparseSpeed.Row row : SparseSpeed.measure(spec, input.getKey(), input.getValue(), ps, 5,
-                    config.getLong(SEED))) {
+                    seed)) {
                   System.out.println("  " + row.describe());
                 }
               }

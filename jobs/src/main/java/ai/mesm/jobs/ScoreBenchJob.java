@@ -1,8 +1,7 @@
 package ai.mesm.jobs;
 
-import static ai.mesm.config.ConfigKeys.PATHS_INPUT;
-
 import ai.mesm.bench.ScoreThroughput;
+import ai.mesm.io.PathSettings;
 import ai.mesm.io.SparkSessions;
 import java.util.Set;
 import org.apache.spark.sql.SparkSession;
@@ -17,8 +16,8 @@ public final class ScoreBenchJob {
         + "Scratch output under mesm.paths.scores.", args, Set.of(), (config, arguments) -> {
           SparkSession spark = SparkSessions.create(config);
           try {
-            for (ScoreThroughput.Line line : ScoreThroughput.run(spark, config, config.getString(PATHS_INPUT),
-                config.getString(ai.mesm.config.ConfigKeys.PATHS_SCORES))) {
+            PathSettings paths = PathSettings.of(config);
+            for (ScoreThroughput.Line line : ScoreThroughput.run(spark, config, paths.input(), paths.scores())) {
               System.out.println(line.render());
             }
           } finally {

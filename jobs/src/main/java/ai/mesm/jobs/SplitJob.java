@@ -1,6 +1,7 @@
 package ai.mesm.jobs;
 
-import ai.mesm.config.ConfigKeys;
+import ai.mesm.data.DatasetKind;
+import ai.mesm.io.PathSettings;
 import ai.mesm.io.SparkSessions;
 import ai.mesm.stage.SplitRunner;
 import java.util.Set;
@@ -21,8 +22,8 @@ public final class SplitJob {
       SparkSession spark = SparkSessions.create(config);
       try {
         SplitRunner.Result result = SplitRunner.run(spark, config);
-        System.out.printf("Split of %s (%s) -> %s%n", config.getString(ConfigKeys.DATASET), result.mode(),
-            config.getString(ConfigKeys.PATHS_SPLIT));
+        System.out.printf("Split of %s (%s) -> %s%n", DatasetKind.of(config).configName(), result.mode(),
+            PathSettings.of(config).split());
         System.out.print(result.statistics().render());
         System.out.println("  rejects: " + (result.rejectsByReason().isEmpty() ? "none" : result.rejectsByReason()));
       } finally {

@@ -1,5 +1,6 @@
 package ai.mesm.jobs;
 
+import ai.mesm.data.DatasetKind;
 import ai.mesm.io.HadoopFiles;
 import ai.mesm.io.LazySparkSession;
 import ai.mesm.stage.TopPSweep;
@@ -20,7 +21,7 @@ public final class TopPSweepJob {
       try (LazySparkSession spark = new LazySparkSession(config)) {
         r = TopPSweep.run(config, HadoopFiles.hadoopConf(config), System.out::println, spark);
       }
-      System.out.printf("%nTop-p sweep on %s test (thresholds tuned on validation):%n%s", config.getString("mesm.dataset"),
+      System.out.printf("%nTop-p sweep on %s test (thresholds tuned on validation):%n%s", DatasetKind.of(config).configName(),
           r.table().markdown());
       System.out.println("reports -> " + r.reportsLocation() + " (" + TopPSweep.CSV + ", " + TopPSweep.PNG + ")");
     });

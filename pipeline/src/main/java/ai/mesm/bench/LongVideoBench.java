@@ -1,9 +1,7 @@
 package ai.mesm.bench;
 
-import static ai.mesm.config.ConfigKeys.CORPUS_OUTPUT;
 import static ai.mesm.config.ConfigKeys.PATHS_INGEST;
 import static ai.mesm.config.ConfigKeys.PATHS_SCORES;
-import static ai.mesm.config.ConfigKeys.SCORE_BATCH_SIZE;
 
 import ai.mesm.config.MesmConfig;
 import ai.mesm.corpus.CorpusSettings;
@@ -15,6 +13,7 @@ import ai.mesm.ingest.MoseiTranscriptFormat;
 import ai.mesm.media.FrameSampler;
 import ai.mesm.media.MediaSettings;
 import ai.mesm.model.text.WordPieceTrainer;
+import ai.mesm.score.ScoreSettings;
 import ai.mesm.stage.IngestRunner;
 import ai.mesm.stage.ScoreRunner;
 import java.io.IOException;
@@ -57,17 +56,18 @@ public final class LongVideoBench {
                long poolPeaks, long outputBytes) {}
 
   public static List<String> run(SparkSession spark, MesmConfig config) throws IOException {
-    Path root = Path.of(config.getString(CORPUS_OUTPUT));
+    Path root = Path.of(CorpusSettings.from(config).output());
     List<Stage> shortRun = measure(spark, config, root.resolve("1min"), 1);
     List<Stage> longRun = measure(spark, config, root.resolve("20min"), MINUTES);
     MediaSettings media = MediaSettings.from(config);
+    int scoreBatch = ScoreSettings.of(config).batchSize();
     List<String> out = new ArrayList<>();
     for (int i = 0; i < longRun.size(); i++) {
       Stage s = shortRun.get(i);
       Stage l = longRun.get(i);
       long fixed = s.poolPeaks() - s.before();
       boolean scoring = l.name().equals("score");
-      long window = windowBytes(media, l.longestS(), scoring ? config.getInt(SCORE_BATCH_SIZE) : 1, scoring ? 1 : 2);
+      long window = windowBytes(media, l.longestS(), scoring ? scoreBatch : 1, scoring ? 1 : 2);
       long bound = l.before() + fixed + SPARK_COPIES * l.outputBytes() + window;
       for (Stage x : List.of(s, l)) {
         out.add(String.format(Locale.ROOT, "%-6s %5.1f min, %4d %-10s in %6.1f s: peak live heap %4d MiB "

@@ -1,5 +1,7 @@
 package ai.mesm.data;
 
+import ai.mesm.config.ConfigKeys;
+import ai.mesm.config.MesmConfig;
 import java.util.List;
 import java.util.Locale;
 
@@ -22,7 +24,8 @@ public enum DatasetKind {
     return name().toLowerCase(Locale.ROOT);
   }
 
-  public static DatasetKind fromConfig(String name) {
-    return valueOf(name.toUpperCase(Locale.ROOT));
+  /** The dataset a stage works on (mesm.dataset): the one reader of that key. */
+  public static DatasetKind of(MesmConfig config) {
+    return valueOf(config.getString(ConfigKeys.DATASET).toUpperCase(Locale.ROOT));
   }
 }

@@ -34,7 +34,7 @@ public final class HadoopFiles {
    */
   public static Configuration hadoopConf(MesmConfig config) {
     Configuration conf = new Configuration();
-    for (Map.Entry<String, String> e : config.sparkConf().entrySet()) {
+    for (Map.Entry<String, String> e : SparkSettings.of(config).conf().entrySet()) {
       if (e.getKey().startsWith("spark.hadoop.")) conf.set(e.getKey().substring("spark.hadoop.".length()), e.getValue());
     }
     return conf;

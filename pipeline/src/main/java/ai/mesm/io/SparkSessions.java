@@ -1,6 +1,5 @@
 package ai.mesm.io;
 
-import ai.mesm.config.ConfigKeys;
 import ai.mesm.config.MesmConfig;
 import java.util.Map;
 import org.apache.spark.SparkConf;
@@ -15,12 +14,13 @@ public final class SparkSessions {
   private SparkSessions() {}
 
   public static SparkSession create(MesmConfig config) {
+    SparkSettings settings = SparkSettings.of(config);
     SparkConf conf = new SparkConf();
-    String master = config.getString(ConfigKeys.SPARK_MASTER);
+    String master = settings.master();
     if (!master.isBlank()) conf.setMaster(master);
     else if (!conf.contains("spark.master")) conf.setMaster("local[*]");
-    conf.setIfMissing("spark.app.name", config.getString(ConfigKeys.SPARK_APP_NAME));
-    for (Map.Entry<String, String> e : config.sparkConf().entrySet()) conf.set(e.getKey(), e.getValue());
+    conf.setIfMissing("spark.app.name", settings.appName());
+    for (Map.Entry<String, String> e : settings.conf().entrySet()) conf.set(e.getKey(), e.getValue());
     if (conf.get("spark.master").startsWith("local")) {
       conf.setIfMissing("spark.driver.host", "127.0.0.1");
       conf.setIfMissing("spark.driver.bindAddress", "127.0.0.1");

@@ -31,7 +31,7 @@ public final class ModelSettings {
    */
   public static ModelSpec spec(MesmConfig config, List<Modality> modalities, DatasetKind dataset,
                                TextTokenizer tokenizer, double[] positiveWeights, PretrainedText albert) {
-    String type = config.getString(MODEL_TYPE);
+    String type = type(config);
     String lengthKey = type.equals("mesm") ? TEXT_MAX_LENGTH_MESM : TEXT_MAX_LENGTH_FE2E;
     int maxTokens = config.getInt(lengthKey);
     if (albert != null && maxTokens > albert.config().maxPositionEmbeddings()) {
@@ -62,6 +62,16 @@ public final class ModelSettings {
         .attentionGradient(config.getString(MESM_ATTENTION_GRADIENT))
         .albert(modalities.contains(Modality.TEXT) ? albert : null)
         .build();
+  }
+
+  /** mesm.model.type: fe2e | mesm. */
+  public static String type(MesmConfig config) {
+    return config.getString(MODEL_TYPE);
+  }
+
+  /** mesm.model.modalities, parsed by {@link Modality#parse}. */
+  public static List<Modality> modalities(MesmConfig config) {
+    return Modality.parse(config.getStringList(MODEL_MODALITIES));
   }
 
   /** mesm.model.mesm.kernels: auto | native | java, for {@link #useConfiguredKernels} on another JVM. */

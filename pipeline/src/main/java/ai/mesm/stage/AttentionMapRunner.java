@@ -9,7 +9,7 @@ import ai.mesm.data.ExampleStream;
 import ai.mesm.eval.AttentionMaps;
 import ai.mesm.io.AtomicOutput;
 import ai.mesm.io.OutputGuard;
-import ai.mesm.io.Workspace;
+import ai.mesm.io.PathSettings;
 import ai.mesm.model.EmotionModel;
 import ai.mesm.model.Modality;
 import ai.mesm.model.ModelArtifact;
@@ -19,7 +19,7 @@ import ai.mesm.model.layers.MesmSparseVertex;
 import ai.mesm.model.sparse.SparseBlock;
 import ai.mesm.model.sparse.SparseSites;
 import ai.mesm.split.Split;
-import ai.mesm.stage.RunNames;
+import ai.mesm.train.TrainingSettings;
 import com.google.gson.JsonObject;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -53,8 +53,9 @@ public final class AttentionMapRunner {
   public static Result run(MesmConfig config, Configuration hadoop, Consumer<String> log) throws IOException {
     ModelSettings.useConfiguredKernels(config);
     AttentionMapSettings settings = AttentionMapSettings.of(config);
-    String name = settings.model().isBlank() ? RunNames.runName(config) : settings.model();
-    String location = Workspace.modelLocation(config, name);
+    PathSettings paths = PathSettings.of(config);
+    String name = settings.model().isBlank() ? RunNameSettings.of(config).name() : settings.model();
+    String location = paths.modelLocation(name);
     ModelArtifact.Loaded loaded = ModelArtifact.load(location, hadoop);
     EmotionModel model = loaded.model();
     ModelSpec spec = model.spec();
@@ -62,13 +63,13 @@ public final class AttentionMapRunner {
       throw new IOException(location + ": attention maps need a MESM model (model.type = mesm), this one is " + spec.type()
           + " (set " + MAPS_MODEL + ")");
     }
-    String splitRoot = config.getString(PATHS_SPLIT);
+    String splitRoot = paths.split();
     AtomicOutput.requireComplete(splitRoot, hadoop, "SplitJob");
     List<Example> chosen = choose(ExampleSource.folder(Split.TEST.folderIn(splitRoot), hadoop), settings, splitRoot);
     int steps = settings.stepsPerUtterance();
-    int batchSize = config.getInt(TRAIN_BATCH_SIZE);
+    int batchSize = TrainingSettings.of(config).batchSize();
 
-    String reports = Workspace.reportsLocation(config, "attention-maps-" + loaded.manifest().modelId());
+    String reports = paths.reportsLocation("attention-maps-" + loaded.manifest().modelId());
     OutputGuard.requireApart(hadoop, PATHS_REPORTS, reports, Map.of(PATHS_SPLIT, splitRoot, MAPS_MODEL, location));
     AtomicOutput out = new AtomicOutput(reports, hadoop);
     List<Drawing> drawings = new ArrayList<>();

@@ -10,13 +10,12 @@ import ai.mesm.eval.ModelEvaluation;
 import ai.mesm.eval.Predictions;
 import ai.mesm.io.AtomicOutput;
 import ai.mesm.io.OutputGuard;
-import ai.mesm.io.Workspace;
+import ai.mesm.io.PathSettings;
 import ai.mesm.model.ModelArtifact;
 import ai.mesm.model.ModelManifest;
 import ai.mesm.model.ModelSettings;
 import ai.mesm.report.ResultsTable;
 import ai.mesm.split.Split;
-import ai.mesm.stage.RunNames;
 import ai.mesm.stage.TrainRunner;
 import ai.mesm.train.TrainingSettings;
 import com.google.gson.JsonArray;
@@ -45,27 +44,28 @@ public final class EvaluateRunner {
 
   public static Result run(MesmConfig config, Configuration hadoop, Consumer<String> log) throws IOException {
     ModelSettings.useConfiguredKernels(config);
-    DatasetKind dataset = DatasetKind.fromConfig(config.getString(DATASET));
-    String splitRoot = config.getString(PATHS_SPLIT);
+    DatasetKind dataset = DatasetKind.of(config);
+    PathSettings paths = PathSettings.of(config);
+    String splitRoot = paths.split();
     AtomicOutput.requireComplete(splitRoot, hadoop, "SplitJob");
     ExampleSource valid = ExampleSource.folder(Split.VALID.folderIn(splitRoot), hadoop);
     ExampleSource test = ExampleSource.folder(Split.TEST.folderIn(splitRoot), hadoop);
     TrainingSettings settings = TrainingSettings.of(config);
     double[] grid = settings.thresholdGrid();
     int batchSize = settings.batchSize();
-    List<String> models = config.getStringList(EVAL_MODELS);
-    if (models.isEmpty()) models = List.of(RunNames.runName(config));
+    List<String> models = EvalSettings.of(config).models();
+    if (models.isEmpty()) models = List.of(RunNameSettings.of(config).name());
 
     ResultsTable table = new ResultsTable();
-    String reports = Workspace.reportsLocation(config, FOLDER);
+    String reports = paths.reportsLocation(FOLDER);
     Map<String, String> inputs = new java.util.LinkedHashMap<>(Map.of(PATHS_SPLIT, splitRoot));
-    for (String name : models) inputs.put(EVAL_MODELS + " (" + name + ")", Workspace.modelLocation(config, name));
+    for (String name : models) inputs.put(EVAL_MODELS + " (" + name + ")", paths.modelLocation(name));
     OutputGuard.requireApart(hadoop, PATHS_REPORTS, reports, inputs);
     AtomicOutput out = new AtomicOutput(reports, hadoop);
     JsonArray evaluated = new JsonArray();
     Set<String> labels = new HashSet<>();
     for (String name : models) {
-      String location = Workspace.modelLocation(config, name);
+      String location = paths.modelLocation(name);
       ModelArtifact.Loaded loaded = ModelArtifact.load(location, hadoop);
       ModelManifest m = loaded.manifest();
       if (!m.dataset().equals(dataset.configName())) {

@@ -1,6 +1,5 @@
 package ai.mesm.stage;
 
-import static ai.mesm.config.ConfigKeys.DATASET;
 import static ai.mesm.config.ConfigKeys.PATHS_INGEST;
 import static ai.mesm.config.ConfigKeys.PATHS_INPUT;
 
@@ -20,6 +19,7 @@ import ai.mesm.ingest.WorkUnit;
 import ai.mesm.io.AtomicOutput;
 import ai.mesm.io.LazyPartition;
 import ai.mesm.io.OutputGuard;
+import ai.mesm.io.PathSettings;
 import ai.mesm.io.Provenance;
 import ai.mesm.media.MediaSettings;
 import ai.mesm.media.audio.MelSpectrogram;
@@ -54,9 +54,10 @@ public final class IngestRunner {
 
   public static IngestReport run(SparkSession spark, MesmConfig config) throws IOException {
     long started = System.nanoTime();
-    DatasetKind dataset = DatasetKind.fromConfig(config.getString(DATASET));
-    String input = config.getString(PATHS_INPUT);
-    String output = config.getString(PATHS_INGEST);
+    DatasetKind dataset = DatasetKind.of(config);
+    PathSettings paths = PathSettings.of(config);
+    String input = paths.input();
+    String output = paths.ingest();
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     OutputGuard.requireApart(hadoop, PATHS_INGEST, output, Map.of(PATHS_INPUT, input));
     MediaSettings media = MediaSettings.from(config);

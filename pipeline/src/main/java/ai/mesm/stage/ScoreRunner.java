@@ -6,8 +6,8 @@ import ai.mesm.config.InvalidConfigException;
 import ai.mesm.config.MesmConfig;
 import ai.mesm.io.AtomicOutput;
 import ai.mesm.io.OutputGuard;
+import ai.mesm.io.PathSettings;
 import ai.mesm.io.Sha256;
-import ai.mesm.io.Workspace;
 import ai.mesm.media.MediaSettings;
 import ai.mesm.model.ModelArtifact;
 import ai.mesm.model.ModelManifest;
@@ -16,7 +16,6 @@ import ai.mesm.score.ScorePartition;
 import ai.mesm.score.ScoreSettings;
 import ai.mesm.score.ScoreTables;
 import ai.mesm.score.VideoScorer;
-import ai.mesm.stage.RunNames;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
 import java.io.IOException;
@@ -99,12 +98,13 @@ public final class ScoreRunner {
       throw new InvalidConfigException(SCORE_INPUT, "must name the folder or prefix of the videos to score");
     }
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
-    String name = config.getString(SCORE_MODEL).isBlank() ? RunNames.runName(config) : config.getString(SCORE_MODEL);
-    String modelLocation = Workspace.modelLocation(config, name);
+    PathSettings paths = PathSettings.of(config);
+    String name = settings.model().isBlank() ? RunNameSettings.of(config).name() : settings.model();
+    String modelLocation = paths.modelLocation(name);
     // The driver reads the manifest only; the executors load the weights.
     String manifestJson = AtomicOutput.requireComplete(modelLocation, hadoop, "TrainJob");
     ModelManifest manifest = ModelArtifact.parseManifest(modelLocation, manifestJson);
-    Path output = new Path(config.getString(PATHS_SCORES), manifest.modelId());
+    Path output = new Path(paths.scores(), manifest.modelId());
     OutputGuard.requireApart(hadoop, PATHS_SCORES, output.toString(),
         Map.of(SCORE_INPUT, settings.input(), SCORE_SEGMENTS, settings.segments(), SCORE_MODEL, modelLocation));
     FileSystem fs = output.getFileSystem(hadoop);

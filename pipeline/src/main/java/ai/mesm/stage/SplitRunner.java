@@ -9,6 +9,7 @@ import ai.mesm.ingest.IngestSchema;
 import ai.mesm.ingest.Reject;
 import ai.mesm.io.AtomicOutput;
 import ai.mesm.io.OutputGuard;
+import ai.mesm.io.PathSettings;
 import ai.mesm.io.Provenance;
 import ai.mesm.io.Sha256;
 import ai.mesm.split.ListSplitter;
@@ -70,11 +71,12 @@ public final class SplitRunner {
   public record Result(SplitStatistics statistics, Map<String, Long> rejectsByReason, String mode) {}
 
   public static Result run(SparkSession spark, MesmConfig config) throws IOException {
-    DatasetKind dataset = DatasetKind.fromConfig(config.getString(DATASET));
-    String input = config.getString(PATHS_INGEST);
+    DatasetKind dataset = DatasetKind.of(config);
+    PathSettings paths = PathSettings.of(config);
+    String input = paths.ingest();
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     SplitSettings settings = SplitSettings.of(config);
-    OutputGuard.requireApart(hadoop, PATHS_SPLIT, config.getString(PATHS_SPLIT),
+    OutputGuard.requireApart(hadoop, PATHS_SPLIT, paths.split(),
         Map.of(PATHS_INGEST, input, SPLIT_FILES, settings.files()));
     String ingestManifest = AtomicOutput.requireComplete(input, hadoop, "IngestJob");
     String utterancesPath = new Path(input, IngestSchema.UTTERANCES).toString();
@@ -108,7 +110,7 @@ public final class SplitRunner {
         .withUpstream("ingest", JsonParser.parseString(ingestManifest).getAsJsonObject().get("provenance").toString());
     String provenanceJson = provenance.toJson();
 
-    AtomicOutput out = new AtomicOutput(config.getString(PATHS_SPLIT), hadoop);
+    AtomicOutput out = new AtomicOutput(paths.split(), hadoop);
     List<Row> pairs = new ArrayList<>();
     assignment.splits().forEach((id, s) -> pairs.add(RowFactory.create(id, s.code())));
     StructType pairSchema = new StructType().add("utterance_id", DataTypes.StringType, false)

@@ -8,7 +8,7 @@ import ai.mesm.data.ExampleSource;
 import ai.mesm.eval.ModelEvaluation;
 import ai.mesm.io.AtomicOutput;
 import ai.mesm.io.Sha256;
-import ai.mesm.io.Workspace;
+import ai.mesm.io.PathSettings;
 import ai.mesm.model.Modality;
 import ai.mesm.model.ModelArtifact;
 import ai.mesm.model.ModelManifest;
@@ -61,69 +61,79 @@ public final class TopPSweep {
       throws IOException {
     ModelSettings.useConfiguredKernels(config);
     SweepSettings sweep = SweepSettings.of(config);
-    String name = name(config, sweep);
-    String splitRoot = config.getString(PATHS_SPLIT);
+    // The sweep's runs differ from config only in the keys they override (model type, top-p, run
+    // name): what they share (paths, dataset, evaluation settings) is read here, once, for all.
+    Shared shared = new Shared(PathSettings.of(config), DatasetKind.of(config), TrainingSettings.of(config));
+    List<Modality> modalities = ModelSettings.modalities(config);
+    String name = name(sweep, modalities);
+    String splitRoot = shared.paths().split();
     String splitFingerprint = Sha256.hex(AtomicOutput.requireComplete(splitRoot, hadoop, "SplitJob"));
     List<SweepPoint> mesm = new ArrayList<>();
     for (double p : sweep.topP()) {
       MesmConfig run = config.with(Map.of(MODEL_TYPE, "mesm", MESM_TOP_P, format(p), TRAIN_RUN_NAME, name + "-p" + format(p)));
-      mesm.add(trainedOrReused(run, p, splitFingerprint, hadoop, log, spark));
+      mesm.add(trainedOrReused(run, shared, sweep.reuseTrained(), p, splitFingerprint, hadoop, log, spark));
     }
     mesm.sort((a, b) -> Double.compare(a.topP(), b.topP()));
-    SweepPoint fe2e = reference(config, sweep.fe2eReference(), name, splitFingerprint, hadoop, log, spark);
+    SweepPoint fe2e = reference(config, shared, sweep, name, splitFingerprint, hadoop, log, spark);
 
-    DatasetKind dataset = DatasetKind.fromConfig(config.getString(DATASET));
     ResultsTable table = new ResultsTable();
     if (fe2e != null) table.add(fe2e.label(), fe2e.test(), fe2e.gflops(), fe2e.activity());
     for (SweepPoint p : mesm) table.add(p.label(), p.test(), p.gflops(), p.activity());
-    String reports = Workspace.reportsLocation(config, name);
+    String reports = shared.paths().reportsLocation(name);
     AtomicOutput out = new AtomicOutput(reports, hadoop);
     table.stage(out);
     out.writeStaged(CSV, csv(mesm, fe2e));
     String headline = mesm.get(0).test().headlineName();
     try (OutputStream png = out.createStaged(PNG)) {
-      png.write(TopPSweepChart.png(dataset.configName() + " " + Modality.label(modalities(config)), mesm, fe2e, headline));
+      png.write(TopPSweepChart.png(shared.dataset().configName() + " " + Modality.label(modalities), mesm, fe2e, headline));
     }
     JsonObject manifest = new JsonObject();
     manifest.addProperty("split", splitRoot);
     JsonArray models = new JsonArray();
-    for (SweepPoint p : mesm) models.add(Workspace.modelLocation(config, p.model()));
+    for (SweepPoint p : mesm) models.add(shared.paths().modelLocation(p.model()));
     manifest.add("models", models);
-    if (fe2e != null) manifest.addProperty("fe2e_reference", Workspace.modelLocation(config, fe2e.model()));
+    if (fe2e != null) manifest.addProperty("fe2e_reference", shared.paths().modelLocation(fe2e.model()));
     out.publish(manifest.toString());
     return new Result(mesm, fe2e, table, reports);
   }
 
+  /** What every run of a sweep reads alike: the settings its overrides leave as they are. */
+  private record Shared(PathSettings paths, DatasetKind dataset, TrainingSettings training) {}
+
   /** sweep.name, or top-p-&lt;modalities&gt; such as top-p-tav. */
-  private static String name(MesmConfig config, SweepSettings sweep) {
-    return sweep.name().isBlank() ? "top-p-" + RunNames.modalityCode(modalities(config)) : sweep.name();
+  private static String name(SweepSettings sweep, List<Modality> modalities) {
+    return sweep.name().isBlank() ? "top-p-" + RunNameSettings.modalityCode(modalities) : sweep.name();
   }
 
-  private static SweepPoint reference(MesmConfig config, String reference, String name, String splitFingerprint,
-                                      Configuration hadoop, Consumer<String> log, Supplier<SparkSession> spark)
-      throws IOException {
+  private static SweepPoint reference(MesmConfig config, Shared shared, SweepSettings sweep, String name,
+                                      String splitFingerprint, Configuration hadoop, Consumer<String> log,
+                                      Supplier<SparkSession> spark) throws IOException {
+    String reference = sweep.fe2eReference();
     if (reference.equals(NO_REFERENCE)) return null;
     if (reference.equals(TRAIN_REFERENCE)) {
       MesmConfig run = config.with(Map.of(MODEL_TYPE, "fe2e", TRAIN_RUN_NAME, name + "-fe2e"));
-      return trainedOrReused(run, Double.NaN, splitFingerprint, hadoop, log, spark);
+      return trainedOrReused(run, shared, sweep.reuseTrained(), Double.NaN, splitFingerprint, hadoop, log, spark);
     }
-    ModelArtifact.Loaded loaded = ModelArtifact.load(Workspace.modelLocation(config, reference), hadoop);
+    ModelArtifact.Loaded loaded = ModelArtifact.load(shared.paths().modelLocation(reference), hadoop);
     if (!loaded.manifest().spec().type().equals("fe2e")) {
-      throw new IOException(Workspace.modelLocation(config, reference) + ": " + SWEEP_FE2E_REFERENCE
+      throw new IOException(shared.paths().modelLocation(reference) + ": " + SWEEP_FE2E_REFERENCE
           + " must be an FE2E model, this one is " + loaded.manifest().spec().type());
     }
-    return evaluated(config, reference, loaded, Double.NaN, hadoop);
+    return evaluated(shared, reference, loaded, Double.NaN, hadoop);
   }
 
-  private static SweepPoint trainedOrReused(MesmConfig run, double p, String splitFingerprint, Configuration hadoop,
-                                            Consumer<String> log, Supplier<SparkSession> spark) throws IOException {
-    String runName = RunNames.runName(run);
-    String location = Workspace.modelLocation(run, runName);
-    if (SweepSettings.of(run).reuseTrained()) {
+  /** @param run the sweep's configuration with this run's overrides: TrainRunner reads its settings from it */
+  private static SweepPoint trainedOrReused(MesmConfig run, Shared shared, boolean reuseTrained, double p,
+                                            String splitFingerprint, Configuration hadoop, Consumer<String> log,
+                                            Supplier<SparkSession> spark) throws IOException {
+    // Per run on purpose: the name is the run's own (its train.run-name override).
+    String runName = RunNameSettings.of(run).name();
+    String location = shared.paths().modelLocation(runName);
+    if (reuseTrained) {
       ModelArtifact.Loaded previous = sameSettings(run, location, splitFingerprint, hadoop, log);
       if (previous != null) {
         log.accept("sweep: " + location + " was trained with these settings on this split: evaluating it again");
-        return evaluated(run, runName, previous, p, hadoop);
+        return evaluated(shared, runName, previous, p, hadoop);
       }
     }
     TrainRunner.Result r = TrainRunner.run(run, hadoop, log, false, spark);
@@ -144,11 +154,11 @@ public final class TopPSweep {
     return same ? ModelArtifact.load(location, hadoop) : null;
   }
 
-  private static SweepPoint evaluated(MesmConfig config, String model, ModelArtifact.Loaded loaded, double p,
-                                 Configuration hadoop) throws IOException {
-    String splitRoot = config.getString(PATHS_SPLIT);
-    TrainingSettings settings = TrainingSettings.of(config);
-    ModelEvaluation e = ModelEvaluation.of(loaded.model(), DatasetKind.fromConfig(config.getString(DATASET)),
+  private static SweepPoint evaluated(Shared shared, String model, ModelArtifact.Loaded loaded, double p,
+                                      Configuration hadoop) throws IOException {
+    String splitRoot = shared.paths().split();
+    TrainingSettings settings = shared.training();
+    ModelEvaluation e = ModelEvaluation.of(loaded.model(), shared.dataset(),
         ExampleSource.folder(Split.VALID.folderIn(splitRoot), hadoop),
         ExampleSource.folder(Split.TEST.folderIn(splitRoot), hadoop), settings.thresholdGrid(),
         settings.batchSize());
@@ -169,10 +179,6 @@ public final class TopPSweep {
           p.activity().fractionsCsv(Modality.VISUAL), p.reused()));
     }
     return sb.toString();
-  }
-
-  private static List<Modality> modalities(MesmConfig config) {
-    return Modality.parse(config.getStringList(MODEL_MODALITIES));
   }
 
   /** 0.5 → "0.5", 1.0 → "1": the shortest exact decimal, as run names and the CSV show it. */

@@ -12,8 +12,10 @@ import ai.mesm.eval.ModelEvaluation;
 import ai.mesm.eval.Predictions;
 import ai.mesm.io.AtomicOutput;
 import ai.mesm.io.OutputGuard;
+import ai.mesm.io.PathSettings;
 import ai.mesm.io.Provenance;
 import ai.mesm.io.Sha256;
+import ai.mesm.io.SparkSettings;
 import ai.mesm.io.Workspace;
 import ai.mesm.media.VisualNormalisation;
 import ai.mesm.model.EmotionModel;
@@ -89,8 +91,9 @@ public final class TrainRunner {
   public static Result run(MesmConfig config, Configuration hadoop, Consumer<String> log, boolean resume,
                            Supplier<SparkSession> spark) throws IOException {
     ModelSettings.useConfiguredKernels(config);
-    DatasetKind dataset = DatasetKind.fromConfig(config.getString(DATASET));
-    String splitRoot = config.getString(PATHS_SPLIT);
+    DatasetKind dataset = DatasetKind.of(config);
+    PathSettings paths = PathSettings.of(config);
+    String splitRoot = paths.split();
     String splitManifest = AtomicOutput.requireComplete(splitRoot, hadoop, "SplitJob");
     double[] positiveWeights = positiveWeights(splitRoot, hadoop, dataset);
     long trainSize = JsonParser.parseString(splitManifest).getAsJsonObject().getAsJsonObject("sizes").get("train").getAsLong();
@@ -98,16 +101,17 @@ public final class TrainRunner {
     String valid = Split.VALID.folderIn(splitRoot);
     String test = Split.TEST.folderIn(splitRoot);
 
-    List<Modality> modalities = Modality.parse(config.getStringList(MODEL_MODALITIES));
-    String run = RunNames.runName(config);
-    for (String[] out : new String[][] {{PATHS_MODELS, Workspace.modelLocation(config, run)},
-        {PATHS_REPORTS, Workspace.reportsLocation(config, run)}, {PATHS_CHECKPOINTS, Workspace.checkpointsLocation(config, run)}}) {
+    List<Modality> modalities = ModelSettings.modalities(config);
+    String run = RunNameSettings.of(config).name();
+    for (String[] out : new String[][] {{PATHS_MODELS, paths.modelLocation(run)},
+        {PATHS_REPORTS, paths.reportsLocation(run)}, {PATHS_CHECKPOINTS, paths.checkpointsLocation(run)}}) {
       OutputGuard.requireApart(hadoop, out[0], out[1], Map.of(PATHS_SPLIT, splitRoot));
     }
-    Checkpoints checkpoints = Checkpoints.of(config, run, Sha256.hex(splitManifest), hadoop);
+    Checkpoints checkpoints = Checkpoints.of(config, paths, run, Sha256.hex(splitManifest), hadoop);
+    TextEncoderSettings text = TextEncoderSettings.of(config);
     // Read by the driver only, once: from here on its weights travel inside the graph's parameters.
-    AlbertCheckpoint pretrained = pretrained(config, modalities, hadoop, log);
-    PretrainedText albert = pretrained == null ? null : pretrained.describe(config.getDouble(TRAIN_TEXT_LR_FACTOR));
+    AlbertCheckpoint pretrained = pretrained(text, modalities, hadoop, log);
+    PretrainedText albert = pretrained == null ? null : pretrained.describe(text.lrFactor());
     Checkpoints.Resumed resumed = resume
         ? checkpoints.latest(t -> ModelSettings.spec(config, modalities, dataset, t, positiveWeights, albert), log) : null;
     if (resume) {
@@ -121,7 +125,7 @@ public final class TrainRunner {
       } else if (pretrained != null) {
         tokenizer = pretrained.tokenizer();
       } else {
-        tokenizer = WordPieceTrainer.train(ExampleReader.texts(train, hadoop), config.getInt(TEXT_VOCAB_SIZE), 1);
+        tokenizer = WordPieceTrainer.train(ExampleReader.texts(train, hadoop), text.vocabSize(), 1);
         log.accept("tokenizer: " + tokenizer.vocabSize() + " pieces learned from the train transcripts");
       }
     }
@@ -136,19 +140,20 @@ public final class TrainRunner {
       log.accept("ALBERT: " + report.loaded().size() + " tensors loaded into the text encoder; not part of the encoder, "
           + "skipped: " + (report.skipped().isEmpty() ? "none" : String.join(", ", report.skipped())));
     }
-    String mode = mode(config);
+    TrainingSettings settings = TrainingSettings.of(config);
+    DistributedSettings distributed = DistributedSettings.of(config);
+    String mode = distributed.resolvedMode(SparkSettings.of(config));
     log.accept(String.format(Locale.ROOT, "training %s on %s (%s): %d train utterances, %,d parameters, batch %d, "
             + "lr %g, at most %d epochs (patience %d), %s", run, dataset.configName(), Modality.label(modalities), trainSize,
-        ModelArtifact.parameterCount(model.graph()), config.getInt(TRAIN_BATCH_SIZE), spec.learningRate(), config.getInt(TRAIN_MAX_EPOCHS),
-        config.getInt(TRAIN_PATIENCE), mode.equals("local") ? "in this JVM" : "parameter averaging on Spark"));
+        ModelArtifact.parameterCount(model.graph()), settings.batchSize(), spec.learningRate(), settings.maxEpochs(),
+        settings.patience(), mode.equals("local") ? "in this JVM" : "parameter averaging on Spark"));
     if (spec.isMesm()) log.accept("MESM's sparse convolutions in this JVM: " + NativeKernels.describe());
 
-    TrainingSettings settings = TrainingSettings.of(config);
     EpochTrainer trainer = mode.equals("local")
         ? new LocalTrainer(settings, ExampleSource.folder(train, hadoop), trainSize, log)
-        : new SparkEpochTrainer(spark.get(), train, settings, DistributedSettings.of(config), log);
+        : new SparkEpochTrainer(spark.get(), train, settings, distributed, log);
     ModelFit.Fitted fitted = new ModelFit(settings, log).fit(model, dataset, trainer, ExampleSource.folder(valid, hadoop),
-        ExampleSource.folder(test, hadoop), mode, config.getInt(TRAIN_CHECKPOINT_EVERY) > 0 ? checkpoints : null,
+        ExampleSource.folder(test, hadoop), mode, checkpoints.enabled() ? checkpoints : null,
         resumed == null ? null : resumed.state());
     TrainingLoop.Outcome outcome = fitted.outcome();
     ModelEvaluation scored = fitted.evaluation();
@@ -161,10 +166,10 @@ public final class TrainRunner {
     ModelManifest manifest = new ModelManifest(ModelManifest.FORMAT, run, dataset.configName(), dataset.classes(), spec,
         thresholds, model.visualMean(), model.visualStd(), Provenance.buildVersion(), Sha256.hex(splitManifest),
         Instant.now().toString(), training);
-    String modelLocation = Workspace.modelLocation(config, run);
+    String modelLocation = paths.modelLocation(run);
     ModelArtifact.save(model, manifest, modelLocation, hadoop);
 
-    String reports = Workspace.reportsLocation(config, run);
+    String reports = paths.reportsLocation(run);
     AtomicOutput out = new AtomicOutput(reports, hadoop);
     table.stage(out);
     out.writeStaged(HISTORY, history(outcome.history()));
@@ -193,31 +198,19 @@ public final class TrainRunner {
     return spec.type().toUpperCase(Locale.ROOT) + " (" + modalities + ")";
   }
 
-  /**
-   * "local" or "spark": train.mode, where auto means Spark unless the master (mesm.spark.master, or
-   * the one spark-submit set) is local[...] or absent.
-   */
-  public static String mode(MesmConfig config) {
-    String mode = config.getString(TRAIN_MODE);
-    if (!mode.equals("auto")) return mode;
-    String master = config.getString(SPARK_MASTER);
-    if (master.isBlank()) master = System.getProperty("spark.master", "local");
-    return master.startsWith("local") ? "local" : "spark";
-  }
-
   /** The ALBERT checkpoint model.text.pretrained names, when the text encoder is ALBERT and the model reads text. */
-  private static AlbertCheckpoint pretrained(MesmConfig config, List<Modality> modalities, Configuration hadoop,
+  private static AlbertCheckpoint pretrained(TextEncoderSettings text, List<Modality> modalities, Configuration hadoop,
                                              Consumer<String> log) throws IOException {
-    if (!config.getString(TEXT_ENCODER).equals("albert")) return null;
+    if (!text.albert()) return null;
     if (!modalities.contains(Modality.TEXT)) {
       log.accept(TEXT_ENCODER + " = albert is not used: the model reads no text (" + Modality.label(modalities) + ")");
       return null;
     }
-    AlbertCheckpoint checkpoint = AlbertCheckpoint.read(config.getString(TEXT_PRETRAINED), hadoop);
+    AlbertCheckpoint checkpoint = AlbertCheckpoint.read(text.pretrained(), hadoop);
     AlbertConfig c = checkpoint.config();
     log.accept(String.format(Locale.ROOT, "ALBERT from %s: hidden %d, %d layers sharing one set of weights, %d heads, "
-            + "vocabulary %d; learns at learning-rate / %s", Secrets.redactUris(config.getString(TEXT_PRETRAINED)),
-        c.hiddenSize(), c.numHiddenLayers(), c.numAttentionHeads(), c.vocabSize(), config.getDouble(TRAIN_TEXT_LR_FACTOR)));
+            + "vocabulary %d; learns at learning-rate / %s", Secrets.redactUris(text.pretrained()),
+        c.hiddenSize(), c.numHiddenLayers(), c.numAttentionHeads(), c.vocabSize(), text.lrFactor()));
     return checkpoint;
   }
 

@@ -1,10 +1,8 @@
 package ai.mesm.train;
 
-import static ai.mesm.config.ConfigKeys.*;
-
 import ai.mesm.config.MesmConfig;
 import ai.mesm.io.AtomicOutput;
-import ai.mesm.io.Workspace;
+import ai.mesm.io.PathSettings;
 import ai.mesm.model.EmotionModel;
 import ai.mesm.model.Modality;
 import ai.mesm.model.ModelArtifact;
@@ -58,16 +56,23 @@ public final class Checkpoints {
     this.conf = conf;
   }
 
-  public static Checkpoints of(MesmConfig config, String run, String splitFingerprint, Configuration conf) {
+  /** The checkpoints of the run named {@code run} under {@code paths}, kept as {@link CheckpointSettings} says. */
+  public static Checkpoints of(MesmConfig config, PathSettings paths, String run, String splitFingerprint,
+                               Configuration conf) {
     JsonObject identity = new JsonObject();
     identity.add("config", JsonParser.parseString(config.canonicalJsonWithout(NOT_IDENTITY)));
     identity.addProperty("split", splitFingerprint);
-    return new Checkpoints(Workspace.checkpointsLocation(config, run), config.getInt(TRAIN_CHECKPOINT_EVERY),
-        config.getInt(TRAIN_CHECKPOINT_KEEP), identity, conf);
+    CheckpointSettings settings = CheckpointSettings.of(config);
+    return new Checkpoints(paths.checkpointsLocation(run), settings.every(), settings.keep(), identity, conf);
   }
 
   public String location() {
     return location;
+  }
+
+  /** False with train.checkpoint-every = 0: the run keeps no checkpoints. */
+  public boolean enabled() {
+    return every > 0;
   }
 
   public boolean due(int epoch) {

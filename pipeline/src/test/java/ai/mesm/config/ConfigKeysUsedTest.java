@@ -98,7 +98,8 @@ class ConfigKeysUsedTest {
         .find();
   }
 
-  private static Map<String, String> constants() {
+  /** Each String constant of {@link ConfigKeys}: its name to the key it holds. */
+  static Map<String, String> constants() {
     Map<String, String> out = new TreeMap<>();
     for (Field f : ConfigKeys.class.getFields()) {
       if (Modifier.isStatic(f.getModifiers()) && f.getType() == String.class) {
@@ -112,7 +113,8 @@ class ConfigKeysUsedTest {
     return out;
   }
 
-  private static Map<String, String> sources(Path root) throws IOException {
+  /** Each .java file under root: its path relative to root (with /) to its text. */
+  static Map<String, String> sources(Path root) throws IOException {
     Map<String, String> out = new TreeMap<>();
     try (Stream<Path> files = Files.walk(root)) {
       for (Path file : files.filter(p -> p.toString().endsWith(".java")).toList()) {

@@ -2,7 +2,7 @@ package ai.mesm.config;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import ai.mesm.io.Workspace;
+import ai.mesm.io.PathSettings;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
@@ -252,10 +252,10 @@ class ConfigLoaderTest {
     assertEquals(ConfigKeys.SPLIT_FILE_NAMES,
         rejected(Map.of("split.file-names", "[train.txt, valid.txt, \"../test.txt\"]")).problems().get(0).key());
     MesmConfig ok = load(Map.of("train.run-name", "fe2e-tav.v2", "paths.models", "/m"));
-    assertEquals("/m/fe2e-tav.v2", Workspace.modelLocation(ok, "fe2e-tav.v2"));
-    assertEquals("s3a://b/elsewhere", Workspace.modelLocation(ok, "s3a://b/elsewhere"));
+    assertEquals("/m/fe2e-tav.v2", PathSettings.of(ok).modelLocation("fe2e-tav.v2"));
+    assertEquals("s3a://b/elsewhere", PathSettings.of(ok).modelLocation("s3a://b/elsewhere"));
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> Workspace.modelLocation(ok, ".."));
+        () -> PathSettings.of(ok).modelLocation(".."));
     assertTrue(e.getMessage().contains("'..'"), e.getMessage());
   }
 

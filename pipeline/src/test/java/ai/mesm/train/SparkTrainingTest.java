@@ -185,7 +185,7 @@ class SparkTrainingTest {
     assertTrue(e.getMessage().contains("mesm.train.batch-size: 8 -> 4"), e.getMessage());
     // Where it runs is not part of the identity: a local resume continues the same run.
     MesmConfig local = config.with(Map.of("train.mode", "local", "train.spark.workers", "1"));
-    assertNotNull(Checkpoints.of(local, "spark-2w",
+    assertNotNull(Checkpoints.of(local, ai.mesm.io.PathSettings.of(local), "spark-2w",
         Sha256.hex(ai.mesm.io.AtomicOutput.requireComplete(SplitCorpus.split().toString(), hadoop, "x")), hadoop)
         .latest(t -> spec(local, t), s -> fail("no checkpoint is skipped: " + s)));
   }
