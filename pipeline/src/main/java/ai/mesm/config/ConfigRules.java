@@ -50,9 +50,6 @@ final class ConfigRules {
     rules.add(atLeast(FACE_MARGIN, 0));
     rules.add(new Rule(FACE_MARGIN, c -> c.getInt(FACE_MARGIN) >= c.getInt(FACE_SIZE)
         ? Optional.of("must be smaller than " + FACE_SIZE) : Optional.empty()));
-    rules.add(new Rule(MTCNN_WEIGHTS, c -> c.getString(FACE_DETECTOR).equals("mtcnn") && c.getString(MTCNN_WEIGHTS).isBlank()
-        ? Optional.of("must name the folder with pnet/rnet/onet.safetensors when " + FACE_DETECTOR + " = mtcnn")
-        : Optional.empty()));
     rules.add(atLeast(MTCNN_MIN_FACE, 12));
     rules.add(listOfFractions(MTCNN_THRESHOLDS, 3));
     rules.add(new Rule(MTCNN_FACTOR, c -> inOpen(c.getDouble(MTCNN_FACTOR), 0, 1) ? Optional.empty()

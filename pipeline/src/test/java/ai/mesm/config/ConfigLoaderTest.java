@@ -154,7 +154,6 @@ class ConfigLoaderTest {
     assertEquals("mesm.model.modalities", rejected(Map.of("model.modalities", "[t, x]")).problems().get(0).key());
     assertEquals("mesm.model.modalities", rejected(Map.of("model.modalities", "[]")).problems().get(0).key());
     assertEquals("mesm.split.test-fraction", rejected(Map.of("split.train-fraction", "0.8")).problems().get(0).key());
-    assertEquals("mesm.media.face.mtcnn.weights", rejected(Map.of("media.face.detector", "mtcnn")).problems().get(0).key());
     assertEquals("mesm.corpus.iemocap.frame-width", rejected(Map.of("corpus.iemocap.frame-width", "385")).problems().get(0).key());
   }
 

@@ -101,7 +101,7 @@ class IngestFacesTest {
   void mtcnnFindsThePhotographedFacesDuringIngest() throws Exception {
     Path root = corpus(dir.resolve("photo"), "corpus.face-photo", ai.mesm.testing.RealData.photo().toString());
     List<Row> rows = ingest(root, dir.resolve("photo-out"), "media.face.mtcnn.weights",
-        ai.mesm.testing.RealData.mtcnn().toString());
+        ai.mesm.testing.RealData.mtcnnWeights().toString());
     int frames = 0;
     int found = 0;
     for (Row r : rows) {

@@ -13,14 +13,26 @@ public final class RealData {
     return fixture("real/astronaut.png");
   }
 
-  /** The folder with the MTCNN weights (pnet/rnet/onet.safetensors) and the reference outputs on the photo. */
-  public static Path mtcnn() {
-    return fixture("mtcnn/pnet.safetensors").getParent();
+  /** The folder with the reference MTCNN's outputs on the photo. */
+  public static Path mtcnnReference() {
+    return fixture("mtcnn/astronaut_expected.json").getParent();
+  }
+
+  /**
+   * The MTCNN weights the pipeline ships (pnet/rnet/onet.safetensors), as a folder: what a user
+   * names in mesm.media.face.mtcnn.weights to use their own.
+   */
+  public static Path mtcnnWeights() {
+    return resource("/ai/mesm/media/face/mtcnn/pnet.safetensors").getParent();
   }
 
   private static Path fixture(String name) {
-    URL url = RealData.class.getResource("/fixtures/" + name);
-    if (url == null) throw new IllegalStateException("no test fixture " + name + " on the classpath");
+    return resource("/fixtures/" + name);
+  }
+
+  private static Path resource(String name) {
+    URL url = RealData.class.getResource(name);
+    if (url == null) throw new IllegalStateException("no " + name + " on the classpath");
     try {
       return Path.of(url.toURI());
     } catch (URISyntaxException e) {

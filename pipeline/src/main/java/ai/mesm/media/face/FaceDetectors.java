@@ -1,12 +1,10 @@
 package ai.mesm.media.face;
 
+import ai.mesm.io.SafetensorsFile;
 import ai.mesm.media.LocalCopy;
 import ai.mesm.media.MediaSettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import org.apache.hadoop.conf.Configuration;
 
 /** Builds the detector mesm.media.face.detector names, one per task (detectors are not thread-safe). */
@@ -24,23 +22,27 @@ public final class FaceDetectors {
     };
   }
 
+  /** MTCNN with the weights mesm.media.face.mtcnn.weights names, or those shipped in the jar when it is empty. */
   private static FaceDetector mtcnn(MediaSettings s, Configuration conf) {
+    float[] thresholds = new float[3];
+    for (int i = 0; i < 3; i++) thresholds[i] = s.mtcnnThresholds().get(i).floatValue();
     try {
-      Path dir = Files.createTempDirectory("mesm-mtcnn-");
-      for (String name : MTCNN_FILES) {
-        String location = s.mtcnnWeights().replaceAll("/+$", "") + "/" + name;
-        try (LocalCopy copy = LocalCopy.of(location, conf)) {
-          Files.copy(copy.path(), dir.resolve(name), StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-          throw new IOException("MTCNN weights: cannot read " + location + " (mesm.media.face.mtcnn.weights): "
-              + e.getMessage(), e);
-        }
-      }
-      float[] thresholds = new float[3];
-      for (int i = 0; i < 3; i++) thresholds[i] = s.mtcnnThresholds().get(i).floatValue();
-      return MtcnnFactory.create(dir, s.mtcnnMinFace(), thresholds, (float) s.mtcnnFactor());
+      MtcnnNets nets = s.mtcnnWeights().isBlank() ? MtcnnNets.shipped() : new MtcnnNets(
+          read(s.mtcnnWeights(), MTCNN_FILES[0], conf), read(s.mtcnnWeights(), MTCNN_FILES[1], conf),
+          read(s.mtcnnWeights(), MTCNN_FILES[2], conf));
+      return new MtcnnFaceDetector(nets, s.mtcnnMinFace(), thresholds, (float) s.mtcnnFactor());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  private static SafetensorsFile read(String folder, String name, Configuration conf) throws IOException {
+    String location = folder.replaceAll("/+$", "") + "/" + name;
+    try (LocalCopy copy = LocalCopy.of(location, conf)) {
+      return SafetensorsFile.read(copy.path());
+    } catch (IOException e) {
+      throw new IOException("MTCNN weights: cannot read " + location + " (mesm.media.face.mtcnn.weights): "
+          + e.getMessage(), e);
     }
   }
 }

@@ -8,7 +8,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * MTCNN face detection with the semantics of facenet-pytorch 2.x, which the paper's code used
@@ -30,12 +29,23 @@ public final class MtcnnFaceDetector implements FaceDetector {
     }
   }
 
-  public MtcnnFaceDetector(Path weightsDir) throws IOException {
-    this(weightsDir, 20, new float[] {0.6f, 0.7f, 0.7f}, 0.709f);
+  /** facenet-pytorch's defaults: smallest face 20 px, thresholds 0.6 / 0.7 / 0.7, pyramid factor 0.709. */
+  private static final int MIN_FACE = 20;
+  private static final float[] THRESHOLDS = {0.6f, 0.7f, 0.7f};
+  private static final float FACTOR = 0.709f;
+
+  /** With the weights shipped in the pipeline jar and facenet-pytorch's defaults. */
+  public MtcnnFaceDetector() throws IOException {
+    this(MtcnnNets.shipped(), MIN_FACE, THRESHOLDS, FACTOR);
   }
 
-  public MtcnnFaceDetector(Path weightsDir, int minFace, float[] thresholds, float factor) throws IOException {
-    this.nets = new MtcnnNets(weightsDir);
+  /** With the weights in a local folder (pnet/rnet/onet.safetensors) and facenet-pytorch's defaults. */
+  public MtcnnFaceDetector(Path weightsDir) throws IOException {
+    this(MtcnnNets.fromFolder(weightsDir), MIN_FACE, THRESHOLDS, FACTOR);
+  }
+
+  MtcnnFaceDetector(MtcnnNets nets, int minFace, float[] thresholds, float factor) {
+    this.nets = nets;
     this.minFace = minFace;
     this.thresholds = thresholds.clone();
     this.factor = factor;
@@ -61,7 +71,7 @@ public final class MtcnnFaceDetector implements FaceDetector {
     for (double scale = m; minl >= 12; scale *= factor, minl *= factor) {
       int hs = (int) (h * scale + 1);
       int ws = (int) (w * scale + 1);
-      INDArray input = Nd4j.create(normalised(area(rgb, 0, 0, h, w, hs, ws)), new long[] {1, 3, hs, ws}, 'c');
+      INDArray input = MtcnnNets.array(normalised(area(rgb, 0, 0, h, w, hs, ws)), 1, 3, hs, ws);
       INDArray[] out = nets.pnet(input);
       boxes.addAll(nms(proposals(out[0], out[1], scale), 0.5, false));
     }
@@ -76,12 +86,14 @@ public final class MtcnnFaceDetector implements FaceDetector {
     if (refined.isEmpty()) return refined;
 
     INDArray[] r = nets.rnet(crops(rgb, refined, 24, w, h));
+    float[] rReg = MtcnnNets.floats(r[0]);
+    float[] rScore = MtcnnNets.floats(r[1]);
     List<Box> second = new ArrayList<>();
     for (int i = 0; i < refined.size(); i++) {
-      double score = r[1].getDouble(i);
+      double score = rScore[i];
       if (score > thresholds[1]) {
         Box b = refined.get(i);
-        second.add(new Box(b.x1, b.y1, b.x2, b.y2, score, r[0].getRow(i).toDoubleVector()));
+        second.add(new Box(b.x1, b.y1, b.x2, b.y2, score, row(rReg, i, 4)));
       }
     }
     second = nms(second, 0.7, false);
@@ -90,12 +102,14 @@ public final class MtcnnFaceDetector implements FaceDetector {
     if (squared.isEmpty()) return squared;
 
     INDArray[] o = nets.onet(crops(rgb, squared, 48, w, h));
+    float[] oReg = MtcnnNets.floats(o[0]);
+    float[] oScore = MtcnnNets.floats(o[2]);
     List<Box> third = new ArrayList<>();
     for (int i = 0; i < squared.size(); i++) {
-      double score = o[2].getDouble(i);
+      double score = oScore[i];
       if (score > thresholds[2]) {
         Box b = squared.get(i);
-        third.add(regress(new Box(b.x1, b.y1, b.x2, b.y2, score, null), o[0].getRow(i).toDoubleVector()));
+        third.add(regress(new Box(b.x1, b.y1, b.x2, b.y2, score, null), row(oReg, i, 4)));
       }
     }
     return nms(third, 0.7, true);
@@ -104,18 +118,28 @@ public final class MtcnnFaceDetector implements FaceDetector {
   /** P-Net cells whose face probability reaches the first threshold, mapped back to image pixels. */
   private List<Box> proposals(INDArray reg, INDArray prob, double scale) {
     List<Box> out = new ArrayList<>();
-    long hh = prob.size(1);
-    long ww = prob.size(2);
+    int hh = (int) prob.size(1);
+    int ww = (int) prob.size(2);
+    float[] probs = MtcnnNets.floats(prob);
+    float[] regs = MtcnnNets.floats(reg);
+    int plane = hh * ww;
     for (int y = 0; y < hh; y++) {
       for (int x = 0; x < ww; x++) {
-        double p = prob.getDouble(0, y, x);
+        int at = y * ww + x;
+        double p = probs[at];
         if (p < thresholds[0]) continue;
-        double[] offsets = {reg.getDouble(0, 0, y, x), reg.getDouble(0, 1, y, x), reg.getDouble(0, 2, y, x),
-            reg.getDouble(0, 3, y, x)};
+        double[] offsets = {regs[at], regs[plane + at], regs[2 * plane + at], regs[3 * plane + at]};
         out.add(new Box(Math.floor((2.0 * x + 1) / scale), Math.floor((2.0 * y + 1) / scale),
             Math.floor((2.0 * x + 12) / scale), Math.floor((2.0 * y + 12) / scale), p, offsets));
       }
     }
+    return out;
+  }
+
+  /** Row i of an [N, width] array read into floats, as doubles. */
+  private static double[] row(float[] values, int i, int width) {
+    double[] out = new double[width];
+    for (int k = 0; k < width; k++) out[k] = values[i * width + k];
     return out;
   }
 
@@ -179,7 +203,7 @@ public final class MtcnnFaceDetector implements FaceDetector {
           : new float[3 * size * size];
       System.arraycopy(crop, 0, data, i * crop.length, crop.length);
     }
-    return Nd4j.create(data, new long[] {boxes.size(), 3, size, size}, 'c');
+    return MtcnnNets.array(data, boxes.size(), 3, size, size);
   }
 
   /**
@@ -190,18 +214,29 @@ public final class MtcnnFaceDetector implements FaceDetector {
   static float[] area(float[][][] rgb, int y0, int x0, int y1, int x1, int oh, int ow) {
     int ih = y1 - y0;
     int iw = x1 - x0;
-    float[] out = new float[3 * oh * ow];
+    int[] ys = new int[oh];
+    int[] ye = new int[oh];
+    int[] xs = new int[ow];
+    int[] xe = new int[ow];
     for (int i = 0; i < oh; i++) {
-      int ys = y0 + (int) Math.floor((double) i * ih / oh);
-      int ye = y0 + (int) Math.ceil((double) (i + 1) * ih / oh);
-      for (int j = 0; j < ow; j++) {
-        int xs = x0 + (int) Math.floor((double) j * iw / ow);
-        int xe = x0 + (int) Math.ceil((double) (j + 1) * iw / ow);
-        int n = (ye - ys) * (xe - xs);
-        for (int c = 0; c < 3; c++) {
+      ys[i] = y0 + (int) Math.floor((double) i * ih / oh);
+      ye[i] = y0 + (int) Math.ceil((double) (i + 1) * ih / oh);
+    }
+    for (int j = 0; j < ow; j++) {
+      xs[j] = x0 + (int) Math.floor((double) j * iw / ow);
+      xe[j] = x0 + (int) Math.ceil((double) (j + 1) * iw / ow);
+    }
+    float[] out = new float[3 * oh * ow];
+    for (int c = 0; c < 3; c++) {
+      float[][] plane = rgb[c];
+      for (int i = 0; i < oh; i++) {
+        for (int j = 0; j < ow; j++) {
           double sum = 0;
-          for (int y = ys; y < ye; y++) for (int x = xs; x < xe; x++) sum += rgb[c][y][x];
-          out[(c * oh + i) * ow + j] = (float) (sum / n);
+          for (int y = ys[i]; y < ye[i]; y++) {
+            float[] line = plane[y];
+            for (int x = xs[j]; x < xe[j]; x++) sum += line[x];
+          }
+          out[(c * oh + i) * ow + j] = (float) (sum / ((ye[i] - ys[i]) * (xe[j] - xs[j])));
         }
       }
     }

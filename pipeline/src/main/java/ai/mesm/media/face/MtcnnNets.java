@@ -2,6 +2,9 @@ package ai.mesm.media.face;
 
 import ai.mesm.io.SafetensorsFile;
 import java.io.IOException;
+import java.io.InputStream;
+import org.bytedeco.javacpp.FloatPointer;
+import org.nd4j.linalg.api.buffer.DataType;
 import java.nio.file.Path;
 import org.nd4j.enums.WeightsFormat;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -20,16 +23,41 @@ final class MtcnnNets {
   private final SafetensorsFile r;
   private final SafetensorsFile o;
 
-  MtcnnNets(Path dir) throws IOException {
-    p = SafetensorsFile.read(dir.resolve("pnet.safetensors"));
-    r = SafetensorsFile.read(dir.resolve("rnet.safetensors"));
-    o = SafetensorsFile.read(dir.resolve("onet.safetensors"));
+  /** Where the shipped weights live on the class path (with their licence, LICENSE, beside them). */
+  static final String SHIPPED = "/ai/mesm/media/face/mtcnn/";
+  /** The shipped files are ~2 MB together; a resource larger than this is not ours. */
+  private static final int MAX_SHIPPED_BYTES = 8 << 20;
+
+  MtcnnNets(SafetensorsFile p, SafetensorsFile r, SafetensorsFile o) {
+    this.p = p;
+    this.r = r;
+    this.o = o;
+  }
+
+  /** The weights in a local folder holding pnet/rnet/onet.safetensors. */
+  static MtcnnNets fromFolder(Path dir) throws IOException {
+    return new MtcnnNets(SafetensorsFile.read(dir.resolve("pnet.safetensors")),
+        SafetensorsFile.read(dir.resolve("rnet.safetensors")), SafetensorsFile.read(dir.resolve("onet.safetensors")));
+  }
+
+  /** The facenet-pytorch weights shipped inside the pipeline jar. */
+  static MtcnnNets shipped() throws IOException {
+    return new MtcnnNets(resource("pnet.safetensors"), resource("rnet.safetensors"), resource("onet.safetensors"));
+  }
+
+  private static SafetensorsFile resource(String name) throws IOException {
+    String location = SHIPPED + name;
+    try (InputStream in = MtcnnNets.class.getResourceAsStream(location)) {
+      if (in == null) throw new IOException("the shipped MTCNN weights " + location + " are not on the class path");
+      byte[] bytes = in.readNBytes(MAX_SHIPPED_BYTES + 1);
+      if (bytes.length > MAX_SHIPPED_BYTES) throw new IOException(location + ": larger than the shipped weights");
+      return SafetensorsFile.read(bytes, "classpath:" + location);
+    }
   }
 
   /** @return {regression [N,4,H,W], face probability [N,H,W]} */
   INDArray[] pnet(INDArray x) throws IOException {
-    x = prelu(conv(x, p, "conv1"), p.get("prelu1.weight"));
-    x = maxPoolCeil(x, 2, 2);
+    x = preluPool(conv(x, p, "conv1"), p.get("prelu1.weight"), 2, 2);
     x = prelu(conv(x, p, "conv2"), p.get("prelu2.weight"));
     x = prelu(conv(x, p, "conv3"), p.get("prelu3.weight"));
     INDArray logits = conv(x, p, "conv4_1");
@@ -39,10 +67,8 @@ final class MtcnnNets {
 
   /** @return {regression [N,4], face probability [N]} */
   INDArray[] rnet(INDArray x) throws IOException {
-    x = prelu(conv(x, r, "conv1"), r.get("prelu1.weight"));
-    x = maxPoolCeil(x, 3, 2);
-    x = prelu(conv(x, r, "conv2"), r.get("prelu2.weight"));
-    x = maxPoolCeil(x, 3, 2);
+    x = preluPool(conv(x, r, "conv1"), r.get("prelu1.weight"), 3, 2);
+    x = preluPool(conv(x, r, "conv2"), r.get("prelu2.weight"), 3, 2);
     x = prelu(conv(x, r, "conv3"), r.get("prelu3.weight"));
     x = flattenCaffeOrder(x);
     x = prelu(dense(x, r, "dense4"), r.get("prelu4.weight"));
@@ -51,12 +77,9 @@ final class MtcnnNets {
 
   /** @return {regression [N,4], landmarks [N,10], face probability [N]} */
   INDArray[] onet(INDArray x) throws IOException {
-    x = prelu(conv(x, o, "conv1"), o.get("prelu1.weight"));
-    x = maxPoolCeil(x, 3, 2);
-    x = prelu(conv(x, o, "conv2"), o.get("prelu2.weight"));
-    x = maxPoolCeil(x, 3, 2);
-    x = prelu(conv(x, o, "conv3"), o.get("prelu3.weight"));
-    x = maxPoolCeil(x, 2, 2);
+    x = preluPool(conv(x, o, "conv1"), o.get("prelu1.weight"), 3, 2);
+    x = preluPool(conv(x, o, "conv2"), o.get("prelu2.weight"), 3, 2);
+    x = preluPool(conv(x, o, "conv3"), o.get("prelu3.weight"), 2, 2);
     x = prelu(conv(x, o, "conv4"), o.get("prelu4.weight"));
     x = flattenCaffeOrder(x);
     x = prelu(dense(x, o, "dense5"), o.get("prelu5.weight"));
@@ -91,40 +114,101 @@ final class MtcnnNets {
   }
 
   private static INDArray prelu(INDArray x, INDArray alpha) {
-    float[] a = alpha.toFloatVector();
-    float[] v = x.dup('c').data().asFloat();
-    long channels = x.size(1);
-    long inner = x.length() / (x.size(0) * channels);
-    for (int i = 0; i < v.length; i++) {
-      if (v[i] < 0) v[i] *= a[(int) ((i / inner) % channels)];
+    float[] v = floats(x);
+    preluInPlace(v, alpha.toFloatVector(), x.size(1), x.length() / (x.size(0) * x.size(1)));
+    return array(v, x.shape());
+  }
+
+  /** PReLU then {@link #maxPoolCeil}, in one copy out of ND4J and one back. */
+  private static INDArray preluPool(INDArray x, INDArray alpha, int k, int s) {
+    float[] v = floats(x);
+    preluInPlace(v, alpha.toFloatVector(), x.size(1), x.length() / (x.size(0) * x.size(1)));
+    return maxPoolCeil(v, (int) x.size(0), (int) x.size(1), (int) x.size(2), (int) x.size(3), k, s);
+  }
+
+  /**
+   * Per-channel PReLU over an NCHW array: max(x, 0) + slope · min(x, 0), which equals "negative
+   * values times the slope" (up to the sign of a zero) and, unlike the branch on the sign, which
+   * mispredicts on half the values, vectorises.
+   */
+  private static void preluInPlace(float[] v, float[] slope, long channels, long inner) {
+    int plane = (int) inner;
+    for (int base = 0, ch = 0; base < v.length; base += plane, ch = (int) ((ch + 1) % channels)) {
+      float a = slope[ch];
+      for (int i = base; i < base + plane; i++) {
+        float x = v[i];
+        v[i] = Math.max(x, 0f) + a * Math.min(x, 0f);
+      }
     }
-    return Nd4j.create(v, x.shape(), 'c');
   }
 
   /** PyTorch MaxPool2d(k, s, ceil_mode=True): windows may hang over the edge; a last window starting past it is dropped. */
   static INDArray maxPoolCeil(INDArray x, int k, int s) {
-    int n = (int) x.size(0);
-    int c = (int) x.size(1);
-    int h = (int) x.size(2);
-    int w = (int) x.size(3);
+    return maxPoolCeil(floats(x), (int) x.size(0), (int) x.size(1), (int) x.size(2), (int) x.size(3), k, s);
+  }
+
+  /**
+   * Windows wholly inside the plane (all but the last row and column of outputs) take the maximum
+   * of their k × k values in one expression; only the windows hanging over the edge loop with
+   * bounds.
+   */
+  private static INDArray maxPoolCeil(float[] in, int n, int c, int h, int w, int k, int s) {
     int oh = pooledSize(h, k, s);
     int ow = pooledSize(w, k, s);
-    float[] in = x.dup('c').data().asFloat();
     float[] out = new float[n * c * oh * ow];
+    int fullRows = Math.min(oh, (h - k) / s + 1);
+    int fullCols = Math.min(ow, (w - k) / s + 1);
     for (int b = 0; b < n * c; b++) {
       int inBase = b * h * w;
       int outBase = b * oh * ow;
       for (int i = 0; i < oh; i++) {
-        for (int j = 0; j < ow; j++) {
+        int o = outBase + i * ow;
+        int top = inBase + i * s * w;
+        int j = 0;
+        if (i < fullRows && k == 3) {
+          for (; j < fullCols; j++) {
+            int a = top + j * s;
+            int b2 = a + w;
+            int c2 = b2 + w;
+            float m0 = Math.max(Math.max(in[a], in[a + 1]), in[a + 2]);
+            float m1 = Math.max(Math.max(in[b2], in[b2 + 1]), in[b2 + 2]);
+            float m2 = Math.max(Math.max(in[c2], in[c2 + 1]), in[c2 + 2]);
+            out[o + j] = Math.max(Math.max(m0, m1), m2);
+          }
+        } else if (i < fullRows && k == 2) {
+          for (; j < fullCols; j++) {
+            int a = top + j * s;
+            out[o + j] = Math.max(Math.max(in[a], in[a + 1]), Math.max(in[a + w], in[a + w + 1]));
+          }
+        }
+        for (; j < ow; j++) {
           float m = Float.NEGATIVE_INFINITY;
           for (int y = i * s; y < Math.min(i * s + k, h); y++) {
-            for (int xx = j * s; xx < Math.min(j * s + k, w); xx++) m = Math.max(m, in[inBase + y * w + xx]);
+            for (int x = j * s; x < Math.min(j * s + k, w); x++) m = Math.max(m, in[inBase + y * w + x]);
           }
-          out[outBase + i * ow + j] = m;
+          out[o + j] = m;
         }
       }
     }
-    return Nd4j.create(out, new long[] {n, c, oh, ow}, 'c');
+    return array(out, n, c, oh, ow);
+  }
+
+  /**
+   * The values of x in C order. One bulk copy: ND4J's asFloat() and Nd4j.create(float[]) go
+   * element by element through bounds-checked indexers, which took most of MTCNN's time.
+   */
+  static float[] floats(INDArray x) {
+    INDArray c = x.dup('c');
+    float[] out = new float[(int) c.length()];
+    new FloatPointer(c.data().addressPointer()).get(out, 0, out.length);
+    return out;
+  }
+
+  /** A new C-order float array holding v (one bulk copy). */
+  static INDArray array(float[] v, long... shape) {
+    INDArray a = Nd4j.createUninitialized(DataType.FLOAT, shape, 'c');
+    new FloatPointer(a.data().addressPointer()).put(v, 0, v.length);
+    return a;
   }
 
   static int pooledSize(int size, int k, int s) {

@@ -19,7 +19,7 @@ class MtcnnFaceDetectorTest {
 
   @BeforeAll
   static void locate() {
-    fixtures = ai.mesm.testing.RealData.mtcnn().getParent();
+    fixtures = ai.mesm.testing.RealData.mtcnnReference().getParent();
   }
 
   @Test
@@ -30,7 +30,7 @@ class MtcnnFaceDetectorTest {
     FaceBox reference = new FaceBox(box.get(0).getAsFloat(), box.get(1).getAsFloat(), box.get(2).getAsFloat(),
         box.get(3).getAsFloat(), expected.get("prob").getAsFloat());
     BufferedImage image = ImageIO.read(fixtures.resolve("real/astronaut.png").toFile());
-    try (MtcnnFaceDetector mtcnn = new MtcnnFaceDetector(fixtures.resolve("mtcnn"))) {
+    try (MtcnnFaceDetector mtcnn = new MtcnnFaceDetector()) {
       long t0 = System.nanoTime();
       FaceBox found = mtcnn.detectLargest(image).orElseThrow(() -> new AssertionError("no face found"));
       System.out.printf("MTCNN on 512x512: %s vs reference %s in %.0f ms%n", found, reference,
@@ -64,8 +64,50 @@ class MtcnnFaceDetectorTest {
     g.setColor(new java.awt.Color(128, 128, 128));
     g.fillRect(0, 0, 200, 200);
     g.dispose();
-    try (MtcnnFaceDetector mtcnn = new MtcnnFaceDetector(fixtures.resolve("mtcnn"))) {
+    try (MtcnnFaceDetector mtcnn = new MtcnnFaceDetector(ai.mesm.testing.RealData.mtcnnWeights())) {
       assertTrue(mtcnn.detectLargest(gray).isEmpty());
+    }
+  }
+
+  @Test
+  void theShippedWeightsNeedNoSetting() throws Exception {
+    ai.mesm.media.MediaSettings defaults = ai.mesm.media.MediaSettings.from(ai.mesm.config.ConfigLoader.load(
+        java.util.List.of(), java.util.Map.of("media.face.detector", "mtcnn")));
+    assertTrue(defaults.mtcnnWeights().isBlank(), "no weights configured");
+    BufferedImage image = ImageIO.read(fixtures.resolve("real/astronaut.png").toFile());
+    try (FaceDetector detector = FaceDetectors.create(defaults, new org.apache.hadoop.conf.Configuration())) {
+      assertInstanceOf(MtcnnFaceDetector.class, detector);
+      assertTrue(detector.detectLargest(image).orElseThrow().score() > 0.99);
+    }
+  }
+
+  /** The pooling's fast interior path against the definition, on sizes where the last window hangs over or is dropped. */
+  @Test
+  void ceilModePoolingEqualsItsDefinition() {
+    java.util.Random random = new java.util.Random(3);
+    for (int[] ks : new int[][] {{2, 2}, {3, 2}}) {
+      for (int size : new int[] {5, 8, 9, 22, 23}) {
+        int h = size;
+        int w = size + 3;
+        float[] in = new float[2 * 3 * h * w];
+        for (int i = 0; i < in.length; i++) in[i] = (float) random.nextGaussian();
+        org.nd4j.linalg.api.ndarray.INDArray x = org.nd4j.linalg.factory.Nd4j.create(in, new long[] {2, 3, h, w}, 'c');
+        float[] got = MtcnnNets.floats(MtcnnNets.maxPoolCeil(x, ks[0], ks[1]));
+        int oh = MtcnnNets.pooledSize(h, ks[0], ks[1]);
+        int ow = MtcnnNets.pooledSize(w, ks[0], ks[1]);
+        assertEquals(6 * oh * ow, got.length);
+        for (int b = 0; b < 6; b++) {
+          for (int i = 0; i < oh; i++) {
+            for (int j = 0; j < ow; j++) {
+              float m = Float.NEGATIVE_INFINITY;
+              for (int y = i * ks[1]; y < Math.min(i * ks[1] + ks[0], h); y++) {
+                for (int xx = j * ks[1]; xx < Math.min(j * ks[1] + ks[0], w); xx++) m = Math.max(m, in[(b * h + y) * w + xx]);
+              }
+              assertEquals(m, got[(b * oh + i) * ow + j], "k " + ks[0] + " size " + h + "x" + w + " at " + b + "," + i + "," + j);
+            }
+          }
+        }
+      }
     }
   }
 
@@ -80,11 +122,12 @@ class MtcnnFaceDetectorTest {
   @Test
   void safetensorsErrorsNameTheFile(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
     Path truncated = dir.resolve("pnet.safetensors");
-    byte[] bytes = Files.readAllBytes(fixtures.resolve("mtcnn/pnet.safetensors"));
+    Path pnet = ai.mesm.testing.RealData.mtcnnWeights().resolve("pnet.safetensors");
+    byte[] bytes = Files.readAllBytes(pnet);
     Files.write(truncated, java.util.Arrays.copyOf(bytes, bytes.length / 2));
     java.io.IOException e = assertThrows(java.io.IOException.class, () -> SafetensorsFile.read(truncated));
     assertTrue(e.getMessage().contains(truncated.toString()), e.getMessage());
-    SafetensorsFile ok = SafetensorsFile.read(fixtures.resolve("mtcnn/pnet.safetensors"));
+    SafetensorsFile ok = SafetensorsFile.read(pnet);
     assertArrayEquals(new long[] {10, 3, 3, 3}, ok.get("conv1.weight").shape());
     assertTrue(assertThrows(java.io.IOException.class, () -> ok.get("conv9.weight")).getMessage().contains("no tensor conv9"));
   }
