@@ -3,7 +3,10 @@ package ai.mesm.corpus;
 import static ai.mesm.config.ConfigKeys.*;
 
 import ai.mesm.config.MesmConfig;
+import ai.mesm.config.Rule;
+import ai.mesm.config.Rules;
 import java.util.List;
+import java.util.Optional;
 
 /** The generator's settings (mesm.corpus.*), read once from a validated configuration. */
 public record CorpusSettings(
@@ -12,6 +15,29 @@ public record CorpusSettings(
     int iemocapUtterancesPerDialog, double iemocapOutOfClass, int iemocapWidth, int iemocapHeight,
     int moseiClipsPerVideo, int moseiAnnotators, double moseiMissingWav, boolean moseiDefects,
     int moseiWidth, int moseiHeight) {
+
+  /** The range and consistency checks of the keys read here (gathered by ai.mesm.stage.SettingsRules). */
+  public static List<Rule> rules() {
+    return List.of(
+        Rules.location(CORPUS_OUTPUT, false),
+        Rules.subsetOf(CORPUS_LAYOUTS, "iemocap", "mosei"),
+        Rules.atLeast(CORPUS_SIZE, 1),
+        Rules.fraction(CORPUS_NOISE),
+        Rules.atLeast(CORPUS_THREADS, 0),
+        Rules.positive(CORPUS_MIN_UTTERANCE_S),
+        new Rule(CORPUS_MAX_UTTERANCE_S, c -> c.getDouble(CORPUS_MAX_UTTERANCE_S) < c.getDouble(CORPUS_MIN_UTTERANCE_S)
+            ? Optional.of("must be >= " + CORPUS_MIN_UTTERANCE_S + " (" + c.getDouble(CORPUS_MIN_UTTERANCE_S) + ")")
+            : Optional.empty()),
+        Rules.atLeast(CORPUS_IEMOCAP_UTTERANCES_PER_DIALOG, 2),
+        Rules.fraction(CORPUS_IEMOCAP_OUT_OF_CLASS),
+        Rules.evenAtLeast(CORPUS_IEMOCAP_WIDTH, 96),
+        Rules.evenAtLeast(CORPUS_IEMOCAP_HEIGHT, 48),
+        Rules.atLeast(CORPUS_MOSEI_CLIPS_PER_VIDEO, 1),
+        Rules.atLeast(CORPUS_MOSEI_ANNOTATORS, 1),
+        Rules.fraction(CORPUS_MOSEI_MISSING_WAV),
+        Rules.evenAtLeast(CORPUS_MOSEI_WIDTH, 48),
+        Rules.evenAtLeast(CORPUS_MOSEI_HEIGHT, 48));
+  }
 
   public static CorpusSettings from(MesmConfig c) {
     return new CorpusSettings(

@@ -2,6 +2,8 @@ package ai.mesm.data;
 
 import ai.mesm.config.ConfigKeys;
 import ai.mesm.config.MesmConfig;
+import ai.mesm.config.Rule;
+import ai.mesm.config.Rules;
 import java.util.List;
 import java.util.Locale;
 
@@ -22,6 +24,12 @@ public enum DatasetKind {
 
   public String configName() {
     return name().toLowerCase(Locale.ROOT);
+  }
+
+  /** The range and consistency checks of the keys read here (gathered by ai.mesm.stage.SettingsRules). */
+  public static List<Rule> rules() {
+    return List.of(
+        Rules.oneOf(ConfigKeys.DATASET, "iemocap", "mosei"));
   }
 
   /** The dataset a stage works on (mesm.dataset): the one reader of that key. */

@@ -3,7 +3,10 @@ package ai.mesm.io;
 import static ai.mesm.config.ConfigKeys.*;
 
 import ai.mesm.config.MesmConfig;
+import ai.mesm.config.Rule;
+import ai.mesm.config.Rules;
 import ai.mesm.config.SafeName;
+import java.util.List;
 import org.apache.hadoop.fs.Path;
 
 /**
@@ -20,6 +23,18 @@ import org.apache.hadoop.fs.Path;
  */
 public record PathSettings(String input, String ingest, String split, String models, String reports, String scores,
                            String checkpoints) {
+
+  /** The range and consistency checks of the keys read here (gathered by ai.mesm.stage.SettingsRules). */
+  public static List<Rule> rules() {
+    return List.of(
+        Rules.location(PATHS_INPUT, false),
+        Rules.location(PATHS_INGEST, false),
+        Rules.location(PATHS_SPLIT, false),
+        Rules.location(PATHS_MODELS, false),
+        Rules.location(PATHS_REPORTS, false),
+        Rules.location(PATHS_SCORES, false),
+        Rules.location(PATHS_CHECKPOINTS, true));
+  }
 
   public static PathSettings of(MesmConfig config) {
     return new PathSettings(config.getString(PATHS_INPUT), config.getString(PATHS_INGEST),

@@ -3,9 +3,12 @@ package ai.mesm.media;
 import static ai.mesm.config.ConfigKeys.*;
 
 import ai.mesm.config.MesmConfig;
+import ai.mesm.config.Rule;
+import ai.mesm.config.Rules;
 import ai.mesm.media.audio.MelSettings;
 import java.io.Serializable;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Featurisation settings of docs/computation.md#media (mesm.media.*), shared by ingest and scoring.
@@ -16,6 +19,36 @@ public record MediaSettings(int frameIntervalMs, String detector, int faceSize, 
                             int mtcnnMinFace, List<Double> mtcnnThresholds, double mtcnnFactor, int sampleRate,
                             int nFft, int winLength, int hopLength, int nMels, double fMin, double fMax,
                             int chunkFrames, long maxTextFileBytes) implements Serializable {
+
+  /** The range and consistency checks of the keys read here (gathered by ai.mesm.stage.SettingsRules). */
+  public static List<Rule> rules() {
+    return List.of(
+        Rules.location(MTCNN_WEIGHTS, true),
+        Rules.atLeast(MEDIA_FRAME_INTERVAL_MS, 1),
+        Rules.size(MEDIA_MAX_TEXT_FILE_SIZE, 1L << 10, 1L << 30),
+        Rules.oneOf(FACE_DETECTOR, "auto", "mtcnn", "opencv", "none"),
+        Rules.atLeast(FACE_SIZE, 8),
+        Rules.atLeast(FACE_MARGIN, 0),
+        new Rule(FACE_MARGIN, c -> c.getInt(FACE_MARGIN) >= c.getInt(FACE_SIZE)
+            ? Optional.of("must be smaller than " + FACE_SIZE) : Optional.empty()),
+        Rules.atLeast(MTCNN_MIN_FACE, 12),
+        Rules.listOfFractions(MTCNN_THRESHOLDS, 3),
+        new Rule(MTCNN_FACTOR, c -> Rules.inOpen(c.getDouble(MTCNN_FACTOR), 0, 1) ? Optional.empty()
+            : Optional.of("must be in (0, 1), was " + c.getDouble(MTCNN_FACTOR))),
+        Rules.atLeast(AUDIO_SAMPLE_RATE, 1000),
+        Rules.atLeast(AUDIO_N_FFT, 16),
+        Rules.atLeast(AUDIO_WIN_LENGTH, 16),
+        new Rule(AUDIO_WIN_LENGTH, c -> c.getInt(AUDIO_WIN_LENGTH) > c.getInt(AUDIO_N_FFT)
+            ? Optional.of("must be <= " + AUDIO_N_FFT) : Optional.empty()),
+        Rules.atLeast(AUDIO_HOP_LENGTH, 1),
+        Rules.atLeast(AUDIO_N_MELS, 1),
+        Rules.atLeast(AUDIO_CHUNK_FRAMES, 1),
+        new Rule(AUDIO_F_MIN, c -> c.getDouble(AUDIO_F_MIN) < 0 || c.getDouble(AUDIO_F_MIN) >= c.getDouble(AUDIO_F_MAX)
+            ? Optional.of("must be >= 0 and < " + AUDIO_F_MAX) : Optional.empty()),
+        new Rule(AUDIO_F_MAX, c -> c.getDouble(AUDIO_F_MAX) > c.getInt(AUDIO_SAMPLE_RATE) / 2.0
+            ? Optional.of("must be <= half of " + AUDIO_SAMPLE_RATE + " (" + c.getInt(AUDIO_SAMPLE_RATE) / 2.0 + ")")
+            : Optional.empty()));
+  }
 
   public static MediaSettings from(MesmConfig c) {
     return new MediaSettings(c.getInt(MEDIA_FRAME_INTERVAL_MS), c.getString(FACE_DETECTOR), c.getInt(FACE_SIZE),

@@ -4,6 +4,8 @@ import static ai.mesm.config.ConfigKeys.VISUAL_MEAN;
 import static ai.mesm.config.ConfigKeys.VISUAL_STD;
 
 import ai.mesm.config.MesmConfig;
+import ai.mesm.config.Rule;
+import ai.mesm.config.Rules;
 import java.util.List;
 
 /**
@@ -16,6 +18,13 @@ public record VisualNormalisation(float[] mean, float[] std) {
   public VisualNormalisation {
     mean = mean.clone();
     std = std.clone();
+  }
+
+  /** The range and consistency checks of the keys read here (gathered by ai.mesm.stage.SettingsRules). */
+  public static List<Rule> rules() {
+    return List.of(
+        Rules.listOfPositive(VISUAL_MEAN, 3, false),
+        Rules.listOfPositive(VISUAL_STD, 3, true));
   }
 
   public static VisualNormalisation from(MesmConfig config) {

@@ -4,11 +4,14 @@ import static ai.mesm.config.ConfigKeys.*;
 
 import ai.mesm.config.InvalidConfigException;
 import ai.mesm.config.MesmConfig;
+import ai.mesm.config.Rule;
+import ai.mesm.config.Rules;
 import ai.mesm.data.DatasetKind;
 import ai.mesm.model.albert.PretrainedText;
 import ai.mesm.model.sparse.NativeKernels;
 import ai.mesm.model.text.TextTokenizer;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The one place where the model keys of a configuration (mesm.model.*, with the media sizes, learning
@@ -17,6 +20,32 @@ import java.util.List;
  */
 public final class ModelSettings {
   private ModelSettings() {}
+
+  /** The range and consistency checks of the keys read here (gathered by ai.mesm.stage.SettingsRules). */
+  public static List<Rule> rules() {
+    return List.of(
+        Rules.oneOf(MODEL_TYPE, "fe2e", "mesm"),
+        Rules.subsetOf(MODEL_MODALITIES, "t", "a", "v"),
+        Rules.atLeast(MODEL_DIM, 1),
+        Rules.atLeast(MODEL_HEADS, 1),
+        new Rule(MODEL_HEADS, c -> c.getInt(MODEL_DIM) % c.getInt(MODEL_HEADS) != 0
+            ? Optional.of("must divide " + MODEL_DIM + " (" + c.getInt(MODEL_DIM) + ")") : Optional.empty()),
+        Rules.atLeast(MODEL_LAYERS, 1),
+        Rules.atLeast(MODEL_FEED_FORWARD, 1),
+        new Rule(MODEL_DROPOUT, c -> c.getDouble(MODEL_DROPOUT) < 0 || c.getDouble(MODEL_DROPOUT) >= 1
+            ? Optional.of("must be in [0, 1), was " + c.getDouble(MODEL_DROPOUT)) : Optional.empty()),
+        new Rule(MODEL_CNN_CHANNEL_DIVISOR, c -> {
+          int d = c.getInt(MODEL_CNN_CHANNEL_DIVISOR);
+          return d >= 1 && 64 % d == 0 ? Optional.empty() : Optional.of("must divide 64 (1, 2, 4, …, 64), was " + d);
+        }),
+        Rules.atLeast(TEXT_MAX_LENGTH_FE2E, 3),
+        Rules.atLeast(TEXT_MAX_LENGTH_MESM, 3),
+        new Rule(MESM_TOP_P, c -> c.getDouble(MESM_TOP_P) > 0 && c.getDouble(MESM_TOP_P) <= 1 ? Optional.empty()
+            : Optional.of("must be in (0, 1], was " + c.getDouble(MESM_TOP_P))),
+        Rules.oneOf(MESM_ATTENTION_GRADIENT, "reference", "scaled"),
+        Rules.oneOf(MESM_KERNELS, "auto", "native", "java"),
+        Rules.positive(TRAIN_LEARNING_RATE));
+  }
 
   public static ModelSpec spec(MesmConfig config, List<Modality> modalities, DatasetKind dataset,
                                TextTokenizer tokenizer, double[] positiveWeights) {

@@ -3,8 +3,12 @@ package ai.mesm.split;
 import static ai.mesm.config.ConfigKeys.*;
 
 import ai.mesm.config.MesmConfig;
+import ai.mesm.config.Rule;
+import ai.mesm.config.Rules;
+import ai.mesm.config.SafeName;
 import ai.mesm.data.DatasetKind;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * How SplitJob assigns utterances (split.*, seed): IEMOCAP at random with the paper's 70/10/20,
@@ -16,6 +20,28 @@ import java.util.List;
  */
 public record SplitSettings(boolean iemocapFromFiles, long seed, double train, double valid, double test, String files,
                             List<String> fileNames) {
+
+  /** The range and consistency checks of the keys read here (gathered by ai.mesm.stage.SettingsRules). */
+  public static List<Rule> rules() {
+    return List.of(
+        Rules.location(SPLIT_FILES, true),
+        Rules.oneOf(SPLIT_IEMOCAP_MODE, "random", "files"),
+        Rules.fraction(SPLIT_TRAIN),
+        Rules.fraction(SPLIT_VALID),
+        Rules.fraction(SPLIT_TEST),
+        new Rule(SPLIT_TEST, c -> {
+          double sum = c.getDouble(SPLIT_TRAIN) + c.getDouble(SPLIT_VALID) + c.getDouble(SPLIT_TEST);
+          return Math.abs(sum - 1.0) > 1e-9
+              ? Optional.of("train + valid + test fractions must sum to 1, got " + sum) : Optional.empty();
+        }),
+        new Rule(SPLIT_FILES, c -> c.getString(SPLIT_IEMOCAP_MODE).equals("files") && c.getString(SPLIT_FILES).isBlank()
+            ? Optional.of("must name the folder with the split files when " + SPLIT_IEMOCAP_MODE + " = files")
+            : Optional.empty()),
+        new Rule(SPLIT_FILE_NAMES, c -> c.getStringList(SPLIT_FILE_NAMES).size() == 3
+            && c.getStringList(SPLIT_FILE_NAMES).stream().distinct().count() == 3
+            && c.getStringList(SPLIT_FILE_NAMES).stream().allMatch(SafeName::isPlain) ? Optional.empty()
+            : Optional.of("must name three different files (train, valid, test), each " + SafeName.RULE)));
+  }
 
   public static SplitSettings of(MesmConfig config) {
     return new SplitSettings(config.getString(SPLIT_IEMOCAP_MODE).equals("files"), config.getLong(SEED),

@@ -3,6 +3,8 @@ package ai.mesm.stage;
 import static ai.mesm.config.ConfigKeys.*;
 
 import ai.mesm.config.MesmConfig;
+import ai.mesm.config.Rule;
+import ai.mesm.config.Rules;
 import ai.mesm.model.Modality;
 import ai.mesm.model.ModelSettings;
 import java.util.List;
@@ -18,6 +20,12 @@ import java.util.Locale;
 public record RunNameSettings(String runName, String type, List<Modality> modalities) {
   public RunNameSettings {
     modalities = List.copyOf(modalities);
+  }
+
+  /** The range and consistency checks of the keys read here (gathered by ai.mesm.stage.SettingsRules). */
+  public static List<Rule> rules() {
+    return List.of(
+        Rules.folderName(TRAIN_RUN_NAME));
   }
 
   public static RunNameSettings of(MesmConfig config) {

@@ -3,6 +3,9 @@ package ai.mesm.train;
 import static ai.mesm.config.ConfigKeys.*;
 
 import ai.mesm.config.MesmConfig;
+import ai.mesm.config.Rule;
+import ai.mesm.config.Rules;
+import java.util.List;
 
 /**
  * How often a training run keeps its state, and how much of it (train.checkpoint-every,
@@ -12,6 +15,13 @@ import ai.mesm.config.MesmConfig;
  * @param keep checkpoints kept per run, the newest
  */
 public record CheckpointSettings(int every, int keep) {
+
+  /** The range and consistency checks of the keys read here (gathered by ai.mesm.stage.SettingsRules). */
+  public static List<Rule> rules() {
+    return List.of(
+        Rules.atLeast(TRAIN_CHECKPOINT_EVERY, 0),
+        Rules.atLeast(TRAIN_CHECKPOINT_KEEP, 1));
+  }
 
   public static CheckpointSettings of(MesmConfig config) {
     return new CheckpointSettings(config.getInt(TRAIN_CHECKPOINT_EVERY), config.getInt(TRAIN_CHECKPOINT_KEEP));

@@ -3,8 +3,11 @@ package ai.mesm.train;
 import static ai.mesm.config.ConfigKeys.*;
 
 import ai.mesm.config.MesmConfig;
+import ai.mesm.config.Rule;
+import ai.mesm.config.Rules;
 import ai.mesm.io.SparkSettings;
 import ai.mesm.model.ModelSettings;
+import java.util.List;
 
 /**
  * Where training runs (train.mode) and, on Spark, parameter averaging across its executors
@@ -17,6 +20,15 @@ import ai.mesm.model.ModelSettings;
  */
 public record DistributedSettings(String mode, int workers, int averagingFrequency, int prefetchBatches,
                                   boolean collectStats, String kernels) {
+
+  /** The range and consistency checks of the keys read here (gathered by ai.mesm.stage.SettingsRules). */
+  public static List<Rule> rules() {
+    return List.of(
+        Rules.oneOf(TRAIN_MODE, "auto", "local", "spark"),
+        Rules.atLeast(TRAIN_SPARK_WORKERS, 0),
+        Rules.atLeast(TRAIN_SPARK_AVERAGING_FREQUENCY, 1),
+        Rules.atLeast(TRAIN_SPARK_PREFETCH, 0));
+  }
 
   public static DistributedSettings of(MesmConfig config) {
     return new DistributedSettings(config.getString(TRAIN_MODE), config.getInt(TRAIN_SPARK_WORKERS),
