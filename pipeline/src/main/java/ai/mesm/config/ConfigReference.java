@@ -55,7 +55,8 @@ public final class ConfigReference {
       each naming its key: an unknown key (with a "did you mean" for typos), a key this version
       removed (with why: `mesm.model.mesm.blocks`, as MESM always has the paper's 3 blocks), a value of
       the wrong type, or a value out of range (e.g. `mesm.model.mesm.top-p: must be in (0, 1], was 1.5`;
-      the ranges are `ai.mesm.config.ConfigRules`). `--print-config` prints the effective settings. Values
+      each settings record declares the ranges of the keys it reads in its `rules()`, gathered by
+      `ai.mesm.config.ConfigRules`). `--print-config` prints the effective settings. Values
       of keys that name an access key, secret, token, password or credential are never printed or
       recorded ([reliability.md](reliability.md#2-no-secret-in-any-output-or-log)).
       """;
