@@ -9,7 +9,6 @@ import org.apache.hadoop.conf.Configuration;
 
 /** Builds the detector mesm.media.face.detector names, one per task (detectors are not thread-safe). */
 public final class FaceDetectors {
-  public static final String[] MTCNN_FILES = {"pnet.safetensors", "rnet.safetensors", "onet.safetensors"};
 
   private FaceDetectors() {}
 
@@ -27,9 +26,8 @@ public final class FaceDetectors {
     float[] thresholds = new float[3];
     for (int i = 0; i < 3; i++) thresholds[i] = s.mtcnnThresholds().get(i).floatValue();
     try {
-      MtcnnNets nets = s.mtcnnWeights().isBlank() ? MtcnnNets.shipped() : new MtcnnNets(
-          read(s.mtcnnWeights(), MTCNN_FILES[0], conf), read(s.mtcnnWeights(), MTCNN_FILES[1], conf),
-          read(s.mtcnnWeights(), MTCNN_FILES[2], conf));
+      MtcnnNets nets = s.mtcnnWeights().isBlank() ? MtcnnNets.shipped()
+          : MtcnnNets.read(file -> read(s.mtcnnWeights(), file, conf));
       return new MtcnnFaceDetector(nets, s.mtcnnMinFace(), thresholds, (float) s.mtcnnFactor());
     } catch (IOException e) {
       throw new UncheckedIOException(e);

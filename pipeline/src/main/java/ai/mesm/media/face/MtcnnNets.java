@@ -28,21 +28,32 @@ final class MtcnnNets {
   /** The shipped files are ~2 MB together; a resource larger than this is not ours. */
   private static final int MAX_SHIPPED_BYTES = 8 << 20;
 
-  MtcnnNets(SafetensorsFile p, SafetensorsFile r, SafetensorsFile o) {
+  private MtcnnNets(SafetensorsFile p, SafetensorsFile r, SafetensorsFile o) {
     this.p = p;
     this.r = r;
     this.o = o;
   }
 
+  /** The three networks' files, in P-, R-, O-Net order, wherever the weights come from. */
+  static final String[] FILES = {"pnet.safetensors", "rnet.safetensors", "onet.safetensors"};
+
+  /** Reads one of {@link #FILES} by name. */
+  interface Source {
+    SafetensorsFile read(String file) throws IOException;
+  }
+
+  static MtcnnNets read(Source source) throws IOException {
+    return new MtcnnNets(source.read(FILES[0]), source.read(FILES[1]), source.read(FILES[2]));
+  }
+
   /** The weights in a local folder holding pnet/rnet/onet.safetensors. */
   static MtcnnNets fromFolder(Path dir) throws IOException {
-    return new MtcnnNets(SafetensorsFile.read(dir.resolve("pnet.safetensors")),
-        SafetensorsFile.read(dir.resolve("rnet.safetensors")), SafetensorsFile.read(dir.resolve("onet.safetensors")));
+    return read(file -> SafetensorsFile.read(dir.resolve(file)));
   }
 
   /** The facenet-pytorch weights shipped inside the pipeline jar. */
   static MtcnnNets shipped() throws IOException {
-    return new MtcnnNets(resource("pnet.safetensors"), resource("rnet.safetensors"), resource("onet.safetensors"));
+    return read(MtcnnNets::resource);
   }
 
   private static SafetensorsFile resource(String name) throws IOException {
@@ -114,16 +125,19 @@ final class MtcnnNets {
   }
 
   private static INDArray prelu(INDArray x, INDArray alpha) {
-    float[] v = floats(x);
-    preluInPlace(v, alpha.toFloatVector(), x.size(1), x.length() / (x.size(0) * x.size(1)));
-    return array(v, x.shape());
+    return array(preluValues(x, alpha), x.shape());
   }
 
   /** PReLU then {@link #maxPoolCeil}, in one copy out of ND4J and one back. */
   private static INDArray preluPool(INDArray x, INDArray alpha, int k, int s) {
+    return maxPoolCeil(preluValues(x, alpha), (int) x.size(0), (int) x.size(1), (int) x.size(2), (int) x.size(3), k, s);
+  }
+
+  /** x's values (NCHW or [N, C]) with PReLU applied. */
+  private static float[] preluValues(INDArray x, INDArray alpha) {
     float[] v = floats(x);
     preluInPlace(v, alpha.toFloatVector(), x.size(1), x.length() / (x.size(0) * x.size(1)));
-    return maxPoolCeil(v, (int) x.size(0), (int) x.size(1), (int) x.size(2), (int) x.size(3), k, s);
+    return v;
   }
 
   /**
