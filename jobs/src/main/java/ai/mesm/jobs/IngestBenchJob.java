@@ -1,5 +1,7 @@
 package ai.mesm.jobs;
 
+import ai.mesm.bench.FaceSearchAgreement;
+import ai.mesm.config.MesmConfig;
 import ai.mesm.data.DatasetKind;
 import ai.mesm.ingest.DecodeBaseline;
 import ai.mesm.ingest.IngestReport;
@@ -8,12 +10,17 @@ import ai.mesm.ingest.ReleaseScanner;
 import ai.mesm.io.PathSettings;
 import ai.mesm.io.SparkSessions;
 import ai.mesm.stage.IngestRunner;
+import ai.mesm.media.MediaSettings;
+import java.util.Map;
 import java.util.Set;
 import org.apache.spark.sql.SparkSession;
 
 /**
  * make bench: ingest throughput next to a bare FFmpeg decode of the same files, same machine,
- * same run, as a ratio. The decode runs on as many threads as Spark has cores.
+ * same run, as a ratio. The decode runs on as many threads as Spark has cores. Ingest runs three
+ * times: with the configured settings (MTCNN, tracked search, by default), with the exact search
+ * (every sample searched in full) and with the Haar detector; the tracked run's faces are compared
+ * with the exact run's ({@link FaceSearchAgreement}).
  */
 public final class IngestBenchJob {
   private IngestBenchJob() {}
@@ -26,23 +33,43 @@ public final class IngestBenchJob {
             int cores = spark.sparkContext().defaultParallelism();
             DatasetKind dataset = DatasetKind.of(config);
             ReleaseScan scan = new ReleaseScanner(spark.sparkContext().hadoopConfiguration(),
-                ai.mesm.media.MediaSettings.from(config).maxTextFileBytes())
+                MediaSettings.from(config).maxTextFileBytes())
                 .scan(dataset, PathSettings.of(config).input());
             long t0 = System.nanoTime();
             double decoded = DecodeBaseline.decodeAll(scan, spark.sparkContext().hadoopConfiguration(), cores);
             double decodeSeconds = (System.nanoTime() - t0) / 1e9;
-            IngestReport report = IngestRunner.run(spark, config);
-            long utterances = report.stage("utterance").accepted();
-            double ingestRate = report.mediaSeconds() / report.seconds();
             double decodeRate = decoded / decodeSeconds;
-            System.out.printf("%s ingest      : %6.1f s  %7.2f utterances/s  %7.1f media-seconds/s%n",
-                dataset.configName(), report.seconds(), utterances / report.seconds(), ingestRate);
+            String name = dataset.configName();
+            String tracked = PathSettings.of(config).ingest();
+            String exact = tracked.replaceAll("/+$", "") + "-exact";
+            String haar = tracked.replaceAll("/+$", "") + "-haar";
+            MediaSettings media = MediaSettings.from(config);
+            String label = media.effectiveDetector() + ", " + media.faceSearch();
+            double rate = run(spark, config, name, label);
+            run(spark, config.with(Map.of("paths.ingest", exact, "media.face.search", "exact")), name,
+                media.effectiveDetector() + ", exact");
+            run(spark, config.with(Map.of("paths.ingest", haar, "media.face.detector", "opencv")), name, "opencv");
             System.out.printf("%s bare decode : %6.1f s  %7s                %7.1f media-seconds/s (%d threads)%n",
-                dataset.configName(), decodeSeconds, "", decodeRate, cores);
-            System.out.printf("%s ratio ingest/bare-decode = %.3f%n", dataset.configName(), ingestRate / decodeRate);
+                name, decodeSeconds, "", decodeRate, cores);
+            System.out.printf("%s ratio ingest (%s)/bare-decode = %.3f%n", name, label, rate / decodeRate);
+            FaceSearchAgreement a = FaceSearchAgreement.of(spark, tracked, exact);
+            System.out.printf("%s faces, tracked vs exact search: same samples with a face %.4f (%d of %d), "
+                + "IoU >= 0.9 on %.4f (%d of %d)%n", name, a.sameFoundFraction(), a.sameFound(), a.samples(),
+                a.closeBoxFraction(), a.closeBoxes(), a.bothFound());
           } finally {
             spark.stop();
           }
         });
+  }
+
+  /** One ingest, its line printed; returns its media-seconds per second. */
+  private static double run(SparkSession spark, MesmConfig config, String name, String label)
+      throws java.io.IOException {
+    IngestReport report = IngestRunner.run(spark, config);
+    long utterances = report.stage("utterance").accepted();
+    double rate = report.mediaSeconds() / report.seconds();
+    System.out.printf("%s ingest (%s): %6.1f s  %7.2f utterances/s  %7.1f media-seconds/s%n", name, label,
+        report.seconds(), utterances / report.seconds(), rate);
+    return rate;
   }
 }

@@ -48,6 +48,8 @@ public final class ConfigKeys {
   public static final String FACE_DETECTOR = "mesm.media.face.detector";
   public static final String FACE_SIZE = "mesm.media.face.size";
   public static final String FACE_MARGIN = "mesm.media.face.margin";
+  public static final String FACE_SEARCH = "mesm.media.face.search";
+  public static final String FACE_FULL_SEARCH_EVERY = "mesm.media.face.full-search-every";
   public static final String MTCNN_WEIGHTS = "mesm.media.face.mtcnn.weights";
   public static final String MTCNN_MIN_FACE = "mesm.media.face.mtcnn.min-face-size";
   public static final String MTCNN_THRESHOLDS = "mesm.media.face.mtcnn.thresholds";

@@ -5,6 +5,7 @@ import ai.mesm.media.SegmentCutter.Cut;
 import ai.mesm.media.SegmentCutter.IndexedCut;
 import ai.mesm.media.SegmentCutter.MelChunks;
 import ai.mesm.media.SegmentCutter.Window;
+import ai.mesm.media.face.FaceTracker;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
@@ -52,6 +53,8 @@ public final class CutStream implements Iterator<IndexedCut>, AutoCloseable {
   private int heldCrops;
   private int peakHeldCrops;
   private IndexedCut ahead;
+  /** The face tracker of each side (index side + 1): a video's samples reach them in time order. */
+  private final FaceTracker[] faces = new FaceTracker[3];
 
   /**
    * @param mediaEndS the longer of the video's duration and the audio's, exact for any window that
@@ -179,7 +182,8 @@ public final class CutStream implements Iterator<IndexedCut>, AutoCloseable {
       int side = windows.get(w).side();
       Crop crop = bySide[side + 1];
       if (crop == null) {
-        crop = cutter.crop(video.image(), side, video.lastFrameS());
+        if (faces[side + 1] == null) faces[side + 1] = cutter.tracker();
+        crop = cutter.crop(video.image(), side, video.lastFrameS(), faces[side + 1]);
         bySide[side + 1] = crop;
         peakHeldCrops = Math.max(peakHeldCrops, ++heldCrops);
       }

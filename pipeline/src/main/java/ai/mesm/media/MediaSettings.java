@@ -13,9 +13,12 @@ import java.util.Optional;
 /**
  * Featurisation settings of docs/computation.md#media (mesm.media.*), shared by ingest and scoring.
  *
+ * @param faceSearch       track (search near the previous sample's face) or exact (every sample in full)
+ * @param fullSearchEvery  with track, a full search at least every this many samples
  * @param maxTextFileBytes the largest annotation or segment file read ({@link ai.mesm.io.TextFiles})
  */
-public record MediaSettings(int frameIntervalMs, String detector, int faceSize, int faceMargin, String mtcnnWeights,
+public record MediaSettings(int frameIntervalMs, String detector, String faceSearch, int fullSearchEvery, int faceSize,
+                            int faceMargin, String mtcnnWeights,
                             int mtcnnMinFace, List<Double> mtcnnThresholds, double mtcnnFactor, int sampleRate,
                             int nFft, int winLength, int hopLength, int nMels, double fMin, double fMax,
                             int chunkFrames, long maxTextFileBytes) implements Serializable {
@@ -27,6 +30,8 @@ public record MediaSettings(int frameIntervalMs, String detector, int faceSize, 
         Rules.atLeast(MEDIA_FRAME_INTERVAL_MS, 1),
         Rules.size(MEDIA_MAX_TEXT_FILE_SIZE, 1L << 10, 1L << 30),
         Rules.oneOf(FACE_DETECTOR, "auto", "mtcnn", "opencv", "none"),
+        Rules.oneOf(FACE_SEARCH, "track", "exact"),
+        Rules.atLeast(FACE_FULL_SEARCH_EVERY, 1),
         Rules.atLeast(FACE_SIZE, 8),
         Rules.atLeast(FACE_MARGIN, 0),
         new Rule(FACE_MARGIN, c -> c.getInt(FACE_MARGIN) >= c.getInt(FACE_SIZE)
@@ -51,8 +56,8 @@ public record MediaSettings(int frameIntervalMs, String detector, int faceSize, 
   }
 
   public static MediaSettings from(MesmConfig c) {
-    return new MediaSettings(c.getInt(MEDIA_FRAME_INTERVAL_MS), c.getString(FACE_DETECTOR), c.getInt(FACE_SIZE),
-        c.getInt(FACE_MARGIN), c.getString(MTCNN_WEIGHTS), c.getInt(MTCNN_MIN_FACE), c.getDoubleList(MTCNN_THRESHOLDS),
+    return new MediaSettings(c.getInt(MEDIA_FRAME_INTERVAL_MS), c.getString(FACE_DETECTOR), c.getString(FACE_SEARCH),
+        c.getInt(FACE_FULL_SEARCH_EVERY), c.getInt(FACE_SIZE), c.getInt(FACE_MARGIN), c.getString(MTCNN_WEIGHTS), c.getInt(MTCNN_MIN_FACE), c.getDoubleList(MTCNN_THRESHOLDS),
         c.getDouble(MTCNN_FACTOR), c.getInt(AUDIO_SAMPLE_RATE), c.getInt(AUDIO_N_FFT), c.getInt(AUDIO_WIN_LENGTH),
         c.getInt(AUDIO_HOP_LENGTH), c.getInt(AUDIO_N_MELS), c.getDouble(AUDIO_F_MIN), c.getDouble(AUDIO_F_MAX),
         c.getInt(AUDIO_CHUNK_FRAMES), c.raw().getBytes(MEDIA_MAX_TEXT_FILE_SIZE));
@@ -63,10 +68,14 @@ public record MediaSettings(int frameIntervalMs, String detector, int faceSize, 
     return new MelSettings(sampleRate, nFft, winLength, hopLength, nMels, fMin, fMax, chunkFrames);
   }
 
-  /** The detector actually used: "auto" resolves to mtcnn when weights are configured, else opencv. */
+  /** The detector actually used: "auto" is MTCNN, the paper's (its weights ship in the jar). */
   public String effectiveDetector() {
-    if (!detector.equals("auto")) return detector;
-    return mtcnnWeights.isBlank() ? "opencv" : "mtcnn";
+    return detector.equals("auto") ? "mtcnn" : detector;
+  }
+
+  /** A full face search every this many samples: 1 on the exact path. */
+  public int fullSearchInterval() {
+    return faceSearch.equals("exact") ? 1 : fullSearchEvery;
   }
 
   /** The sampled times of a window: start, start + interval, ... while before the end. */

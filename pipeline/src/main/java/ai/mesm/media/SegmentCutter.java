@@ -4,6 +4,7 @@ import ai.mesm.media.audio.MelSpectrogram;
 import ai.mesm.media.face.FaceBox;
 import ai.mesm.media.face.FaceCropper;
 import ai.mesm.media.face.FaceDetector;
+import ai.mesm.media.face.FaceTracker;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -26,6 +27,7 @@ public final class SegmentCutter {
   private final MelSpectrogram mel;
   private final FaceCropper cropper;
   private final Peaks peaks = new Peaks();
+  private final FaceTracker.Counts searches = new FaceTracker.Counts();
 
   public SegmentCutter(MediaSettings settings, FaceDetector detector, MelSpectrogram mel) {
     this.settings = settings;
@@ -110,14 +112,28 @@ public final class SegmentCutter {
     return peaks;
   }
 
+  /** The face searches made by every stream this cutter opened, by kind. */
+  public FaceTracker.Counts searches() {
+    return searches;
+  }
+
+  /** A tracker for one region of one video: its samples must be handed to it in time order. */
+  FaceTracker tracker() {
+    return new FaceTracker(detector, settings.fullSearchInterval(), searches);
+  }
+
   MediaSettings settings() {
     return settings;
   }
 
-  /** The face crop of the window side's region of a frame, with its box in full-frame pixels. */
-  Crop crop(BufferedImage frame, int side, double frameTimeS) {
+  /**
+   * The face crop of the window side's region of a frame, with its box in full-frame pixels.
+   *
+   * @param faces the tracker of this video's side, given the side's samples in time order
+   */
+  Crop crop(BufferedImage frame, int side, double frameTimeS, FaceTracker faces) {
     BufferedImage region = side < 0 ? frame : half(frame, side);
-    FaceBox b = detector.detectLargest(region).orElse(null);
+    FaceBox b = faces.next(region).orElse(null);
     float dx = side == 1 ? frame.getWidth() / 2f : 0;
     float[] box = b == null ? new float[] {Float.NaN, Float.NaN, Float.NaN, Float.NaN}
         : new float[] {b.x1() + dx, b.y1(), b.x2() + dx, b.y2()};

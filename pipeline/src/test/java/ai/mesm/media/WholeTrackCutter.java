@@ -37,6 +37,7 @@ final class WholeTrackCutter {
     all.sort((a, b) -> Double.compare(a[0], b[0]));
     SegmentCutter.Crop[][] crops = new SegmentCutter.Crop[windows.size()][];
     for (int i = 0; i < windows.size(); i++) crops[i] = new SegmentCutter.Crop[times.get(i).length];
+    ai.mesm.media.face.FaceTracker[] faces = new ai.mesm.media.face.FaceTracker[3];
     try (FFmpegFrameGrabber g = new FFmpegFrameGrabber(video.toFile()); Java2DFrameConverter c = new Java2DFrameConverter()) {
       g.setPixelFormat(avutil.AV_PIX_FMT_BGR24);
       g.start();
@@ -50,7 +51,11 @@ final class WholeTrackCutter {
         while (next < all.size() && ts >= all.get(next)[0] - half) {
           double[] r = all.get(next++);
           int w = (int) r[1];
-          crops[w][(int) r[2]] = cutter.crop(image, windows.get(w).side(), ts);
+          int side = windows.get(w).side();
+          // One tracker per side, as in the stream; shared crops are cropped again, which a
+          // tracker sees as a sample repeated.
+          if (faces[side + 1] == null) faces[side + 1] = cutter.tracker();
+          crops[w][(int) r[2]] = cutter.crop(image, side, ts, faces[side + 1]);
         }
       }
     }

@@ -11,6 +11,15 @@ public interface FaceDetector extends AutoCloseable {
   /** @param rgb any BufferedImage; implementations convert as they need */
   Optional<FaceBox> detectLargest(BufferedImage rgb);
 
+  /**
+   * The largest face near where a face was in an earlier sample of the same video, or empty when
+   * none is there (the caller then searches the whole frame: {@link FaceTracker}). Detectors
+   * without a cheaper local search search the whole frame.
+   */
+  default Optional<FaceBox> detectNear(BufferedImage rgb, FaceBox previous) {
+    return detectLargest(rgb);
+  }
+
   @Override
   default void close() {}
 }

@@ -53,27 +53,91 @@ public final class MtcnnFaceDetector implements FaceDetector {
 
   @Override
   public Optional<FaceBox> detectLargest(BufferedImage image) {
+    int w = image.getWidth();
+    int h = image.getHeight();
+    List<Level> levels = new ArrayList<>();
+    for (double scale : pyramid(w, h)) {
+      int hs = (int) (h * scale + 1);
+      int ws = (int) (w * scale + 1);
+      levels.add(new Level(scale, hs, ws, 0, 0, hs, ws));
+    }
+    return largest(detect(rgb(image), w, h, levels));
+  }
+
+  /**
+   * Searches the previous face's neighbourhood only: its box widened by half its side each way,
+   * at the pyramid levels of the full search where a face of half to twice its side fills about
+   * P-Net's 12-pixel cell. Each level's window is cut out of that level as the full search
+   * computes it (same cells, an even offset so P-Net's stride lines up), and R-Net and O-Net read
+   * the same full-frame pixels, so a face found here is what the full search would propose near
+   * it; what is skipped is the frame far from the face and the levels that look for much smaller
+   * or larger faces.
+   */
+  @Override
+  public Optional<FaceBox> detectNear(BufferedImage image, FaceBox previous) {
+    int w = image.getWidth();
+    int h = image.getHeight();
+    double side = Math.max(previous.width(), previous.height());
+    double x0 = previous.x1() - TRACK_MARGIN * side;
+    double y0 = previous.y1() - TRACK_MARGIN * side;
+    double x1 = previous.x2() + TRACK_MARGIN * side;
+    double y1 = previous.y2() + TRACK_MARGIN * side;
+    List<Level> levels = new ArrayList<>();
+    for (double scale : pyramid(w, h)) {
+      double cells = side * scale / 12;
+      if (cells < TRACK_SMALLEST || cells > TRACK_LARGEST) continue;
+      int hs = (int) (h * scale + 1);
+      int ws = (int) (w * scale + 1);
+      int top = Math.max(0, (int) Math.floor(y0 * scale) - 1) & ~1;
+      int left = Math.max(0, (int) Math.floor(x0 * scale) - 1) & ~1;
+      int rows = Math.min(hs, (int) Math.ceil(y1 * scale) + 1) - top;
+      int cols = Math.min(ws, (int) Math.ceil(x1 * scale) + 1) - left;
+      if (rows >= 12 && cols >= 12) levels.add(new Level(scale, hs, ws, top, left, rows, cols));
+    }
+    if (levels.isEmpty()) return Optional.empty();
+    return largest(detect(rgb(image), w, h, levels));
+  }
+
+  /** How far, in sides of the previous face, the search reaches beyond its box on each side. */
+  private static final double TRACK_MARGIN = 0.5;
+  /** The sizes, in P-Net cells, a tracked face may have at the levels searched: half to twice the cell over its step. */
+  private static final double TRACK_SMALLEST = 0.5;
+  private static final double TRACK_LARGEST = 2.0 / 0.709;
+
+  /**
+   * A pyramid level (the frame resampled to hs × ws by the scale) and the window of its cells
+   * searched: rows from top, columns from left.
+   */
+  private record Level(double scale, int hs, int ws, int top, int left, int rows, int cols) {}
+
+  /** The scales of the full search: from 12/min-face by the factor while the shorter side stays at least 12 px. */
+  private double[] pyramid(int w, int h) {
+    java.util.stream.DoubleStream.Builder scales = java.util.stream.DoubleStream.builder();
+    double m = 12.0 / minFace;
+    double minl = Math.min(h, w) * m;
+    for (double scale = m; minl >= 12; scale *= factor, minl *= factor) scales.add(scale);
+    return scales.build().toArray();
+  }
+
+  private static Optional<FaceBox> largest(List<Box> boxes) {
+    return boxes.stream().max(Comparator.comparingDouble(Box::area))
+        .map(b -> new FaceBox((float) b.x1, (float) b.y1, (float) b.x2, (float) b.y2, (float) b.score));
+  }
+
+  private List<Box> detect(float[][][] rgb, int w, int h, List<Level> levels) {
     try {
-      return detect(image).stream().max(Comparator.comparingDouble(Box::area))
-          .map(b -> new FaceBox((float) b.x1, (float) b.y1, (float) b.x2, (float) b.y2, (float) b.score));
+      return stages(rgb, w, h, levels);
     } catch (IOException e) {
       throw new IllegalStateException("MTCNN weights: " + e.getMessage(), e);
     }
   }
 
-  private List<Box> detect(BufferedImage image) throws IOException {
-    int h = image.getHeight();
-    int w = image.getWidth();
-    float[][][] rgb = rgb(image);
+  private List<Box> stages(float[][][] rgb, int w, int h, List<Level> levels) throws IOException {
     List<Box> boxes = new ArrayList<>();
-    double m = 12.0 / minFace;
-    double minl = Math.min(h, w) * m;
-    for (double scale = m; minl >= 12; scale *= factor, minl *= factor) {
-      int hs = (int) (h * scale + 1);
-      int ws = (int) (w * scale + 1);
-      INDArray input = MtcnnNets.array(normalised(area(rgb, 0, 0, h, w, hs, ws)), 1, 3, hs, ws);
-      INDArray[] out = nets.pnet(input);
-      boxes.addAll(nms(proposals(out[0], out[1], scale), 0.5, false));
+    for (Level l : levels) {
+      float[] cells = area(rgb, 0, 0, h, w, l.hs, l.ws, l.top, l.left, l.rows, l.cols);
+      INDArray[] out = nets.pnet(MtcnnNets.array(normalised(cells), 1, 3, l.rows, l.cols));
+      boxes.addAll(nms(proposals(out[0], out[1], l.scale, l.left / 2, l.top / 2), 0.5, false));
     }
     boxes = nms(boxes, 0.7, false);
     List<Box> refined = new ArrayList<>();
@@ -116,7 +180,7 @@ public final class MtcnnFaceDetector implements FaceDetector {
   }
 
   /** P-Net cells whose face probability reaches the first threshold, mapped back to image pixels. */
-  private List<Box> proposals(INDArray reg, INDArray prob, double scale) {
+  private List<Box> proposals(INDArray reg, INDArray prob, double scale, int dx, int dy) {
     List<Box> out = new ArrayList<>();
     int hh = (int) prob.size(1);
     int ww = (int) prob.size(2);
@@ -129,8 +193,10 @@ public final class MtcnnFaceDetector implements FaceDetector {
         double p = probs[at];
         if (p < thresholds[0]) continue;
         double[] offsets = {regs[at], regs[plane + at], regs[2 * plane + at], regs[3 * plane + at]};
-        out.add(new Box(Math.floor((2.0 * x + 1) / scale), Math.floor((2.0 * y + 1) / scale),
-            Math.floor((2.0 * x + 12) / scale), Math.floor((2.0 * y + 12) / scale), p, offsets));
+        int cx = x + dx;
+        int cy = y + dy;
+        out.add(new Box(Math.floor((2.0 * cx + 1) / scale), Math.floor((2.0 * cy + 1) / scale),
+            Math.floor((2.0 * cx + 12) / scale), Math.floor((2.0 * cy + 12) / scale), p, offsets));
       }
     }
     return out;
@@ -212,6 +278,12 @@ public final class MtcnnFaceDetector implements FaceDetector {
    * floor(i·L/O) to ceil((i+1)·L/O) − 1.
    */
   static float[] area(float[][][] rgb, int y0, int x0, int y1, int x1, int oh, int ow) {
+    return area(rgb, y0, x0, y1, x1, oh, ow, 0, 0, oh, ow);
+  }
+
+  /** The rows × cols output cells from (top, left) of {@link #area(float[][][], int, int, int, int, int, int)}. */
+  static float[] area(float[][][] rgb, int y0, int x0, int y1, int x1, int oh, int ow, int top, int left, int rows,
+                      int cols) {
     int ih = y1 - y0;
     int iw = x1 - x0;
     int[] ys = new int[oh];
@@ -226,17 +298,17 @@ public final class MtcnnFaceDetector implements FaceDetector {
       xs[j] = x0 + (int) Math.floor((double) j * iw / ow);
       xe[j] = x0 + (int) Math.ceil((double) (j + 1) * iw / ow);
     }
-    float[] out = new float[3 * oh * ow];
+    float[] out = new float[3 * rows * cols];
     for (int c = 0; c < 3; c++) {
       float[][] plane = rgb[c];
-      for (int i = 0; i < oh; i++) {
-        for (int j = 0; j < ow; j++) {
+      for (int i = top; i < top + rows; i++) {
+        for (int j = left; j < left + cols; j++) {
           double sum = 0;
           for (int y = ys[i]; y < ye[i]; y++) {
             float[] line = plane[y];
             for (int x = xs[j]; x < xe[j]; x++) sum += line[x];
           }
-          out[(c * oh + i) * ow + j] = (float) (sum / ((ye[i] - ys[i]) * (xe[j] - xs[j])));
+          out[(c * rows + i - top) * cols + j - left] = (float) (sum / ((ye[i] - ys[i]) * (xe[j] - xs[j])));
         }
       }
     }

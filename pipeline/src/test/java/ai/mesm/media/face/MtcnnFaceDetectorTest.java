@@ -71,9 +71,10 @@ class MtcnnFaceDetectorTest {
 
   @Test
   void theShippedWeightsNeedNoSetting() throws Exception {
-    ai.mesm.media.MediaSettings defaults = ai.mesm.media.MediaSettings.from(ai.mesm.config.ConfigLoader.load(
-        java.util.List.of(), java.util.Map.of("media.face.detector", "mtcnn")));
+    ai.mesm.media.MediaSettings defaults = ai.mesm.media.MediaSettings.from(ai.mesm.config.MesmConfig.defaults());
     assertTrue(defaults.mtcnnWeights().isBlank(), "no weights configured");
+    assertEquals("auto", defaults.detector());
+    assertEquals("mtcnn", defaults.effectiveDetector(), "the default detector is the paper's");
     BufferedImage image = ImageIO.read(fixtures.resolve("real/astronaut.png").toFile());
     try (FaceDetector detector = FaceDetectors.create(defaults, new org.apache.hadoop.conf.Configuration())) {
       assertInstanceOf(MtcnnFaceDetector.class, detector);

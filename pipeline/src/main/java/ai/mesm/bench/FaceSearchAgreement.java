@@ -1,0 +1,61 @@
+package ai.mesm.bench;
+
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * How closely two ingests of the same release agree on the faces (docs/computation.md#face-crops):
+ * per sampled frame of every utterance in both, whether both found a face or both did not, and
+ * where both did, whether the boxes overlap with IoU ≥ 0.9. make bench compares the tracked
+ * search (media.face.search = track) with the exact one this way.
+ */
+public record FaceSearchAgreement(long samples, long sameFound, long bothFound, long closeBoxes) {
+
+  /** The fraction of samples with a face found in both or in neither. */
+  public double sameFoundFraction() {
+    return samples == 0 ? 1 : sameFound / (double) samples;
+  }
+
+  /** Among samples with a face in both, the fraction with IoU ≥ 0.9. */
+  public double closeBoxFraction() {
+    return bothFound == 0 ? 1 : closeBoxes / (double) bothFound;
+  }
+
+  /** Compares the utterances present in both ingest outputs (Parquet folders), sample by sample. */
+  public static FaceSearchAgreement of(SparkSession spark, String ingestA, String ingestB) {
+    Dataset<Row> a = spark.read().parquet(ingestA).selectExpr("utterance_id", "face_found as found_a",
+        "face_boxes as boxes_a");
+    Dataset<Row> b = spark.read().parquet(ingestB).selectExpr("utterance_id", "face_found as found_b",
+        "face_boxes as boxes_b");
+    long samples = 0;
+    long same = 0;
+    long both = 0;
+    long close = 0;
+    for (Row r : a.join(b, "utterance_id").collectAsList()) {
+      List<Boolean> fa = r.getList(1);
+      List<Boolean> fb = r.getList(3);
+      List<Float> ba = r.getList(2);
+      List<Float> bb = r.getList(4);
+      for (int k = 0; k < Math.min(fa.size(), fb.size()); k++) {
+        samples++;
+        if (fa.get(k) != fb.get(k)) continue;
+        same++;
+        if (!fa.get(k)) continue;
+        both++;
+        if (iou(ba, bb, 4 * k) >= 0.9) close++;
+      }
+    }
+    return new FaceSearchAgreement(samples, same, both, close);
+  }
+
+  private static double iou(List<Float> a, List<Float> b, int at) {
+    double ix = Math.max(0, Math.min(a.get(at + 2), b.get(at + 2)) - Math.max(a.get(at), b.get(at)));
+    double iy = Math.max(0, Math.min(a.get(at + 3), b.get(at + 3)) - Math.max(a.get(at + 1), b.get(at + 1)));
+    double inter = ix * iy;
+    double areaA = (a.get(at + 2) - a.get(at)) * (a.get(at + 3) - a.get(at + 1));
+    double areaB = (b.get(at + 2) - b.get(at)) * (b.get(at + 3) - b.get(at + 1));
+    return inter / (areaA + areaB - inter);
+  }
+}
