@@ -208,11 +208,11 @@ final class MtcnnNets {
   }
 
   /**
-   * The values of x in C order. One bulk copy: ND4J's asFloat() and Nd4j.create(float[]) go
+   * The values of x in C order (a fresh C-order array, as an op's output, is read in place). One bulk copy: ND4J's asFloat() and Nd4j.create(float[]) go
    * element by element through bounds-checked indexers, which took most of MTCNN's time.
    */
   static float[] floats(INDArray x) {
-    INDArray c = x.dup('c');
+    INDArray c = x.ordering() == 'c' && !x.isView() && x.offset() == 0 ? x : x.dup('c');
     float[] out = new float[(int) c.length()];
     new FloatPointer(c.data().addressPointer()).get(out, 0, out.length);
     return out;
