@@ -1,5 +1,6 @@
 package ai.mesm.bench;
 
+import ai.mesm.ingest.IngestSchema;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -23,11 +24,11 @@ public record FaceSearchAgreement(long samples, long sameFound, long bothFound, 
     return bothFound == 0 ? 1 : closeBoxes / (double) bothFound;
   }
 
-  /** Compares the utterances present in both ingest outputs (Parquet folders), sample by sample. */
+  /** Compares the utterances present in both ingest outputs (their folders), sample by sample. */
   public static FaceSearchAgreement of(SparkSession spark, String ingestA, String ingestB) {
-    Dataset<Row> a = spark.read().parquet(ingestA).selectExpr("utterance_id", "face_found as found_a",
+    Dataset<Row> a = spark.read().parquet(utterances(ingestA)).selectExpr("utterance_id", "face_found as found_a",
         "face_boxes as boxes_a");
-    Dataset<Row> b = spark.read().parquet(ingestB).selectExpr("utterance_id", "face_found as found_b",
+    Dataset<Row> b = spark.read().parquet(utterances(ingestB)).selectExpr("utterance_id", "face_found as found_b",
         "face_boxes as boxes_b");
     long samples = 0;
     long same = 0;
@@ -48,6 +49,10 @@ public record FaceSearchAgreement(long samples, long sameFound, long bothFound, 
       }
     }
     return new FaceSearchAgreement(samples, same, both, close);
+  }
+
+  private static String utterances(String ingest) {
+    return new org.apache.hadoop.fs.Path(ingest, IngestSchema.UTTERANCES).toString();
   }
 
   private static double iou(List<Float> a, List<Float> b, int at) {

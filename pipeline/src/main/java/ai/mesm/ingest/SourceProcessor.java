@@ -8,6 +8,7 @@ import ai.mesm.media.CutStream;
 import ai.mesm.media.FrameSampler;
 import ai.mesm.media.LocalCopy;
 import ai.mesm.media.MediaSettings;
+import ai.mesm.media.MediaTimes;
 import ai.mesm.media.SegmentCutter;
 import ai.mesm.media.audio.MelSpectrogram;
 import ai.mesm.media.face.FaceDetector;
@@ -17,7 +18,9 @@ import java.nio.charset.CharacterCodingException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
 import org.apache.hadoop.conf.Configuration;
@@ -64,6 +67,9 @@ public final class SourceProcessor {
     private CutStream cuts;
     private boolean started;
     private boolean finished;
+    private long startNanos;
+    /** Seconds by step of the media cut (docs/performance.md); "source" is the source's whole time. */
+    private final Map<String, Double> seconds = new LinkedHashMap<>();
 
     private Items(WorkUnit unit) {
       this.unit = unit;
@@ -86,6 +92,7 @@ public final class SourceProcessor {
       try {
         if (!started) {
           started = true;
+          startNanos = System.nanoTime();
           start();
         } else if (cuts.hasNext()) {
           take(cuts.next());
@@ -186,8 +193,9 @@ public final class SourceProcessor {
 
     private void finish(boolean accepted, double mediaSeconds) {
       close();
+      seconds.put("source", (System.nanoTime() - startNanos) / 1e9);
       queue.add(tally.summary(accepted, annotated == null ? 0 : annotated.lines(),
-          annotated == null ? 0 : annotated.candidates(), mediaSeconds));
+          annotated == null ? 0 : annotated.candidates(), mediaSeconds, seconds));
       finished = true;
     }
 
@@ -202,7 +210,10 @@ public final class SourceProcessor {
     @Override
     public void close() {
       List<AutoCloseable> open = new ArrayList<>();
-      if (cuts != null) open.add(cuts);
+      if (cuts != null) {
+        MediaTimes.addTo(seconds, cuts.times().seconds());
+        open.add(cuts);
+      }
       if (audioFile != null) open.add(audioFile);
       if (video != null) open.add(video);
       cuts = null;

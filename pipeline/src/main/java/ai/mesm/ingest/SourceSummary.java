@@ -8,9 +8,12 @@ import java.util.Map;
  *
  * @param lines      annotation lines read (transcript, evaluation; MOSEI label rows are counted by the driver)
  * @param candidates utterance ids the annotation files name
+ * @param secondsByStep where the source's time went: the media steps of {@link ai.mesm.media.MediaTimes} and
+ *                      "source", its whole time from start to summary (rows, annotation and writing included)
  */
 public record SourceSummary(boolean accepted, long lines, long candidates, long utterances, double mediaSeconds,
-                            Map<String, Map<String, Long>> rejectsByStageReason) implements SourceItem {
+                            Map<String, Map<String, Long>> rejectsByStageReason, Map<String, Double> secondsByStep)
+    implements SourceItem {
 
   /** Counts the items of one source as they pass, for its summary. */
   static final class Tally {
@@ -23,8 +26,9 @@ public record SourceSummary(boolean accepted, long lines, long candidates, long 
       return item;
     }
 
-    SourceSummary summary(boolean accepted, long lines, long candidates, double mediaSeconds) {
-      return new SourceSummary(accepted, lines, candidates, utterances, mediaSeconds, rejects);
+    SourceSummary summary(boolean accepted, long lines, long candidates, double mediaSeconds,
+                          Map<String, Double> secondsByStep) {
+      return new SourceSummary(accepted, lines, candidates, utterances, mediaSeconds, rejects, Map.copyOf(secondsByStep));
     }
   }
 }

@@ -55,6 +55,7 @@ public final class CutStream implements Iterator<IndexedCut>, AutoCloseable {
   private IndexedCut ahead;
   /** The face tracker of each side (index side + 1): a video's samples reach them in time order. */
   private final FaceTracker[] faces = new FaceTracker[3];
+  private final MediaTimes times = new MediaTimes();
 
   /**
    * @param mediaEndS the longer of the video's duration and the audio's, exact for any window that
@@ -133,6 +134,11 @@ public final class CutStream implements Iterator<IndexedCut>, AutoCloseable {
     return c;
   }
 
+  /** Where this stream's time went so far, by step. */
+  public MediaTimes times() {
+    return times;
+  }
+
   /** The most face crops held at once (windows in progress, shared crops counted once). */
   int peakHeldCrops() {
     return peakHeldCrops;
@@ -168,7 +174,10 @@ public final class CutStream implements Iterator<IndexedCut>, AutoCloseable {
 
   /** Decodes one frame: opens the windows it starts, gives it to the windows waiting for it. */
   private void nextFrame() throws IOException {
-    if (!video.next()) {
+    long t = System.nanoTime();
+    boolean more = video.next();
+    times.add(MediaTimes.Step.DECODE, t);
+    if (!more) {
       endOfVideo();
       return;
     }
@@ -183,7 +192,10 @@ public final class CutStream implements Iterator<IndexedCut>, AutoCloseable {
       Crop crop = bySide[side + 1];
       if (crop == null) {
         if (faces[side + 1] == null) faces[side + 1] = cutter.tracker();
-        crop = cutter.crop(video.image(), side, video.lastFrameS(), faces[side + 1]);
+        long c = System.nanoTime();
+        var image = video.image();
+        times.add(MediaTimes.Step.CONVERT, c);
+        crop = cutter.crop(image, side, video.lastFrameS(), faces[side + 1], times);
         bySide[side + 1] = crop;
         peakHeldCrops = Math.max(peakHeldCrops, ++heldCrops);
       }
@@ -244,12 +256,16 @@ public final class CutStream implements Iterator<IndexedCut>, AutoCloseable {
     audio.discardBefore(sample(windows.get(byStart[firstPending]).startS()));
     long from = sample(win.startS());
     long to = sample(win.endS());
+    long a = System.nanoTime();
     audio.fill(to);
+    times.add(MediaTimes.Step.AUDIO, a);
     int samples = (int) Math.max(0, Math.min(audio.decoded(), to) - from);
     Coverage coverage = new Coverage(win, mediaEndS, samples, cutter.minAudioSamples(),
         cutShort ? lastFrame : Double.NaN, endedEarly);
+    long m = System.nanoTime();
     MelChunks mel = coverage.tooLittleAudio() ? new MelChunks(0, 0, new float[0])
         : cutter.mel(audio.copy(win.side() < 0 ? 0 : Math.min(win.side(), audio.channels() - 1), from, to));
+    times.add(MediaTimes.Step.MEL, m);
     release(w);
     return new IndexedCut(w, new Cut(n, frameTimes, found, boxes, frames, mel.nChunks(), mel.melFrames(), mel.values(),
         coverage));

@@ -130,14 +130,20 @@ public final class SegmentCutter {
    * The face crop of the window side's region of a frame, with its box in full-frame pixels.
    *
    * @param faces the tracker of this video's side, given the side's samples in time order
+   * @param times where the face search and the crop's time are counted
    */
-  Crop crop(BufferedImage frame, int side, double frameTimeS, FaceTracker faces) {
+  Crop crop(BufferedImage frame, int side, double frameTimeS, FaceTracker faces, MediaTimes times) {
     BufferedImage region = side < 0 ? frame : half(frame, side);
+    long t = System.nanoTime();
     FaceBox b = faces.next(region).orElse(null);
+    times.add(MediaTimes.Step.DETECT, t);
+    long c = System.nanoTime();
     float dx = side == 1 ? frame.getWidth() / 2f : 0;
     float[] box = b == null ? new float[] {Float.NaN, Float.NaN, Float.NaN, Float.NaN}
         : new float[] {b.x1() + dx, b.y1(), b.x2() + dx, b.y2()};
-    return new Crop(cropper.crop(region, b), box, frameTimeS);
+    Crop crop = new Crop(cropper.crop(region, b), box, frameTimeS);
+    times.add(MediaTimes.Step.CROP, c);
+    return crop;
   }
 
   /** Mel chunks of a window's samples, flattened chunk-major: {nChunks, melFrames} and the values. */

@@ -144,7 +144,9 @@ public final class IngestRunner {
     long candidates = scan.orphanClips();
     long utterances = 0;
     double media = 0;
+    Map<String, Double> steps = new java.util.TreeMap<>();
     for (SourceSummary s : summaries) {
+      ai.mesm.media.MediaTimes.addTo(steps, s.secondsByStep());
       if (s.accepted()) sourcesAccepted++;
       lines += s.lines();
       candidates += s.candidates();
@@ -165,7 +167,7 @@ public final class IngestRunner {
             IngestReport.sorted(byReason.get("line"))),
         new IngestReport.StageCount("utterance", candidates, utterances, total(byReason.get("utterance")),
             IngestReport.sorted(byReason.get("utterance"))));
-    return new IngestReport(dataset.configName(), output, stages, seconds, media);
+    return new IngestReport(dataset.configName(), output, stages, seconds, media, steps);
   }
 
   private static long total(Map<String, Long> m) {

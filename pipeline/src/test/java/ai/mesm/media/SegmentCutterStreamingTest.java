@@ -89,6 +89,10 @@ class SegmentCutterStreamingTest {
       }
       peakCrops = stream.peakHeldCrops();
       peakSamples = stream.peakBufferedSamples();
+      // Every step of the cut was timed (what make bench splits ingest into).
+      for (MediaTimes.Step step : MediaTimes.Step.values()) {
+        assertTrue(stream.times().nanos(step) > 0, step + " not timed");
+      }
     }
     assertEquals(windows.size(), cuts);
     // Crops: at most those of the windows that overlap one window (its neighbours at a turn change).

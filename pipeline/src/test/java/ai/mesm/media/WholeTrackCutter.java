@@ -55,7 +55,7 @@ final class WholeTrackCutter {
           // One tracker per side, as in the stream; shared crops are cropped again, which a
           // tracker sees as a sample repeated.
           if (faces[side + 1] == null) faces[side + 1] = cutter.tracker();
-          crops[w][(int) r[2]] = cutter.crop(image, side, ts, faces[side + 1]);
+          crops[w][(int) r[2]] = cutter.crop(image, side, ts, faces[side + 1], new MediaTimes());
         }
       }
     }

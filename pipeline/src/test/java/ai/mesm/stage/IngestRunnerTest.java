@@ -124,6 +124,10 @@ class IngestRunnerTest {
     Path out = dir.resolve("ingest-iemocap");
     IngestReport report = IngestRunner.run(spark, config("iemocap", out, "media.face.detector", "none"));
     assertTrue(report.balanced(), report.render());
+    // The tasks' time by step comes back with the sources' summaries (make bench prints it).
+    Map<String, Double> steps = report.taskSecondsByStep();
+    assertTrue(steps.get("decode") > 0 && steps.get("mel") > 0, steps.toString());
+    assertTrue(steps.get("source") > steps.get("decode") + steps.get("mel"), steps.toString());
     Map<String, Row> rows = byId(spark.read().parquet(out.resolve("utterances").toString()));
     Map<String, String[]> truth = truth("iemocap.csv");
     List<String> expected = truth.values().stream()
