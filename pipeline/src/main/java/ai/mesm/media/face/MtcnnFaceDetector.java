@@ -125,7 +125,7 @@ public final class MtcnnFaceDetector implements FaceDetector {
   }
 
   private List<Box> detect(float[][][] rgb, int w, int h, List<Level> levels) {
-    try {
+    try (OneNativeThread one = new OneNativeThread()) {
       return stages(rgb, w, h, levels);
     } catch (IOException e) {
       throw new IllegalStateException("MTCNN weights: " + e.getMessage(), e);

@@ -132,4 +132,17 @@ class MtcnnFaceDetectorTest {
     assertArrayEquals(new long[] {10, 3, 3, 3}, ok.get("conv1.weight").shape());
     assertTrue(assertThrows(java.io.IOException.class, () -> ok.get("conv9.weight")).getMessage().contains("no tensor conv9"));
   }
+
+  @Test
+  void detectionRunsOnOneNativeThreadAndRestoresTheThreadsSetting() {
+    try (OneNativeThread first = new OneNativeThread()) {
+      // opened first so that ND4J's backend is loaded before its native ops are reached here
+    }
+    org.nd4j.nativeblas.NativeOps ops = org.nd4j.nativeblas.NativeOpsHolder.getInstance().getDeviceNativeOps();
+    ops.setOmpNumThreads(2);
+    try (OneNativeThread one = new OneNativeThread()) {
+      assertEquals(1, ops.ompGetMaxThreads());
+    }
+    assertEquals(2, ops.ompGetMaxThreads(), "the thread's own setting is back");
+  }
 }
