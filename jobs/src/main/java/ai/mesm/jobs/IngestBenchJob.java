@@ -42,12 +42,13 @@ public final class IngestBenchJob {
             double decodeRate = decoded / decodeSeconds;
             String name = dataset.configName();
             String tracked = PathSettings.of(config).ingest();
-            String exact = tracked.replaceAll("/+$", "") + "-exact";
-            String haar = tracked.replaceAll("/+$", "") + "-haar";
+            String base = tracked.replaceAll("/+$", "");
+            String exact = base + "-exact";
+            String haar = base + "-haar";
             MediaSettings media = MediaSettings.from(config);
             String label = media.effectiveDetector() + ", " + media.faceSearch();
             // The first ingest in a JVM pays the JIT's and Spark's warm-up: run it once unmeasured.
-            IngestRunner.run(spark, config.with(Map.of("paths.ingest", tracked.replaceAll("/+$", "") + "-warm-up")));
+            IngestRunner.run(spark, config.with(Map.of("paths.ingest", base + "-warm-up")));
             double rate = run(spark, config, name, label);
             run(spark, config.with(Map.of("paths.ingest", exact, "media.face.search", "exact")), name,
                 media.effectiveDetector() + ", exact");

@@ -1,6 +1,7 @@
 package ai.mesm.bench;
 
 import ai.mesm.ingest.IngestSchema;
+import ai.mesm.media.face.FaceBox;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -45,7 +46,7 @@ public record FaceSearchAgreement(long samples, long sameFound, long bothFound, 
         same++;
         if (!fa.get(k)) continue;
         both++;
-        if (iou(ba, bb, 4 * k) >= 0.9) close++;
+        if (box(ba, 4 * k).iou(box(bb, 4 * k)) >= 0.9) close++;
       }
     }
     return new FaceSearchAgreement(samples, same, both, close);
@@ -55,12 +56,7 @@ public record FaceSearchAgreement(long samples, long sameFound, long bothFound, 
     return new org.apache.hadoop.fs.Path(ingest, IngestSchema.UTTERANCES).toString();
   }
 
-  private static double iou(List<Float> a, List<Float> b, int at) {
-    double ix = Math.max(0, Math.min(a.get(at + 2), b.get(at + 2)) - Math.max(a.get(at), b.get(at)));
-    double iy = Math.max(0, Math.min(a.get(at + 3), b.get(at + 3)) - Math.max(a.get(at + 1), b.get(at + 1)));
-    double inter = ix * iy;
-    double areaA = (a.get(at + 2) - a.get(at)) * (a.get(at + 3) - a.get(at + 1));
-    double areaB = (b.get(at + 2) - b.get(at)) * (b.get(at + 3) - b.get(at + 1));
-    return inter / (areaA + areaB - inter);
+  private static FaceBox box(List<Float> boxes, int at) {
+    return new FaceBox(boxes.get(at), boxes.get(at + 1), boxes.get(at + 2), boxes.get(at + 3), Float.NaN);
   }
 }

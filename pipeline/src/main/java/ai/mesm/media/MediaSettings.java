@@ -57,8 +57,8 @@ public record MediaSettings(int frameIntervalMs, String detector, String faceSea
 
   public static MediaSettings from(MesmConfig c) {
     return new MediaSettings(c.getInt(MEDIA_FRAME_INTERVAL_MS), c.getString(FACE_DETECTOR), c.getString(FACE_SEARCH),
-        c.getInt(FACE_FULL_SEARCH_EVERY), c.getInt(FACE_SIZE), c.getInt(FACE_MARGIN), c.getString(MTCNN_WEIGHTS), c.getInt(MTCNN_MIN_FACE), c.getDoubleList(MTCNN_THRESHOLDS),
-        c.getDouble(MTCNN_FACTOR), c.getInt(AUDIO_SAMPLE_RATE), c.getInt(AUDIO_N_FFT), c.getInt(AUDIO_WIN_LENGTH),
+        c.getInt(FACE_FULL_SEARCH_EVERY), c.getInt(FACE_SIZE), c.getInt(FACE_MARGIN), c.getString(MTCNN_WEIGHTS),
+        c.getInt(MTCNN_MIN_FACE), c.getDoubleList(MTCNN_THRESHOLDS), c.getDouble(MTCNN_FACTOR), c.getInt(AUDIO_SAMPLE_RATE), c.getInt(AUDIO_N_FFT), c.getInt(AUDIO_WIN_LENGTH),
         c.getInt(AUDIO_HOP_LENGTH), c.getInt(AUDIO_N_MELS), c.getDouble(AUDIO_F_MIN), c.getDouble(AUDIO_F_MAX),
         c.getInt(AUDIO_CHUNK_FRAMES), c.raw().getBytes(MEDIA_MAX_TEXT_FILE_SIZE));
   }

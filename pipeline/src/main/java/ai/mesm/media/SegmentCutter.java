@@ -27,7 +27,6 @@ public final class SegmentCutter {
   private final MelSpectrogram mel;
   private final FaceCropper cropper;
   private final Peaks peaks = new Peaks();
-  private final FaceTracker.Counts searches = new FaceTracker.Counts();
 
   public SegmentCutter(MediaSettings settings, FaceDetector detector, MelSpectrogram mel) {
     this.settings = settings;
@@ -112,14 +111,9 @@ public final class SegmentCutter {
     return peaks;
   }
 
-  /** The face searches made by every stream this cutter opened, by kind. */
-  public FaceTracker.Counts searches() {
-    return searches;
-  }
-
   /** A tracker for one region of one video: its samples must be handed to it in time order. */
   FaceTracker tracker() {
-    return new FaceTracker(detector, settings.fullSearchInterval(), searches);
+    return new FaceTracker(detector, settings.fullSearchInterval());
   }
 
   MediaSettings settings() {

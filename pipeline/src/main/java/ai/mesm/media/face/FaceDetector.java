@@ -14,10 +14,11 @@ public interface FaceDetector extends AutoCloseable {
   /**
    * The largest face near where a face was in an earlier sample of the same video, or empty when
    * none is there (the caller then searches the whole frame: {@link FaceTracker}). Detectors
-   * without a cheaper local search search the whole frame.
+   * without a cheaper local search find nothing here, so the tracker's full search is their only
+   * one (searching in full here too would search every such sample twice).
    */
   default Optional<FaceBox> detectNear(BufferedImage rgb, FaceBox previous) {
-    return detectLargest(rgb);
+    return Optional.empty();
   }
 
   @Override

@@ -18,57 +18,47 @@ public final class FaceTracker {
   private final int fullEvery;
   private FaceBox last;
   private int sinceFull;
-  private final Counts counts;
+  private long full;
+  private long near;
+  private long lost;
 
-  /** Searches made, by kind: full searches, near searches, and near searches that found nothing. */
-  public static final class Counts {
-    private long full;
-    private long near;
-    private long lost;
-
-    public synchronized long full() {
-      return full;
-    }
-
-    public synchronized long near() {
-      return near;
-    }
-
-    public synchronized long lost() {
-      return lost;
-    }
-
-    synchronized void add(long f, long n, long l) {
-      full += f;
-      near += n;
-      lost += l;
-    }
-  }
-
-  /** @param counts where the searches made are counted (shared by the trackers of a task) */
-  public FaceTracker(FaceDetector detector, int fullEvery, Counts counts) {
+  public FaceTracker(FaceDetector detector, int fullEvery) {
     if (fullEvery < 1) throw new IllegalArgumentException("fullEvery must be at least 1, was " + fullEvery);
     this.detector = detector;
     this.fullEvery = fullEvery;
-    this.counts = counts;
+  }
+
+  /** Full searches made so far. */
+  public long fullSearches() {
+    return full;
+  }
+
+  /** Near searches made so far, including those that found nothing ({@link #lost()}). */
+  public long nearSearches() {
+    return near;
+  }
+
+  /** Near searches that found nothing, each followed by a full search. */
+  public long lost() {
+    return lost;
   }
 
   /** The largest face of this sample, as {@link FaceDetector#detectLargest} would find it in full. */
   public Optional<FaceBox> next(BufferedImage region) {
     if (last != null && sinceFull < fullEvery - 1) {
-      Optional<FaceBox> near = detector.detectNear(region, last);
-      if (near.isPresent()) {
-        counts.add(0, 1, 0);
+      near++;
+      Optional<FaceBox> found = detector.detectNear(region, last);
+      if (found.isPresent()) {
         sinceFull++;
-        last = near.get();
-        return near;
+        last = found.get();
+        return found;
       }
-      counts.add(0, 1, 1);
+      lost++;
     }
-    counts.add(1, 0, 0);
-    Optional<FaceBox> full = detector.detectLargest(region);
+    full++;
+    Optional<FaceBox> found = detector.detectLargest(region);
     sinceFull = 0;
-    last = full.orElse(null);
-    return full;
+    last = found.orElse(null);
+    return found;
   }
 }

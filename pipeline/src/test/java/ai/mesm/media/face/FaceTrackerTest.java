@@ -49,9 +49,9 @@ class FaceTrackerTest {
     int falseOnEmpty = 0;
     long exactNs = 0;
     long trackedNs = 0;
-    FaceTracker.Counts counts = new FaceTracker.Counts();
+    FaceTracker tracker;
     try (MtcnnFaceDetector mtcnn = new MtcnnFaceDetector(); FrameSampler frames = FrameSampler.open(video)) {
-      FaceTracker tracker = new FaceTracker(mtcnn, 10, counts);
+      tracker = new FaceTracker(mtcnn, 10);
       int k = 0;
       while (frames.next()) {
         BufferedImage image = frames.image();
@@ -80,33 +80,33 @@ class FaceTrackerTest {
     }
     System.out.printf("tracked vs exact on %d samples: same found %d, IoU >= 0.9 on %d of %d; searches: %d full, "
         + "%d near (%d found nothing); %.1f ms per sample exact, %.1f tracked (for information: a bench measures)%n",
-        scenes.size(), agreeFound, closeBoxes, bothFound, counts.full(), counts.near(), counts.lost(),
+        scenes.size(), agreeFound, closeBoxes, bothFound, tracker.fullSearches(), tracker.nearSearches(), tracker.lost(),
         exactNs / 1e6 / scenes.size(), trackedNs / 1e6 / scenes.size());
     // The video is what it claims: the exact search finds the faces drawn and nothing where none is.
     assertTrue(exactOnFaces >= 0.95 * facesShown, "exact search found a face on " + exactOnFaces + " of " + facesShown);
     assertEquals(0, falseOnEmpty, "faces found on empty frames");
     assertTrue(agreeFound >= 0.99 * scenes.size(), "same samples with a face: " + agreeFound + " of " + scenes.size());
     assertTrue(closeBoxes >= 0.98 * bothFound, "IoU >= 0.9 on " + closeBoxes + " of " + bothFound);
-    assertTrue(counts.near() - counts.lost() >= 0.6 * facesShown,
-        "most samples with a face are found near the previous one: " + (counts.near() - counts.lost()));
-    assertTrue(counts.lost() > 0, "the face that leaves is lost and searched for in full");
+    assertTrue(tracker.nearSearches() - tracker.lost() >= 0.6 * facesShown,
+        "most samples with a face are found near the previous one: " + (tracker.nearSearches() - tracker.lost()));
+    assertTrue(tracker.lost() > 0, "the face that leaves is lost and searched for in full");
   }
 
   @Test
   void everySampleIsSearchedInFullOnTheExactPath() throws Exception {
     BufferedImage photo = ImageIO.read(RealData.photo().toFile());
-    FaceTracker.Counts counts = new FaceTracker.Counts();
+    FaceTracker exact;
     try (MtcnnFaceDetector mtcnn = new MtcnnFaceDetector()) {
-      FaceTracker exact = new FaceTracker(mtcnn, 1, counts);
+      exact = new FaceTracker(mtcnn, 1);
       for (int i = 0; i < 3; i++) assertTrue(exact.next(photo).isPresent());
     }
-    assertEquals(3, counts.full());
-    assertEquals(0, counts.near());
+    assertEquals(3, exact.fullSearches());
+    assertEquals(0, exact.nearSearches());
   }
 
   @Test
   void refusesAFullSearchIntervalBelowOne() {
-    assertThrows(IllegalArgumentException.class, () -> new FaceTracker(new NoFaceDetector(), 0, new FaceTracker.Counts()));
+    assertThrows(IllegalArgumentException.class, () -> new FaceTracker(new NoFaceDetector(), 0));
   }
 
   /**
