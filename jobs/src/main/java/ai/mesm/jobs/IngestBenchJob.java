@@ -1,6 +1,7 @@
 package ai.mesm.jobs;
 
 import ai.mesm.bench.FaceSearchAgreement;
+import ai.mesm.bench.StepSplit;
 import ai.mesm.config.MesmConfig;
 import ai.mesm.data.DatasetKind;
 import ai.mesm.ingest.DecodeBaseline;
@@ -11,7 +12,6 @@ import ai.mesm.io.PathSettings;
 import ai.mesm.io.SparkSessions;
 import ai.mesm.stage.IngestRunner;
 import ai.mesm.media.MediaSettings;
-import ai.mesm.media.MediaTimes;
 import java.util.Map;
 import java.util.Set;
 import org.apache.spark.sql.SparkSession;
@@ -66,24 +66,6 @@ public final class IngestBenchJob {
         });
   }
 
-  /**
-   * "decode 12.0 s (30 %), ..." over the sources' whole time; "other" is what the media steps leave:
-   * annotation parsing, building rows and writing Parquet.
-   */
-  static String split(Map<String, Double> seconds) {
-    double total = seconds.getOrDefault("source", 0.0);
-    StringBuilder sb = new StringBuilder();
-    double media = 0;
-    for (MediaTimes.Step step : MediaTimes.Step.values()) {
-      String key = step.name().toLowerCase(java.util.Locale.ROOT);
-      double v = seconds.getOrDefault(key, 0.0);
-      media += v;
-      sb.append(String.format("%s %.1f s (%.0f %%), ", key, v, 100 * v / total));
-    }
-    return sb.append(String.format("other %.1f s (%.0f %%) of %.1f task-seconds", total - media,
-        100 * (total - media) / total, total)).toString();
-  }
-
   /** One ingest, its line printed; returns its media-seconds per second. */
   private static double run(SparkSession spark, MesmConfig config, String name, String label)
       throws java.io.IOException {
@@ -92,7 +74,7 @@ public final class IngestBenchJob {
     double rate = report.mediaSeconds() / report.seconds();
     System.out.printf("%s ingest (%s): %6.1f s  %7.2f utterances/s  %7.1f media-seconds/s%n", name, label,
         report.seconds(), utterances / report.seconds(), rate);
-    System.out.printf("%s   task time by step: %s%n", name, split(report.taskSecondsByStep()));
+    System.out.printf("%s   task time by step: %s%n", name, StepSplit.render(report.taskSecondsByStep(), "source", java.util.List.of()));
     return rate;
   }
 }

@@ -6,7 +6,10 @@ import ai.mesm.io.SparkSessions;
 import java.util.Set;
 import org.apache.spark.sql.SparkSession;
 
-/** make bench: ScoreJob's segments/s and media-seconds/s for FE2E and MESM (p = 0.5) in one run. */
+/**
+ * make bench: ScoreJob's segments/s and media-seconds/s for FE2E and MESM (p = 0.5) in one run,
+ * next to a bare FFmpeg decode of the same videos, with each run's task time by step.
+ */
 public final class ScoreBenchJob {
   private ScoreBenchJob() {}
 
@@ -17,9 +20,9 @@ public final class ScoreBenchJob {
           SparkSession spark = SparkSessions.create(config);
           try {
             PathSettings paths = PathSettings.of(config);
-            for (ScoreThroughput.Line line : ScoreThroughput.run(spark, config, paths.input(), paths.scores())) {
-              System.out.println(line.render());
-            }
+            ScoreThroughput.Report report = ScoreThroughput.run(spark, config, paths.input(), paths.scores());
+            System.out.println(report.decode().render());
+            for (ScoreThroughput.Line line : report.lines()) System.out.println(line.render());
           } finally {
             spark.stop();
           }

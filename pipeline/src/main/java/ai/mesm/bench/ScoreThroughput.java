@@ -12,6 +12,8 @@ import ai.mesm.model.ModelSettings;
 import ai.mesm.model.ModelSpec;
 import ai.mesm.model.text.WordPieceTokenizer;
 import ai.mesm.model.text.WordPieceTrainer;
+import ai.mesm.ingest.DecodeBaseline;
+import ai.mesm.score.VideoScorer;
 import ai.mesm.score.SegmentSource;
 import ai.mesm.stage.ScoreRunner;
 import ai.mesm.stage.TrainRunner;
@@ -36,22 +38,50 @@ import org.apache.spark.sql.SparkSession;
 public final class ScoreThroughput {
   private ScoreThroughput() {}
 
-  /** One model's run: what it scored and how fast. */
-  public record Line(String label, ScoreRunner.Result result) {
+  /**
+   * One model's run: what it scored, how fast, and where its task time went, next to a bare FFmpeg
+   * decode of the same videos on as many threads ({@code decodeRate} media-seconds/s, {@code cores}).
+   */
+  public record Line(String label, ScoreRunner.Result result, double decodeRate, int cores) {
+    /** Media-seconds per second of the media steps alone, spread over the cores as the bare decode is. */
+    public double mediaPartRate() {
+      return result.mediaSeconds() / (StepSplit.mediaSeconds(result.taskSecondsByStep()) / cores);
+    }
+
     public String render() {
       ScoreRunner.Result r = result;
+      double rate = r.mediaSeconds() / r.seconds();
       return String.format(Locale.ROOT, "%-22s %4d videos, %5d segments, %7.1f media-s in %6.1f s: %6.2f segments/s, "
-          + "%6.2f media-seconds/s", label, r.scoredVideos(), r.rows(), r.mediaSeconds(), r.seconds(),
-          r.rows() / r.seconds(), r.mediaSeconds() / r.seconds());
+              + "%6.2f media-seconds/s (ratio to the bare decode %.3f); media part %.1f media-seconds/s (ratio %.3f)%n"
+              + "%-22s   task time by step: %s", label, r.scoredVideos(), r.rows(), r.mediaSeconds(), r.seconds(),
+          r.rows() / r.seconds(), rate, rate / decodeRate, mediaPartRate(), mediaPartRate() / decodeRate, "",
+          StepSplit.render(r.taskSecondsByStep(), VideoScorer.VIDEO_STEP,
+              List.of(VideoScorer.BATCH_STEP, VideoScorer.MODEL_STEP)));
     }
   }
 
-  public static List<Line> run(SparkSession spark, MesmConfig config, String corpus, String work) throws IOException {
+  /** The bare decode line of {@link #run}'s videos. */
+  public record Decode(double mediaSeconds, double seconds, int threads) {
+    public String render() {
+      return String.format(Locale.ROOT, "%-22s %7.1f media-s in %6.1f s: %6.2f media-seconds/s (%d threads)",
+          "bare decode", mediaSeconds, seconds, mediaSeconds / seconds, threads);
+    }
+  }
+
+  /** The bare decode of the videos, then FE2E and MESM scoring them. */
+  public record Report(Decode decode, List<Line> lines) {}
+
+  public static Report run(SparkSession spark, MesmConfig config, String corpus, String work) throws Exception {
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     String videos = new Path(corpus, "CMU_MOSEI/Videos/Full/Combined").toString();
     String transcripts = new Path(corpus, "CMU_MOSEI/Transcript/Segmented/Combined").toString();
     WordPieceTokenizer tokenizer = WordPieceTrainer.train(texts(transcripts, hadoop,
         MediaSettings.from(config).maxTextFileBytes()), 2000, 1);
+    int cores = spark.sparkContext().defaultParallelism();
+    List<String> files = Arrays.stream(mp4s(videos, hadoop)).map(f -> f.getPath().toString()).toList();
+    long t0 = System.nanoTime();
+    double decoded = DecodeBaseline.decodeFiles(files, hadoop, cores);
+    Decode decode = new Decode(decoded, (System.nanoTime() - t0) / 1e9, cores);
     List<Line> out = new ArrayList<>();
     for (String type : List.of("fe2e", "mesm")) {
       MesmConfig c = config.with(Map.of("model.type", type, "model.mesm.top-p", "0.5", "dataset", "mosei"));
@@ -64,9 +94,9 @@ public final class ScoreThroughput {
       ScoreRunner.Result r = ScoreRunner.run(spark, c.with(Map.of("score.input", videos, "score.segments", transcripts,
           "score.model", location, "score.mode", "overwrite", "paths.scores", new Path(work, "scores").toString())),
           s -> {});
-      out.add(new Line(TrainRunner.label(spec), r));
+      out.add(new Line(TrainRunner.label(spec), r, decode.mediaSeconds() / decode.seconds(), cores));
     }
-    return out;
+    return new Report(decode, out);
   }
 
   /**
@@ -90,12 +120,16 @@ public final class ScoreThroughput {
   }
 
   private static String firstVideo(String videos, Configuration conf) throws IOException {
+    // The largest: never the corpus's deliberately truncated video.
+    return Arrays.stream(mp4s(videos, conf)).max(java.util.Comparator.comparingLong(FileStatus::getLen)).orElseThrow()
+        .getPath().toString();
+  }
+
+  private static FileStatus[] mp4s(String videos, Configuration conf) throws IOException {
     Path dir = new Path(videos);
     FileStatus[] files = dir.getFileSystem(conf).listStatus(dir, p -> p.getName().endsWith(".mp4"));
     if (files.length == 0) throw new IOException(videos + ": no .mp4 videos (generate the corpus with the mosei layout)");
-    // The largest: never the corpus's deliberately truncated video.
-    return Arrays.stream(files).max(java.util.Comparator.comparingLong(FileStatus::getLen)).orElseThrow().getPath()
-        .toString();
+    return files;
   }
 
   private static List<String> texts(String transcripts, Configuration conf, long maxBytes) throws IOException {

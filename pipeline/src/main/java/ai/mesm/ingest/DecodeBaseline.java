@@ -26,14 +26,29 @@ public final class DecodeBaseline {
 
   /** @return media seconds decoded (the longer of each source's video and audio) */
   public static double decodeAll(ReleaseScan scan, Configuration conf, int threads) throws Exception {
+    List<List<String>> sources = new ArrayList<>();
+    for (WorkUnit unit : scan.units()) {
+      List<String> files = new ArrayList<>();
+      for (String location : new String[] {unit.video(), unit.audio()}) if (location != null) files.add(location);
+      sources.add(files);
+    }
+    return decodeSources(sources, conf, threads);
+  }
+
+  /** @return media seconds decoded: each file's video and audio streams, as scoring reads a video */
+  public static double decodeFiles(List<String> files, Configuration conf, int threads) throws Exception {
+    return decodeSources(files.stream().map(List::of).toList(), conf, threads);
+  }
+
+  /** Each source's files decoded on one of {@code threads}; a source counts the longest of its files. */
+  private static double decodeSources(List<List<String>> sources, Configuration conf, int threads) throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(threads);
     try {
       List<Future<Double>> futures = new ArrayList<>();
-      for (WorkUnit unit : scan.units()) {
+      for (List<String> files : sources) {
         futures.add(pool.submit(() -> {
           double seconds = 0;
-          for (String location : new String[] {unit.video(), unit.audio()}) {
-            if (location == null) continue;
+          for (String location : files) {
             try (LocalCopy copy = LocalCopy.of(location, conf)) {
               seconds = Math.max(seconds, decode(copy.path()));
             } catch (Exception broken) {

@@ -11,7 +11,9 @@ import ai.mesm.media.CutStream;
 import ai.mesm.media.FrameSampler;
 import ai.mesm.media.LocalCopy;
 import ai.mesm.media.MediaSettings;
+import ai.mesm.media.MediaTimes;
 import ai.mesm.media.SegmentCutter;
+import ai.mesm.model.Batch;
 import ai.mesm.model.EmotionModel;
 import ai.mesm.model.Modality;
 import java.io.IOException;
@@ -19,7 +21,9 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
@@ -57,18 +61,39 @@ public final class VideoScorer {
     this.conf = conf;
   }
 
-  /** A video's rows (by segment) and rejects, and how many segments it had. */
+  /**
+   * A video's rows (by segment) and rejects, how many segments it had, and where its time went:
+   * seconds per media step ({@link MediaTimes}), "batch" (building the model's input), "model"
+   * (inference) and "video" (the whole call).
+   */
   public record Result(String video, List<ScoredSegment> rows, List<ScoreReject> rejects, int segments,
-                       double mediaSeconds) implements java.io.Serializable {}
+                       double mediaSeconds, Map<String, Double> secondsByStep) implements java.io.Serializable {
+    public Result {
+      secondsByStep = Collections.unmodifiableMap(new LinkedHashMap<>(secondsByStep));
+    }
+
+    Result timed(long startNanos) {
+      Map<String, Double> steps = new LinkedHashMap<>(secondsByStep);
+      steps.put(VIDEO_STEP, (System.nanoTime() - startNanos) / 1e9);
+      return new Result(video, rows, rejects, segments, mediaSeconds, steps);
+    }
+  }
+
+  /** The step names of {@link Result#secondsByStep()} beside the media steps. */
+  public static final String BATCH_STEP = "batch";
+  public static final String MODEL_STEP = "model";
+  public static final String VIDEO_STEP = "video";
 
   public Result score(String video) {
+    long start = System.nanoTime();
     try {
-      return scoreOrReject(video);
+      return scoreOrReject(video).timed(start);
     } catch (StorageFailure e) {
       throw e; // the storage's problem, not the video's: the task fails and is retried
     } catch (RuntimeException e) {
       LOG.warn("scoring {} failed", video, e);
-      return rejected(video, ScoreReject.video(video, ScoreReject.SCORING_FAILED, video, Reject.describe(e)));
+      return rejected(video, ScoreReject.video(video, ScoreReject.SCORING_FAILED, video, Reject.describe(e)))
+          .timed(start);
     }
   }
 
@@ -109,13 +134,17 @@ public final class VideoScorer {
         Optional<ScoreReject> unusable = unusable(video, parsed != null, info, cuts);
         if (unusable.isPresent()) return rejected(video, unusable.get());
         String source = parsed != null ? found.source().code() : SegmentSource.WINDOWS.code();
-        List<ScoredSegment> rows = scoreSegments(video, source, segments, cuts, rejects);
+        long[] modelNanos = new long[2];
+        List<ScoredSegment> rows = scoreSegments(video, source, segments, cuts, rejects, modelNanos);
         double mediaEnd = Math.max(info.durationS(), cuts.audioSecondsSeen());
         if (rows.isEmpty()) {
           rejects.add(ScoreReject.video(video, ScoreReject.NO_SCORABLE_SEGMENT, found.path() == null ? video : found.path(),
               segments.isEmpty() ? "no segments" : "every segment was rejected"));
         }
-        return new Result(video, rows, rejects, segments.size(), mediaEnd);
+        Map<String, Double> steps = new LinkedHashMap<>(cuts.times().seconds());
+        steps.put(BATCH_STEP, modelNanos[0] / 1e9);
+        steps.put(MODEL_STEP, modelNanos[1] / 1e9);
+        return new Result(video, rows, rejects, segments.size(), mediaEnd, steps);
       }
     } catch (IOException | UncheckedIOException e) {
       return rejected(video, ScoreReject.video(video, ScoreReject.UNDECODABLE_MEDIA, video, "cannot read: " + e));
@@ -142,9 +171,12 @@ public final class VideoScorer {
     return Optional.empty();
   }
 
-  /** Rows of the segments whose media is complete, scored batch by batch as their cuts arrive. */
+  /**
+   * Rows of the segments whose media is complete, scored batch by batch as their cuts arrive;
+   * {@code nanos} gets the time spent building batches and in the model.
+   */
   private List<ScoredSegment> scoreSegments(String video, String source, List<Segment> segments, CutStream cuts,
-                                            List<ScoreReject> rejects) {
+                                            List<ScoreReject> rejects, long[] nanos) {
     boolean audio = model.spec().uses(Modality.AUDIO);
     boolean visual = model.spec().uses(Modality.VISUAL);
     List<ScoredSegment> rows = new ArrayList<>();
@@ -162,18 +194,19 @@ public final class VideoScorer {
       batch.add(s);
       batchCuts.add(c.cut());
       if (batch.size() == settings.batchSize()) {
-        rows.addAll(scoreBatch(video, source, batch, batchCuts));
+        rows.addAll(scoreBatch(video, source, batch, batchCuts, nanos));
         batch.clear();
         batchCuts.clear();
       }
     }
-    if (!batch.isEmpty()) rows.addAll(scoreBatch(video, source, batch, batchCuts));
+    if (!batch.isEmpty()) rows.addAll(scoreBatch(video, source, batch, batchCuts, nanos));
     rows.sort(Comparator.comparingInt(ScoredSegment::segmentIndex));
     return rows;
   }
 
   private List<ScoredSegment> scoreBatch(String video, String source, List<Segment> segments,
-                                         List<SegmentCutter.Cut> cuts) {
+                                         List<SegmentCutter.Cut> cuts, long[] nanos) {
+    long start = System.nanoTime();
     List<Integer> noLabels = Collections.nCopies(classes.size(), 0);
     List<Example> examples = new ArrayList<>();
     for (int i = 0; i < segments.size(); i++) {
@@ -182,7 +215,11 @@ public final class VideoScorer {
       examples.add(new Example(new Path(video).getName() + "#" + s.index(), s.text(), c.nFrames(), c.frames(),
           c.nChunks(), c.mel(), noLabels));
     }
-    double[][] p = model.probabilities(model.batchBuilder().build(examples));
+    Batch batch = model.batchBuilder().build(examples);
+    long built = System.nanoTime();
+    double[][] p = model.probabilities(batch);
+    nanos[0] += built - start;
+    nanos[1] += System.nanoTime() - built;
     List<ScoredSegment> out = new ArrayList<>();
     for (int i = 0; i < segments.size(); i++) {
       Segment s = segments.get(i);
@@ -204,6 +241,6 @@ public final class VideoScorer {
   }
 
   private static Result rejected(String video, ScoreReject reject) {
-    return new Result(video, List.of(), List.of(reject), 0, 0);
+    return new Result(video, List.of(), List.of(reject), 0, 0, Map.of());
   }
 }

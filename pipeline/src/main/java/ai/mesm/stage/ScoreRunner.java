@@ -78,7 +78,7 @@ public final class ScoreRunner {
   /** What a run did (this run's numbers, plus the videos earlier runs had done). */
   public record Result(String output, String modelId, int videos, int alreadyDone, long scoredVideos,
                        long rejectedVideos, long segments, long rows, long segmentRejects, long lineRejects,
-                       double mediaSeconds, double seconds) {
+                       double mediaSeconds, double seconds, Map<String, Double> taskSecondsByStep) {
     /** The accounting line of docs/computation.md#accounting: every input video and segment ends as output or reject. */
     public String accounting() {
       return String.format(Locale.ROOT, "videos: %d in the archive = %d done before + %d scored + %d rejected%n"
@@ -127,18 +127,26 @@ public final class ScoreRunner {
     String runId = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss").withZone(ZoneOffset.UTC).format(Instant.now())
         + "-" + UUID.randomUUID().toString().substring(0, 8);
     long[] totals = new long[7];
+    Map<String, Double> steps = Map.of();
     if (!todo.isEmpty()) {
-      totals = scoreAndCommit(spark, config, settings, manifest, modelLocation, todo, output, fs, runId, fingerprint, log);
+      Totals t = scoreAndCommit(spark, config, settings, manifest, modelLocation, todo, output, fs, runId, fingerprint, log);
+      totals = t.counts();
+      steps = t.secondsByStep();
     }
     export(spark, fs, output, settings.format());
     Result r = new Result(output.toString(), manifest.modelId(), videos.size(), alreadyDone, totals[0], totals[1],
-        totals[2], totals[3], totals[4], totals[5], totals[6] / 1000.0, (System.nanoTime() - t0) / 1e9);
+        totals[2], totals[3], totals[4], totals[5], totals[6] / 1000.0, (System.nanoTime() - t0) / 1e9, steps);
     writeManifest(fs, output, manifest, modelLocation, fingerprint, r);
     return r;
   }
 
-  /** {scored videos, rejected videos, segments, rows, segment rejects, line rejects, media milliseconds}. */
-  private static long[] scoreAndCommit(SparkSession spark, MesmConfig config, ScoreSettings settings,
+  /**
+   * What a scoring run did: {scored videos, rejected videos, segments, rows, segment rejects, line
+   * rejects, media milliseconds}, and its videos' seconds by step, summed over tasks.
+   */
+  private record Totals(long[] counts, Map<String, Double> secondsByStep) {}
+
+  private static Totals scoreAndCommit(SparkSession spark, MesmConfig config, ScoreSettings settings,
                                        ModelManifest manifest, String modelLocation, List<String> todo, Path output,
                                        FileSystem fs, String runId, String fingerprint, Consumer<String> log)
       throws IOException {
@@ -165,6 +173,7 @@ public final class ScoreRunner {
         videosDone.value(), todo.size(), segmentsDone.value() / ((System.nanoTime() - start) / 1e9))), 10, 10,
         TimeUnit.SECONDS);
     long[] totals;
+    Map<String, Double> steps;
     try {
       JavaRDD<Row> rows = results.flatMap(r -> r.rows().stream().map(s -> ScoreTables.row(s, modelId, version, runId))
           .iterator());
@@ -175,6 +184,10 @@ public final class ScoreRunner {
       spark.createDataFrame(rejects, ScoreTables.rejects()).write().mode(SaveMode.Overwrite)
           .parquet(new Path(staging, REJECTS).toString());
       totals = results.map(ScoreRunner::counts).reduce(ScoreRunner::sum);
+      steps = results.map(r -> (Map<String, Double>) new TreeMap<>(r.secondsByStep())).reduce((a, b) -> {
+        ai.mesm.media.MediaTimes.addTo(a, b);
+        return a;
+      });
     } finally {
       progress.shutdownNow();
       results.unpersist(false);
@@ -183,7 +196,7 @@ public final class ScoreRunner {
         todo.size(), totals[3] / ((System.nanoTime() - start) / 1e9),
         totals[6] / 1000.0 / ((System.nanoTime() - start) / 1e9)));
     commit(fs, staging, output, runId, fingerprint, totals);
-    return totals;
+    return new Totals(totals, steps);
   }
 
   private static long[] counts(VideoScorer.Result r) {

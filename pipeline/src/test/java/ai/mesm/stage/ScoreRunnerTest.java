@@ -112,6 +112,11 @@ class ScoreRunnerTest {
     System.out.println(r.accounting());
     assertTrue(r.balanced(), r.accounting());
     assertTrue(r.rejectedVideos() >= 1, "the truncated video of the corpus defects: " + r.accounting());
+    // The videos' time by step comes back with their results (make bench prints it).
+    Map<String, Double> steps = r.taskSecondsByStep();
+    assertTrue(steps.get("decode") > 0 && steps.get("mel") > 0 && steps.get("model") > 0 && steps.get("batch") > 0,
+        steps.toString());
+    assertTrue(steps.get("video") > steps.get("decode") + steps.get("mel") + steps.get("model"), steps.toString());
     List<Row> rejects = spark.read().parquet(r.output() + "/rejects").collectAsList();
     assertTrue(rejects.stream().anyMatch(x -> x.getAs("reason").equals(ScoreReject.UNDECODABLE_MEDIA)), rejects.toString());
 
