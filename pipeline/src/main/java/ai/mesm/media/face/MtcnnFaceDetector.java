@@ -21,6 +21,8 @@ public final class MtcnnFaceDetector implements FaceDetector {
   private final int minFace;
   private final float[] thresholds;
   private final float factor;
+  /** The frame being searched, as sums of its pixels (reused: a detector serves one thread). */
+  private final PixelSums pixels = new PixelSums();
 
   /** A candidate: corners, score, and the regression offsets P-Net gave it. */
   private record Box(double x1, double y1, double x2, double y2, double score, double[] reg) {
@@ -61,7 +63,8 @@ public final class MtcnnFaceDetector implements FaceDetector {
       int ws = (int) (w * scale + 1);
       levels.add(new Level(scale, hs, ws, 0, 0, hs, ws));
     }
-    return largest(detect(rgb(image), w, h, levels));
+    pixels.load(image);
+    return largest(detect(levels));
   }
 
   /**
@@ -95,7 +98,11 @@ public final class MtcnnFaceDetector implements FaceDetector {
       if (rows >= 12 && cols >= 12) levels.add(new Level(scale, hs, ws, top, left, rows, cols));
     }
     if (levels.isEmpty()) return Optional.empty();
-    return largest(detect(rgb(image), w, h, levels));
+    // The window and what R-Net and O-Net usually read around it; a box reaching further loads the whole frame.
+    double reach = TRACK_MARGIN + 0.5;
+    pixels.load(image, (int) Math.floor(previous.y1() - reach * side), (int) Math.floor(previous.x1() - reach * side),
+        (int) Math.ceil(previous.y2() + reach * side), (int) Math.ceil(previous.x2() + reach * side));
+    return largest(detect(levels));
   }
 
   /** How far, in sides of the previous face, the search reaches beyond its box on each side. */
@@ -124,15 +131,17 @@ public final class MtcnnFaceDetector implements FaceDetector {
         .map(b -> new FaceBox((float) b.x1, (float) b.y1, (float) b.x2, (float) b.y2, (float) b.score));
   }
 
-  private List<Box> detect(float[][][] rgb, int w, int h, List<Level> levels) {
+  private List<Box> detect(List<Level> levels) {
     try (OneNativeThread one = new OneNativeThread()) {
-      return stages(rgb, w, h, levels);
+      return stages(pixels, levels);
     } catch (IOException e) {
       throw new IllegalStateException("MTCNN weights: " + e.getMessage(), e);
     }
   }
 
-  private List<Box> stages(float[][][] rgb, int w, int h, List<Level> levels) throws IOException {
+  private List<Box> stages(PixelSums rgb, List<Level> levels) throws IOException {
+    int w = rgb.frameWidth();
+    int h = rgb.frameHeight();
     List<Box> boxes = new ArrayList<>();
     for (Level l : levels) {
       float[] cells = area(rgb, 0, 0, h, w, l.hs, l.ws, l.top, l.left, l.rows, l.cols);
@@ -257,7 +266,7 @@ public final class MtcnnFaceDetector implements FaceDetector {
   }
 
   /** The reference's pad(): boxes truncated to ints, clipped to [1, size]; rows y−1..ey−1, columns x−1..ex−1. */
-  private static INDArray crops(float[][][] rgb, List<Box> boxes, int size, int w, int h) {
+  private static INDArray crops(PixelSums rgb, List<Box> boxes, int size, int w, int h) {
     float[] data = new float[boxes.size() * 3 * size * size];
     for (int i = 0; i < boxes.size(); i++) {
       Box b = boxes.get(i);
@@ -277,12 +286,16 @@ public final class MtcnnFaceDetector implements FaceDetector {
    * interpolate(mode="area") = adaptive average pooling: output cell i averages input cells
    * floor(i·L/O) to ceil((i+1)·L/O) − 1.
    */
-  static float[] area(float[][][] rgb, int y0, int x0, int y1, int x1, int oh, int ow) {
+  static float[] area(PixelSums rgb, int y0, int x0, int y1, int x1, int oh, int ow) {
     return area(rgb, y0, x0, y1, x1, oh, ow, 0, 0, oh, ow);
   }
 
-  /** The rows × cols output cells from (top, left) of {@link #area(float[][][], int, int, int, int, int, int)}. */
-  static float[] area(float[][][] rgb, int y0, int x0, int y1, int x1, int oh, int ow, int top, int left, int rows,
+  /**
+   * The rows × cols output cells from (top, left) of {@link #area(PixelSums, int, int, int, int, int, int)}:
+   * each cell's sum in four reads of the summed-area tables, exact, so the same averages as summing
+   * its pixels one by one.
+   */
+  static float[] area(PixelSums rgb, int y0, int x0, int y1, int x1, int oh, int ow, int top, int left, int rows,
                       int cols) {
     int ih = y1 - y0;
     int iw = x1 - x0;
@@ -298,16 +311,12 @@ public final class MtcnnFaceDetector implements FaceDetector {
       xs[j] = x0 + (int) Math.floor((double) j * iw / ow);
       xe[j] = x0 + (int) Math.ceil((double) (j + 1) * iw / ow);
     }
+    rgb.require(ys[top], xs[left], ye[top + rows - 1], xe[left + cols - 1]);
     float[] out = new float[3 * rows * cols];
     for (int c = 0; c < 3; c++) {
-      float[][] plane = rgb[c];
       for (int i = top; i < top + rows; i++) {
         for (int j = left; j < left + cols; j++) {
-          double sum = 0;
-          for (int y = ys[i]; y < ye[i]; y++) {
-            float[] line = plane[y];
-            for (int x = xs[j]; x < xe[j]; x++) sum += line[x];
-          }
+          double sum = rgb.sum(c, ys[i], xs[j], ye[i], xe[j]);
           out[(c * rows + i - top) * cols + j - left] = (float) (sum / ((ye[i] - ys[i]) * (xe[j] - xs[j])));
         }
       }
@@ -318,21 +327,5 @@ public final class MtcnnFaceDetector implements FaceDetector {
   private static float[] normalised(float[] pixels) {
     for (int i = 0; i < pixels.length; i++) pixels[i] = (pixels[i] - 127.5f) * 0.0078125f;
     return pixels;
-  }
-
-  private static float[][][] rgb(BufferedImage image) {
-    int h = image.getHeight();
-    int w = image.getWidth();
-    float[][][] out = new float[3][h][w];
-    int[] row = new int[w];
-    for (int y = 0; y < h; y++) {
-      image.getRGB(0, y, w, 1, row, 0, w);
-      for (int x = 0; x < w; x++) {
-        out[0][y][x] = (row[x] >> 16) & 0xff;
-        out[1][y][x] = (row[x] >> 8) & 0xff;
-        out[2][y][x] = row[x] & 0xff;
-      }
-    }
-    return out;
   }
 }

@@ -1,0 +1,142 @@
+package ai.mesm.media.face;
+
+import java.awt.image.BufferedImage;
+import java.awt.image.ComponentSampleModel;
+import java.awt.image.DataBufferByte;
+import java.awt.image.Raster;
+
+/**
+ * Summed-area tables of a frame's red, green and blue values: the sum over any rectangle of pixels
+ * in four reads, whatever its size. MTCNN's area resampling averages rectangles of source pixels
+ * (a whole frame per pyramid level, a whole face per R-Net and O-Net crop), so with these sums its
+ * cost follows the number of output cells instead of the pixels read. The sums are exact integers,
+ * so every average equals the one computed pixel by pixel.
+ *
+ * <p>A search near a known face loads only a region around it ({@link #load(BufferedImage, int,
+ * int, int, int)}); a rectangle that reaches outside it loads the whole frame first ({@link
+ * #require}). Reused from frame to frame (one per detector, which is used by one thread).
+ */
+final class PixelSums {
+  private long[] sums = new long[0];
+  private int[] row = new int[0];
+  private BufferedImage image;
+  /** The loaded region: columns [left, left + width), rows [top, top + height) of the frame. */
+  private int left;
+  private int top;
+  private int width;
+  private int height;
+
+  /** Fills the tables from the whole frame; cost: one pass over its pixels. */
+  void load(BufferedImage frame) {
+    load(frame, 0, 0, frame.getHeight(), frame.getWidth());
+  }
+
+  /** Fills the tables from rows [y0, y1) and columns [x0, x1) of the frame (clipped to it). */
+  void load(BufferedImage frame, int y0, int x0, int y1, int x1) {
+    image = frame;
+    top = Math.max(0, y0);
+    left = Math.max(0, x0);
+    height = Math.max(0, Math.min(frame.getHeight(), y1) - top);
+    width = Math.max(0, Math.min(frame.getWidth(), x1) - left);
+    int stride = (width + 1) * 3;
+    int size = stride * (height + 1);
+    if (sums.length < size) sums = new long[size];
+    java.util.Arrays.fill(sums, 0, stride, 0L);
+    Raster raster = frame.getRaster();
+    if (raster.getDataBuffer() instanceof DataBufferByte bytes && raster.getSampleModel() instanceof ComponentSampleModel sm
+        && raster.getNumBands() == 3 && sm.getPixelStride() == 3 && rgbBands(frame)) {
+      loadBytes(bytes, sm, raster, stride);
+    } else {
+      loadRgb(frame, stride);
+    }
+  }
+
+  /** The frame's size. */
+  int frameWidth() {
+    return image.getWidth();
+  }
+
+  int frameHeight() {
+    return image.getHeight();
+  }
+
+  /** Loads the whole frame unless rows [y0, y1) and columns [x0, x1) are loaded already. */
+  void require(int y0, int x0, int y1, int x1) {
+    if (y0 < top || x0 < left || y1 > top + height || x1 > left + width) load(image);
+  }
+
+  /**
+   * The sum of channel c (0 red, 1 green, 2 blue) over rows [y0, y1) and columns [x0, x1) of the
+   * frame, which must be loaded ({@link #require}).
+   */
+  long sum(int c, int y0, int x0, int y1, int x1) {
+    int stride = (width + 1) * 3;
+    int r0 = (y0 - top) * stride;
+    int r1 = (y1 - top) * stride;
+    int c0 = (x0 - left) * 3 + c;
+    int c1 = (x1 - left) * 3 + c;
+    return sums[r1 + c1] - sums[r0 + c1] - sums[r1 + c0] + sums[r0 + c0];
+  }
+
+  /** Three interleaved 8-bit bands whose band 0 is red (what FFmpeg's BGR24 frames become in Java2D). */
+  private static boolean rgbBands(BufferedImage image) {
+    return image.getType() == BufferedImage.TYPE_3BYTE_BGR;
+  }
+
+  private void loadBytes(DataBufferByte bytes, ComponentSampleModel sm, Raster raster, int stride) {
+    byte[] data = bytes.getData();
+    int[] bands = sm.getBandOffsets();
+    int scan = sm.getScanlineStride();
+    // Where the raster's first pixel starts in the (possibly shared, for a sub-image) buffer;
+    // ComponentSampleModel.getOffset would add band 0's offset, so it is computed here.
+    int origin = bytes.getOffset() + (raster.getMinY() + top - raster.getSampleModelTranslateY()) * scan
+        + (raster.getMinX() + left - raster.getSampleModelTranslateX()) * sm.getPixelStride();
+    int r = bands[0];
+    int g = bands[1];
+    int b = bands[2];
+    for (int y = 0; y < height; y++) {
+      int in = origin + y * scan;
+      int above = y * stride + 3;
+      int at = above + stride;
+      long sr = 0;
+      long sg = 0;
+      long sb = 0;
+      for (int x = 0; x < width; x++, in += 3, at += 3, above += 3) {
+        sr += data[in + r] & 0xff;
+        sg += data[in + g] & 0xff;
+        sb += data[in + b] & 0xff;
+        sums[at] = sums[above] + sr;
+        sums[at + 1] = sums[above + 1] + sg;
+        sums[at + 2] = sums[above + 2] + sb;
+      }
+      sums[(y + 1) * stride] = 0;
+      sums[(y + 1) * stride + 1] = 0;
+      sums[(y + 1) * stride + 2] = 0;
+    }
+  }
+
+  /** Any other image type, through its colour model. */
+  private void loadRgb(BufferedImage image, int stride) {
+    if (row.length < width) row = new int[width];
+    for (int y = 0; y < height; y++) {
+      image.getRGB(left, top + y, width, 1, row, 0, width);
+      int above = y * stride + 3;
+      int at = above + stride;
+      long sr = 0;
+      long sg = 0;
+      long sb = 0;
+      for (int x = 0; x < width; x++, at += 3, above += 3) {
+        int p = row[x];
+        sr += (p >> 16) & 0xff;
+        sg += (p >> 8) & 0xff;
+        sb += p & 0xff;
+        sums[at] = sums[above] + sr;
+        sums[at + 1] = sums[above + 1] + sg;
+        sums[at + 2] = sums[above + 2] + sb;
+      }
+      sums[(y + 1) * stride] = 0;
+      sums[(y + 1) * stride + 1] = 0;
+      sums[(y + 1) * stride + 2] = 0;
+    }
+  }
+}

@@ -1,0 +1,74 @@
+package ai.mesm.media.face;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.awt.image.BufferedImage;
+import java.util.Random;
+import org.bytedeco.javacv.Frame;
+import org.bytedeco.javacv.Java2DFrameConverter;
+import org.junit.jupiter.api.Test;
+
+/** The summed-area tables give every rectangle's sum exactly, whatever the image's layout. */
+class PixelSumsTest {
+  private static final Random RANDOM = new Random(7);
+
+  @Test
+  void everyRectangleSumsToItsPixelsOnEachImageLayout() {
+    BufferedImage bgr = random(37, 23, BufferedImage.TYPE_3BYTE_BGR);
+    BufferedImage wide = random(80, 23, BufferedImage.TYPE_3BYTE_BGR);
+    Frame frame = new Frame(41, 29, Frame.DEPTH_UBYTE, 3);
+    java.nio.ByteBuffer buffer = (java.nio.ByteBuffer) frame.image[0];
+    for (int i = 0; i < buffer.capacity(); i++) buffer.put(i, (byte) RANDOM.nextInt(256));
+    try (Java2DFrameConverter converter = new Java2DFrameConverter()) {
+      BufferedImage decoded = converter.convert(frame);
+      for (BufferedImage image : new BufferedImage[] {bgr, random(37, 23, BufferedImage.TYPE_INT_RGB),
+          random(19, 31, BufferedImage.TYPE_4BYTE_ABGR), wide.getSubimage(40, 0, 40, 23), wide.getSubimage(3, 5, 30, 11),
+          decoded, decoded.getSubimage(20, 0, 21, 29)}) {
+        assertSumsMatch(image);
+      }
+    }
+  }
+
+  private static void assertSumsMatch(BufferedImage image) {
+    PixelSums sums = new PixelSums();
+    sums.load(random(50, 50, BufferedImage.TYPE_3BYTE_BGR)); // a larger frame before: the tables are reused
+    sums.load(image);
+    int w = image.getWidth();
+    int h = image.getHeight();
+    assertEquals(w, sums.frameWidth());
+    assertEquals(h, sums.frameHeight());
+    for (int trial = 0; trial < 200; trial++) {
+      int y0 = RANDOM.nextInt(h);
+      int x0 = RANDOM.nextInt(w);
+      int y1 = y0 + 1 + RANDOM.nextInt(h - y0);
+      int x1 = x0 + 1 + RANDOM.nextInt(w - x0);
+      if (trial % 2 == 1) {
+        // A region around the rectangle, sometimes too small for it: require() then loads the whole frame.
+        sums.load(image, y0 - RANDOM.nextInt(3), x0 - RANDOM.nextInt(3), y1 + RANDOM.nextInt(3) - 1,
+            x1 + RANDOM.nextInt(3) - 1);
+      }
+      sums.require(y0, x0, y1, x1);
+      long[] expected = new long[3];
+      for (int y = y0; y < y1; y++) {
+        for (int x = x0; x < x1; x++) {
+          int p = image.getRGB(x, y);
+          expected[0] += (p >> 16) & 0xff;
+          expected[1] += (p >> 8) & 0xff;
+          expected[2] += p & 0xff;
+        }
+      }
+      for (int c = 0; c < 3; c++) {
+        assertEquals(expected[c], sums.sum(c, y0, x0, y1, x1),
+            "type " + image.getType() + ", channel " + c + " over [" + y0 + "," + y1 + ") x [" + x0 + "," + x1 + ")");
+      }
+    }
+  }
+
+  private static BufferedImage random(int w, int h, int type) {
+    BufferedImage image = new BufferedImage(w, h, type);
+    for (int y = 0; y < h; y++) {
+      for (int x = 0; x < w; x++) image.setRGB(x, y, 0xff000000 | RANDOM.nextInt(1 << 24));
+    }
+    return image;
+  }
+}
