@@ -21,6 +21,16 @@ public interface FaceDetector extends AutoCloseable {
     return Optional.empty();
   }
 
+  /**
+   * The largest face, looking only for faces of about {@code smallestSide} pixels or more when
+   * that finds one, and in full when it does not: what a periodic full search needs while a face
+   * is tracked, since only a face about as large as the tracked one can take over. Detectors
+   * without a cheaper search search in full.
+   */
+  default Optional<FaceBox> detectLargest(BufferedImage rgb, double smallestSide) {
+    return detectLargest(rgb);
+  }
+
   @Override
   default void close() {}
 }

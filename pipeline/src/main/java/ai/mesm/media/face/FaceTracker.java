@@ -9,7 +9,9 @@ import java.util.Optional;
  * only ({@link FaceDetector#detectNear}); the whole frame is searched again when that finds
  * nothing (the face left, or moved too far), when no face was found before, and every
  * {@code fullEvery} samples, so that a larger face that appears elsewhere takes over within that
- * many samples. {@code fullEvery} = 1 is the exact path: every sample searched in full.
+ * many samples; that periodic search looks for faces of at least {@link #TAKEOVER_FRACTION} of
+ * the tracked one's side ({@link FaceDetector#detectLargest(BufferedImage, double)}), the only ones
+ * that can take over. {@code fullEvery} = 1 is the exact path: every sample searched in full.
  *
  * <p>One tracker per region and video, used in sample order; not thread-safe.
  */
@@ -21,6 +23,9 @@ public final class FaceTracker {
   private long full;
   private long near;
   private long lost;
+
+  /** The smallest face a periodic full search looks for, as a fraction of the tracked face's side. */
+  static final double TAKEOVER_FRACTION = 0.7;
 
   public FaceTracker(FaceDetector detector, int fullEvery) {
     if (fullEvery < 1) throw new IllegalArgumentException("fullEvery must be at least 1, was " + fullEvery);
@@ -56,7 +61,12 @@ public final class FaceTracker {
       lost++;
     }
     full++;
-    Optional<FaceBox> found = detector.detectLargest(region);
+    // A periodic search while a face is tracked looks for faces that could take over (as large as
+    // it, give or take the sample-to-sample change of its box); after a lost face, for any face.
+    boolean periodic = fullEvery > 1 && last != null && sinceFull >= fullEvery - 1;
+    Optional<FaceBox> found = periodic
+        ? detector.detectLargest(region, TAKEOVER_FRACTION * Math.max(last.width(), last.height()))
+        : detector.detectLargest(region);
     sinceFull = 0;
     last = found.orElse(null);
     return found;

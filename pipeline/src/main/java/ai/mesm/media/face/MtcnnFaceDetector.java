@@ -21,6 +21,8 @@ public final class MtcnnFaceDetector implements FaceDetector {
   private final int minFace;
   private final float[] thresholds;
   private final float factor;
+  /** Pyramid levels P-Net has run on so far (what the searches' restrictions save; read by tests). */
+  private long levelsSearched;
   /** The frame being searched, as sums of its pixels (reused: a detector serves one thread). */
   private final PixelSums pixels = new PixelSums();
 
@@ -55,14 +57,33 @@ public final class MtcnnFaceDetector implements FaceDetector {
 
   @Override
   public Optional<FaceBox> detectLargest(BufferedImage image) {
+    return search(image, 0);
+  }
+
+  /**
+   * Searches the whole frame at the pyramid levels where a face of {@code smallestSide} or more
+   * fits P-Net's cell (at most about two and a half cells), skipping the fine levels that look for
+   * smaller faces and cost most (the finest level alone is about half of a full search); the whole
+   * pyramid when that finds nothing.
+   */
+  @Override
+  public Optional<FaceBox> detectLargest(BufferedImage image, double smallestSide) {
+    Optional<FaceBox> found = search(image, smallestSide);
+    return found.isPresent() || smallestSide <= 0 ? found : search(image, 0);
+  }
+
+  /** The full search at the levels where a face of {@code smallestSide} fits (all levels for 0). */
+  private Optional<FaceBox> search(BufferedImage image, double smallestSide) {
     int w = image.getWidth();
     int h = image.getHeight();
     List<Level> levels = new ArrayList<>();
     for (double scale : pyramid(w, h)) {
+      if (smallestSide * scale / 12 > TRACK_LARGEST) continue;
       int hs = (int) (h * scale + 1);
       int ws = (int) (w * scale + 1);
       levels.add(new Level(scale, hs, ws, 0, 0, hs, ws));
     }
+    if (levels.isEmpty()) return Optional.empty();
     pixels.load(image);
     return largest(detect(levels));
   }
@@ -131,7 +152,12 @@ public final class MtcnnFaceDetector implements FaceDetector {
         .map(b -> new FaceBox((float) b.x1, (float) b.y1, (float) b.x2, (float) b.y2, (float) b.score));
   }
 
+  long levelsSearched() {
+    return levelsSearched;
+  }
+
   private List<Box> detect(List<Level> levels) {
+    levelsSearched += levels.size();
     try (OneNativeThread one = new OneNativeThread()) {
       return stages(pixels, levels);
     } catch (IOException e) {

@@ -57,6 +57,27 @@ class MtcnnFaceDetectorTest {
     }
   }
 
+  /**
+   * Looking only for faces of at least some size skips the fine pyramid levels and finds the same
+   * largest face; asking for faces larger than any there falls back to the whole pyramid.
+   */
+  @Test
+  void aSearchForLargeFacesSkipsTheFineLevelsAndFindsTheSameFace() throws Exception {
+    BufferedImage image = ImageIO.read(fixtures.resolve("real/astronaut.png").toFile());
+    try (MtcnnFaceDetector mtcnn = new MtcnnFaceDetector()) {
+      FaceBox full = mtcnn.detectLargest(image).orElseThrow();
+      long allLevels = mtcnn.levelsSearched();
+      double side = Math.max(full.width(), full.height());
+      FaceBox large = mtcnn.detectLargest(image, 0.7 * side).orElseThrow();
+      long restricted = mtcnn.levelsSearched() - allLevels;
+      assertEquals(full, large);
+      assertTrue(restricted < allLevels, "the finest level, half of the work, is skipped: " + restricted + " of " + allLevels);
+      long before = mtcnn.levelsSearched();
+      assertEquals(full, mtcnn.detectLargest(image, 20 * side).orElseThrow(), "nothing that large: searched in full");
+      assertTrue(mtcnn.levelsSearched() - before >= allLevels);
+    }
+  }
+
   @Test
   void findsNothingInAFlatImage() throws Exception {
     BufferedImage gray = new BufferedImage(200, 200, BufferedImage.TYPE_3BYTE_BGR);
