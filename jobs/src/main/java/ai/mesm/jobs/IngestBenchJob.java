@@ -8,6 +8,7 @@ import ai.mesm.ingest.DecodeBaseline;
 import ai.mesm.ingest.IngestReport;
 import ai.mesm.ingest.ReleaseScan;
 import ai.mesm.ingest.ReleaseScanner;
+import ai.mesm.ingest.SourceSummary;
 import ai.mesm.io.PathSettings;
 import ai.mesm.io.SparkSessions;
 import ai.mesm.stage.IngestRunner;
@@ -74,7 +75,8 @@ public final class IngestBenchJob {
     double rate = report.mediaSeconds() / report.seconds();
     System.out.printf("%s ingest (%s): %6.1f s  %7.2f utterances/s  %7.1f media-seconds/s%n", name, label,
         report.seconds(), utterances / report.seconds(), rate);
-    System.out.printf("%s   task time by step: %s%n", name, StepSplit.render(report.taskSecondsByStep(), "source", java.util.List.of()));
+    System.out.printf("%s   task time by step: %s%n", name, StepSplit.render(report.taskSecondsByStep(),
+        SourceSummary.SOURCE_STEP, java.util.List.of()));
     return rate;
   }
 }

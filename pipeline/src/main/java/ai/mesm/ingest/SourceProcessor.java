@@ -193,7 +193,7 @@ public final class SourceProcessor {
 
     private void finish(boolean accepted, double mediaSeconds) {
       close();
-      seconds.put("source", (System.nanoTime() - startNanos) / 1e9);
+      seconds.put(SourceSummary.SOURCE_STEP, (System.nanoTime() - startNanos) / 1e9);
       queue.add(tally.summary(accepted, annotated == null ? 0 : annotated.lines(),
           annotated == null ? 0 : annotated.candidates(), mediaSeconds, seconds));
       finished = true;

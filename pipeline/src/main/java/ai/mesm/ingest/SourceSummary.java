@@ -15,6 +15,9 @@ public record SourceSummary(boolean accepted, long lines, long candidates, long 
                             Map<String, Map<String, Long>> rejectsByStageReason, Map<String, Double> secondsByStep)
     implements SourceItem {
 
+  /** The step of {@link #secondsByStep} that times the whole source, beside the media steps. */
+  public static final String SOURCE_STEP = "source";
+
   /** Counts the items of one source as they pass, for its summary. */
   static final class Tally {
     private long utterances;

@@ -94,49 +94,47 @@ final class PixelSums {
     int r = bands[0];
     int g = bands[1];
     int b = bands[2];
+    int[] packed = rowBuffer();
     for (int y = 0; y < height; y++) {
-      int in = origin + y * scan;
-      int above = y * stride + 3;
-      int at = above + stride;
-      long sr = 0;
-      long sg = 0;
-      long sb = 0;
-      for (int x = 0; x < width; x++, in += 3, at += 3, above += 3) {
-        sr += data[in + r] & 0xff;
-        sg += data[in + g] & 0xff;
-        sb += data[in + b] & 0xff;
-        sums[at] = sums[above] + sr;
-        sums[at + 1] = sums[above + 1] + sg;
-        sums[at + 2] = sums[above + 2] + sb;
+      for (int x = 0, in = origin + y * scan; x < width; x++, in += 3) {
+        packed[x] = (data[in + r] & 0xff) << 16 | (data[in + g] & 0xff) << 8 | data[in + b] & 0xff;
       }
-      sums[(y + 1) * stride] = 0;
-      sums[(y + 1) * stride + 1] = 0;
-      sums[(y + 1) * stride + 2] = 0;
+      addRow(y, packed, stride);
     }
   }
 
   /** Any other image type, through its colour model. */
   private void loadRgb(BufferedImage image, int stride) {
-    if (row.length < width) row = new int[width];
+    int[] packed = rowBuffer();
     for (int y = 0; y < height; y++) {
-      image.getRGB(left, top + y, width, 1, row, 0, width);
-      int above = y * stride + 3;
-      int at = above + stride;
-      long sr = 0;
-      long sg = 0;
-      long sb = 0;
-      for (int x = 0; x < width; x++, at += 3, above += 3) {
-        int p = row[x];
-        sr += (p >> 16) & 0xff;
-        sg += (p >> 8) & 0xff;
-        sb += p & 0xff;
-        sums[at] = sums[above] + sr;
-        sums[at + 1] = sums[above + 1] + sg;
-        sums[at + 2] = sums[above + 2] + sb;
-      }
-      sums[(y + 1) * stride] = 0;
-      sums[(y + 1) * stride + 1] = 0;
-      sums[(y + 1) * stride + 2] = 0;
+      image.getRGB(left, top + y, width, 1, packed, 0, width);
+      addRow(y, packed, stride);
     }
+  }
+
+  private int[] rowBuffer() {
+    if (row.length < width) row = new int[width];
+    return row;
+  }
+
+  /** Table row y + 1 from row y and the loaded region's row y of packed 0xRRGGBB pixels. */
+  private void addRow(int y, int[] packed, int stride) {
+    int above = y * stride + 3;
+    int at = above + stride;
+    long sr = 0;
+    long sg = 0;
+    long sb = 0;
+    for (int x = 0; x < width; x++, at += 3, above += 3) {
+      int p = packed[x];
+      sr += (p >> 16) & 0xff;
+      sg += (p >> 8) & 0xff;
+      sb += p & 0xff;
+      sums[at] = sums[above] + sr;
+      sums[at + 1] = sums[above + 1] + sg;
+      sums[at + 2] = sums[above + 2] + sb;
+    }
+    sums[(y + 1) * stride] = 0;
+    sums[(y + 1) * stride + 1] = 0;
+    sums[(y + 1) * stride + 2] = 0;
   }
 }
