@@ -64,7 +64,7 @@ class ConfigLoaderTest {
   }
 
   @Test
-  void cpuExecutorsGetTheAllocatorSettingsOfLocalRuns() throws IOException {
+  void cpuExecutorsAndTestJvmsGetTheAllocatorSettingsOfLocalRuns() throws IOException {
     java.util.regex.Matcher m = java.util.regex.Pattern.compile("GLIBC_TUNABLES:-([^}\"]+)")
         .matcher(Files.readString(Path.of("../bin/mesm")));
     assertTrue(m.find(), "bin/mesm sets no default GLIBC_TUNABLES");
@@ -73,6 +73,8 @@ class ConfigLoaderTest {
       assertEquals(m.group(1), load(Map.of(), new File("../conf", name)).sparkConf().get("spark.executorEnv.GLIBC_TUNABLES"),
           name);
     }
+    assertTrue(Files.readString(Path.of("../pom.xml")).contains("<native.allocator>" + m.group(1) + "</native.allocator>"),
+        "the test JVMs (pom.xml, native.allocator) run with bin/mesm's allocator settings");
   }
 
   @Test
