@@ -97,6 +97,7 @@ public final class ConfigKeys {
   public static final String TRAIN_MAX_EPOCHS = "mesm.train.max-epochs";
   public static final String TRAIN_PATIENCE = "mesm.train.patience";
   public static final String TRAIN_SHUFFLE_BUFFER = "mesm.train.shuffle-buffer";
+  public static final String TRAIN_CACHE_FRACTION = "mesm.train.cache-fraction";
   public static final String TRAIN_RUN_NAME = "mesm.train.run-name";
   public static final String TRAIN_MODE = "mesm.train.mode";
   public static final String TRAIN_CHECKPOINT_EVERY = "mesm.train.checkpoint-every";

@@ -91,10 +91,19 @@ public final class Rules {
   }
 
   public static Rule fraction(String key) {
+    return between(key, 0, 1);
+  }
+
+  /** A number in [lo, hi]. */
+  public static Rule between(String key, double lo, double hi) {
     return new Rule(key, c -> {
       double v = c.getDouble(key);
-      return v >= 0 && v <= 1 ? Optional.empty() : Optional.of("must be in [0, 1], was " + v);
+      return v >= lo && v <= hi ? Optional.empty() : Optional.of("must be in [" + fmt(lo) + ", " + fmt(hi) + "], was " + v);
     });
+  }
+
+  private static String fmt(double v) {
+    return v == Math.rint(v) ? String.valueOf((long) v) : String.valueOf(v);
   }
 
   public static Rule listOfFractions(String key, int size) {

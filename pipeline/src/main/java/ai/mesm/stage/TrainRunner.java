@@ -6,6 +6,7 @@ import ai.mesm.config.MesmConfig;
 import ai.mesm.config.Secrets;
 import ai.mesm.data.DatasetKind;
 import ai.mesm.data.ExampleReader;
+import ai.mesm.data.ExampleCache;
 import ai.mesm.data.ExampleSource;
 import ai.mesm.eval.Evaluation;
 import ai.mesm.eval.ModelEvaluation;
@@ -149,10 +150,12 @@ public final class TrainRunner {
         settings.patience(), mode.equals("local") ? "in this JVM" : "parameter averaging on Spark"));
     if (spec.isMesm()) log.accept("MESM's sparse convolutions in this JVM: " + NativeKernels.describe());
 
+    ExampleCache cache = ExampleCache.ofHeap(settings.cacheFraction());
     EpochTrainer trainer = mode.equals("local")
-        ? new LocalTrainer(settings, ExampleSource.folder(train, hadoop), trainSize, log)
+        ? new LocalTrainer(settings, cache.cache(ExampleSource.folder(train, hadoop)), trainSize, log)
         : new SparkEpochTrainer(spark.get(), train, settings, distributed, log);
-    ModelFit.Fitted fitted = new ModelFit(settings, log).fit(model, dataset, trainer, ExampleSource.folder(valid, hadoop),
+    ModelFit.Fitted fitted = new ModelFit(settings, log).fit(model, dataset, trainer,
+        cache.cache(ExampleSource.folder(valid, hadoop)),
         ExampleSource.folder(test, hadoop), mode, checkpoints.enabled() ? checkpoints : null,
         resumed == null ? null : resumed.state());
     TrainingLoop.Outcome outcome = fitted.outcome();

@@ -12,7 +12,7 @@ import java.util.function.Consumer;
 
 /**
  * Epochs in this JVM (docs/computation.md#training): one shuffled pass over the train split in batches, each batch one
- * optimiser step. Reads the split as a stream, so memory does not grow with the dataset.
+ * optimiser step. Reads the split as a stream (kept in memory only where an {@link ai.mesm.data.ExampleCache} allows).
  */
 public final class LocalTrainer implements EpochTrainer {
   private final TrainingSettings settings;

@@ -36,7 +36,7 @@ class CheckpointsTest {
   private static final float[] STD = VisualNormalisation.defaults().std();
   private static final ModelSpec SPEC = RandomInputs.tinySpec(List.of(Modality.TEXT, Modality.AUDIO, Modality.VISUAL),
       false);
-  private static final TrainingSettings SETTINGS = new TrainingSettings(4, 3, 3, 8, 7, Thresholds.grid(0.1, 0.9, 0.1));
+  private static final TrainingSettings SETTINGS = new TrainingSettings(4, 3, 3, 8, 0, 7, Thresholds.grid(0.1, 0.9, 0.1));
   @TempDir static Path out;
   static Path run;
   static List<Example> examples;

@@ -31,7 +31,7 @@ class ModelFitTest {
     for (int i = 0; i < 4; i++) valid.add(RandomInputs.example(spec, "v" + i, 1 + i % 3, 1 + i % 2, r));
     for (int i = 0; i < 4; i++) test.add(RandomInputs.example(spec, "s" + i, 1 + i % 3, 1 + i % 2, r));
     double[] grid = Thresholds.grid(0.1, 0.9, 0.1);
-    TrainingSettings settings = new TrainingSettings(4, 3, 3, 8, 7, grid);
+    TrainingSettings settings = new TrainingSettings(4, 3, 3, 8, 0, 7, grid);
     VisualNormalisation faces = VisualNormalisation.defaults();
     EmotionModel model = EmotionModel.create(spec, RandomInputs.tokenizer(spec.vocabSize()), faces.mean(), faces.std());
     List<String> log = new ArrayList<>();
