@@ -83,6 +83,13 @@ class ModelSpecTest {
   }
 
   @Test
+  void resultTablesNameTypeModalitiesTopPAndALearningAttention() {
+    assertEquals("MESM (T+A+V, p=0.7)", ai.mesm.stage.TrainRunner.label(MesmGraphTest.mesm(0.7, "reference")));
+    assertEquals("MESM (T+A+V, p=0.7, scaled)", ai.mesm.stage.TrainRunner.label(MesmGraphTest.mesm(0.7, "scaled")));
+    assertEquals("FE2E (T+A+V)", ai.mesm.stage.TrainRunner.label(RandomInputs.tinySpec(TAV, false)));
+  }
+
+  @Test
   void theBuilderValidatesAndNeedsEverySetting() {
     ModelSpec spec = RandomInputs.tinySpec(TAV, false);
     assertEquals(json(spec), json(spec.toBuilder().build()));

@@ -36,12 +36,14 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Parameter averaging on Spark (local[2] here; the standalone-cluster test submits the real jar):
  * with one worker and averaging every step it takes exactly the local trainer's steps on the same
- * batches; with two workers a run trains, checkpoints every epoch, and --resume after a lost
+ * batches, for FE2E and for MESM; with two workers a run trains, checkpoints every epoch, and --resume after a lost
  * epoch ends with the same epochs as an uninterrupted run and records both sessions.
  */
 @Slow
@@ -76,13 +78,14 @@ class SparkTrainingTest {
     return SplitCorpus.config(o);
   }
 
-  @Test
-  void oneWorkerAveragingEveryStepEqualsLocalTrainingOnTheSameBatches() throws Exception {
-    MesmConfig config = config(Map.of("train.spark.workers", "1", "train.spark.averaging-frequency", "1"));
+  /** FE2E, and MESM with its sparse blocks and top-p masks (p = 0.7, the demo's). */
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"fe2e", "mesm"})
+  void oneWorkerAveragingEveryStepEqualsLocalTrainingOnTheSameBatches(String type) throws Exception {
+    MesmConfig config = config(Map.of("train.spark.workers", "1", "train.spark.averaging-frequency", "1",
+        "model.type", type, "model.mesm.top-p", "0.7"));
     // 40 utterances, 5 rounds of one step: enough to compare step by step, quick to run.
-    String train = out.resolve("train-subset").toString();
-    spark.read().parquet(Split.TRAIN.folderIn(SplitCorpus.split().toString())).orderBy("utterance_id")
-        .limit(40).coalesce(1).write().parquet(train);
+    String train = trainSubset();
     Configuration hadoop = new Configuration();
     WordPieceTokenizer tokenizer = WordPieceTrainer.train(ExampleReader.texts(train, hadoop), 200, 1);
     EmotionModel distributed = model(config, tokenizer);
@@ -188,6 +191,15 @@ class SparkTrainingTest {
     assertNotNull(Checkpoints.of(local, ai.mesm.io.PathSettings.of(local), "spark-2w",
         Sha256.hex(ai.mesm.io.AtomicOutput.requireComplete(SplitCorpus.split().toString(), hadoop, "x")), hadoop)
         .latest(t -> spec(local, t), s -> fail("no checkpoint is skipped: " + s)));
+  }
+
+  private static synchronized String trainSubset() {
+    Path train = out.resolve("train-subset");
+    if (!Files.exists(train)) {
+      spark.read().parquet(Split.TRAIN.folderIn(SplitCorpus.split().toString())).orderBy("utterance_id")
+          .limit(40).coalesce(1).write().parquet(train.toString());
+    }
+    return train.toString();
   }
 
   private static double validLoss(EmotionModel model, MesmConfig config) throws IOException {
