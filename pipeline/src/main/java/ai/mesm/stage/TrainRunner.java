@@ -198,7 +198,7 @@ public final class TrainRunner {
   public static String label(ModelSpec spec) {
     String modalities = Modality.label(spec.modalities());
     if (spec.isMesm()) modalities += ", p=" + TopPSweep.format(spec.topP());
-    // Both attention modes can sit in one table (make demo prints both); the reference's, the default, goes unnamed.
+    // Both attention modes can sit in one table; the reference's, the default, goes unnamed.
     if (spec.isMesm() && spec.attentionMode() == ai.mesm.model.sparse.AttentionMode.SCALED) modalities += ", scaled";
     return spec.type().toUpperCase(Locale.ROOT) + " (" + modalities + ")";
   }
