@@ -14,6 +14,7 @@ public record ModelEvaluation(double[] thresholds, Evaluation test, Predictions 
 
   public static ModelEvaluation of(EmotionModel model, DatasetKind dataset, ExampleSource valid, ExampleSource test,
                                    double[] thresholdGrid, int batchSize) throws IOException {
+    model = model.frozen(); // what scoring will predict with
     Predictions v = Predictions.of(model, valid, batchSize);
     double[] thresholds = Thresholds.tune(v.probabilities(), v.labels(), thresholdGrid);
     Predictions t = Predictions.of(model, test, batchSize);

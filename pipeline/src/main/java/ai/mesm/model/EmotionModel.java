@@ -23,6 +23,8 @@ public final class EmotionModel {
   private final TextTokenizer tokenizer;
   private final float[] visualMean;
   private final float[] visualStd;
+  /** The folded copy a frozen model predicts with ({@link #frozen()}); null while the model trains. */
+  private final ComputationGraph inference;
 
   /**
    * @param tokenizer  null when the model takes no text
@@ -30,6 +32,11 @@ public final class EmotionModel {
    */
   public EmotionModel(ModelSpec spec, ComputationGraph graph, TextTokenizer tokenizer, float[] visualMean,
                       float[] visualStd) {
+    this(spec, graph, tokenizer, visualMean, visualStd, null);
+  }
+
+  private EmotionModel(ModelSpec spec, ComputationGraph graph, TextTokenizer tokenizer, float[] visualMean,
+                       float[] visualStd, ComputationGraph inference) {
     if (spec.uses(Modality.TEXT) && tokenizer == null) throw new IllegalArgumentException("a text model needs a tokenizer");
     if (tokenizer != null && spec.uses(Modality.TEXT) && tokenizer.vocabSize() != spec.vocabSize()) {
       throw new IllegalArgumentException("tokenizer has " + tokenizer.vocabSize() + " pieces, model " + spec.vocabSize());
@@ -39,6 +46,30 @@ public final class EmotionModel {
     this.tokenizer = tokenizer;
     this.visualMean = visualMean.clone();
     this.visualStd = visualStd.clone();
+    this.inference = inference;
+  }
+
+  /**
+   * This model as it is now, for predicting only: its CNNs with BatchNorm folded into the
+   * convolutions ({@link InferenceGraph}), the same probabilities as {@link #probabilities} in
+   * inference mode (to float rounding) with less work. Evaluation and scoring use it; a frozen
+   * model cannot be trained, and later training of this one does not change it.
+   */
+  public EmotionModel frozen() {
+    if (inference != null) return this;
+    return new EmotionModel(spec, graph, tokenizer, visualMean, visualStd, InferenceGraph.fold(spec, graph));
+  }
+
+  public boolean isFrozen() {
+    return inference != null;
+  }
+
+  private ComputationGraph predicting() {
+    return inference != null ? inference : graph;
+  }
+
+  private void requireTrainable() {
+    if (inference != null) throw new IllegalStateException("a frozen model only predicts; train the model it was frozen from");
   }
 
   /** A freshly initialised FE2E model (seeded by the spec). */
@@ -82,13 +113,14 @@ public final class EmotionModel {
 
   /** One optimisation step on the batch; returns its loss. */
   public double fit(Batch batch) {
+    requireTrainable();
     graph.fit(dataSet(batch));
     return graph.score();
   }
 
   /** Sigmoid probabilities [item][class], inference mode (no dropout, BatchNorm running statistics). */
   public double[][] probabilities(Batch batch) {
-    INDArray logits = graph.output(false, features(batch), masks(batch))[0];
+    INDArray logits = predicting().output(false, features(batch), masks(batch))[0];
     return Transforms.sigmoid(logits, true).castTo(DataType.DOUBLE).toDoubleMatrix();
   }
 
@@ -126,7 +158,7 @@ public final class EmotionModel {
 
   /** The sparse blocks of one modality (MESM only): what they kept and computed in the last forward pass. */
   public MesmSparseVertex sparseVertex(Modality m) {
-    return (MesmSparseVertex) graph.getVertex(m.inputName() + "_sparse");
+    return (MesmSparseVertex) predicting().getVertex(m.inputName() + "_sparse");
   }
 
   public MultiDataSet dataSet(Batch batch) {
@@ -178,6 +210,7 @@ public final class EmotionModel {
   }
 
   public void restore(INDArray parameters) {
+    requireTrainable();
     graph.setParams(parameters);
   }
 }

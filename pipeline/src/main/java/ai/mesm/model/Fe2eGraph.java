@@ -56,6 +56,20 @@ public final class Fe2eGraph {
 
   /** With another updater: gradient checks need {@code NoOp}. */
   public static ComputationGraphConfiguration build(ModelSpec spec, DataType dataType, IUpdater updater) {
+    return build(spec, dataType, updater, false);
+  }
+
+  /**
+   * The same network for inference only ({@link InferenceGraph}): each convolution + BatchNorm + ReLU
+   * of the CNNs is one convolution with a bias and ReLU, named as the training graph's convolution;
+   * every other vertex keeps its name and its parameter layout.
+   */
+  public static ComputationGraphConfiguration buildFolded(ModelSpec spec, DataType dataType) {
+    return build(spec, dataType, new Adam(spec.learningRate()), true);
+  }
+
+  private static ComputationGraphConfiguration build(ModelSpec spec, DataType dataType, IUpdater updater,
+                                                     boolean folded) {
     GraphBuilder g = new NeuralNetConfiguration.Builder()
         .seed(spec.seed())
         .dataType(dataType)
@@ -83,8 +97,8 @@ public final class Fe2eGraph {
                 .inputLength(spec.maxTokens()).weightInit(new NormalDistribution(0, 1)).build(), in);
             yield in + "_embedding";
           }
-          case AUDIO -> perStepCnn(g, in, spec, 1, spec.melBins(), spec.chunkFrames());
-          case VISUAL -> perStepCnn(g, in, spec, 3, spec.faceSize(), spec.faceSize());
+          case AUDIO -> perStepCnn(g, in, spec, 1, spec.melBins(), spec.chunkFrames(), folded);
+          case VISUAL -> perStepCnn(g, in, spec, 3, spec.faceSize(), spec.faceSize(), folded);
         };
         transformer(g, m, spec, sequence);
         g.addLayer(in + "_head", new DenseLayer.Builder().nOut(spec.classes()).activation(Activation.IDENTITY).build(),
@@ -149,25 +163,26 @@ public final class Fe2eGraph {
         .weightInit(WeightInit.XAVIER).convolutionMode(ConvolutionMode.Truncate).graphBuilder();
     String in = modality.inputName();
     g.addInputs(in);
-    String last = modality == Modality.AUDIO ? cnn(g, in, layers, 1, spec.melBins(), spec.chunkFrames())
-        : cnn(g, in, layers, 3, spec.faceSize(), spec.faceSize());
+    String last = modality == Modality.AUDIO ? cnn(g, in, layers, 1, spec.melBins(), spec.chunkFrames(), false)
+        : cnn(g, in, layers, 3, spec.faceSize(), spec.faceSize(), false);
     g.setOutputs(last);
     g.setInputTypes(InputType.recurrent(modality == Modality.AUDIO ? spec.audioFeatures() : spec.visualFeatures()));
     return g.build();
   }
 
   /** Adds the per-step CNN and projections for one image-like modality; returns the sequence vertex's name. */
-  private static String perStepCnn(GraphBuilder g, String in, ModelSpec spec, int channels, int height, int width) {
+  private static String perStepCnn(GraphBuilder g, String in, ModelSpec spec, int channels, int height, int width,
+                                   boolean folded) {
     List<FeatureCnn.Layer> layers = FeatureCnn.layers(spec.channelDivisor());
     String previous;
     if (spec.isMesm()) {
       // MESM: the dense stem, then the cross-modal sparse blocks with the text CLS vector as query.
-      String stem = cnn(g, in, layers.subList(0, FeatureCnn.MESM_DENSE_LAYERS), channels, height, width);
+      String stem = cnn(g, in, layers.subList(0, FeatureCnn.MESM_DENSE_LAYERS), channels, height, width, folded);
       previous = in + "_sparse";
       g.addVertex(previous, new MesmSparse(spec.channelDivisor(), spec.textVectorSize(), spec.topP(), spec.attentionMode()), stem,
           Modality.TEXT.inputName() + "_encoder", in);
     } else {
-      previous = cnn(g, in, layers, channels, height, width);
+      previous = cnn(g, in, layers, channels, height, width, folded);
     }
     g.addLayer(in + "_fc1", new DenseLayer.Builder().nOut(HIDDEN).activation(Activation.RELU).build(), previous);
     g.addLayer(in + "_fc2", new DenseLayer.Builder().nOut(spec.dim()).activation(Activation.IDENTITY).build(),
@@ -178,7 +193,7 @@ public final class Fe2eGraph {
 
   /** Real steps of the sequence → the CNN; returns the last layer's name. */
   private static String cnn(GraphBuilder g, String in, List<FeatureCnn.Layer> layers, int channels, int height,
-                            int width) {
+                            int width, boolean folded) {
     g.addVertex(in + "_frames", new SequenceToFrames(channels, height, width), in);
     String previous = in + "_frames";
     int i = 0;
@@ -188,6 +203,12 @@ public final class Fe2eGraph {
         g.addVertex(name, new MaxPool2x2(), previous);
       } else {
         int pad = layer.kernel() / 2;
+        if (folded) {
+          g.addLayer(name, new ConvolutionLayer.Builder(layer.kernel(), layer.kernel()).padding(pad, pad)
+              .nOut(layer.outChannels()).hasBias(true).activation(Activation.RELU).build(), previous);
+          previous = name;
+          continue;
+        }
         g.addLayer(name, new ConvolutionLayer.Builder(layer.kernel(), layer.kernel()).padding(pad, pad)
             .nOut(layer.outChannels()).hasBias(false).activation(Activation.IDENTITY)
             .weightInit(WeightInit.RELU).build(), previous);

@@ -58,7 +58,7 @@ public final class ScorePartition implements FlatMapFunction<Iterator<String>, V
       throw new UncheckedIOException(e);
     }
     FaceDetector detector = FaceDetectors.create(media, conf);
-    VideoScorer scorer = new VideoScorer(settings, media, loaded.model(), loaded.manifest().thresholds(),
+    VideoScorer scorer = new VideoScorer(settings, media, loaded.model().frozen(), loaded.manifest().thresholds(),
         loaded.manifest().classes(), new SegmentCutter(media, detector, new MelSpectrogram(media.mel())), conf);
     // Each video is scored when Spark pulls its result, so a partition never holds all its results.
     return LazyPartition.of(videos, video -> {

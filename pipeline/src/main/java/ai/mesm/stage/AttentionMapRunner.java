@@ -57,7 +57,7 @@ public final class AttentionMapRunner {
     String name = settings.model().isBlank() ? RunNameSettings.of(config).name() : settings.model();
     String location = paths.modelLocation(name);
     ModelArtifact.Loaded loaded = ModelArtifact.load(location, hadoop);
-    EmotionModel model = loaded.model();
+    EmotionModel model = loaded.model().frozen();
     ModelSpec spec = model.spec();
     if (!spec.isMesm()) {
       throw new IOException(location + ": attention maps need a MESM model (model.type = mesm), this one is " + spec.type()
