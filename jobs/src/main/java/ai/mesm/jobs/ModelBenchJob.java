@@ -4,6 +4,7 @@ import static ai.mesm.config.ConfigKeys.*;
 
 import ai.mesm.bench.ModelThroughput;
 import ai.mesm.bench.SparseSpeed;
+import ai.mesm.bench.StepProfile;
 import ai.mesm.data.DatasetKind;
 import ai.mesm.data.ExampleSource;
 import ai.mesm.io.PathSettings;
@@ -54,6 +55,11 @@ public final class ModelBenchJob {
           System.out.println("  " + ModelThroughput.describe(r));
           System.out.println("  ND4J: " + ModelThroughput.nd4jBuild() + ", DL4J oneDNN layer helpers "
               + (NativeHelpers.enabled() ? "on" : "off") + ", " + Nd4j.getExecutioner().getEnvironmentInformation());
+          // By part, sampled (StepProfile): where a training step and a frozen inference batch spend their time.
+          System.out.println("  training step by part: " + StepProfile.of(() -> model.fit(batch), 10).describe());
+          EmotionModel frozen = model.frozen();
+          System.out.println("  inference batch (frozen) by part: "
+              + StepProfile.of(() -> frozen.probabilities(batch), 20).describe());
           double[] ps = {0.3, 0.5, 0.7, 0.9};
           String corpus = PathSettings.of(config).ingest() + "/utterances";
           ExampleSource ingested = ExampleSource.folder(corpus, new Configuration());
