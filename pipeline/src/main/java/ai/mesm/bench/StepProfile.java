@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import jdk.jfr.Recording;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordedFrame;
@@ -57,7 +58,6 @@ public final class StepProfile {
     PARTS.put("ai.mesm.model.layers.SequenceToFramesVertex", "sequence <-> frames");
     PARTS.put("ai.mesm.model.layers.FramesToSequenceVertex", "sequence <-> frames");
     PARTS.put("ai.mesm.model.layers.MesmSparseVertex", "MESM sparse blocks");
-    PARTS.put("org.deeplearning4j.nn.layers.feedforward.dense.DenseLayer", "projections and heads");
     PARTS.put("org.deeplearning4j.nn.layers.feedforward.embedding.EmbeddingSequenceLayer", "text embedding");
     PARTS.put("org.deeplearning4j.nn.layers.samediff.SameDiffLayer", "Transformer encoders");
     PARTS.put("ai.mesm.model.layers.CorrectedSameDiffLayer", "Transformer encoders");
@@ -69,6 +69,9 @@ public final class StepProfile {
     PARTS.put("org.deeplearning4j.optimize.stepfunctions.NegativeDefaultStepFunction", "optimizer update");
     PARTS.put("ai.mesm.model.BatchBuilder", "batch building");
   }
+
+  /** Parts that run once per step, with no forward and backward of their own. */
+  private static final Set<String> UNDIRECTED = Set.of("optimizer update", "batch building");
 
   private StepProfile() {}
 
@@ -120,7 +123,7 @@ public final class StepProfile {
       if (part == null) part = PARTS.get(f.getMethod().getType().getName());
     }
     if (part == null) return backward ? "other, backward" : "other";
-    if (part.equals("optimizer update") || part.equals("batch building")) return part;
+    if (UNDIRECTED.contains(part)) return part;
     return part + (backward ? ", backward" : ", forward");
   }
 }
