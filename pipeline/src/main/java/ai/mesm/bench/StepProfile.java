@@ -52,8 +52,7 @@ public final class StepProfile {
 
   static {
     PARTS.put("org.deeplearning4j.nn.layers.convolution.ConvolutionLayer", "CNN convolutions");
-    PARTS.put("org.deeplearning4j.nn.layers.normalization.BatchNormalization", "CNN BatchNorm");
-    PARTS.put("org.deeplearning4j.nn.layers.ActivationLayer", "CNN ReLU");
+    PARTS.put("ai.mesm.model.layers.BatchNormReluLayer", "CNN BatchNorm + ReLU");
     PARTS.put("ai.mesm.model.layers.MaxPool2x2Vertex", "CNN max-pool");
     PARTS.put("ai.mesm.model.layers.SequenceToFramesVertex", "sequence <-> frames");
     PARTS.put("ai.mesm.model.layers.FramesToSequenceVertex", "sequence <-> frames");

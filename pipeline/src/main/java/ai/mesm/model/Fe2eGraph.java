@@ -2,6 +2,7 @@ package ai.mesm.model;
 
 import ai.mesm.model.albert.AlbertConfig;
 import ai.mesm.model.layers.AlbertEncoder;
+import ai.mesm.model.layers.BatchNormRelu;
 import ai.mesm.model.layers.FramesToSequence;
 import ai.mesm.model.layers.LogitFusion;
 import ai.mesm.model.layers.MaxPool2x2;
@@ -17,8 +18,6 @@ import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.layers.ActivationLayer;
-import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.EmbeddingSequenceLayer;
@@ -212,9 +211,9 @@ public final class Fe2eGraph {
         g.addLayer(name, new ConvolutionLayer.Builder(layer.kernel(), layer.kernel()).padding(pad, pad)
             .nOut(layer.outChannels()).hasBias(false).activation(Activation.IDENTITY)
             .weightInit(WeightInit.RELU).build(), previous);
-        g.addLayer(name + "_bn", new BatchNormalization.Builder().build(), name);
-        g.addLayer(name + "_relu", new ActivationLayer.Builder().activation(Activation.RELU).build(), name + "_bn");
-        name = name + "_relu";
+        // BatchNorm with its ReLU in one layer, named as the BatchNorm alone was (saved models load unchanged).
+        g.addLayer(name + "_bn", new BatchNormRelu(), name);
+        name = name + "_bn";
       }
       previous = name;
     }

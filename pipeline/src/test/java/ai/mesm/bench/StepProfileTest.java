@@ -37,7 +37,7 @@ class StepProfileTest {
     System.out.println(training.describe());
     assertTrue(training.samples() >= 20, "samples: " + training.samples());
     assertTrue(training.coverage() > 0.05 && training.coverage() < 1.3, "coverage " + training.coverage());
-    for (String part : List.of("CNN convolutions, forward", "CNN convolutions, backward", "CNN BatchNorm, backward")) {
+    for (String part : List.of("CNN convolutions, forward", "CNN convolutions, backward", "CNN BatchNorm + ReLU, backward")) {
       assertTrue(parts.containsKey(part), part + " in " + parts.keySet());
     }
     int other = parts.getOrDefault("other", 0) + parts.getOrDefault("other, backward", 0);

@@ -1,8 +1,6 @@
 package ai.mesm.model.layers;
 
 import ai.mesm.model.sparse.Rows;
-import java.nio.DoubleBuffer;
-import java.nio.FloatBuffer;
 import java.util.Arrays;
 import org.deeplearning4j.nn.api.MaskState;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
@@ -37,8 +35,8 @@ final class MaxPool2x2Vertex extends ParameterlessVertex {
         new long[] {inputShape[0], inputShape[1], g.ho, g.wo}, 'c');
     byte[] won = training ? new byte[Math.toIntExact(out.length())] : null;
     winner = won;
-    PlaneIo in = PlaneIo.of(x, g.h * g.w);
-    PlaneIo o = PlaneIo.of(out, g.ho * g.wo);
+    PlaneIo in = PlaneIo.of(x, g.h * g.w, "2x2 max-pool");
+    PlaneIo o = PlaneIo.of(out, g.ho * g.wo, "2x2 max-pool");
     Rows.inParts(g.planes, g.planesPerPart(), (from, to) -> {
       double[] plane = new double[g.h * g.w];
       double[] pooled = new double[g.ho * g.wo];
@@ -84,8 +82,8 @@ final class MaxPool2x2Vertex extends ParameterlessVertex {
     Planes g = new Planes(inputShape);
     INDArray eps = Rows.contiguous(epsilon);
     INDArray dIn = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, eps.dataType(), inputShape, 'c');
-    PlaneIo e = PlaneIo.of(eps, g.ho * g.wo);
-    PlaneIo d = PlaneIo.of(dIn, g.h * g.w);
+    PlaneIo e = PlaneIo.of(eps, g.ho * g.wo, "2x2 max-pool");
+    PlaneIo d = PlaneIo.of(dIn, g.h * g.w, "2x2 max-pool");
     byte[] won = winner;
     Rows.inParts(g.planes, g.planesPerPart(), (from, to) -> {
       double[] pooled = new double[g.ho * g.wo];
@@ -127,41 +125,6 @@ final class MaxPool2x2Vertex extends ParameterlessVertex {
     /** About 64 K input values per part: fewer and the threads' start-up costs more than it saves. */
     int planesPerPart() {
       return Math.max(1, (1 << 16) / Math.max(1, h * w));
-    }
-  }
-
-  /** Planes of a contiguous FLOAT or DOUBLE array read into and written from double[] (exact for both). */
-  private interface PlaneIo {
-    void read(int plane, double[] to, float[] scratch);
-
-    void write(int plane, double[] from, float[] scratch);
-
-    static PlaneIo of(INDArray a, int size) {
-      if (a.dataType() == DataType.DOUBLE) {
-        DoubleBuffer b = a.data().asNioDouble();
-        return new PlaneIo() {
-          public void read(int plane, double[] to, float[] scratch) {
-            b.get(plane * size, to, 0, size);
-          }
-
-          public void write(int plane, double[] from, float[] scratch) {
-            b.put(plane * size, from, 0, size);
-          }
-        };
-      }
-      if (a.dataType() != DataType.FLOAT) throw new IllegalArgumentException("2x2 max-pool supports FLOAT and DOUBLE, got " + a.dataType());
-      FloatBuffer b = a.data().asNioFloat();
-      return new PlaneIo() {
-        public void read(int plane, double[] to, float[] scratch) {
-          b.get(plane * size, scratch, 0, size);
-          for (int i = 0; i < size; i++) to[i] = scratch[i];
-        }
-
-        public void write(int plane, double[] from, float[] scratch) {
-          for (int i = 0; i < size; i++) scratch[i] = (float) from[i];
-          b.put(plane * size, scratch, 0, size);
-        }
-      };
     }
   }
 }
