@@ -17,11 +17,11 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * Runtime of {@link BatchNormRelu} on [n, C, H, W] activations: y = max(0, a·x + b) per channel,
  * with a = γ/√(var + ε), b = β − mean·a from the batch (training) or the running statistics
- * (inference). Channels are split over the cores: training forward sums x and x² in one sweep
- * and writes y in a second; backward reads x and dy once, keeping the channel's ReLU-masked
- * gradient g, sums g and g·x, and writes dx from what it kept. Arithmetic is in
- * double whatever the array type. The running statistics are updated exactly as DL4J's layer does
- * it, through the "gradients" of mean and log10stdev that its no-op updater subtracts:
+ * (inference). Channels are split over the cores, and each channel's activations are read from
+ * ND4J once: training forward sums x and x² while keeping them, then writes y from what it kept;
+ * backward keeps x and the ReLU-masked gradient g while summing g and g·x, then writes dx.
+ * Arithmetic is in double whatever the array type. The running statistics are updated exactly as
+ * DL4J's layer does it, through the "gradients" of mean and log10stdev that its no-op updater subtracts:
  * mean − (1 − decay)(mean − batch mean), and log10 of the standard deviation of
  * decay·var + (1 − decay)·batch var (the batch variance biased, without ε).
  */
@@ -46,18 +46,23 @@ public class BatchNormReluLayer extends BatchNormalization {
     double eps = layerConf().getEps();
     double[] a = new double[g.channels];
     double[] b = new double[g.channels];
+    double[] mean = training ? new double[g.channels] : vector(BatchNormalizationParamInitializer.GLOBAL_MEAN);
+    double[] var = training ? new double[g.channels] : runningVariance();
+    INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, x.shape(), 'c');
     PlaneIo in = PlaneIo.of(x, g.plane, layerId());
-    if (training) {
-      double[] mean = new double[g.channels];
-      double[] var = new double[g.channels];
-      Rows.inParts(g.channels, 1, (from, to) -> {
-        double[] plane = new double[g.plane];
-        float[] scratch = new float[g.plane];
-        for (int c = from; c < to; c++) {
+    PlaneIo o = PlaneIo.of(out, g.plane, layerId());
+    Rows.inParts(g.channels, 1, (from, to) -> {
+      // In training, one channel's values of every example are read once: the output sweep runs from cache.
+      double[] xs = new double[training ? g.examples * g.plane : g.plane];
+      double[] plane = new double[g.plane];
+      float[] scratch = new float[g.plane];
+      for (int c = from; c < to; c++) {
+        if (training) {
           double sum = 0;
           double squares = 0;
           for (int n = 0; n < g.examples; n++) {
             in.read(n * g.channels + c, plane, scratch);
+            System.arraycopy(plane, 0, xs, n * g.plane, g.plane);
             for (int i = 0; i < g.plane; i++) {
               sum += plane[i];
               squares += plane[i] * plane[i];
@@ -66,37 +71,26 @@ public class BatchNormReluLayer extends BatchNormalization {
           mean[c] = sum / g.count;
           var[c] = Math.max(0, squares / g.count - mean[c] * mean[c]);
         }
-      });
-      for (int c = 0; c < g.channels; c++) {
         a[c] = gamma[c] / Math.sqrt(var[c] + eps);
         b[c] = beta[c] - mean[c] * a[c];
-      }
-      batchMean = mean;
-      batchVar = var;
-      scale = a;
-      shift = b;
-    } else {
-      double[] mean = vector(BatchNormalizationParamInitializer.GLOBAL_MEAN);
-      double[] var = runningVariance();
-      for (int c = 0; c < g.channels; c++) {
-        a[c] = gamma[c] / Math.sqrt(var[c] + eps);
-        b[c] = beta[c] - mean[c] * a[c];
-      }
-    }
-    INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, x.shape(), 'c');
-    PlaneIo o = PlaneIo.of(out, g.plane, layerId());
-    Rows.inParts(g.channels, 1, (from, to) -> {
-      double[] plane = new double[g.plane];
-      float[] scratch = new float[g.plane];
-      for (int c = from; c < to; c++) {
         for (int n = 0; n < g.examples; n++) {
           int p = n * g.channels + c;
-          in.read(p, plane, scratch);
+          if (training) {
+            System.arraycopy(xs, n * g.plane, plane, 0, g.plane);
+          } else {
+            in.read(p, plane, scratch);
+          }
           for (int i = 0; i < g.plane; i++) plane[i] = Math.max(0, a[c] * plane[i] + b[c]);
           o.write(p, plane, scratch);
         }
       }
     });
+    if (training) {
+      batchMean = mean;
+      batchVar = var;
+      scale = a;
+      shift = b;
+    }
     return out;
   }
 
