@@ -80,7 +80,12 @@ public class BatchNormReluLayer extends BatchNormalization {
           } else {
             in.read(p, plane, scratch);
           }
-          for (int i = 0; i < g.plane; i++) plane[i] = Math.max(0, a[c] * plane[i] + b[c]);
+          // max(0, z) exactly and without a branch: Math.max on data-dependent signs is mispredicted
+          // about half the time, which made this loop several times slower.
+          for (int i = 0; i < g.plane; i++) {
+            double z = a[c] * plane[i] + b[c];
+            plane[i] = (z + Math.abs(z)) * 0.5;
+          }
           o.write(p, plane, scratch);
         }
       }
