@@ -103,6 +103,7 @@ class SecretsIT {
     ProcessBuilder b = new ProcessBuilder(command).directory(ROOT.toFile()).redirectErrorStream(true)
         .redirectOutput(log.toFile());
     b.environment().put("MESM_HEAP", "3g");
+    b.environment().put("MESM_JAVA_OPTS", ShortJvms.JAVA_OPTS);
     Process p = b.start();
     if (!p.waitFor(600, TimeUnit.SECONDS)) {
       p.destroyForcibly().waitFor();
