@@ -7,6 +7,7 @@ import ai.mesm.eval.Predictions;
 import ai.mesm.model.EmotionModel;
 import ai.mesm.model.ModelArtifact;
 import ai.mesm.model.loss.WeightedBceWithLogits;
+import ai.mesm.model.sparse.NativeKernels;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
@@ -35,15 +36,18 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The local cluster as users run it: {@code bin/cluster up} (a Spark standalone master and two
  * worker processes, s3proxy as the S3 endpoint), then the jobs jar submitted with spark-submit:
- * a synthetic corpus written to s3a://, ingested and split by the executors, then trained by
- * parameter averaging on both executors. The driver is killed after the first checkpoint and the
+ * a synthetic corpus written to s3a://, ingested and split by the executors, then MESM trained by
+ * parameter averaging on both executors. MESM rather than FE2E because its executors run all that
+ * FE2E's run (the dense CNN stem, the encoders, DL4J's averaging) plus the sparse blocks and their
+ * native kernel, loaded from the jobs jar in each executor; FE2E's averaging is the same training
+ * master and is tested on local[2] (SparkTrainingTest, AlbertTrainingTest). The driver is killed after the first checkpoint and the
  * run resubmitted with --resume; that run loses a worker JVM in its last epoch: training must
  * finish the same epochs (or fail clearly and finish on --resume) and record every session. The
  * S3 secret key, planted per run, must appear in no object the jobs wrote and in no log.
  */
 class StandaloneClusterIT {
   static final Path ROOT = Path.of(System.getProperty("mesm.root", "..")).toAbsolutePath().normalize();
-  static final String RUN = "cluster-fe2e";
+  static final String RUN = "cluster-mesm";
   static final String MODELS = "s3a://mesm/demo/models/iemocap";
   static final int EPOCHS = 3;
   /** Enough for both executors to fit every averaging round and for the loss to fall, little more: each utterance costs ingest and split time. */
@@ -94,7 +98,9 @@ class StandaloneClusterIT {
     List<String> train = new ArrayList<>(List.of("TrainJob", "--config", "conf/demo.conf", "dataset=iemocap",
         "model.cnn.channel-divisor=16", "model.dim=32", "model.layers=1", "model.feed-forward=128",
         "train.learning-rate=1e-3", "train.max-epochs=" + EPOCHS, "train.patience=" + EPOCHS,
-        "train.spark.averaging-frequency=2", "train.run-name=" + RUN));
+        "train.spark.averaging-frequency=2", "train.run-name=" + RUN, "model.type=mesm",
+        // Where this build has the native sparse kernel, the executors must load it (an error otherwise).
+        "model.mesm.kernels=" + (NativeKernels.available() ? "native" : "auto")));
     String firstCheckpoint = MODELS + "/_checkpoints/" + RUN + "/epoch-0001/_manifest.json";
     long trainStarted = System.nanoTime();
     Process driver = start(submitCommand(train), dir.resolve("train-1.log"));
@@ -120,6 +126,9 @@ class StandaloneClusterIT {
     assertTrue(resumedDriver.waitFor(15, TimeUnit.MINUTES), "the resumed run did not end:\n" + log("train-2.log"));
     elapsed("TrainJob --resume (a worker lost in its last epoch)", resumeStarted);
     assertTrue(log("train-2.log").contains("--resume: continuing from s3a://"), log("train-2.log"));
+    if (NativeKernels.available()) {
+      assertTrue(log("train-2.log").contains("MESM's sparse convolutions in this JVM: native"), log("train-2.log"));
+    }
     System.out.printf("worker 2 killed (%d processes) in epoch %d; the run ended with exit code %d%n", killed, EPOCHS,
         resumedDriver.exitValue());
     if (resumedDriver.exitValue() != 0) {
