@@ -15,55 +15,73 @@ import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * A synthetic IEMOCAP corpus taken through the real pipeline (generate → ingest → 70/10/20 split)
- * once per test JVM and shared by the tests that train on it: the split costs a minute or two,
- * training on it seconds.
+ * A synthetic corpus taken through the real pipeline (generate → ingest → split) once per test
+ * JVM and dataset, and shared by the tests that train on it: the split costs a minute or two,
+ * training on it seconds. IEMOCAP's is split 70/10/20 at random, CMU-MOSEI's by the generator's
+ * video-disjoint fold files.
  */
 public final class SplitCorpus {
-  /** Utterances generated; about 10% are out-of-class and dropped by the split. */
+  /** IEMOCAP utterances generated; about 10% are out-of-class and dropped by the split. */
   public static final int SIZE = 360;
-  private static Path root;
+  /** CMU-MOSEI clips generated (40 videos of 6): ~170 train, ~48 test clips, 7–13 test positives per emotion. */
+  public static final int MOSEI_SIZE = 240;
+  private static Path iemocap;
+  private static Path mosei;
 
   private SplitCorpus() {}
 
-  /** The folder holding corpus/, ingest/ and split/. */
+  /** The folder holding the IEMOCAP corpus/, ingest/ and split/. */
   public static synchronized Path iemocap() {
-    if (root == null) {
-      try {
-        root = build();
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
-    return root;
+    if (iemocap == null) iemocap = build("iemocap");
+    return iemocap;
+  }
+
+  /** The folder holding the CMU-MOSEI corpus/ (with its mosei_folds/), ingest/ and split/. */
+  public static synchronized Path mosei() {
+    if (mosei == null) mosei = build("mosei");
+    return mosei;
   }
 
   public static Path split() {
     return iemocap().resolve("split");
   }
 
-  /** Settings pointing at the shared corpus, with the given overrides. */
+  /** Settings pointing at the shared IEMOCAP corpus, with the given overrides. */
   public static MesmConfig config(Map<String, String> overrides) {
-    Path r = iemocap();
-    Map<String, String> o = new HashMap<>(Map.of("dataset", "iemocap", "paths.input", r.resolve("corpus").toString(),
+    return config(iemocap(), "iemocap", overrides);
+  }
+
+  /** Settings pointing at the shared CMU-MOSEI corpus, with the given overrides. */
+  public static MesmConfig moseiConfig(Map<String, String> overrides) {
+    return config(mosei(), "mosei", overrides);
+  }
+
+  private static MesmConfig config(Path r, String dataset, Map<String, String> overrides) {
+    boolean isMosei = dataset.equals("mosei");
+    Map<String, String> o = new HashMap<>(Map.of("dataset", dataset, "paths.input", r.resolve("corpus").toString(),
         "paths.ingest", r.resolve("ingest").toString(), "paths.split", r.resolve("split").toString(),
-        "corpus.size", Integer.toString(SIZE), "corpus.min-utterance-s", "1.0", "corpus.max-utterance-s", "2.0"));
+        "corpus.size", Integer.toString(isMosei ? MOSEI_SIZE : SIZE), "corpus.min-utterance-s", "1.0",
+        "corpus.max-utterance-s", "2.0", "corpus.layouts", "[" + dataset + "]"));
+    if (isMosei) o.put("split.files", r.resolve("corpus").resolve("mosei_folds").toString());
     o.putAll(overrides);
     return ConfigLoader.load(List.of(), o);
   }
 
-  private static Path build() throws IOException {
-    Path dir = TempTrees.createDeletedAtExit("mesm-split-corpus");
-    root = dir;
-    MesmConfig c = config(Map.of("corpus.layouts", "[iemocap]"));
-    new SyntheticCorpusGenerator(CorpusSettings.from(c)).generate(dir.resolve("corpus"));
-    SparkSession spark = TestSpark.start(Map.of());
+  private static Path build(String dataset) {
     try {
-      IngestRunner.run(spark, c);
-      SplitRunner.run(spark, c);
-    } finally {
-      spark.stop();
+      Path dir = TempTrees.createDeletedAtExit("mesm-split-corpus-" + dataset);
+      MesmConfig c = config(dir, dataset, Map.of());
+      new SyntheticCorpusGenerator(CorpusSettings.from(c)).generate(dir.resolve("corpus"));
+      SparkSession spark = TestSpark.start(Map.of());
+      try {
+        IngestRunner.run(spark, c);
+        SplitRunner.run(spark, c);
+      } finally {
+        spark.stop();
+      }
+      return dir;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
-    return dir;
   }
 }

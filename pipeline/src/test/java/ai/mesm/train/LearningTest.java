@@ -81,6 +81,11 @@ class LearningTest {
 
   /** The shrunk model on the shared corpus, models and reports under {@code dir}. */
   static MesmConfig shrunk(Path dir, String modalities, Map<String, String> extra) {
+    return SplitCorpus.config(shrunkSettings(dir, modalities, extra));
+  }
+
+  /** The shrunk model's settings (any dataset), models and reports under {@code dir}. */
+  static Map<String, String> shrunkSettings(Path dir, String modalities, Map<String, String> extra) {
     Map<String, String> o = new HashMap<>();
     o.put("model.modalities", "[" + modalities + "]");
     o.put("model.dim", "32");
@@ -93,7 +98,7 @@ class LearningTest {
     o.put("paths.models", dir.resolve("models").toString());
     o.put("paths.reports", dir.resolve("reports").toString());
     o.putAll(extra);
-    return SplitCorpus.config(o);
+    return o;
   }
 
   @ParameterizedTest(name = "modalities {0}")
