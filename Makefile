@@ -9,7 +9,7 @@ PHOTO_ARG = corpus.face-photo=$(abspath $(PHOTO))
 .PHONY: build demo sweep test test-fast bench bench-cluster package clean help cluster-up cluster-down submit-train config-doc
 
 help:
-	@echo "make demo     generate a synthetic corpus, ingest, split, train FE2E and MESM (both attention-gradient modes), evaluate them, score (output in $(DEMO_OUT)/)"
+	@echo "make demo     generate a synthetic corpus, ingest, split, train FE2E and MESM (IEMOCAP: both attention-gradient modes; CMU-MOSEI: p = 0.5), evaluate them, score (output in $(DEMO_OUT)/)"
 	@echo "make sweep    after make demo: MESM at top-p 0.1 ... 1.0 on the demo corpus, metric and GFLOPs against p (paper Figure 5)"
 	@echo "make test     run the whole test suite"
 	@echo "make test-fast  the unit tests only (no @Slow classes, no cluster tests): a few minutes while working"
@@ -34,6 +34,9 @@ demo: build
 	bin/mesm TrainJob --config conf/demo.conf dataset=iemocap model.type=mesm
 	bin/mesm TrainJob --config conf/demo.conf dataset=iemocap model.type=mesm model.mesm.attention-gradient=scaled train.run-name=mesm-tav-scaled
 	bin/mesm EvaluateJob --config conf/demo.conf dataset=iemocap
+	bin/mesm TrainJob --config conf/demo.conf dataset=mosei
+	bin/mesm TrainJob --config conf/demo.conf dataset=mosei model.type=mesm model.mesm.top-p=0.5
+	bin/mesm EvaluateJob --config conf/demo.conf dataset=mosei 'eval.models=[fe2e-tav, mesm-tav]'
 	bin/mesm AttentionMapJob --config conf/demo.conf dataset=iemocap
 	bin/mesm MakeArchiveJob --config conf/demo.conf
 	bin/mesm ScoreJob --config conf/demo.conf dataset=iemocap
