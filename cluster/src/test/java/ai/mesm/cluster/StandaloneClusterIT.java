@@ -95,12 +95,13 @@ class StandaloneClusterIT {
     submitOk(List.of("IngestJob", "--config", "conf/demo.conf", "dataset=iemocap"));
     submitOk(List.of("SplitJob", "--config", "conf/demo.conf", "dataset=iemocap"));
 
+    boolean nativeKernel = NativeKernels.available();
     List<String> train = new ArrayList<>(List.of("TrainJob", "--config", "conf/demo.conf", "dataset=iemocap",
         "model.cnn.channel-divisor=16", "model.dim=32", "model.layers=1", "model.feed-forward=128",
         "train.learning-rate=1e-3", "train.max-epochs=" + EPOCHS, "train.patience=" + EPOCHS,
         "train.spark.averaging-frequency=2", "train.run-name=" + RUN, "model.type=mesm",
         // Where this build has the native sparse kernel, the executors must load it (an error otherwise).
-        "model.mesm.kernels=" + (NativeKernels.available() ? "native" : "auto")));
+        "model.mesm.kernels=" + (nativeKernel ? "native" : "auto")));
     String firstCheckpoint = MODELS + "/_checkpoints/" + RUN + "/epoch-0001/_manifest.json";
     long trainStarted = System.nanoTime();
     Process driver = start(submitCommand(train), dir.resolve("train-1.log"));
@@ -126,7 +127,7 @@ class StandaloneClusterIT {
     assertTrue(resumedDriver.waitFor(15, TimeUnit.MINUTES), "the resumed run did not end:\n" + log("train-2.log"));
     elapsed("TrainJob --resume (a worker lost in its last epoch)", resumeStarted);
     assertTrue(log("train-2.log").contains("--resume: continuing from s3a://"), log("train-2.log"));
-    if (NativeKernels.available()) {
+    if (nativeKernel) {
       assertTrue(log("train-2.log").contains("MESM's sparse convolutions in this JVM: native"), log("train-2.log"));
     }
     System.out.printf("worker 2 killed (%d processes) in epoch %d; the run ended with exit code %d%n", killed, EPOCHS,

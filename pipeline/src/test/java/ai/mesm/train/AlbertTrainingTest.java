@@ -65,14 +65,6 @@ class AlbertTrainingTest {
     return LearningTest.shrunk(out, modalities, o);
   }
 
-  private static void assertLearned(String what, Evaluation test) {
-    double baseline = LearningTest.allPositiveF1(test.classes());
-    System.out.printf("%s: test F1 %.3f (all-positive %.3f), AUC %.3f%n", what, test.average().f1(), baseline,
-        test.average().auc());
-    assertTrue(test.average().f1() >= baseline + 0.10, what + ": test F1 " + test.average().f1() + " vs " + baseline);
-    assertTrue(test.average().auc() >= 0.65, what + ": test ROC-AUC " + test.average().auc());
-  }
-
   @Order(1)
   @Test
   void fe2eLearnsTextWithAlbertAndItsFolderCarriesEncoderAndTokenizer() throws Exception {
@@ -81,7 +73,7 @@ class AlbertTrainingTest {
     // Eight epochs, not LearningTest's four: text alone through a random encoder learns slowest of all.
     TrainRunner.Result r = TrainRunner.run(config("t", Map.of("train.run-name", "albert-t",
         "train.learning-rate", "1e-2", "train.max-epochs", "8")), new Configuration(), System.out::println);
-    assertLearned("FE2E (T) with ALBERT", r.test());
+    LearningTest.assertLearned("FE2E (T) with ALBERT", r.test());
     PretrainedText recorded = r.manifest().spec().albert();
     PretrainedText read = AlbertCheckpoint.read(checkpoint.toString(), new Configuration()).describe(10);
     assertEquals(read.weightsSha256(), recorded.weightsSha256());
@@ -97,7 +89,7 @@ class AlbertTrainingTest {
     TrainRunner.Result r = TrainRunner.run(config("t,a,v", Map.of("model.type", "mesm", "train.run-name", "albert-mesm",
         "train.max-epochs", "3")),
         new Configuration(), System.out::println);
-    assertLearned("MESM (T+A+V) with ALBERT", r.test());
+    LearningTest.assertLearned("MESM (T+A+V) with ALBERT", r.test());
   }
 
   @Order(3)
@@ -109,7 +101,7 @@ class AlbertTrainingTest {
         "train.max-epochs", "2", "train.run-name", "albert-spark")), new Configuration(), System.out::println, false,
         () -> spark);
     assertEquals("spark", r.outcome().sessions().get(0).mode());
-    assertLearned("FE2E (T+A+V) with ALBERT, parameter averaging", r.test());
+    LearningTest.assertLearned("FE2E (T+A+V) with ALBERT, parameter averaging", r.test());
   }
 
   /** Evaluation and scoring read only the trained folders: the checkpoint folder is deleted first. */

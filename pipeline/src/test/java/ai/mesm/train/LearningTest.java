@@ -253,6 +253,15 @@ class LearningTest {
     assertTrue(fe2e.getMessage().contains("need a MESM model"), fe2e.getMessage());
   }
 
+  /** The class comment's bars on test: average F1 ≥ all-positive + 0.10 and average ROC-AUC ≥ 0.65. */
+  static void assertLearned(String what, Evaluation test) {
+    double baseline = allPositiveF1(test.classes());
+    System.out.printf("%s: test F1 %.3f (all-positive %.3f), %s %.3f, AUC %.3f%n", what, test.average().f1(), baseline,
+        test.headlineName(), test.headline(test.average()), test.average().auc());
+    assertTrue(test.average().f1() >= baseline + 0.10, what + ": test F1 " + test.average().f1() + " vs " + baseline);
+    assertTrue(test.average().auc() >= 0.65, what + ": test ROC-AUC " + test.average().auc());
+  }
+
   static double allPositiveF1(List<ClassMetrics> classes) {
     return classes.stream().mapToDouble(c -> 2.0 * c.positives() / (c.total() + c.positives())).average().orElseThrow();
   }
