@@ -3,7 +3,6 @@ package ai.mesm.train;
 import static org.junit.jupiter.api.Assertions.*;
 
 import ai.mesm.config.MesmConfig;
-import ai.mesm.eval.Evaluation;
 import ai.mesm.model.ModelArtifact;
 import ai.mesm.model.albert.AlbertCheckpoint;
 import ai.mesm.model.albert.AlbertFixture;
