@@ -32,9 +32,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The paper's text path: FE2E and MESM with the (tiny, random) ALBERT checkpoint as their text
- * encoder, trained on the synthetic corpus in this JVM and with parameter averaging on local[2];
- * the trained folder carries the fine-tuned encoder and the tokenizer, so evaluation and scoring
- * run after the checkpoint folder is gone. Bars as in {@link LearningTest}.
+ * encoder, trained on the synthetic corpus in this JVM (parameter averaging with ALBERT is
+ * {@link SparkTrainingTest}'s two-worker run); the trained folder carries the fine-tuned encoder
+ * and the tokenizer, so evaluation and scoring run after the checkpoint folder is gone. Bars as in
+ * {@link LearningTest}.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Slow
@@ -91,20 +92,8 @@ class AlbertTrainingTest {
     LearningTest.assertLearned("MESM (T+A+V) with ALBERT", r.test());
   }
 
-  @Order(3)
-  @Test
-  void parameterAveragingOnTwoWorkersFineTunesAlbert() throws Exception {
-    spark = TestSpark.start(Map.of());
-    TrainRunner.Result r = TrainRunner.run(config("t,a,v", Map.of("spark.master", "local[2]", "train.mode", "spark",
-        "train.spark.workers", "2", "train.spark.averaging-frequency", "2", "model.dropout", "0",
-        "train.max-epochs", "2", "train.run-name", "albert-spark")), new Configuration(), System.out::println, false,
-        () -> spark);
-    assertEquals("spark", r.outcome().sessions().get(0).mode());
-    LearningTest.assertLearned("FE2E (T+A+V) with ALBERT, parameter averaging", r.test());
-  }
-
   /** Evaluation and scoring read only the trained folders: the checkpoint folder is deleted first. */
-  @Order(4)
+  @Order(3)
   @Test
   void evaluationAndScoringNeedNothingFromTheCheckpointFolder() throws Exception {
     try (Stream<Path> files = Files.walk(checkpoint)) {
