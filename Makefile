@@ -45,10 +45,9 @@ demo: build
 sweep: build
 	bin/mesm TopPSweepJob --config conf/demo.conf dataset=iemocap sweep.fe2e-reference=fe2e-tav
 
-# One build, then the unit tests and the cluster module's integration tests side by side (bin/test-suite;
-# the cluster tests submit the jobs jar that the build makes). `$(MVN) verify` runs the same one after the other.
+# verify, not test: the standalone-cluster test (cluster module) submits the jobs jar built by package.
 test:
-	MVN="$(MVN)" bin/test-suite
+	$(MVN) verify
 
 # The tier to run while working: unit tests of every module without the classes marked @Slow
 # (training to learn, end-to-end Spark stages, S3 endpoints) and without the cluster module's ITs.
