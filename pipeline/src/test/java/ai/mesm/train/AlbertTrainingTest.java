@@ -59,8 +59,7 @@ class AlbertTrainingTest {
   }
 
   static MesmConfig config(String modalities, Map<String, String> extra) {
-    Map<String, String> o = new HashMap<>(Map.of("model.text.encoder", "albert",
-        "model.text.pretrained", checkpoint.toString(), "model.text.max-length.mesm", "64"));
+    Map<String, String> o = new HashMap<>(AlbertFixture.textEncoderSettings(checkpoint));
     o.putAll(extra);
     return LearningTest.shrunk(out, modalities, o);
   }
@@ -115,7 +114,7 @@ class AlbertTrainingTest {
     // sound: their audio is in separate wav files, which scoring does not read).
     Path archive = out.resolve("archive");
     Files.createDirectories(archive);
-    if (spark == null) spark = TestSpark.start(Map.of());
+    spark = TestSpark.start(Map.of());
     // A dialog that ingest decoded (the corpus also holds deliberately broken files).
     java.util.Set<String> decoded = new java.util.HashSet<>(spark.read().parquet(SplitCorpus.iemocap()
         .resolve("ingest/utterances").toString()).select("source_id").distinct().collectAsList().stream()

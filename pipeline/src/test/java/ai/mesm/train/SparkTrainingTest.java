@@ -133,10 +133,10 @@ class SparkTrainingTest {
    */
   @Test
   void twoWorkersFineTuneAlbertCheckpointAndResumeAfterALostEpoch() throws Exception {
-    MesmConfig config = config(Map.of("train.mode", "spark", "train.spark.workers", "2",
-        "train.spark.averaging-frequency", "2", "train.max-epochs", "2", "train.patience", "2",
-        "train.run-name", "spark-2w", "train.spark.collect-stats", "true", "model.text.encoder", "albert",
-        "model.text.pretrained", AlbertFixture.folder().toString(), "model.text.max-length.mesm", "64"));
+    Map<String, String> settings = new HashMap<>(AlbertFixture.textEncoderSettings(AlbertFixture.folder()));
+    settings.putAll(Map.of("train.mode", "spark", "train.spark.workers", "2", "train.spark.averaging-frequency", "2",
+        "train.max-epochs", "2", "train.patience", "2", "train.run-name", "spark-2w", "train.spark.collect-stats", "true"));
+    MesmConfig config = config(settings);
     Configuration hadoop = new Configuration();
     List<String> lines = new ArrayList<>();
     TrainRunner.Result first = TrainRunner.run(config, hadoop, line -> {

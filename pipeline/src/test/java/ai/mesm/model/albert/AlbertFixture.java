@@ -24,6 +24,12 @@ public final class AlbertFixture {
     }
   }
 
+  /** The settings that make a model's text encoder the checkpoint in {@code folder} (64 tokens, as the tests train it). */
+  public static java.util.Map<String, String> textEncoderSettings(Path folder) {
+    return java.util.Map.of("model.text.encoder", "albert", "model.text.pretrained", folder.toString(),
+        "model.text.max-length.mesm", "64");
+  }
+
   public static AlbertConfig config() throws IOException {
     Path file = folder().resolve("config.json");
     return AlbertConfig.parse(Files.readString(file), file.toString());
