@@ -115,6 +115,16 @@ public final class ConfigKeys {
   public static final String SWEEP_NAME = "mesm.sweep.name";
   public static final String SWEEP_FE2E_REFERENCE = "mesm.sweep.fe2e-reference";
   public static final String SWEEP_REUSE_TRAINED = "mesm.sweep.reuse-trained";
+  public static final String REPRODUCE_DATASETS = "mesm.reproduce.datasets";
+  public static final String REPRODUCE_TOP_P_IEMOCAP = "mesm.reproduce.top-p.iemocap";
+  public static final String REPRODUCE_TOP_P_MOSEI = "mesm.reproduce.top-p.mosei";
+  public static final String REPRODUCE_ABLATION_DATASETS = "mesm.reproduce.ablation.datasets";
+  public static final String REPRODUCE_ABLATION_FE2E = "mesm.reproduce.ablation.fe2e";
+  public static final String REPRODUCE_ABLATION_MESM = "mesm.reproduce.ablation.mesm";
+  public static final String REPRODUCE_SWEEP_DATASETS = "mesm.reproduce.sweep-datasets";
+  public static final String REPRODUCE_ATTENTION_GRADIENTS = "mesm.reproduce.attention-gradients";
+  public static final String REPRODUCE_ATTENTION_DATASETS = "mesm.reproduce.attention-datasets";
+  public static final String REPRODUCE_REPORT = "mesm.reproduce.report";
   public static final String SCORE_INPUT = "mesm.score.input";
   public static final String SCORE_MODEL = "mesm.score.model";
   public static final String SCORE_SEGMENTS = "mesm.score.segments";

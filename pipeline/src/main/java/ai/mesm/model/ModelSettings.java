@@ -88,7 +88,7 @@ public final class ModelSettings {
         .learningRate(config.getDouble(TRAIN_LEARNING_RATE))
         .seed(config.getLong(SEED))
         .topP(config.getDouble(MESM_TOP_P))
-        .attentionGradient(config.getString(MESM_ATTENTION_GRADIENT))
+        .attentionGradient(attentionGradient(config))
         .albert(modalities.contains(Modality.TEXT) ? albert : null)
         .build();
   }
@@ -96,6 +96,11 @@ public final class ModelSettings {
   /** mesm.model.type: fe2e | mesm. */
   public static String type(MesmConfig config) {
     return config.getString(MODEL_TYPE);
+  }
+
+  /** mesm.model.mesm.attention-gradient: reference | scaled. */
+  public static String attentionGradient(MesmConfig config) {
+    return config.getString(MESM_ATTENTION_GRADIENT);
   }
 
   /** mesm.model.modalities, parsed by {@link Modality#parse}. */

@@ -39,6 +39,7 @@ public final class SettingsRules implements RuleSource {
     out.put(DistributedSettings.class, DistributedSettings.rules());
     out.put(CheckpointSettings.class, CheckpointSettings.rules());
     out.put(SweepSettings.class, SweepSettings.rules());
+    out.put(ReproduceSettings.class, ReproduceSettings.rules());
     out.put(ScoreSettings.class, ScoreSettings.rules());
     out.put(AttentionMapSettings.class, AttentionMapSettings.rules());
     return out;

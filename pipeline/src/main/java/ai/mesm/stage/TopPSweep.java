@@ -4,23 +4,16 @@ import static ai.mesm.config.ConfigKeys.*;
 
 import ai.mesm.config.MesmConfig;
 import ai.mesm.data.DatasetKind;
-import ai.mesm.data.ExampleSource;
-import ai.mesm.eval.ModelEvaluation;
 import ai.mesm.io.AtomicOutput;
 import ai.mesm.io.Sha256;
 import ai.mesm.io.PathSettings;
 import ai.mesm.model.Modality;
-import ai.mesm.model.ModelArtifact;
-import ai.mesm.model.ModelManifest;
 import ai.mesm.model.ModelSettings;
 import ai.mesm.report.ResultsTable;
 import ai.mesm.report.SweepPoint;
 import ai.mesm.report.TopPSweepChart;
-import ai.mesm.split.Split;
-import ai.mesm.train.TrainingSettings;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.ArrayList;
@@ -30,7 +23,6 @@ import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -62,108 +54,72 @@ public final class TopPSweep {
     ModelSettings.useConfiguredKernels(config);
     SweepSettings sweep = SweepSettings.of(config);
     // The sweep's runs differ from config only in the keys they override (model type, top-p, run
-    // name): what they share (paths, dataset, evaluation settings) is read here, once, for all.
-    Shared shared = new Shared(PathSettings.of(config), DatasetKind.of(config), TrainingSettings.of(config));
+    // name): where they all write is read here, once.
+    PathSettings paths = PathSettings.of(config);
     List<Modality> modalities = ModelSettings.modalities(config);
     String name = name(sweep, modalities);
-    String splitRoot = shared.paths().split();
+    String splitRoot = paths.split();
     String splitFingerprint = Sha256.hex(AtomicOutput.requireComplete(splitRoot, hadoop, "SplitJob"));
     List<SweepPoint> mesm = new ArrayList<>();
     for (double p : sweep.topP()) {
-      MesmConfig run = config.with(Map.of(MODEL_TYPE, "mesm", MESM_TOP_P, format(p), TRAIN_RUN_NAME, name + "-p" + format(p)));
-      mesm.add(trainedOrReused(run, shared, sweep.reuseTrained(), p, splitFingerprint, hadoop, log, spark));
+      MesmConfig run = config.with(Map.of(MODEL_TYPE, "mesm", MESM_TOP_P, SweepPoint.format(p), TRAIN_RUN_NAME, name + "-p" + SweepPoint.format(p)));
+      mesm.add(trainedOrReused(run, sweep.reuseTrained(), p, splitFingerprint, hadoop, log, spark));
     }
     mesm.sort((a, b) -> Double.compare(a.topP(), b.topP()));
-    SweepPoint fe2e = reference(config, shared, sweep, name, splitFingerprint, hadoop, log, spark);
+    SweepPoint fe2e = reference(config, paths, sweep, name, splitFingerprint, hadoop, log, spark);
 
     ResultsTable table = new ResultsTable();
     if (fe2e != null) table.add(fe2e.label(), fe2e.test(), fe2e.gflops(), fe2e.activity());
     for (SweepPoint p : mesm) table.add(p.label(), p.test(), p.gflops(), p.activity());
-    String reports = shared.paths().reportsLocation(name);
+    String reports = paths.reportsLocation(name);
     AtomicOutput out = new AtomicOutput(reports, hadoop);
     table.stage(out);
     out.writeStaged(CSV, csv(mesm, fe2e));
     String headline = mesm.get(0).test().headlineName();
     try (OutputStream png = out.createStaged(PNG)) {
-      png.write(TopPSweepChart.png(shared.dataset().configName() + " " + Modality.label(modalities), mesm, fe2e, headline));
+      png.write(TopPSweepChart.png(DatasetKind.of(config).configName() + " " + Modality.label(modalities), mesm, fe2e, headline));
     }
     JsonObject manifest = new JsonObject();
     manifest.addProperty("split", splitRoot);
     JsonArray models = new JsonArray();
-    for (SweepPoint p : mesm) models.add(shared.paths().modelLocation(p.model()));
+    for (SweepPoint p : mesm) models.add(paths.modelLocation(p.model()));
     manifest.add("models", models);
-    if (fe2e != null) manifest.addProperty("fe2e_reference", shared.paths().modelLocation(fe2e.model()));
+    if (fe2e != null) manifest.addProperty("fe2e_reference", paths.modelLocation(fe2e.model()));
     out.publish(manifest.toString());
     return new Result(mesm, fe2e, table, reports);
   }
-
-  /** What every run of a sweep reads alike: the settings its overrides leave as they are. */
-  private record Shared(PathSettings paths, DatasetKind dataset, TrainingSettings training) {}
 
   /** sweep.name, or top-p-&lt;modalities&gt; such as top-p-tav. */
   private static String name(SweepSettings sweep, List<Modality> modalities) {
     return sweep.name().isBlank() ? "top-p-" + RunNameSettings.modalityCode(modalities) : sweep.name();
   }
 
-  private static SweepPoint reference(MesmConfig config, Shared shared, SweepSettings sweep, String name,
+  private static SweepPoint reference(MesmConfig config, PathSettings paths, SweepSettings sweep, String name,
                                       String splitFingerprint, Configuration hadoop, Consumer<String> log,
                                       Supplier<SparkSession> spark) throws IOException {
     String reference = sweep.fe2eReference();
     if (reference.equals(NO_REFERENCE)) return null;
     if (reference.equals(TRAIN_REFERENCE)) {
       MesmConfig run = config.with(Map.of(MODEL_TYPE, "fe2e", TRAIN_RUN_NAME, name + "-fe2e"));
-      return trainedOrReused(run, shared, sweep.reuseTrained(), Double.NaN, splitFingerprint, hadoop, log, spark);
+      return trainedOrReused(run, sweep.reuseTrained(), Double.NaN, splitFingerprint, hadoop, log, spark);
     }
-    ModelArtifact.Loaded loaded = ModelArtifact.load(shared.paths().modelLocation(reference), hadoop);
-    if (!loaded.manifest().spec().type().equals("fe2e")) {
-      throw new IOException(shared.paths().modelLocation(reference) + ": " + SWEEP_FE2E_REFERENCE
-          + " must be an FE2E model, this one is " + loaded.manifest().spec().type());
+    String location = paths.modelLocation(reference);
+    TrainedRun.Result r = TrainedRun.evaluated(config, reference, location, hadoop);
+    if (!r.manifest().spec().type().equals("fe2e")) {
+      throw new IOException(location + ": " + SWEEP_FE2E_REFERENCE + " must be an FE2E model, this one is "
+          + r.manifest().spec().type());
     }
-    return evaluated(shared, reference, loaded, Double.NaN, hadoop);
+    return point(r, Double.NaN);
   }
 
-  /** @param run the sweep's configuration with this run's overrides: TrainRunner reads its settings from it */
-  private static SweepPoint trainedOrReused(MesmConfig run, Shared shared, boolean reuseTrained, double p,
-                                            String splitFingerprint, Configuration hadoop, Consumer<String> log,
-                                            Supplier<SparkSession> spark) throws IOException {
-    // Per run on purpose: the name is the run's own (its train.run-name override).
-    String runName = RunNameSettings.of(run).name();
-    String location = shared.paths().modelLocation(runName);
-    if (reuseTrained) {
-      ModelArtifact.Loaded previous = sameSettings(run, location, splitFingerprint, hadoop, log);
-      if (previous != null) {
-        log.accept("sweep: " + location + " was trained with these settings on this split: evaluating it again");
-        return evaluated(shared, runName, previous, p, hadoop);
-      }
-    }
-    TrainRunner.Result r = TrainRunner.run(run, hadoop, log, false, spark);
-    ResultsTable.Entry e = r.table().entries().get(0);
-    return new SweepPoint(runName, e.model(), p, r.test(), e.gflops(), e.activity(), false);
+  private static SweepPoint trainedOrReused(MesmConfig run, boolean reuseTrained, double p, String splitFingerprint,
+                                            Configuration hadoop, Consumer<String> log, Supplier<SparkSession> spark)
+      throws IOException {
+    return point(TrainedRun.trainOrReuse(run, splitFingerprint, reuseTrained, hadoop, log, spark), p);
   }
 
-  /** The model already at location if it was trained with exactly these settings on this split, else null. */
-  private static ModelArtifact.Loaded sameSettings(MesmConfig run, String location, String splitFingerprint,
-                                                   Configuration hadoop, Consumer<String> log) throws IOException {
-    Path manifest = new Path(location, AtomicOutput.MANIFEST);
-    if (!manifest.getFileSystem(hadoop).exists(manifest)) return null;
-    // Compare the manifest first: the weights are read only for a model that is reused.
-    ModelManifest m = ModelManifest.fromJson(AtomicOutput.requireComplete(location, hadoop, "TrainJob"));
-    boolean same = m != null && m.format() == ModelManifest.FORMAT && m.training() != null && m.training().has("config")
-        && m.training().get("config").equals(JsonParser.parseString(run.canonicalJson()))
-        && splitFingerprint.equals(m.dataFingerprint());
-    return same ? ModelArtifact.load(location, hadoop) : null;
-  }
-
-  private static SweepPoint evaluated(Shared shared, String model, ModelArtifact.Loaded loaded, double p,
-                                      Configuration hadoop) throws IOException {
-    String splitRoot = shared.paths().split();
-    TrainingSettings settings = shared.training();
-    ModelEvaluation e = ModelEvaluation.of(loaded.model(), shared.dataset(),
-        ExampleSource.folder(Split.VALID.folderIn(splitRoot), hadoop),
-        ExampleSource.folder(Split.TEST.folderIn(splitRoot), hadoop), settings.thresholdGrid(),
-        settings.batchSize());
-    return new SweepPoint(model, TrainRunner.label(loaded.manifest().spec()), p, e.test(), e.testPredictions().meanGflops(),
-        e.testPredictions().activity(), true);
+  static SweepPoint point(TrainedRun.Result r, double p) {
+    return new SweepPoint(r.run(), r.label(), p, r.test(), r.gflops(), r.activity(), r.reused());
   }
 
   static String csv(List<SweepPoint> mesm, SweepPoint fe2e) {
@@ -174,15 +130,10 @@ public final class TopPSweep {
     if (fe2e != null) all.add(fe2e);
     for (SweepPoint p : all) {
       sb.append(String.format(Locale.ROOT, "%s,%s,%.6f,%.6f,%.6f,%s,%s,%b%n", p.model(),
-          Double.isNaN(p.topP()) ? "" : format(p.topP()), p.test().headline(p.test().average()),
+          Double.isNaN(p.topP()) ? "" : SweepPoint.format(p.topP()), p.test().headline(p.test().average()),
           p.test().average().f1(), p.gflops(), p.activity().fractionsCsv(Modality.AUDIO),
           p.activity().fractionsCsv(Modality.VISUAL), p.reused()));
     }
     return sb.toString();
-  }
-
-  /** 0.5 → "0.5", 1.0 → "1": the shortest exact decimal, as run names and the CSV show it. */
-  static String format(double p) {
-    return java.math.BigDecimal.valueOf(p).stripTrailingZeros().toPlainString();
   }
 }

@@ -21,6 +21,7 @@ import ai.mesm.io.Workspace;
 import ai.mesm.media.VisualNormalisation;
 import ai.mesm.model.EmotionModel;
 import ai.mesm.model.Modality;
+import ai.mesm.report.SweepPoint;
 import ai.mesm.model.ModelArtifact;
 import ai.mesm.model.ModelManifest;
 import ai.mesm.model.ModelSettings;
@@ -197,7 +198,7 @@ public final class TrainRunner {
   /** "FE2E (T+A+V)", "MESM (T+A+V, p=0.7)": the row label of the results table. */
   public static String label(ModelSpec spec) {
     String modalities = Modality.label(spec.modalities());
-    if (spec.isMesm()) modalities += ", p=" + TopPSweep.format(spec.topP());
+    if (spec.isMesm()) modalities += ", p=" + SweepPoint.format(spec.topP());
     // Both attention modes can sit in one table; the reference's, the default, goes unnamed.
     if (spec.isMesm() && spec.attentionMode() == ai.mesm.model.sparse.AttentionMode.SCALED) modalities += ", scaled";
     return spec.type().toUpperCase(Locale.ROOT) + " (" + modalities + ")";

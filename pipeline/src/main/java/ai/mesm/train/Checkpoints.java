@@ -38,10 +38,6 @@ public final class Checkpoints {
   public static final int FORMAT = 2;
   static final String BEST = "best-params.bin";
   private static final String PREFIX = "epoch-";
-  /** Where and how a run executes, not what it computes: may differ between a run and its resume. */
-  static final List<String> NOT_IDENTITY = List.of("mesm.spark", "mesm.paths", "mesm.train.spark", "mesm.train.mode",
-      "mesm.train.checkpoint-every", "mesm.train.checkpoint-keep");
-
   private final String location;
   private final int every;
   private final int keep;
@@ -60,7 +56,7 @@ public final class Checkpoints {
   public static Checkpoints of(MesmConfig config, PathSettings paths, String run, String splitFingerprint,
                                Configuration conf) {
     JsonObject identity = new JsonObject();
-    identity.add("config", JsonParser.parseString(config.canonicalJsonWithout(NOT_IDENTITY)));
+    identity.add("config", TrainingIdentity.of(config));
     identity.addProperty("split", splitFingerprint);
     CheckpointSettings settings = CheckpointSettings.of(config);
     return new Checkpoints(paths.checkpointsLocation(run), settings.every(), settings.keep(), identity, conf);
@@ -156,8 +152,11 @@ public final class Checkpoints {
     return new Resumed(folder.toString(), graph, tokenizer, state.withBest(best));
   }
 
-  /** A checkpoint of this run written with other settings: never skipped for an older one. */
-  private static final class OtherSettingsException extends IOException {
+  /**
+   * A checkpoint of this run written with other settings: never skipped for an older one. Public so
+   * that a stage which retrains on changed settings (the reproduce job) can tell it from damage.
+   */
+  public static final class OtherSettingsException extends IOException {
     OtherSettingsException(String message) {
       super(message);
     }
