@@ -81,6 +81,29 @@ class JobMainTest {
     assertTrue(Files.isRegularFile(dir.resolve("IEMOCAP_full_release/Session1/dialog/avi/DivX/Ses01F_impro01.avi")));
   }
 
+  /**
+   * The reproduce job loads the configuration once per dataset, so that conf/reproduce-small.conf's
+   * paths naming ${mesm.dataset} become each dataset's folders; --plan trains nothing and says that
+   * neither split exists yet.
+   */
+  @Test
+  void reproduceJobPlansEachDatasetOnItsOwnFolders(@TempDir Path dir) throws Exception {
+    PrintStream stdout = System.out;
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+    try {
+      ReproduceJob.main(new String[] {"--config", "../conf/reproduce-small.conf", "--plan", "dataset=mosei",
+          "reproduce.report=" + dir.resolve("report")});
+    } finally {
+      System.setOut(stdout);
+    }
+    String text = captured.toString(StandardCharsets.UTF_8);
+    assertTrue(text.contains("iemocap: no complete split at reproduce-output/split/iemocap (run SplitJob first); 11 runs"), text);
+    assertTrue(text.contains("mosei: no complete split at reproduce-output/split/mosei (run SplitJob first); 12 runs"), text);
+    assertTrue(text.contains("(nothing trained: --plan)"), text);
+    assertFalse(Files.exists(dir.resolve("report")));
+  }
+
   @Test
   void sameDiffChatterIsDroppedAndEverythingElseKept() {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();

@@ -11,6 +11,7 @@ import ai.mesm.io.PathSettings;
 import ai.mesm.io.Provenance;
 import ai.mesm.io.Sha256;
 import ai.mesm.model.ModelSettings;
+import ai.mesm.model.ModelSpec;
 import ai.mesm.report.ReproductionReport;
 import ai.mesm.report.ResultsTable;
 import ai.mesm.report.SweepPoint;
@@ -120,7 +121,8 @@ public final class ReproduceRunner {
 
     AtomicOutput out = new AtomicOutput(reports, hadoop);
     String created = Instant.now().toString();
-    ReproductionReport report = new ReproductionReport(created, shared(plans.get(0).config()));
+    ReproductionReport report = new ReproductionReport(created, shared(plans.get(0).config(),
+        results.values().iterator().next().values().iterator().next().manifest().spec()));
     JsonArray runs = new JsonArray();
     List<ReproductionReport.Run> runRows = new ArrayList<>();
     for (DatasetPlan d : plans) {
@@ -212,14 +214,13 @@ public final class ReproduceRunner {
     }).collect(Collectors.joining(", "));
   }
 
-  /** What the runs share, for the report's head. */
-  private static List<String> shared(MesmConfig c) {
+  /** What the runs share, for the report's head: the training settings and the first run's network. */
+  private static List<String> shared(MesmConfig c, ModelSpec spec) {
     TrainingSettings t = TrainingSettings.of(c);
     return List.of(
-        "CNN channel divisor " + c.getInt(MODEL_CNN_CHANNEL_DIVISOR) + ", model dim " + c.getInt(MODEL_DIM) + ", "
-            + c.getInt(MODEL_LAYERS) + " layer(s)",
+        "CNN channel divisor " + spec.channelDivisor() + ", model dim " + spec.dim() + ", " + spec.layers() + " layer(s)",
         "at most " + t.maxEpochs() + " epochs (patience " + t.patience() + "), batch " + t.batchSize() + ", learning rate "
-            + c.getDouble(TRAIN_LEARNING_RATE));
+            + spec.learningRate());
   }
 
   private static JsonObject provenance(DatasetKind dataset, ReproducePlan.Run r, TrainedRun.Result t) {

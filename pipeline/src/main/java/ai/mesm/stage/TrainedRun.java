@@ -60,17 +60,17 @@ public final class TrainedRun {
       }
     }
     // A published model with other settings is retrained from the start: its checkpoints belong to
-    // those settings. Without one the run was interrupted (or never started): continue it.
+    // those settings. Without one, checkpoints mean the run was interrupted: continue it.
     TrainRunner.Result r;
-    if (published) {
-      r = TrainRunner.run(run, hadoop, log, false, spark);
-    } else {
+    if (!published && hasCheckpoints(run, name, hadoop)) {
       try {
         r = TrainRunner.run(run, hadoop, log, true, spark);
       } catch (Checkpoints.OtherSettingsException e) {
         log.accept(name + ": its checkpoints were written with other settings, training afresh (" + e.getMessage() + ")");
         r = TrainRunner.run(run, hadoop, log, false, spark);
       }
+    } else {
+      r = TrainRunner.run(run, hadoop, log, false, spark);
     }
     ResultsTable.Entry e = r.table().entries().get(0);
     return new Result(name, e.model(), r.modelLocation(), r.manifest(), r.test(), e.gflops(), e.activity(), false);
@@ -94,16 +94,19 @@ public final class TrainedRun {
 
   public static Status status(MesmConfig run, String splitFingerprint, Configuration hadoop) throws IOException {
     String name = RunNameSettings.of(run).name();
-    PathSettings paths = PathSettings.of(run);
-    String location = paths.modelLocation(name);
+    String location = PathSettings.of(run).modelLocation(name);
     if (published(location, hadoop)) {
       ModelManifest m = ModelManifest.fromJson(AtomicOutput.requireComplete(location, hadoop, "TrainJob"));
       // A model with other settings is retrained from the start, whatever checkpoints it left.
       return sameIdentity(m, run, splitFingerprint) ? Status.COMPLETE : Status.TO_TRAIN;
     }
-    Path checkpoints = new Path(paths.checkpointsLocation(name));
+    return hasCheckpoints(run, name, hadoop) ? Status.INTERRUPTED : Status.TO_TRAIN;
+  }
+
+  private static boolean hasCheckpoints(MesmConfig run, String name, Configuration hadoop) throws IOException {
+    Path checkpoints = new Path(PathSettings.of(run).checkpointsLocation(name));
     FileSystem fs = checkpoints.getFileSystem(hadoop);
-    return fs.exists(checkpoints) && fs.listStatus(checkpoints).length > 0 ? Status.INTERRUPTED : Status.TO_TRAIN;
+    return fs.exists(checkpoints) && fs.listStatus(checkpoints).length > 0;
   }
 
   private static boolean published(String location, Configuration hadoop) throws IOException {
