@@ -29,6 +29,11 @@ public enum Modality {
     return inputName;
   }
 
+  public static Modality fromInputName(String name) {
+    for (Modality m : values()) if (m.inputName.equals(name)) return m;
+    throw new IllegalArgumentException("unknown modality input '" + name + "'");
+  }
+
   public static Modality fromCode(String code) {
     for (Modality m : values()) if (m.code.equals(code.toLowerCase(Locale.ROOT).trim())) return m;
     throw new IllegalArgumentException("unknown modality '" + code + "' (use t, a or v)");

@@ -19,6 +19,17 @@ public final class SiteActivity {
     return new SiteActivity();
   }
 
+  /** Counts that give these fractions (to 1e-9): an activity read back from a report, which keeps fractions only. */
+  public static SiteActivity ofFractions(Map<Modality, double[]> fractions) {
+    SiteActivity a = new SiteActivity();
+    fractions.forEach((m, f) -> {
+      for (int b = 0; b < f.length; b++) a.add(m, b, Math.round(f[b] * FRACTION_GRID), FRACTION_GRID);
+    });
+    return a;
+  }
+
+  private static final long FRACTION_GRID = 1_000_000_000L;
+
   public SiteActivity add(Modality modality, int block, long kept, long grid) {
     long[][] c = counts.get(modality);
     if (c == null || c.length <= block) {

@@ -24,6 +24,9 @@ public final class ResultsTable {
    */
   public record Entry(String model, Evaluation evaluation, double gflops, SiteActivity activity) {}
 
+  /** The machine-readable file of {@link #stage}, read back by {@link #fromJson}. */
+  public static final String JSON = "results.json";
+
   private final List<Entry> entries = new ArrayList<>();
 
   public List<Entry> entries() {
@@ -51,7 +54,7 @@ public final class ResultsTable {
   public void stage(ai.mesm.io.AtomicOutput out) throws java.io.IOException {
     out.writeStaged("results.md", markdown());
     out.writeStaged("results.csv", csv());
-    out.writeStaged("results.json", json());
+    out.writeStaged(JSON, json());
   }
 
   public String markdown() {
@@ -136,6 +139,39 @@ public final class ResultsTable {
       models.add(m);
     }
     return new GsonBuilder().setPrettyPrinting().create().toJson(models);
+  }
+
+  /** The rows of a results.json written by {@link #json}, every metric as written. */
+  public static List<Entry> fromJson(String json) {
+    List<Entry> out = new ArrayList<>();
+    for (com.google.gson.JsonElement el : com.google.gson.JsonParser.parseString(json).getAsJsonArray()) {
+      JsonObject m = el.getAsJsonObject();
+      ai.mesm.data.DatasetKind dataset = ai.mesm.data.DatasetKind.valueOf(
+          m.get("dataset").getAsString().toUpperCase(Locale.ROOT));
+      List<ClassMetrics> rows = new ArrayList<>();
+      for (com.google.gson.JsonElement c : m.getAsJsonArray("classes")) {
+        JsonObject o = c.getAsJsonObject();
+        rows.add(new ClassMetrics(o.get("label").getAsString(), number(o, "threshold"), o.get("accuracy").getAsDouble(),
+            o.get("weighted_accuracy").getAsDouble(), o.get("f1").getAsDouble(), o.get("precision").getAsDouble(),
+            o.get("recall").getAsDouble(), number(o, "roc_auc"), o.get("positives").getAsLong(), o.get("total").getAsLong()));
+      }
+      Evaluation evaluation = new Evaluation(dataset, List.copyOf(rows.subList(0, rows.size() - 1)), rows.get(rows.size() - 1));
+      java.util.Map<Modality, double[]> fractions = new java.util.EnumMap<>(Modality.class);
+      if (m.has("active_fraction_per_block")) {
+        m.getAsJsonObject("active_fraction_per_block").entrySet().forEach(e -> {
+          JsonArray blocks = e.getValue().getAsJsonArray();
+          double[] f = new double[blocks.size()];
+          for (int b = 0; b < f.length; b++) f[b] = blocks.get(b).getAsDouble();
+          fractions.put(Modality.fromInputName(e.getKey()), f);
+        });
+      }
+      out.add(new Entry(m.get("model").getAsString(), evaluation, number(m, "gflops"), SiteActivity.ofFractions(fractions)));
+    }
+    return out;
+  }
+
+  private static double number(JsonObject o, String key) {
+    return o.has(key) ? o.get(key).getAsDouble() : Double.NaN;
   }
 
   private static String pct(double v) {

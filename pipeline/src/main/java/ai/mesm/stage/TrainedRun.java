@@ -16,6 +16,8 @@ import ai.mesm.train.Checkpoints;
 import ai.mesm.train.TrainingIdentity;
 import ai.mesm.train.TrainingSettings;
 import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.util.List;
 import java.io.IOException;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -27,8 +29,8 @@ import org.apache.spark.sql.SparkSession;
 /**
  * One training run of an experiment set (the top-p sweep, the reproduce job): reused when a model
  * trained with the same {@link TrainingIdentity} on the same split is already published at its
- * location (evaluated again, nothing trained), continued from its latest checkpoint when it was
- * interrupted, trained afresh otherwise.
+ * location (nothing trained; its results are those its training saved), continued from its latest
+ * checkpoint when it was interrupted, trained afresh otherwise.
  */
 public final class TrainedRun {
   /**
@@ -55,8 +57,10 @@ public final class TrainedRun {
     if (reuse && published) {
       ModelManifest m = ModelManifest.fromJson(AtomicOutput.requireComplete(location, hadoop, "TrainJob"));
       if (sameIdentity(m, run, splitFingerprint)) {
-        log.accept(name + ": " + location + " was trained with these settings on this split: evaluating it again");
-        return evaluated(run, name, location, hadoop);
+        Result saved = saved(run, name, location, m, hadoop);
+        log.accept(name + ": " + location + " was trained with these settings on this split: "
+            + (saved != null ? "its test results as training saved them" : "evaluating it again"));
+        return saved != null ? saved : evaluated(run, name, location, hadoop);
       }
     }
     // A published model with other settings is retrained from the start: its checkpoints belong to
@@ -87,6 +91,32 @@ public final class TrainedRun {
         ExampleSource.folder(Split.TEST.folderIn(splitRoot), hadoop), training.thresholdGrid(), training.batchSize());
     return new Result(name, TrainRunner.label(loaded.manifest().spec()), location, loaded.manifest(), e.test(),
         e.testPredictions().meanGflops(), e.testPredictions().activity(), true);
+  }
+
+  /**
+   * The test results the training run saved with this model (paths.reports/&lt;run&gt;, published with
+   * the same training record as the model's manifest), or null when they are missing or belong to
+   * another training of the run. Evaluating again would give the same numbers (ModelEvaluation is
+   * what training used) at the cost of inference over validation and test, for every run of a rerun.
+   */
+  private static Result saved(MesmConfig run, String name, String location, ModelManifest m, Configuration hadoop)
+      throws IOException {
+    String reports = PathSettings.of(run).reportsLocation(name);
+    if (!published(reports, hadoop)) return null;
+    JsonObject theirs = JsonParser.parseString(AtomicOutput.requireComplete(reports, hadoop, "TrainJob")).getAsJsonObject();
+    if (!location.equals(theirs.has("model") ? theirs.get("model").getAsString() : null)
+        || !m.training().equals(theirs.get("training"))) {
+      return null;
+    }
+    Path results = new Path(reports, ResultsTable.JSON);
+    String json;
+    try (java.io.InputStream in = results.getFileSystem(hadoop).open(results)) {
+      json = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+    List<ResultsTable.Entry> entries = ResultsTable.fromJson(json);
+    if (entries.size() != 1) return null;
+    ResultsTable.Entry e = entries.get(0);
+    return new Result(name, e.model(), location, m, e.evaluation(), e.gflops(), e.activity(), true);
   }
 
   /** Where a run stands: what {@link #trainOrReuse} would do with it now. */

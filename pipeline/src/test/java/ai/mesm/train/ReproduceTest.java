@@ -109,10 +109,19 @@ class ReproduceTest {
     assertEquals(8, runs.size());
     for (JsonElement e : runs) assertTrue(e.getAsJsonObject().get("sessions").getAsJsonArray().size() >= 1, e.toString());
 
-    // A rerun: every run reused, nothing trained, the same numbers.
+    // A rerun: every run reused, nothing trained, the same numbers. A reused run reports the test
+    // results its training saved: evaluating its model again gives the same.
     List<String> third = new ArrayList<>();
     ReproduceRunner.Result again = ReproduceRunner.run(base, plans, hadoop, line(third));
-    assertEquals(8, count(third, "was trained with these settings on this split"), String.join("\n", third));
+    assertEquals(8, count(third, "was trained with these settings on this split: its test results as training saved"),
+        String.join("\n", third));
+    TrainedRun.Result saved = again.runs().get(DatasetKind.IEMOCAP).get("mesm-tav-scaled");
+    ReproducePlan.Run scaled = plans.get(0).plan().runs().get(2);
+    TrainedRun.Result fresh = TrainedRun.evaluated(base.with(scaled.overrides()), scaled.name(), saved.modelLocation(),
+        hadoop);
+    assertEquals(saved.test(), fresh.test(), "saved and re-evaluated test results");
+    assertEquals(saved.gflops(), fresh.gflops(), 1e-12);
+    assertEquals(saved.activity().summary(), fresh.activity().summary());
     assertEquals(0, third.stream().filter(l -> l.startsWith("training ")).count(), "nothing trained");
     assertEquals(perClass, Files.readAllLines(Path.of(again.reportLocation()).resolve("iemocap_per_class.csv")));
     assertTrue(ReproduceEstimate.table(plans, hadoop).contains("0 runs left to train"));
