@@ -135,36 +135,8 @@ public final class ReproduceRunner {
       if (!ablation.isEmpty()) {
         report.section(name + ": Table 5 (modality ablation)").ablationTable(dataset, rows(ablation, byName));
       }
-      List<ReproducePlan.Run> sweep = d.plan().runsOf(Experiment.SWEEP);
-      if (!sweep.isEmpty()) {
-        List<SweepPoint> mesm = new ArrayList<>();
-        SweepPoint fe2e = null;
-        for (ReproducePlan.Run r : sweep) {
-          TrainedRun.Result t = byName.get(r.name());
-          SweepPoint p = new SweepPoint(r.name(), t.label(), r.isMesm() ? r.topP() : Double.NaN, t.test(), t.gflops(),
-              t.activity(), t.reused());
-          if (r.isMesm()) mesm.add(p); else fe2e = p;
-        }
-        mesm.sort((a, b) -> Double.compare(a.topP(), b.topP()));
-        String png = dataset.configName() + "_" + TopPSweep.PNG;
-        try (OutputStream o = out.createStaged(png)) {
-          o.write(TopPSweepChart.png(name + " T+A+V", mesm, fe2e, mesm.get(0).test().headlineName()));
-        }
-        out.writeStaged(dataset.configName() + "_" + TopPSweep.CSV, TopPSweep.csv(mesm, fe2e));
-        report.section(name + ": Figure 5 (top-p sweep)").sweep(mesm, fe2e, png);
-      }
-      List<ReproducePlan.Run> attention = d.plan().runsOf(Experiment.ATTENTION);
-      if (!attention.isEmpty()) {
-        report.section(name + ": attention-gradient modes").paragraph("MESM on T+A+V trained with each "
-            + "model.mesm.attention-gradient: `reference` is the reference implementation's (its attention never "
-            + "trains), `scaled` lets the attention learn (docs/computation.md#mesm).");
-        ResultsTable modes = new ResultsTable();
-        for (ReproducePlan.Run r : attention) {
-          TrainedRun.Result t = byName.get(r.name());
-          modes.add(t.label() + " [" + r.attentionGradient() + "]", t.test(), t.gflops(), t.activity());
-        }
-        report.paragraph(modes.markdown().strip());
-      }
+      sweepSection(report, out, name, dataset, d.plan().runsOf(Experiment.SWEEP), byName);
+      attentionSection(report, name, d.plan().runsOf(Experiment.ATTENTION), byName);
       ResultsTable all = new ResultsTable();
       for (TrainedRun.Result t : byName.values()) all.add(t.label() + " [" + t.run() + "]", t.test(), t.gflops(), t.activity());
       out.writeStaged(dataset.configName() + "_per_class.csv", all.csv());
@@ -193,6 +165,42 @@ public final class ReproduceRunner {
     manifest.add("config", JsonParser.parseString(base.canonicalJson()));
     out.publish(manifest.toString());
     return new Result(reports, report.markdown(), results);
+  }
+
+  /** Figure 5: the plot and CSV beside report.md, the table in it. */
+  private static void sweepSection(ReproductionReport report, AtomicOutput out, String name, DatasetKind dataset,
+                                   List<ReproducePlan.Run> sweep, Map<String, TrainedRun.Result> byName) throws IOException {
+    if (sweep.isEmpty()) return;
+    List<SweepPoint> mesm = new ArrayList<>();
+    SweepPoint fe2e = null;
+    for (ReproducePlan.Run r : sweep) {
+      TrainedRun.Result t = byName.get(r.name());
+      SweepPoint p = new SweepPoint(r.name(), t.label(), r.isMesm() ? r.topP() : Double.NaN, t.test(), t.gflops(),
+          t.activity(), t.reused());
+      if (r.isMesm()) mesm.add(p); else fe2e = p;
+    }
+    mesm.sort((a, b) -> Double.compare(a.topP(), b.topP()));
+    String png = dataset.configName() + "_" + TopPSweep.PNG;
+    try (OutputStream o = out.createStaged(png)) {
+      o.write(TopPSweepChart.png(name + " T+A+V", mesm, fe2e, mesm.get(0).test().headlineName()));
+    }
+    out.writeStaged(dataset.configName() + "_" + TopPSweep.CSV, TopPSweep.csv(mesm, fe2e));
+    report.section(name + ": Figure 5 (top-p sweep)").sweep(mesm, fe2e, png);
+  }
+
+  /** MESM T+A+V per attention-gradient mode, in the results table's layout. */
+  private static void attentionSection(ReproductionReport report, String name, List<ReproducePlan.Run> attention,
+                                       Map<String, TrainedRun.Result> byName) {
+    if (attention.isEmpty()) return;
+    report.section(name + ": attention-gradient modes").paragraph("MESM on T+A+V trained with each "
+        + "model.mesm.attention-gradient: `reference` is the reference implementation's (its attention never "
+        + "trains), `scaled` lets the attention learn (docs/computation.md#mesm).");
+    ResultsTable modes = new ResultsTable();
+    for (ReproducePlan.Run r : attention) {
+      TrainedRun.Result t = byName.get(r.name());
+      modes.add(t.label() + " [" + r.attentionGradient() + "]", t.test(), t.gflops(), t.activity());
+    }
+    report.paragraph(modes.markdown().strip());
   }
 
   private static List<ReproductionReport.Row> rows(List<ReproducePlan.Run> runs, Map<String, TrainedRun.Result> byName) {
