@@ -67,16 +67,9 @@ class JobMainTest {
 
   @Test
   void generateCorpusJobWritesTheCorpusAndPrintsASummary(@TempDir Path dir) throws Exception {
-    PrintStream stdout = System.out;
-    ByteArrayOutputStream captured = new ByteArrayOutputStream();
-    System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-    try {
-      GenerateCorpusJob.main(new String[] {"--config", "../conf/demo.conf", "corpus.output=" + dir, "corpus.size=3",
-          "corpus.layouts=[iemocap]", "corpus.max-utterance-s=1.5", "corpus.min-utterance-s=1.0"});
-    } finally {
-      System.setOut(stdout);
-    }
-    String text = captured.toString(StandardCharsets.UTF_8);
+    String text = printedBy(() -> GenerateCorpusJob.main(new String[] {"--config", "../conf/demo.conf",
+        "corpus.output=" + dir, "corpus.size=3", "corpus.layouts=[iemocap]", "corpus.max-utterance-s=1.5",
+        "corpus.min-utterance-s=1.0"}));
     assertTrue(text.contains("iemocap: 1 dialogs, ") && text.contains(" (3 usable, "), text);
     assertTrue(Files.isRegularFile(dir.resolve("IEMOCAP_full_release/Session1/dialog/avi/DivX/Ses01F_impro01.avi")));
   }
@@ -88,20 +81,25 @@ class JobMainTest {
    */
   @Test
   void reproduceJobPlansEachDatasetOnItsOwnFolders(@TempDir Path dir) throws Exception {
-    PrintStream stdout = System.out;
-    ByteArrayOutputStream captured = new ByteArrayOutputStream();
-    System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-    try {
-      ReproduceJob.main(new String[] {"--config", "../conf/reproduce-small.conf", "--plan", "dataset=mosei",
-          "reproduce.report=" + dir.resolve("report")});
-    } finally {
-      System.setOut(stdout);
-    }
-    String text = captured.toString(StandardCharsets.UTF_8);
+    String text = printedBy(() -> ReproduceJob.main(new String[] {"--config", "../conf/reproduce-small.conf", "--plan",
+        "dataset=mosei", "reproduce.report=" + dir.resolve("report")}));
     assertTrue(text.contains("iemocap: no complete split at reproduce-output/split/iemocap (run SplitJob first); 11 runs"), text);
     assertTrue(text.contains("mosei: no complete split at reproduce-output/split/mosei (run SplitJob first); 12 runs"), text);
     assertTrue(text.contains("(nothing trained: --plan)"), text);
     assertFalse(Files.exists(dir.resolve("report")));
+  }
+
+  /** What a job's main printed on standard output. */
+  private static String printedBy(Runnable main) {
+    PrintStream stdout = System.out;
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+    try {
+      main.run();
+    } finally {
+      System.setOut(stdout);
+    }
+    return captured.toString(StandardCharsets.UTF_8);
   }
 
   @Test

@@ -54,10 +54,7 @@ public final class ReproductionReport {
     String acc = first.headlineName();
     StringBuilder head = new StringBuilder("| Model | GFLOPs |");
     StringBuilder rule = new StringBuilder("|---|---:|");
-    for (ClassMetrics c : first.classes()) {
-      head.append(' ').append(c.label()).append(' ').append(acc).append(" | ").append(c.label()).append(" F1 |");
-      rule.append("---:|---:|");
-    }
+    ResultsTable.classColumns(first, head, rule);
     head.append(" Average ").append(acc).append(" | Average F1 |");
     rule.append("---:|---:|");
     md.append(head).append('\n').append(rule).append('\n');

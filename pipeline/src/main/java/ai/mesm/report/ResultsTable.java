@@ -63,10 +63,7 @@ public final class ResultsTable {
     String acc = first.headlineName();
     StringBuilder head = new StringBuilder("| Model |");
     StringBuilder sub = new StringBuilder("|---|");
-    for (ClassMetrics c : first.classes()) {
-      head.append(' ').append(c.label()).append(' ').append(acc).append(" | ").append(c.label()).append(" F1 |");
-      sub.append("---:|---:|");
-    }
+    classColumns(first, head, sub);
     boolean sparse = entries.stream().anyMatch(e -> !e.activity().isEmpty());
     head.append(" Average ").append(acc).append(" | Average F1 | GFLOPs |").append(sparse ? " Active sites per block |" : "");
     sub.append("---:|---:|---:|").append(sparse ? "---|" : "");
@@ -83,6 +80,15 @@ public final class ResultsTable {
       sb.append('\n');
     }
     return sb.toString();
+  }
+
+  /** Per class of the dataset, the headline metric's and F1's column headings and alignment: "| ang Acc | ang F1 |". */
+  static void classColumns(Evaluation first, StringBuilder head, StringBuilder rule) {
+    for (ClassMetrics c : first.classes()) {
+      head.append(' ').append(c.label()).append(' ').append(first.headlineName()).append(" | ").append(c.label())
+          .append(" F1 |");
+      rule.append("---:|---:|");
+    }
   }
 
   public String csv() {

@@ -50,11 +50,12 @@ public final class ReproduceEstimate {
       String fingerprint = Sha256.hex(splitManifest);
       long trainSize = JsonParser.parseString(splitManifest).getAsJsonObject().getAsJsonObject("sizes").get("train").getAsLong();
       double[] frameChunks = typicalUtterance(Split.VALID.folderIn(split), hadoop);
+      // The loss weights change no FLOPs: any positive ones make a valid spec.
+      double[] ones = new double[dataset.classes().size()];
+      Arrays.fill(ones, 1);
       for (ReproducePlan.Run r : d.plan().runs()) {
         MesmConfig c = d.config().with(r.overrides());
         TrainedRun.Status status = TrainedRun.status(c, fingerprint, hadoop);
-        double[] ones = new double[dataset.classes().size()];
-        Arrays.fill(ones, 1);
         ModelSpec spec = ModelSettings.spec(c, r.modalities(), dataset, null, ones, null);
         double gflops = FeatureCnn.fe2eGflops(spec, (int) Math.round(frameChunks[0]), (int) Math.round(frameChunks[1]));
         double tflops = gflops * trainSize * TrainingSettings.of(c).maxEpochs() / 1e3;

@@ -7,7 +7,6 @@ import ai.mesm.config.Rule;
 import ai.mesm.config.Rules;
 import ai.mesm.data.DatasetKind;
 import ai.mesm.model.Modality;
-import ai.mesm.model.sparse.AttentionMode;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashSet;
@@ -111,9 +110,5 @@ public record ReproduceSettings(List<DatasetKind> datasets, double iemocapTopP, 
       }
       return Optional.empty();
     });
-  }
-
-  static AttentionMode mode(String name) {
-    return AttentionMode.valueOf(name.toUpperCase(Locale.ROOT));
   }
 }
