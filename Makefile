@@ -8,7 +8,8 @@ REPRO_OUT:= reproduce-output
 REPRO_CONF:= conf/reproduce-small.conf
 PHOTO_ARG = corpus.face-photo=$(abspath $(PHOTO))
 
-.PHONY: build demo reproduce sweep test test-fast bench bench-cluster package clean help cluster-up cluster-down submit-train config-doc
+.PHONY: build demo reproduce sweep test test-fast bench bench-cluster package clean help cluster-up cluster-down submit-train config-doc \
+  docker-conf docker-base docker-context docker-image docker-image-gpu docker-up docker-demo docker-down docker-test
 
 help:
 	@echo "make demo     generate a synthetic corpus, ingest, split, train FE2E and MESM (IEMOCAP: both attention-gradient modes; CMU-MOSEI: p = 0.5), evaluate them, score (output in $(DEMO_OUT)/)"
@@ -20,6 +21,9 @@ help:
 	@echo "make package  build the spark-submit jar (jobs/target/mesm-jobs-*-spark.jar)"
 	@echo "make cluster-up / cluster-down   a Spark standalone master + 2 workers and an S3 endpoint on 127.0.0.1"
 	@echo "make submit-train  on that cluster: synthetic corpus to s3a://mesm/demo, ingest, split, train with parameter averaging"
+	@echo "make docker-image  the CPU image with podman (docs/deploy.md); docker-base: its Debian base without a registry"
+	@echo "make docker-demo   a compose cluster (S3, master, 2 workers, submit) running the demo's data path; docker-down removes it"
+	@echo "make docker-test   build the image from a debootstrapped base, run it, run the compose cluster, check, tear down"
 	@echo "make build    compile for bin/mesm (local runs, no Spark installation)"
 	@echo "make config-doc  rewrite docs/configuration.md from reference.conf (commit it with the change)"
 	@echo "make clean    remove build and demo output"
@@ -121,6 +125,69 @@ submit-train:
 	bin/cluster submit IngestJob --config conf/demo.conf dataset=iemocap
 	bin/cluster submit SplitJob --config conf/demo.conf dataset=iemocap
 	bin/cluster submit TrainJob --config conf/demo.conf dataset=iemocap train.max-epochs=$${EPOCHS:-3}
+
+# Container images and the compose cluster (docker/, docs/deploy.md), built and run with podman (no
+# daemon, no registry needed). Sandboxed machines such as CI's need runc, the cgroupfs manager and
+# ulimits no higher than the machine's: docker-conf writes them to a containers.conf every podman
+# call here uses (override PODMAN_RUNTIME, PODMAN_CGROUPS, PODMAN_NOFILE, PODMAN_NPROC).
+IMAGE          ?= localhost/mesm:latest
+IMAGE_GPU      ?= localhost/mesm-gpu:latest
+DOCKER_BASE    ?= debian:bookworm-slim
+LOCAL_BASE     := localhost/mesm-base:bookworm
+DEBIAN_MIRROR  ?= $(shell sed -n 's/^URIs: *\([^ ]*debian\)$$/\1/p' /etc/apt/sources.list.d/debian.sources 2>/dev/null | head -1 | grep . || echo http://deb.debian.org/debian)
+PODMAN_RUNTIME ?= runc
+PODMAN_CGROUPS ?= cgroupfs
+PODMAN_NOFILE  ?= $(shell bash -c 'ulimit -n' | sed 's/unlimited/1048576/')
+# A sandbox may refuse an nproc limit above the kernel's pid_max even where ulimit -u is higher.
+PODMAN_NPROC   ?= $(shell bash -c 'u=$$(ulimit -u); p=$$(cat /proc/sys/kernel/pid_max 2>/dev/null || echo 32768); [ "$$u" = unlimited ] || [ "$$u" -gt "$$p" ] && u=$$p; echo $$u')
+CONTAINERS_CONF_FILE := $(abspath docker/target/containers.conf)
+PODMAN         := CONTAINERS_CONF=$(CONTAINERS_CONF_FILE) podman
+COMPOSE        := CONTAINERS_CONF=$(CONTAINERS_CONF_FILE) MESM_IMAGE=$(IMAGE) podman-compose -p mesm -f docker/compose.yaml
+S3_ENV_FILE    := docker/target/s3.env
+
+docker-conf:
+	@mkdir -p docker/target
+	@printf '[containers]\ndefault_ulimits = ["nofile=%s:%s", "nproc=%s:%s"]\n[engine]\nruntime = "%s"\ncgroup_manager = "%s"\nevents_logger = "file"\n' \
+	  $(PODMAN_NOFILE) $(PODMAN_NOFILE) $(PODMAN_NPROC) $(PODMAN_NPROC) $(PODMAN_RUNTIME) $(PODMAN_CGROUPS) > $(CONTAINERS_CONF_FILE)
+
+# A debian:bookworm-slim equivalent from the Debian mirror apt uses, for machines without a registry
+# (as root: debootstrap). Build on it with DOCKER_BASE=localhost/mesm-base:bookworm.
+docker-base: docker-conf
+	@if $(PODMAN) image exists $(LOCAL_BASE); then echo "$(LOCAL_BASE) exists"; else \
+	  rm -rf docker/target/rootfs && debootstrap --variant=minbase bookworm docker/target/rootfs $(DEBIAN_MIRROR) && \
+	  tar -C docker/target/rootfs -c . | $(PODMAN) import - $(LOCAL_BASE) && rm -rf docker/target/rootfs; fi
+
+docker-context:
+	@[ -f cluster/target/spark-classpath.txt ] && ls jobs/target/mesm-jobs-*-spark.jar >/dev/null 2>&1 || $(MVN) -q -DskipTests package
+	docker/build-context.sh
+
+docker-image: docker-conf docker-context
+	$(PODMAN) build -f docker/Dockerfile --build-arg BASE=$(DOCKER_BASE) -t $(IMAGE) docker/target/context
+
+# Needs the jar built with -Pcuda (make package MVN="mvn -B -Pcuda") and a registry with NVIDIA's CUDA images.
+docker-image-gpu: docker-conf docker-context
+	$(PODMAN) build -f docker/Dockerfile.gpu -t $(IMAGE_GPU) docker/target/context
+
+# The compose cluster's S3 credentials: a secret key drawn once, in a file only you can read.
+$(S3_ENV_FILE):
+	@mkdir -p docker/target && umask 077 && key=$$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n') && \
+	  printf 'MESM_S3_ACCESS_KEY=mesm\nMESM_S3_SECRET_KEY=%s\nAWS_ACCESS_KEY_ID=mesm\nAWS_SECRET_ACCESS_KEY=%s\n' $$key $$key > $@
+
+docker-up: docker-conf $(S3_ENV_FILE)
+	@$(PODMAN) container exists mesm-master || $(COMPOSE) up -d
+	CONTAINERS_CONF=$(CONTAINERS_CONF_FILE) docker/wait-cluster.sh
+
+docker-demo: docker-up
+	CONTAINERS_CONF=$(CONTAINERS_CONF_FILE) docker/demo.sh
+
+# podman-compose 1.0 leaves the project's network behind.
+docker-down: docker-conf $(S3_ENV_FILE)
+	$(COMPOSE) down -v
+	-@$(PODMAN) network exists mesm_default && $(PODMAN) network rm mesm_default
+
+docker-test: docker-conf
+	$(MAKE) docker-base docker-image DOCKER_BASE=$(LOCAL_BASE)
+	CONTAINERS_CONF=$(CONTAINERS_CONF_FILE) IMAGE=$(IMAGE) docker/test.sh
 
 clean:
 	$(MVN) -q clean
