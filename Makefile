@@ -147,7 +147,7 @@ S3_ENV_FILE    := docker/target/s3.env
 
 docker-conf:
 	@mkdir -p docker/target
-	@printf '[containers]\ndefault_ulimits = ["nofile=%s:%s", "nproc=%s:%s"]\n[engine]\nruntime = "%s"\ncgroup_manager = "%s"\nevents_logger = "file"\n' \
+	@printf '[containers]\ndefault_ulimits = ["nofile=%s:%s", "nproc=%s:%s"]\n[engine]\nruntime = "%s"\ncgroup_manager = "%s"\nevents_logger = "file"\n[network]\nnetwork_backend = "netavark"\n' \
 	  $(PODMAN_NOFILE) $(PODMAN_NOFILE) $(PODMAN_NPROC) $(PODMAN_NPROC) $(PODMAN_RUNTIME) $(PODMAN_CGROUPS) > $(CONTAINERS_CONF_FILE)
 
 # A debian:bookworm-slim equivalent from the Debian mirror apt uses, for machines without a registry
@@ -174,6 +174,7 @@ $(S3_ENV_FILE):
 	  printf 'MESM_S3_ACCESS_KEY=mesm\nMESM_S3_SECRET_KEY=%s\nAWS_ACCESS_KEY_ID=mesm\nAWS_SECRET_ACCESS_KEY=%s\n' $$key $$key > $@
 
 docker-up: docker-conf $(S3_ENV_FILE)
+	@$(PODMAN) image exists $(IMAGE) || $(MAKE) docker-image
 	@$(PODMAN) container exists mesm-master || $(COMPOSE) up -d
 	CONTAINERS_CONF=$(CONTAINERS_CONF_FILE) docker/wait-cluster.sh
 
@@ -191,4 +192,4 @@ docker-test: docker-conf
 
 clean:
 	$(MVN) -q clean
-	rm -rf $(DEMO_OUT) $(BENCH_OUT) $(REPRO_OUT)
+	rm -rf $(DEMO_OUT) $(BENCH_OUT) $(REPRO_OUT) docker/target

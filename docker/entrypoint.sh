@@ -6,6 +6,7 @@
 #   submit JOB [ARGS...]   spark-submit a product job to MESM_SPARK_MASTER in client mode, with the
 #                          files of MESM_SUBMIT_CONFIG (comma-separated) applied after ARGS' --config files
 #   job JOB [ARGS...]      run a job in this container on local Spark (as bin/mesm does from a checkout)
+#   spark-submit ARGS...   Spark's own spark-submit (e.g. --master k8s://... --deploy-mode cluster)
 #   s3proxy                an S3 endpoint on port 9000 (the jar mounted at MESM_S3PROXY_JAR), data in /data
 #   driver ARGS... / executor   the container contract of Spark on Kubernetes (spark-submit --master k8s://)
 #   idle                   wait (a service to exec submits in)
@@ -87,8 +88,12 @@ jclouds.filesystem.basedir=/data
 EOT
     mkdir -p "/data/${MESM_S3_BUCKET:-mesm}"
     exec "$java" -Xmx512m -jar "${MESM_S3PROXY_JAR:-/opt/s3proxy/s3proxy.jar}" --properties "$props" ;;
+  spark-submit)
+    exec "$SPARK_HOME/bin/spark-submit" "$@" ;;
   driver)
-    # Spark on Kubernetes starts the driver pod with `driver` and spark-submit's arguments.
+    # Spark on Kubernetes starts the driver pod with `driver` and spark-submit's arguments; the
+    # driver runs in spark-submit's JVM, which takes the product's JVM flags from SPARK_SUBMIT_OPTS.
+    export SPARK_SUBMIT_OPTS="${jvm[*]} ${SPARK_SUBMIT_OPTS:-}"
     exec "$SPARK_HOME/bin/spark-submit" --conf "spark.driver.bindAddress=${SPARK_DRIVER_BIND_ADDRESS:?}" \
       --conf "spark.executorEnv.SPARK_DRIVER_POD_IP=$SPARK_DRIVER_BIND_ADDRESS" --deploy-mode client "$@" ;;
   executor)

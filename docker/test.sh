@@ -44,6 +44,21 @@ ls "$work/data/ingest/utterances" | grep -q . || fail "no utterances in the moun
 [ "$(stat -c %u "$work/data/ingest/_manifest.json")" = 10001 ] || fail "outputs not written as uid 10001"
 ok "job mode: help, GenerateCorpusJob and IngestJob into a mounted folder ($((SECONDS - started)) s so far)"
 
+# Spark on Kubernetes' container contract, as far as it runs without a Kubernetes cluster: the driver
+# pod's `driver` arguments (here with a local master and the jar as local:// URI, as spark-submit
+# --master k8s:// passes it), and an executor pod's `executor` with its SPARK_* variables, which must
+# get as far as dialling the driver URL it was given.
+podman run --rm -e SPARK_DRIVER_BIND_ADDRESS=127.0.0.1 -v "$work/data:/data" "$image" driver --master 'local[2]' \
+  --class ai.mesm.jobs.GenerateCorpusJob local:///opt/mesm/mesm-jobs-spark.jar corpus.output=/data/k8s-corpus \
+  corpus.layouts=[iemocap] corpus.size=4 > "$work/driver.log" 2>&1 || { tail -40 "$work/driver.log"; fail "driver mode"; }
+[ -d "$work/data/k8s-corpus/IEMOCAP_full_release" ] || fail "driver mode wrote no corpus"
+podman run --rm -e SPARK_DRIVER_URL=spark://CoarseGrainedScheduler@127.0.0.1:1 -e SPARK_EXECUTOR_ID=1 \
+  -e SPARK_EXECUTOR_CORES=1 -e SPARK_APPLICATION_ID=spark-docker-test -e SPARK_EXECUTOR_POD_IP=127.0.0.1 \
+  -e SPARK_EXECUTOR_MEMORY=512m -e SPARK_JAVA_OPT_0=-Dspark.docker.test=1 "$image" executor > "$work/executor.log" 2>&1 || true
+grep -q "KubernetesExecutorBackend" "$work/executor.log" && grep -q "Failed to connect to /127.0.0.1:1" "$work/executor.log" \
+  || { tail -40 "$work/executor.log"; fail "executor mode did not start Spark's Kubernetes executor backend towards SPARK_DRIVER_URL"; }
+ok "Kubernetes contract: driver mode ran a job; executor mode started the backend and dialled the driver URL"
+
 # 4. The compose cluster: S3, master, two workers, submit; the demo's data path on it.
 make -s docker-up IMAGE="$image"
 secret=$(sed -n 's/^MESM_S3_SECRET_KEY=//p' docker/target/s3.env)
