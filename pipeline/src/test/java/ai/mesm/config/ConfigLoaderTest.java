@@ -61,6 +61,17 @@ class ConfigLoaderTest {
     for (File f : files) assertDoesNotThrow(() -> load(Map.of(), f), f.getName());
     assertEquals(0.5, load(Map.of(), new File(conf, "mosei.conf")).getDouble(ConfigKeys.MESM_TOP_P));
     assertEquals("1", load(Map.of(), new File(conf, "cluster-gpu.conf")).sparkConf().get("spark.task.resource.gpu.amount"));
+    // The images (docker/) hold conf/ at /opt/mesm/conf: the GPU settings name the script there.
+    String discovery = load(Map.of(), new File(conf, "cluster-gpu.conf")).sparkConf()
+        .get("spark.executor.resource.gpu.discoveryScript");
+    assertEquals("/opt/mesm/conf/gpu-discovery.sh", discovery);
+    assertTrue(new File(conf, "gpu-discovery.sh").canExecute(), "conf/gpu-discovery.sh is missing or not executable");
+    // The compose cluster keeps the standalone cluster's settings and changes only what containers need.
+    Map<String, String> standalone = load(Map.of(), new File(conf, "cluster-standalone.conf")).sparkConf();
+    Map<String, String> compose = load(Map.of(), new File(conf, "cluster-compose.conf")).sparkConf();
+    assertEquals(standalone.get("spark.hadoop.fs.s3a.path.style.access"), compose.get("spark.hadoop.fs.s3a.path.style.access"));
+    assertTrue(compose.get("spark.executor.extraJavaOptions").contains("-Dorg.bytedeco.javacpp.cachedir=/tmp/mesm-javacpp"),
+        compose.get("spark.executor.extraJavaOptions"));
   }
 
   @Test
