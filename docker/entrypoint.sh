@@ -108,7 +108,8 @@ EOT
       --driver-url "${SPARK_DRIVER_URL:?}" --executor-id "${SPARK_EXECUTOR_ID:?}" --cores "${SPARK_EXECUTOR_CORES:?}" \
       --app-id "${SPARK_APPLICATION_ID:?}" --hostname "${SPARK_EXECUTOR_POD_IP:?}" \
       --resourceProfileId "${SPARK_RESOURCE_PROFILE_ID:-0}" --podName "${SPARK_EXECUTOR_POD_NAME:-$(hostname)}" ;;
-  idle) exec sleep infinity ;;
+  # As PID 1, sleep would ignore SIGTERM and make every `down` wait for its kill timeout.
+  idle) trap 'exit 0' TERM INT; sleep infinity & wait ;;
   help|-h|--help) usage ;;
   *) usage >&2; die "unknown mode '$mode'" ;;
 esac
