@@ -7,6 +7,7 @@ import ai.mesm.eval.Evaluation;
 import ai.mesm.eval.ModelEvaluation;
 import ai.mesm.io.AtomicOutput;
 import ai.mesm.io.PathSettings;
+import ai.mesm.io.TextFiles;
 import ai.mesm.model.ModelArtifact;
 import ai.mesm.model.ModelManifest;
 import ai.mesm.model.SiteActivity;
@@ -17,8 +18,8 @@ import ai.mesm.train.TrainingIdentity;
 import ai.mesm.train.TrainingSettings;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import java.util.List;
 import java.io.IOException;
+import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.apache.hadoop.conf.Configuration;
@@ -108,16 +109,15 @@ public final class TrainedRun {
         || !m.training().equals(theirs.get("training"))) {
       return null;
     }
-    Path results = new Path(reports, ResultsTable.JSON);
-    String json;
-    try (java.io.InputStream in = results.getFileSystem(hadoop).open(results)) {
-      json = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-    }
+    String json = TextFiles.utf8(new Path(reports, ResultsTable.JSON).toString(), hadoop, MAX_RESULTS_BYTES);
     List<ResultsTable.Entry> entries = ResultsTable.fromJson(json);
     if (entries.size() != 1) return null;
     ResultsTable.Entry e = entries.get(0);
     return new Result(name, e.model(), location, m, e.evaluation(), e.gflops(), e.activity(), true);
   }
+
+  /** A results.json holds one model's per-class rows: far below this, unless it is not one. */
+  private static final long MAX_RESULTS_BYTES = 16L << 20;
 
   /** Where a run stands: what {@link #trainOrReuse} would do with it now. */
   public enum Status { COMPLETE, INTERRUPTED, TO_TRAIN }
