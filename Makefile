@@ -9,7 +9,7 @@ REPRO_CONF:= conf/reproduce-small.conf
 PHOTO_ARG = corpus.face-photo=$(abspath $(PHOTO))
 
 .PHONY: build demo reproduce sweep test test-fast bench bench-cluster package clean help cluster-up cluster-down submit-train config-doc \
-  docker-conf docker-base docker-context docker-image docker-image-gpu docker-up docker-demo docker-down docker-test
+  notebooks notebooks-kernel docker-conf docker-base docker-context docker-image docker-image-gpu docker-up docker-demo docker-down docker-test
 
 help:
 	@echo "make demo     generate a synthetic corpus, ingest, split, train FE2E and MESM (IEMOCAP: both attention-gradient modes; CMU-MOSEI: p = 0.5), evaluate them, score (output in $(DEMO_OUT)/)"
@@ -21,6 +21,7 @@ help:
 	@echo "make package  build the spark-submit jar (jobs/target/mesm-jobs-*-spark.jar)"
 	@echo "make cluster-up / cluster-down   a Spark standalone master + 2 workers and an S3 endpoint on 127.0.0.1"
 	@echo "make submit-train  on that cluster: synthetic corpus to s3a://mesm/demo, ingest, split, train with parameter averaging"
+	@echo "make notebooks  install the Java kernel for the notebooks and start Jupyter on notebooks/ (after make demo; docs/notebooks.md)"
 	@echo "make docker-image  the CPU image with podman (docs/deploy.md); docker-base: its Debian base without a registry"
 	@echo "make docker-demo   a compose cluster (S3, master, 2 workers, submit) running the demo's data path; docker-down removes it"
 	@echo "make docker-test   build the image from a debootstrapped base, run it, run the compose cluster, check, tear down"
@@ -64,6 +65,19 @@ $(REPRO_OUT)/split/%/_manifest.json: | $(REPRO_OUT)/corpus/IEMOCAP_full_release
 # Ten MESM trainings at the demo's size (~40 min on 2 cores); reuses the demo's FE2E as reference.
 sweep: build
 	bin/mesm TopPSweepJob --config conf/demo.conf dataset=iemocap sweep.fe2e-reference=fe2e-tav
+
+# Jupyter from Debian (jupyter-notebook, python3-nbconvert; docs/notebooks.md); the kernel spec, written by
+# the build, points at bin/mesm-kernel, which runs the product's classes with rapaio-jupyter-kernel.
+JUPYTER := /usr/bin/jupyter
+KERNEL_SPEC := notebooks/target/jupyter/kernels/mesm-java
+NOTEBOOK_PORT ?= 8888
+
+notebooks-kernel: build
+	@test -x $(JUPYTER) || { echo "make notebooks: no Jupyter at $(JUPYTER); install it: apt-get install jupyter-notebook python3-nbconvert python3-ipykernel (docs/notebooks.md)" >&2; exit 2; }
+	$(JUPYTER) kernelspec install --user --replace --name mesm-java $(KERNEL_SPEC)
+
+notebooks: notebooks-kernel
+	cd notebooks && $(JUPYTER) notebook --no-browser --ip=127.0.0.1 --port=$(NOTEBOOK_PORT)
 
 # verify, not test: the standalone-cluster test (cluster module) submits the jobs jar built by package.
 test:

@@ -25,6 +25,8 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -98,26 +100,61 @@ public final class AttentionMapRunner {
     return new Result(reports, drawings);
   }
 
-  /** maps.utterances in the order given (every one must be in test), or the first maps.count of test. */
+  /** maps.utterances in the order given (every one must be in test), else {@link #coveringClasses} of test. */
   private static List<Example> choose(ExampleSource test, AttentionMapSettings settings, String splitRoot)
       throws IOException {
     Set<String> wanted = new LinkedHashSet<>(settings.utterances());
-    int count = settings.count();
     Map<String, Example> found = new LinkedHashMap<>();
+    List<Example> chosen;
     try (ExampleStream s = test.open()) {
-      while (s.hasNext() && (!wanted.isEmpty() || found.size() < count)) {
-        Example e = s.next();
-        if (wanted.isEmpty() || wanted.contains(e.utteranceId())) found.put(e.utteranceId(), e);
-        if (!wanted.isEmpty() && found.size() == wanted.size()) break;
+      if (wanted.isEmpty()) {
+        chosen = coveringClasses(s, settings.count());
+      } else {
+        while (s.hasNext() && found.size() < wanted.size()) {
+          Example e = s.next();
+          if (wanted.contains(e.utteranceId())) found.put(e.utteranceId(), e);
+        }
+        chosen = null;
       }
     }
-    if (found.isEmpty()) throw new IOException(Split.TEST.folderIn(splitRoot) + ": no test utterances to draw");
-    if (wanted.isEmpty()) return new ArrayList<>(found.values());
+    if (chosen != null) {
+      if (chosen.isEmpty()) throw new IOException(Split.TEST.folderIn(splitRoot) + ": no test utterances to draw");
+      return chosen;
+    }
     List<String> missing = wanted.stream().filter(id -> !found.containsKey(id)).toList();
     if (!missing.isEmpty()) {
       throw new IOException(MAPS_UTTERANCES + ": not in the test split under " + splitRoot + ": " + missing);
     }
     return wanted.stream().map(found::get).toList();
+  }
+
+  /**
+   * {@code count} utterances that show as many classes as they can (the paper's figures compare
+   * emotions): in test order, each utterance carrying a class no earlier pick carries, then the
+   * first of the others; the result lists the class-covering picks first.
+   */
+  static List<Example> coveringClasses(Iterator<Example> test, int count) {
+    List<Example> covering = new ArrayList<>();
+    List<Example> others = new ArrayList<>();
+    Set<Integer> covered = new HashSet<>();
+    int classes = -1;
+    while (test.hasNext()) {
+      Example e = test.next();
+      classes = e.labels().size();
+      boolean adds = false;
+      for (int c = 0; c < classes; c++) if (e.labels().get(c) == 1 && !covered.contains(c)) adds = true;
+      if (adds && covering.size() < count) {
+        for (int c = 0; c < classes; c++) if (e.labels().get(c) == 1) covered.add(c);
+        covering.add(e);
+      } else if (others.size() < count) {
+        others.add(e);
+      }
+      boolean nothingToCover = covered.size() == classes || covering.size() == count;
+      if (nothingToCover && covering.size() + others.size() >= count) break;
+    }
+    List<Example> chosen = new ArrayList<>(covering);
+    for (Example e : others) if (chosen.size() < count) chosen.add(e);
+    return chosen;
   }
 
   private static List<Drawing> draw(MesmSparseVertex vertex, Modality m, List<Example> batch, int steps, ModelSpec spec,

@@ -57,7 +57,7 @@ public final class TopPSweep {
     // name): where they all write is read here, once.
     PathSettings paths = PathSettings.of(config);
     List<Modality> modalities = ModelSettings.modalities(config);
-    String name = name(sweep, modalities);
+    String name = reportName(config);
     String splitRoot = paths.split();
     String splitFingerprint = Sha256.hex(AtomicOutput.requireComplete(splitRoot, hadoop, "SplitJob"));
     List<SweepPoint> mesm = new ArrayList<>();
@@ -89,9 +89,10 @@ public final class TopPSweep {
     return new Result(mesm, fe2e, table, reports);
   }
 
-  /** sweep.name, or top-p-&lt;modalities&gt; such as top-p-tav. */
-  private static String name(SweepSettings sweep, List<Modality> modalities) {
-    return sweep.name().isBlank() ? "top-p-" + RunNameSettings.modalityCode(modalities) : sweep.name();
+  /** The sweep's report folder under paths.reports (and its runs' name prefix): sweep.name, else top-p-&lt;modalities&gt;. */
+  public static String reportName(MesmConfig config) {
+    SweepSettings sweep = SweepSettings.of(config);
+    return sweep.name().isBlank() ? "top-p-" + RunNameSettings.modalityCode(ModelSettings.modalities(config)) : sweep.name();
   }
 
   private static SweepPoint reference(MesmConfig config, PathSettings paths, SweepSettings sweep, String name,
