@@ -39,9 +39,11 @@ final class NotebookRunner {
       pb.environment().put("JUPYTER_PATH", jupyterPath.toString());
       pb.environment().putAll(env);
       Process p = pb.start();
-      if (!p.waitFor(15, TimeUnit.MINUTES)) {
+      try {
+        if (!p.waitFor(15, TimeUnit.MINUTES)) throw new AssertionError(name + ": nbconvert still running after 15 minutes; log " + log);
+      } finally {
+        if (p.isAlive()) p.descendants().forEach(ProcessHandle::destroyForcibly);
         p.destroyForcibly();
-        throw new AssertionError(name + ": nbconvert still running after 15 minutes; log " + log);
       }
       String output = Files.readString(log);
       if (p.exitValue() == 0) return JsonParser.parseString(Files.readString(outputDir.resolve(name))).getAsJsonObject();

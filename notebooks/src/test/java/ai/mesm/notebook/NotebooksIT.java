@@ -22,6 +22,12 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -39,10 +45,14 @@ class NotebooksIT {
   static final String[] CONFIG = {"--config", ROOT.resolve("conf/demo.conf").toString(), "--config", FIXTURE_CONF.toString()};
 
   static S3ProxyServer s3;
+  static final ExecutorService runner = Executors.newSingleThreadExecutor();
+  static final Map<String, Future<JsonObject>> executed = new ConcurrentHashMap<>();
   static final Path S3_CONF = WORK.resolve("s3.conf");
 
   @AfterAll
-  static void stopS3() {
+  static void stopS3() throws InterruptedException {
+    runner.shutdownNow();
+    runner.awaitTermination(1, TimeUnit.MINUTES);
     if (s3 != null) s3.close();
   }
 
@@ -99,6 +109,30 @@ class NotebooksIT {
       if (!k.endsWith(".access.key") && !k.endsWith(".secret.key")) conf.append("  \"").append(k).append("\" = \"").append(v).append("\"\n");
     });
     Files.writeString(S3_CONF, conf.append("}\n").toString());
+
+    // One notebook at a time: two kernels side by side took as long on 2 cores (108 s against 113 s).
+    String local = String.join(",", CONFIG[1], CONFIG[3]);
+    submit("04-scoring.ipynb", Map.of(Notebook.CONFIG_ENV, local));
+    submit("03-attention.ipynb", Map.of(Notebook.CONFIG_ENV, local));
+    submit("02-models.ipynb", Map.of(Notebook.CONFIG_ENV, local));
+    submit("01-data.ipynb", Map.of(Notebook.CONFIG_ENV, String.join(",", local, S3_CONF.toString()),
+        "AWS_ACCESS_KEY_ID", S3ProxyServer.ACCESS_KEY, "AWS_SECRET_ACCESS_KEY", S3ProxyServer.SECRET_KEY));
+    runner.shutdown();
+  }
+
+  private static void submit(String notebook, Map<String, String> env) {
+    executed.put(notebook, runner.submit(() -> NotebookRunner.execute(ROOT.resolve("notebooks/" + notebook),
+        WORK.resolve("executed"), ROOT.resolve("notebooks/target/jupyter"), env)));
+  }
+
+  /** The executed notebook; its failure (a cell that raised, a kernel that never answered) as this test's. */
+  private static JsonObject executed(String notebook) throws Exception {
+    try {
+      return executed.get(notebook).get(20, TimeUnit.MINUTES);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof Error error) throw error;
+      throw (Exception) e.getCause();
+    }
   }
 
   private static void job(Consumer<String[]> main, String... settings) {
@@ -107,21 +141,10 @@ class NotebooksIT {
     main.accept(args.toArray(String[]::new));
   }
 
-  private static JsonObject execute(String notebook) throws Exception {
-    return execute(notebook, Map.of(Notebook.CONFIG_ENV, String.join(",", CONFIG[1], CONFIG[3])));
-  }
-
-  private static JsonObject execute(String notebook, Map<String, String> env) throws Exception {
-    return NotebookRunner.execute(ROOT.resolve("notebooks/" + notebook), WORK.resolve("executed"),
-        ROOT.resolve("notebooks/target/jupyter"), env);
-  }
-
   /** Read from s3a://, with the keys in the kernel's environment: the counts, and no key in the output. */
   @Test
   void dataNotebookCountsWhatTheSplitCounted() throws Exception {
-    JsonObject nb = execute("01-data.ipynb", Map.of(
-        Notebook.CONFIG_ENV, String.join(",", CONFIG[1], CONFIG[3], S3_CONF.toString()),
-        "AWS_ACCESS_KEY_ID", S3ProxyServer.ACCESS_KEY, "AWS_SECRET_ACCESS_KEY", S3ProxyServer.SECRET_KEY));
+    JsonObject nb = executed("01-data.ipynb");
     requireHealthy(nb);
     assertTrue(outputText(nb).startsWith("s3a://lab/iemocap/split: "), outputText(nb));
     assertFalse(nb.toString().contains(S3ProxyServer.SECRET_KEY), "the secret key is in the executed notebook");
@@ -160,7 +183,7 @@ class NotebooksIT {
 
   @Test
   void modelsNotebookRecountsTheEvaluationsF1() throws Exception {
-    JsonObject nb = execute("02-models.ipynb");
+    JsonObject nb = executed("02-models.ipynb");
     requireHealthy(nb);
     Path evaluation = WORK.resolve("output/reports/iemocap/evaluation");
     Map<String, String> tableName = new HashMap<>();
@@ -191,7 +214,7 @@ class NotebooksIT {
 
   @Test
   void attentionNotebookShowsEachBlocksKeptFractionAndTheSweep() throws Exception {
-    JsonObject nb = execute("03-attention.ipynb");
+    JsonObject nb = executed("03-attention.ipynb");
     requireHealthy(nb);
     List<String> index = Files.readAllLines(WORK.resolve("output/reports/iemocap/attention-maps-mesm-tav/index.csv"));
     Map<String, long[]> sums = new HashMap<>();
@@ -221,7 +244,7 @@ class NotebooksIT {
 
   @Test
   void scoringNotebookCountsTheLabelsTheExportHolds() throws Exception {
-    JsonObject nb = execute("04-scoring.ipynb");
+    JsonObject nb = executed("04-scoring.ipynb");
     requireHealthy(nb);
     Path export = Files.list(WORK.resolve("output/scores/iemocap/fe2e-tav/export")).filter(p -> p.toString().endsWith(".csv"))
         .findFirst().orElseThrow();
@@ -272,7 +295,7 @@ class NotebooksIT {
     return tags;
   }
 
-  /** All printed (stream) text of the notebook. */
+  /** All the notebook's standard output (Spark's warnings go to its stderr stream). */
   private static String outputText(JsonObject nb) {
     StringBuilder sb = new StringBuilder();
     for (JsonElement e : nb.getAsJsonArray("cells")) {
@@ -280,7 +303,9 @@ class NotebooksIT {
       if (!cell.has("outputs")) continue;
       for (JsonElement o : cell.getAsJsonArray("outputs")) {
         JsonObject output = o.getAsJsonObject();
-        if (output.get("output_type").getAsString().equals("stream")) sb.append(NotebookRunner.text(output.get("text")));
+        if (output.get("output_type").getAsString().equals("stream") && output.get("name").getAsString().equals("stdout")) {
+          sb.append(NotebookRunner.text(output.get("text")));
+        }
       }
     }
     return sb.toString();
