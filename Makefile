@@ -76,8 +76,9 @@ notebooks-kernel: build
 	@test -x $(JUPYTER) || { echo "make notebooks: no Jupyter at $(JUPYTER); install it: apt-get install jupyter-notebook python3-nbconvert python3-ipykernel (docs/notebooks.md)" >&2; exit 2; }
 	$(JUPYTER) kernelspec install --user --replace --name mesm-java $(KERNEL_SPEC)
 
+# Jupyter refuses to run as root unless told (containers, CI machines).
 notebooks: notebooks-kernel
-	cd notebooks && $(JUPYTER) notebook --no-browser --ip=127.0.0.1 --port=$(NOTEBOOK_PORT)
+	cd notebooks && $(JUPYTER) notebook --no-browser --ip=127.0.0.1 --port=$(NOTEBOOK_PORT) $(if $(filter 0,$(shell id -u)),--allow-root)
 
 # verify, not test: the standalone-cluster test (cluster module) submits the jobs jar built by package.
 test:
