@@ -15,7 +15,7 @@ import org.knowm.xchart.internal.chartpart.Chart;
 
 /**
  * The notebooks' charts, drawn with XChart (as the jobs' reports are) and returned as images: a
- * cell that ends with one, or calls display() on it, shows it as a PNG.
+ * cell that ends with one shows it as a PNG.
  */
 public final class Charts {
   private static final int WIDTH = 720;
@@ -57,7 +57,7 @@ public final class Charts {
     return image(c);
   }
 
-  static BufferedImage image(Chart<?, ?> chart) {
+  private static BufferedImage image(Chart<?, ?> chart) {
     return BitmapEncoder.getBufferedImage(chart);
   }
 }

@@ -10,7 +10,6 @@ import java.io.ByteArrayInputStream;
 import java.io.File;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -81,12 +80,5 @@ public final class Notebook {
     BufferedImage image = ImageIO.read(new ByteArrayInputStream(TextFiles.read(location, hadoop(config), MAX_TEXT_BYTES)));
     if (image == null) throw new IOException(location + ": not an image");
     return image;
-  }
-
-  /** The files directly under a folder whose names end with {@code suffix}, sorted. */
-  public static List<String> list(String folder, String suffix, MesmConfig config) throws IOException {
-    Path path = new Path(folder);
-    return Arrays.stream(path.getFileSystem(hadoop(config)).listStatus(path))
-        .map(s -> s.getPath().toString()).filter(p -> p.endsWith(suffix)).sorted().toList();
   }
 }

@@ -6,12 +6,8 @@ import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /** Executes a notebook headless with Jupyter's nbconvert and the product's kernel spec. */
 final class NotebookRunner {
@@ -65,41 +61,5 @@ final class NotebookRunner {
     StringBuilder sb = new StringBuilder();
     e.getAsJsonArray().forEach(x -> sb.append(x.getAsString()));
     return sb.toString();
-  }
-
-  /** The fields of one CSV line (RFC 4180 quotes). */
-  static List<String> csvFields(String line) {
-    List<String> fields = new ArrayList<>();
-    StringBuilder f = new StringBuilder();
-    boolean quoted = false;
-    for (int i = 0; i < line.length(); i++) {
-      char c = line.charAt(i);
-      if (quoted) {
-        if (c == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') {
-          f.append('"');
-          i++;
-        } else if (c == '"') {
-          quoted = false;
-        } else {
-          f.append(c);
-        }
-      } else if (c == '"') {
-        quoted = true;
-      } else if (c == ',') {
-        fields.add(f.toString());
-        f.setLength(0);
-      } else {
-        f.append(c);
-      }
-    }
-    fields.add(f.toString());
-    return fields;
-  }
-
-  static void deleteTree(Path root) throws IOException {
-    if (!Files.exists(root)) return;
-    try (Stream<Path> s = Files.walk(root)) {
-      for (Path p : s.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);
-    }
   }
 }

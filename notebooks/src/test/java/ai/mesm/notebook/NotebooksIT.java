@@ -2,6 +2,7 @@ package ai.mesm.notebook;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import ai.mesm.ingest.Csv;
 import ai.mesm.jobs.AttentionMapJob;
 import ai.mesm.jobs.EvaluateJob;
 import ai.mesm.jobs.GenerateCorpusJob;
@@ -12,6 +13,7 @@ import ai.mesm.jobs.SplitJob;
 import ai.mesm.jobs.TopPSweepJob;
 import ai.mesm.jobs.TrainJob;
 import ai.mesm.testing.S3ProxyServer;
+import ai.mesm.testing.TempTrees;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
@@ -58,7 +60,7 @@ class NotebooksIT {
 
   @BeforeAll
   static void runTheJobsOnASmallCorpus() throws Exception {
-    NotebookRunner.deleteTree(WORK);
+    TempTrees.delete(WORK);
     Files.createDirectories(WORK);
     String out = WORK.resolve("output").toString();
     // The demo's layout under WORK, a smaller corpus and model, and the sweep reduced to one point.
@@ -194,11 +196,8 @@ class NotebooksIT {
     assertEquals(2, tableName.size());
     // results.csv: model,label,threshold,accuracy,weighted_accuracy,f1,precision,recall,roc_auc,positives,total,...
     Map<String, List<String>> results = new HashMap<>();
-    List<String> csv = Files.readAllLines(evaluation.resolve("results.csv"));
-    for (String line : csv.subList(1, csv.size())) {
-      List<String> f = NotebookRunner.csvFields(line);
-      results.put(f.get(0) + "/" + f.get(1), f);
-    }
+    List<Csv.Row> csv = csv(evaluation.resolve("results.csv"));
+    for (Csv.Row row : csv.subList(1, csv.size())) results.put(row.fields().get(0) + "/" + row.fields().get(1), row.fields());
     List<List<String>> confusion = printedTableAfter(nb, "model");
     assertEquals(2 * 6, confusion.size(), "one row per model and class");
     for (List<String> row : confusion) {
@@ -248,13 +247,12 @@ class NotebooksIT {
     requireHealthy(nb);
     Path export = Files.list(WORK.resolve("output/scores/iemocap/fe2e-tav/export")).filter(p -> p.toString().endsWith(".csv"))
         .findFirst().orElseThrow();
-    List<String> lines = Files.readAllLines(export);
-    List<String> header = List.of(lines.get(0).split(","));
-    int labels = header.indexOf("labels");
+    List<Csv.Row> rows = csv(export);
+    int labels = rows.get(0).fields().indexOf("labels");
     Map<String, Long> expected = new HashMap<>();
     long unlabelled = 0;
-    for (String line : lines.subList(1, lines.size())) {
-      String value = NotebookRunner.csvFields(line).get(labels);
+    for (Csv.Row row : rows.subList(1, rows.size())) {
+      String value = row.fields().get(labels);
       if (value.isEmpty()) unlabelled++;
       for (String l : value.split(";")) if (!l.isEmpty()) expected.merge(l, 1L, Long::sum);
     }
@@ -327,6 +325,12 @@ class NotebooksIT {
     }
     fail("no table starting with column '" + firstColumn + "' in:\n" + outputText(nb));
     return List.of();
+  }
+
+  private static List<Csv.Row> csv(Path file) throws IOException {
+    try (java.io.Reader reader = Files.newBufferedReader(file)) {
+      return Csv.read(reader);
+    }
   }
 
   private static Map<String, List<String>> rowsByFirstCell(List<List<String>> rows) {

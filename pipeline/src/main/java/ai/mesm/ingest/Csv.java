@@ -10,7 +10,7 @@ import java.util.List;
  * span several physical lines. Lenient where real exports are sloppy: a quote inside an unquoted
  * field is a plain character, and CRLF and LF line ends are both accepted.
  */
-final class Csv {
+public final class Csv {
   /**
    * A record, the physical line it starts on (1-based) and its raw text without the line end, so
    * that a rejected row can be reported as it stood in the file.
@@ -19,8 +19,8 @@ final class Csv {
    * @param complete false when the file ended inside a quoted field: the fields then swallowed
    *                 everything after the opening quote and cannot be trusted
    */
-  record Row(int lineNumber, int lastLine, List<String> fields, String raw, boolean complete) {
-    Row {
+  public record Row(int lineNumber, int lastLine, List<String> fields, String raw, boolean complete) {
+    public Row {
       fields = List.copyOf(fields);
     }
 
@@ -33,7 +33,7 @@ final class Csv {
   private Csv() {}
 
   /** All records; lines with nothing on them are not records. */
-  static List<Row> read(Reader reader) throws IOException {
+  public static List<Row> read(Reader reader) throws IOException {
     return new Lexer(reader).rows();
   }
 

@@ -105,21 +105,16 @@ public final class AttentionMapRunner {
       throws IOException {
     Set<String> wanted = new LinkedHashSet<>(settings.utterances());
     Map<String, Example> found = new LinkedHashMap<>();
-    List<Example> chosen;
     try (ExampleStream s = test.open()) {
       if (wanted.isEmpty()) {
-        chosen = coveringClasses(s, settings.count());
-      } else {
-        while (s.hasNext() && found.size() < wanted.size()) {
-          Example e = s.next();
-          if (wanted.contains(e.utteranceId())) found.put(e.utteranceId(), e);
-        }
-        chosen = null;
+        List<Example> chosen = coveringClasses(s, settings.count());
+        if (chosen.isEmpty()) throw new IOException(Split.TEST.folderIn(splitRoot) + ": no test utterances to draw");
+        return chosen;
       }
-    }
-    if (chosen != null) {
-      if (chosen.isEmpty()) throw new IOException(Split.TEST.folderIn(splitRoot) + ": no test utterances to draw");
-      return chosen;
+      while (s.hasNext() && found.size() < wanted.size()) {
+        Example e = s.next();
+        if (wanted.contains(e.utteranceId())) found.put(e.utteranceId(), e);
+      }
     }
     List<String> missing = wanted.stream().filter(id -> !found.containsKey(id)).toList();
     if (!missing.isEmpty()) {

@@ -13,7 +13,13 @@ public final class TempTrees {
   /** A new temporary folder, deleted when the JVM exits (no test class owns it, so no @TempDir can). */
   public static Path createDeletedAtExit(String prefix) throws IOException {
     Path dir = Files.createTempDirectory(prefix);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> delete(dir)));
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      try {
+        delete(dir);
+      } catch (IOException ignored) {
+        // best effort at exit
+      }
+    }));
     return dir;
   }
 
@@ -29,11 +35,11 @@ public final class TempTrees {
     return to;
   }
 
-  private static void delete(Path dir) {
+  /** Deletes a folder and everything under it; nothing there is fine. */
+  public static void delete(Path dir) throws IOException {
+    if (!Files.exists(dir)) return;
     try (Stream<Path> walk = Files.walk(dir)) {
-      walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException ignored) {
-      // best effort at exit
+      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);
     }
   }
 }
