@@ -1,14 +1,17 @@
 package ai.mesm.corpus;
 
 import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferByte;
+import java.awt.image.PixelInterleavedSampleModel;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import ai.mesm.media.FfmpegLog;
 import org.bytedeco.ffmpeg.global.avcodec;
 import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.javacv.FFmpegFrameRecorder;
-import org.bytedeco.javacv.Java2DFrameConverter;
+import org.bytedeco.javacv.Frame;
 
 /**
  * Encodes frames (and optionally audio) with FFmpeg through JavaCV, in the containers and codecs
@@ -23,12 +26,18 @@ final class VideoWriter implements AutoCloseable {
   }
 
   private final FFmpegFrameRecorder recorder;
-  private final Java2DFrameConverter converter = new Java2DFrameConverter();
+  private final int width;
+  private final int height;
   private final int audioChannels;
+  /** Handed to the encoder each frame (direct, so FFmpeg reads it in place). */
+  private final ByteBuffer pixels;
 
   VideoWriter(Path file, Container container, int width, int height, double fps, int audioChannels, int audioRate)
       throws IOException {
+    this.width = width;
+    this.height = height;
     this.audioChannels = audioChannels;
+    pixels = ByteBuffer.allocateDirect(width * height * 3);
     recorder = new FFmpegFrameRecorder(file.toFile(), width, height, audioChannels);
     recorder.setFrameRate(fps);
     recorder.setPixelFormat(avutil.AV_PIX_FMT_YUV420P);
@@ -48,6 +57,7 @@ final class VideoWriter implements AutoCloseable {
         recorder.setSampleRate(audioRate);
         recorder.setAudioBitrate(96_000);
         recorder.setAudioOption("threads", "1");
+        recorder.setAudioOption("aac_coder", "fast");
       }
     }
     try {
@@ -57,9 +67,17 @@ final class VideoWriter implements AutoCloseable {
     }
   }
 
+  /**
+   * One frame, drawn at the size given to the constructor as TYPE_3BYTE_BGR (what the generators
+   * draw). Its bytes go to the encoder in one bulk copy: JavaCV's Java2DFrameConverter copies them
+   * byte by byte through its gamma path, which took as long as encoding the frame.
+   */
   void frame(BufferedImage image) throws IOException {
+    byte[] bgr = packedBgr(image);
+    pixels.clear();
+    pixels.put(bgr).flip();
     try {
-      recorder.record(converter.convert(image));
+      recorder.recordImage(width, height, Frame.DEPTH_UBYTE, 3, width * 3, avutil.AV_PIX_FMT_BGR24, pixels);
     } catch (FFmpegFrameRecorder.Exception e) {
       throw new IOException("video encoding failed: " + e.getMessage(), e);
     }
@@ -82,8 +100,16 @@ final class VideoWriter implements AutoCloseable {
       recorder.release();
     } catch (FFmpegFrameRecorder.Exception e) {
       throw new IOException("cannot finish video: " + e.getMessage(), e);
-    } finally {
-      converter.close();
     }
+  }
+
+  private byte[] packedBgr(BufferedImage image) {
+    if (image.getType() != BufferedImage.TYPE_3BYTE_BGR || image.getWidth() != width || image.getHeight() != height
+        || !(image.getSampleModel() instanceof PixelInterleavedSampleModel m) || m.getScanlineStride() != width * 3
+        || image.getRaster().getSampleModelTranslateX() != 0 || image.getRaster().getSampleModelTranslateY() != 0) {
+      throw new IllegalArgumentException("frames must be whole " + width + "x" + height + " TYPE_3BYTE_BGR images, got "
+          + image);
+    }
+    return ((DataBufferByte) image.getRaster().getDataBuffer()).getData();
   }
 }

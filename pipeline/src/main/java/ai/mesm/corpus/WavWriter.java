@@ -30,11 +30,17 @@ final class WavWriter {
       writeShortLe(out, 16);
       out.writeBytes("data");
       writeIntLe(out, dataBytes);
+      // Samples in one array, written at once: a DataOutputStream call per byte cost more than the synthesis.
+      byte[] data = new byte[dataBytes];
+      int k = 0;
       for (int i = 0; i < frames; i++) {
         for (float[] channel : channels) {
-          writeShortLe(out, (int) Math.round(Math.max(-1f, Math.min(1f, channel[i])) * 32767));
+          int v = Math.round(Math.max(-1f, Math.min(1f, channel[i])) * 32767);
+          data[k++] = (byte) v;
+          data[k++] = (byte) (v >>> 8);
         }
       }
+      out.write(data);
     }
   }
 
