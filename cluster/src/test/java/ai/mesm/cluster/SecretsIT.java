@@ -2,6 +2,7 @@ package ai.mesm.cluster;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import ai.mesm.testing.ShortJvms;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -8,6 +8,7 @@ import ai.mesm.model.EmotionModel;
 import ai.mesm.model.ModelArtifact;
 import ai.mesm.model.loss.WeightedBceWithLogits;
 import ai.mesm.model.sparse.NativeKernels;
+import ai.mesm.testing.ShortJvms;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;

@@ -13,6 +13,7 @@ import ai.mesm.jobs.SplitJob;
 import ai.mesm.jobs.TopPSweepJob;
 import ai.mesm.jobs.TrainJob;
 import ai.mesm.testing.S3ProxyServer;
+import ai.mesm.testing.ShortJvms;
 import ai.mesm.testing.TempTrees;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
@@ -122,7 +123,10 @@ class NotebooksIT {
     runner.shutdown();
   }
 
-  private static void submit(String notebook, Map<String, String> env) {
+  /** Each kernel on the client compiler: a notebook's JVM lives ~20 s (ShortJvms). */
+  private static void submit(String notebook, Map<String, String> settings) {
+    Map<String, String> env = new HashMap<>(settings);
+    env.put("MESM_JAVA_OPTS", ShortJvms.JAVA_OPTS);
     executed.put(notebook, runner.submit(() -> NotebookRunner.execute(ROOT.resolve("notebooks/" + notebook),
         WORK.resolve("executed"), ROOT.resolve("notebooks/target/jupyter"), env)));
   }

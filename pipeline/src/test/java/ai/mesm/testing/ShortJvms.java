@@ -1,0 +1,19 @@
+package ai.mesm.testing;
+
+/**
+ * JVM flags for the short-lived JVMs that tests start: jobs through bin/mesm and bin/cluster
+ * submit (a fresh driver and, on the cluster, fresh executors, each living well under a minute)
+ * and the notebooks' kernels (one per notebook, ~20 s). The C2 compiler's work there is mostly
+ * spent on code that never runs long enough to repay it; client-compiler-only JVMs did the same
+ * work with less CPU on this 2-core machine (docs/testing.md: split 63 → 38 CPU-seconds, ingest
+ * 65 → 48, a short training 112 → 84; a notebook 46–50 → 22–28 CPU-seconds and 21–28 → 17–22 s).
+ * The tests check what the jobs and notebooks compute, not how fast; users' JVMs keep the
+ * default tiered compilation. Not for the test JVM itself: its trainings and MTCNN loops run for
+ * minutes and need C2 (SparkTrainingTest took 143 s instead of 111 with C1 only).
+ */
+public final class ShortJvms {
+  /** For MESM_JAVA_OPTS (bin/mesm, bin/mesm-kernel, bin/cluster submit: driver and executors). */
+  public static final String JAVA_OPTS = "-XX:TieredStopAtLevel=1";
+
+  private ShortJvms() {}
+}
