@@ -71,7 +71,9 @@ public final class DecodeBaseline {
       g.start();
       double last = 0;
       Frame f;
-      while ((f = g.grab()) != null) last = Math.max(last, f.timestamp / 1e6);
+      // Decoding only: no conversion of frames to BGR or of samples, which ingest now does only for
+      // the frames it samples (FrameSampler), so a floor that converted every frame was no floor.
+      while ((f = g.grabFrame(true, true, false, false, false)) != null) last = Math.max(last, f.timestamp / 1e6);
       return last;
     }
   }

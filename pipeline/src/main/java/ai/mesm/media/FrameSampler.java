@@ -2,6 +2,8 @@ package ai.mesm.media;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
 import java.nio.file.Path;
 import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
@@ -29,12 +31,23 @@ public final class FrameSampler implements AutoCloseable {
     FfmpegLog.errorsOnly();
   }
 
+  /**
+   * JavaCV's FFmpegFrameGrabber.processImage() (private in 1.5.7, the pinned version): the
+   * conversion of the decoded picture to BGR that grabImage() runs on every frame. The sampler
+   * decodes every frame but shows a few (2 of ~30 per second), and that conversion was ~30 % of
+   * decoding (720×480 and 1280×720), so frames are grabbed unconverted and the one asked for is
+   * converted here, from the same decoded picture: the same pixels. Null when another JavaCV lacks
+   * it; then every frame is converted as grabImage() does.
+   */
+  private static final Method CONVERT = convertMethod();
+
   private final FFmpegFrameGrabber grabber;
   private final Java2DFrameConverter converter = new Java2DFrameConverter();
   private final VideoInfo info;
   private final double halfFrame;
   private final String name;
   private Frame frame;
+  private boolean converted;
   private BufferedImage image;
   private double timeS = Double.NaN;
   private boolean ended;
@@ -78,7 +91,8 @@ public final class FrameSampler implements AutoCloseable {
   public boolean next() throws IOException {
     if (ended) return false;
     try {
-      frame = grabber.grabImage();
+      frame = CONVERT == null ? grabber.grabImage() : grabber.grabFrame(false, true, false, false, false);
+      converted = CONVERT == null;
     } catch (FrameGrabber.Exception e) {
       if (Double.isNaN(timeS)) throw e;
       LOG.warn("{}: frames stop at {} s: {}", name, timeS, e.getMessage());
@@ -104,9 +118,35 @@ public final class FrameSampler implements AutoCloseable {
   }
 
   /** The current frame as an image, converted once; reused after the next call to {@link #next()}. */
-  public BufferedImage image() {
-    if (image == null) image = converter.convert(frame);
+  public BufferedImage image() throws IOException {
+    if (image == null) {
+      if (!converted) convert();
+      image = converter.convert(frame);
+    }
     return image;
+  }
+
+  private void convert() throws IOException {
+    try {
+      CONVERT.invoke(grabber);
+      converted = true;
+    } catch (InvocationTargetException e) {
+      Throwable cause = e.getCause();
+      throw new IOException(name + ": cannot convert the frame at " + timeS + " s: " + cause.getMessage(), cause);
+    } catch (IllegalAccessException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static Method convertMethod() {
+    try {
+      Method m = FFmpegFrameGrabber.class.getDeclaredMethod("processImage");
+      m.setAccessible(true);
+      return m;
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      LOG.info("JavaCV without FFmpegFrameGrabber.processImage(): every decoded frame is converted ({})", e.toString());
+      return null;
+    }
   }
 
   @Override
