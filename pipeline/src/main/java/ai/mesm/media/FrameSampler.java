@@ -47,7 +47,6 @@ public final class FrameSampler implements AutoCloseable {
   private final double halfFrame;
   private final String name;
   private Frame frame;
-  private boolean converted;
   private BufferedImage image;
   private double timeS = Double.NaN;
   private boolean ended;
@@ -92,7 +91,6 @@ public final class FrameSampler implements AutoCloseable {
     if (ended) return false;
     try {
       frame = CONVERT == null ? grabber.grabImage() : grabber.grabFrame(false, true, false, false, false);
-      converted = CONVERT == null;
     } catch (FrameGrabber.Exception e) {
       if (Double.isNaN(timeS)) throw e;
       LOG.warn("{}: frames stop at {} s: {}", name, timeS, e.getMessage());
@@ -120,7 +118,7 @@ public final class FrameSampler implements AutoCloseable {
   /** The current frame as an image, converted once; reused after the next call to {@link #next()}. */
   public BufferedImage image() throws IOException {
     if (image == null) {
-      if (!converted) convert();
+      if (CONVERT != null) convert(); // once per frame: the image is kept until the next one
       image = converter.convert(frame);
     }
     return image;
@@ -129,7 +127,6 @@ public final class FrameSampler implements AutoCloseable {
   private void convert() throws IOException {
     try {
       CONVERT.invoke(grabber);
-      converted = true;
     } catch (InvocationTargetException e) {
       Throwable cause = e.getCause();
       throw new IOException(name + ": cannot convert the frame at " + timeS + " s: " + cause.getMessage(), cause);
