@@ -30,11 +30,22 @@ public final class ExampleReader implements ExampleStream {
 
   private final Configuration conf;
   private final Iterator<Path> files;
-  private ParquetReader<Group> reader;
+  private ParquetReader<Example> reader;
   private Example next;
+
+  /**
+   * Parquet's Snappy stream hands the decompressor a page in pieces of {@code io.file.buffer.size}
+   * bytes, and the decompressor grows its buffer piece by piece (a fresh direct buffer and a copy
+   * each time): quadratic in the page, and the split's frames and mel pages are several MB, since
+   * Parquet sizes pages only every 100 rows. With Hadoop's default 4 KB the first read of the demo's
+   * train split took 21–25 s instead of 1.5 (Spark's 64 KB: 2.8 s); later reads in the same JVM reuse
+   * the grown buffer (docs/performance.md#reading-the-split).
+   */
+  static final int READ_PIECE_BYTES = 1 << 20;
 
   public ExampleReader(String folder, Configuration conf) throws IOException {
     this.conf = new Configuration(conf);
+    this.conf.setInt("io.file.buffer.size", Math.max(conf.getInt("io.file.buffer.size", 4096), READ_PIECE_BYTES));
     this.files = parquetFiles(folder, conf).iterator();
     advance();
   }
@@ -72,9 +83,9 @@ public final class ExampleReader implements ExampleStream {
     try {
       while (true) {
         if (reader != null) {
-          Group g = reader.read();
-          if (g != null) {
-            next = toExample(g);
+          Example e = reader.read();
+          if (e != null) {
+            next = e;
             return;
           }
           reader.close();
@@ -86,7 +97,7 @@ public final class ExampleReader implements ExampleStream {
         }
         Path file = files.next();
         conf.set(ReadSupport.PARQUET_READ_SCHEMA, projection(file, conf, COLUMNS).toString());
-        reader = ParquetReader.builder(new GroupReadSupport(), file).withConf(conf).build();
+        reader = ParquetReader.builder(ExampleMaterializer.readSupport(), file).withConf(conf).build();
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -105,20 +116,6 @@ public final class ExampleReader implements ExampleStream {
       fields.add(schema.getType(c));
     }
     return new MessageType(schema.getName(), fields);
-  }
-
-  private static Example toExample(Group g) {
-    Group mel = g.getGroup("mel", 0);
-    int n = mel.getFieldRepetitionCount("list");
-    float[] values = new float[n];
-    for (int i = 0; i < n; i++) values[i] = mel.getGroup("list", i).getFloat("element", 0);
-    Group labelGroup = g.getGroup("labels", 0);
-    List<Integer> labels = new ArrayList<>();
-    for (int i = 0; i < labelGroup.getFieldRepetitionCount("list"); i++) {
-      labels.add(labelGroup.getGroup("list", i).getInteger("element", 0));
-    }
-    return new Example(g.getString("utterance_id", 0), g.getString("text", 0), g.getInteger("n_frames", 0),
-        g.getBinary("frames", 0).getBytes(), g.getInteger("n_chunks", 0), values, labels);
   }
 
   @Override

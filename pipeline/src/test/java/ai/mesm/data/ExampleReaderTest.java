@@ -1,5 +1,9 @@
 package ai.mesm.data;
 
+import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.when;
 import static org.junit.jupiter.api.Assertions.*;
 
 import ai.mesm.ingest.IngestSchema;
@@ -10,13 +14,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** What Spark writes, the Spark-free reader gives back value for value. */
+/** What Spark writes, the Spark-free reader gives back value for value; a null is a clear error. */
 class ExampleReaderTest {
   @Test
   void readsEveryRowOfASplitFolderWithoutSpark(@TempDir Path dir) throws Exception {
@@ -34,9 +40,15 @@ class ExampleReaderTest {
           frames, 1 + i % 2, 10, mel, "none")));
     }
     Path folder = dir.resolve("split=train");
+    Path nullMel = dir.resolve("null-mel");
+    Path nullElement = dir.resolve("null-element");
     try {
-      spark.createDataFrame(rows, IngestSchema.utterances("{}")).repartition(3).write().mode(SaveMode.Overwrite)
-          .parquet(folder.toString());
+      Dataset<Row> written = spark.createDataFrame(rows, IngestSchema.utterances("{}"));
+      written.repartition(3).write().mode(SaveMode.Overwrite).parquet(folder.toString());
+      Column u03 = col("utterance_id").equalTo("u03");
+      written.withColumn("mel", when(u03, lit(null)).otherwise(col("mel"))).coalesce(1).write().parquet(nullMel.toString());
+      written.withColumn("mel", when(u03, array(lit(1f), lit(null).cast("float"))).otherwise(col("mel"))).coalesce(1)
+          .write().parquet(nullElement.toString());
     } finally {
       spark.stop();
     }
@@ -53,8 +65,21 @@ class ExampleReaderTest {
       assertEquals(i % 3 * 6912, e.frames().length);
       if (e.frames().length > 0) assertEquals((byte) (100 * 7 + i), e.frames()[100]);
       assertEquals((1 + i % 2) * 4096, e.mel().length);
-      assertEquals(4000 * 0.25f + i, e.mel()[4000]);
-      assertEquals(1, (int) e.labels().get(i % 6));
+      for (int k = 0; k < e.mel().length; k++) assertEquals(k * 0.25f + i, e.mel()[k], e.utteranceId() + " mel " + k);
+      List<Integer> labels = new ArrayList<>(List.of(0, 0, 0, 0, 0, 0));
+      labels.set(i % 6, 1);
+      assertEquals(labels, e.labels());
+      assertEquals(String.format("u%02d", i), e.utteranceId());
+    }
+    // A null is an error naming the file, the row and the column, never a shorter array.
+    for (Path bad : List.of(nullMel, nullElement)) {
+      Exception e = assertThrows(RuntimeException.class, () -> {
+        try (ExampleReader reader = new ExampleReader(bad.toString(), new Configuration())) {
+          reader.forEachRemaining(x -> {});
+        }
+      });
+      String message = e.getMessage() + " / " + e.getCause().getMessage();
+      assertTrue(message.contains(bad.toString()) && message.contains("u03") && message.contains("mel"), message);
     }
   }
 }
