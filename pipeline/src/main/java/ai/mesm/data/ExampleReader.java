@@ -29,23 +29,14 @@ public final class ExampleReader implements ExampleStream {
   static final List<String> COLUMNS = List.of("utterance_id", "text", "n_frames", "frames", "n_chunks", "mel", "labels");
 
   private final Configuration conf;
+  private final PageCodecs codecs;
   private final Iterator<Path> files;
   private ParquetReader<Example> reader;
   private Example next;
 
-  /**
-   * Parquet's Snappy stream hands the decompressor a page in pieces of {@code io.file.buffer.size}
-   * bytes, and the decompressor grows its buffer piece by piece (a fresh direct buffer and a copy
-   * each time): quadratic in the page, and the split's frames and mel pages are several MB, since
-   * Parquet sizes pages only every 100 rows. With Hadoop's default 4 KB the first read of the demo's
-   * train split took 21–25 s instead of 1.5 (Spark's 64 KB: 2.8 s); later reads in the same JVM reuse
-   * the grown buffer (docs/performance.md#reading-the-split).
-   */
-  static final int READ_PIECE_BYTES = 1 << 20;
-
   public ExampleReader(String folder, Configuration conf) throws IOException {
     this.conf = new Configuration(conf);
-    this.conf.setInt("io.file.buffer.size", Math.max(conf.getInt("io.file.buffer.size", 4096), READ_PIECE_BYTES));
+    this.codecs = new PageCodecs(this.conf);
     this.files = parquetFiles(folder, conf).iterator();
     advance();
   }
@@ -97,7 +88,7 @@ public final class ExampleReader implements ExampleStream {
         }
         Path file = files.next();
         conf.set(ReadSupport.PARQUET_READ_SCHEMA, projection(file, conf, COLUMNS).toString());
-        reader = ParquetReader.builder(ExampleMaterializer.readSupport(), file).withConf(conf).build();
+        reader = ParquetReader.builder(ExampleMaterializer.readSupport(), file).withConf(conf).withCodecFactory(codecs).build();
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -133,6 +124,10 @@ public final class ExampleReader implements ExampleStream {
 
   @Override
   public void close() throws IOException {
-    if (reader != null) reader.close();
+    try {
+      if (reader != null) reader.close();
+    } finally {
+      codecs.release();
+    }
   }
 }

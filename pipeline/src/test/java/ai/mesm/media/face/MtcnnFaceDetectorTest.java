@@ -160,10 +160,17 @@ class MtcnnFaceDetectorTest {
       // opened first so that ND4J's backend is loaded before its native ops are reached here
     }
     org.nd4j.nativeblas.NativeOps ops = org.nd4j.nativeblas.NativeOpsHolder.getInstance().getDeviceNativeOps();
+    int before = ops.ompGetMaxThreads();
+    // The test JVM runs on one OpenMP thread (pom.xml); two here, so that the restore is seen, then
+    // back, so that later tests on this thread compute with the same number of threads as before.
     ops.setOmpNumThreads(2);
-    try (OneNativeThread one = new OneNativeThread()) {
-      assertEquals(1, ops.ompGetMaxThreads());
+    try {
+      try (OneNativeThread one = new OneNativeThread()) {
+        assertEquals(1, ops.ompGetMaxThreads());
+      }
+      assertEquals(2, ops.ompGetMaxThreads(), "the thread's own setting is back");
+    } finally {
+      ops.setOmpNumThreads(before);
     }
-    assertEquals(2, ops.ompGetMaxThreads(), "the thread's own setting is back");
   }
 }
