@@ -45,6 +45,9 @@ class ExampleReaderTest {
     try {
       Dataset<Row> written = spark.createDataFrame(rows, IngestSchema.utterances("{}"));
       written.repartition(3).write().mode(SaveMode.Overwrite).parquet(folder.toString());
+      for (String codec : List.of("gzip", "uncompressed")) {
+        written.coalesce(1).write().option("compression", codec).parquet(dir.resolve(codec).toString());
+      }
       Column u03 = col("utterance_id").equalTo("u03");
       written.withColumn("mel", when(u03, lit(null)).otherwise(col("mel"))).coalesce(1).write().parquet(nullMel.toString());
       written.withColumn("mel", when(u03, array(lit(1f), lit(null).cast("float"))).otherwise(col("mel"))).coalesce(1)
@@ -70,6 +73,19 @@ class ExampleReaderTest {
       labels.set(i % 6, 1);
       assertEquals(labels, e.labels());
       assertEquals(String.format("u%02d", i), e.utteranceId());
+    }
+    // Snappy pages are decompressed by the reader's own codec (PageCodecs), the others by Parquet's.
+    for (String codec : List.of("gzip", "uncompressed")) {
+      List<Example> other = new ArrayList<>();
+      try (ExampleReader reader = new ExampleReader(dir.resolve(codec).toString(), new Configuration())) {
+        reader.forEachRemaining(other::add);
+      }
+      other.sort((a, b) -> a.utteranceId().compareTo(b.utteranceId()));
+      assertEquals(25, other.size(), codec);
+      for (int i = 0; i < 25; i++) {
+        assertArrayEquals(read.get(i).mel(), other.get(i).mel(), codec);
+        assertArrayEquals(read.get(i).frames(), other.get(i).frames(), codec);
+      }
     }
     // A null is an error naming the file, the row and the column, never a shorter array.
     for (Path bad : List.of(nullMel, nullElement)) {
