@@ -47,7 +47,9 @@ demo: build
 	bin/mesm EvaluateJob --config conf/demo.conf dataset=mosei 'eval.models=[fe2e-tav, mesm-tav]'
 	bin/mesm AttentionMapJob --config conf/demo.conf dataset=iemocap
 	bin/mesm MakeArchiveJob --config conf/demo.conf
-	bin/mesm ScoreJob --config conf/demo.conf dataset=iemocap
+	@# Every make demo trains its models again, and scoring refuses to resume with another model than
+	@# the one it started with (docs/reliability.md): a rerun rescores the archive from the start.
+	bin/mesm ScoreJob --config conf/demo.conf dataset=iemocap score.mode=overwrite
 
 # The paper's experiment set on conf/reproduce-small.conf. The corpus, ingest and splits are made once (a
 # new split would be another split: every run would train again); ReproduceJob itself reuses every run
