@@ -1,5 +1,6 @@
 package ai.mesm.data;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -192,11 +193,18 @@ final class ExampleMaterializer extends RecordMaterializer<Example> {
     }
   }
 
+  /** The labels: a handful per row, boxed as they come. */
   private static final class IntList extends Values {
-    private int[] values = new int[16];
+    private final List<Integer> values = new ArrayList<>();
 
     IntList(String column) {
       super(column);
+    }
+
+    @Override
+    void clear() {
+      super.clear();
+      values.clear();
     }
 
     @Override
@@ -204,17 +212,15 @@ final class ExampleMaterializer extends RecordMaterializer<Example> {
       return new PrimitiveConverter() {
         @Override
         public void addInt(int value) {
-          if (size == values.length) values = Arrays.copyOf(values, 2 * size);
-          values[size++] = value;
+          values.add(value);
+          size++;
         }
       };
     }
 
     List<Integer> toList(String row) {
       checkComplete(row);
-      Integer[] boxed = new Integer[size];
-      for (int i = 0; i < size; i++) boxed[i] = values[i];
-      return List.of(boxed);
+      return List.copyOf(values);
     }
   }
 
