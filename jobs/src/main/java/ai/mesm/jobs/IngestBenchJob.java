@@ -19,9 +19,9 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * make bench: ingest throughput next to a bare FFmpeg decode of the same files, same machine,
- * same run, as a ratio. The decode runs on as many threads as Spark has cores. Ingest runs three
- * times after an unmeasured warm-up: with the configured settings (MTCNN, tracked search, by default), with the exact search
- * (every sample searched in full) and with the Haar detector; the tracked run's faces are compared
+ * same run, as a ratio. The decode runs on as many threads as Spark has cores. Ingest runs after an
+ * unmeasured warm-up: with the configured settings (MTCNN, tracked search, native layers by default), with MTCNN's
+ * layers on ND4J, with the exact search (every sample searched in full) and with the Haar detector; the tracked run's faces are compared
  * with the exact run's ({@link FaceSearchAgreement}).
  */
 public final class IngestBenchJob {
@@ -51,6 +51,11 @@ public final class IngestBenchJob {
             // The first ingest in a JVM pays the JIT's and Spark's warm-up: run it once unmeasured.
             IngestRunner.run(spark, config.with(Map.of("paths.ingest", base + "-warm-up")));
             double rate = run(spark, config, name, label);
+            if (media.effectiveDetector().equals("mtcnn")) {
+              // MTCNN's layers on ND4J's operations, the path before the native layers (and where they do not load).
+              run(spark, config.with(Map.of("paths.ingest", base + "-nd4j", "media.face.mtcnn.kernels", "nd4j")), name,
+                  label + ", nd4j layers");
+            }
             run(spark, config.with(Map.of("paths.ingest", exact, "media.face.search", "exact")), name,
                 media.effectiveDetector() + ", exact");
             run(spark, config.with(Map.of("paths.ingest", haar, "media.face.detector", "opencv")), name, "opencv");

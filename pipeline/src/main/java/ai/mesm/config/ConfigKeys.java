@@ -54,6 +54,7 @@ public final class ConfigKeys {
   public static final String MTCNN_MIN_FACE = "mesm.media.face.mtcnn.min-face-size";
   public static final String MTCNN_THRESHOLDS = "mesm.media.face.mtcnn.thresholds";
   public static final String MTCNN_FACTOR = "mesm.media.face.mtcnn.factor";
+  public static final String MTCNN_KERNELS = "mesm.media.face.mtcnn.kernels";
   public static final String AUDIO_SAMPLE_RATE = "mesm.media.audio.sample-rate";
   public static final String AUDIO_N_FFT = "mesm.media.audio.n-fft";
   public static final String AUDIO_WIN_LENGTH = "mesm.media.audio.win-length";

@@ -15,11 +15,12 @@ import java.util.Optional;
  *
  * @param faceSearch       track (search near the previous sample's face) or exact (every sample in full)
  * @param fullSearchEvery  with track, a full search at least every this many samples
+ * @param mtcnnKernels     auto, native or nd4j: which implementation runs MTCNN's layers
  * @param maxTextFileBytes the largest annotation or segment file read ({@link ai.mesm.io.TextFiles})
  */
 public record MediaSettings(int frameIntervalMs, String detector, String faceSearch, int fullSearchEvery, int faceSize,
                             int faceMargin, String mtcnnWeights,
-                            int mtcnnMinFace, List<Double> mtcnnThresholds, double mtcnnFactor, int sampleRate,
+                            int mtcnnMinFace, List<Double> mtcnnThresholds, double mtcnnFactor, String mtcnnKernels, int sampleRate,
                             int nFft, int winLength, int hopLength, int nMels, double fMin, double fMax,
                             int chunkFrames, long maxTextFileBytes) implements Serializable {
 
@@ -38,6 +39,7 @@ public record MediaSettings(int frameIntervalMs, String detector, String faceSea
             ? Optional.of("must be smaller than " + FACE_SIZE) : Optional.empty()),
         Rules.atLeast(MTCNN_MIN_FACE, 12),
         Rules.listOfFractions(MTCNN_THRESHOLDS, 3),
+        Rules.oneOf(MTCNN_KERNELS, "auto", "native", "nd4j"),
         new Rule(MTCNN_FACTOR, c -> Rules.inOpen(c.getDouble(MTCNN_FACTOR), 0, 1) ? Optional.empty()
             : Optional.of("must be in (0, 1), was " + c.getDouble(MTCNN_FACTOR))),
         Rules.atLeast(AUDIO_SAMPLE_RATE, 1000),
@@ -58,7 +60,7 @@ public record MediaSettings(int frameIntervalMs, String detector, String faceSea
   public static MediaSettings from(MesmConfig c) {
     return new MediaSettings(c.getInt(MEDIA_FRAME_INTERVAL_MS), c.getString(FACE_DETECTOR), c.getString(FACE_SEARCH),
         c.getInt(FACE_FULL_SEARCH_EVERY), c.getInt(FACE_SIZE), c.getInt(FACE_MARGIN), c.getString(MTCNN_WEIGHTS),
-        c.getInt(MTCNN_MIN_FACE), c.getDoubleList(MTCNN_THRESHOLDS), c.getDouble(MTCNN_FACTOR), c.getInt(AUDIO_SAMPLE_RATE), c.getInt(AUDIO_N_FFT), c.getInt(AUDIO_WIN_LENGTH),
+        c.getInt(MTCNN_MIN_FACE), c.getDoubleList(MTCNN_THRESHOLDS), c.getDouble(MTCNN_FACTOR), c.getString(MTCNN_KERNELS), c.getInt(AUDIO_SAMPLE_RATE), c.getInt(AUDIO_N_FFT), c.getInt(AUDIO_WIN_LENGTH),
         c.getInt(AUDIO_HOP_LENGTH), c.getInt(AUDIO_N_MELS), c.getDouble(AUDIO_F_MIN), c.getDouble(AUDIO_F_MAX),
         c.getInt(AUDIO_CHUNK_FRAMES), c.raw().getBytes(MEDIA_MAX_TEXT_FILE_SIZE));
   }

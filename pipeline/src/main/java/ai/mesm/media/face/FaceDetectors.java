@@ -28,6 +28,7 @@ public final class FaceDetectors {
     try {
       MtcnnNets nets = s.mtcnnWeights().isBlank() ? MtcnnNets.shipped()
           : MtcnnNets.read(file -> read(s.mtcnnWeights(), file, conf));
+      nets = nets.withKernels(s.mtcnnKernels());
       return new MtcnnFaceDetector(nets, s.mtcnnMinFace(), thresholds, (float) s.mtcnnFactor());
     } catch (IOException e) {
       throw new UncheckedIOException(e);

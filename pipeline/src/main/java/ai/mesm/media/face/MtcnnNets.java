@@ -1,5 +1,6 @@
 package ai.mesm.media.face;
 
+import ai.mesm.config.ConfigKeys;
 import ai.mesm.io.SafetensorsFile;
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,16 +23,51 @@ final class MtcnnNets {
   private final SafetensorsFile p;
   private final SafetensorsFile r;
   private final SafetensorsFile o;
+  /** The same networks on the native layers; null where they are unavailable or not chosen. */
+  private final NativeMtcnnNets fast;
 
   /** Where the shipped weights live on the class path (with their licence, LICENSE, beside them). */
   static final String SHIPPED = "/ai/mesm/media/face/mtcnn/";
   /** The shipped files are ~2 MB together; a resource larger than this is not ours. */
   private static final int MAX_SHIPPED_BYTES = 8 << 20;
 
-  private MtcnnNets(SafetensorsFile p, SafetensorsFile r, SafetensorsFile o) {
+  private MtcnnNets(SafetensorsFile p, SafetensorsFile r, SafetensorsFile o, boolean nativeLayers) throws IOException {
     this.p = p;
     this.r = r;
     this.o = o;
+    this.fast = nativeLayers && MtcnnKernels.available() ? new NativeMtcnnNets(p, r, o) : null;
+  }
+
+  /** The same weights on ND4J's layers (the path before the native layers, and where they do not load). */
+  MtcnnNets onNd4j() throws IOException {
+    return new MtcnnNets(p, r, o, false);
+  }
+
+  /**
+   * These networks on the layers mesm.media.face.mtcnn.kernels names: auto = native where they
+   * load, else ND4J's; native = an error where they do not load; nd4j = ND4J's.
+   */
+  MtcnnNets withKernels(String setting) throws IOException {
+    switch (setting) {
+      case "auto":
+        return this;
+      case "nd4j":
+        return onNd4j();
+      case "native":
+        if (fast == null) {
+          throw new IllegalStateException("the native MTCNN layers are unavailable: " + MtcnnKernels.unavailableReason()
+              + " (build with a C compiler on x86-64 Linux, or set " + ConfigKeys.MTCNN_KERNELS + " = nd4j)");
+        }
+        return this;
+      default:
+        throw new IllegalArgumentException(ConfigKeys.MTCNN_KERNELS + " must be auto, native or nd4j, not '" + setting + "'");
+    }
+  }
+
+  /** Which layers run: "native (avx512)", or "nd4j" with the reason. */
+  String describe() {
+    if (fast != null) return "native (" + MtcnnKernels.levelName() + ")";
+    return MtcnnKernels.available() ? "nd4j (chosen)" : "nd4j (native layers unavailable: " + MtcnnKernels.unavailableReason() + ")";
   }
 
   /** The three networks' files, in P-, R-, O-Net order, wherever the weights come from. */
@@ -43,7 +79,7 @@ final class MtcnnNets {
   }
 
   static MtcnnNets read(Source source) throws IOException {
-    return new MtcnnNets(source.read(FILES[0]), source.read(FILES[1]), source.read(FILES[2]));
+    return new MtcnnNets(source.read(FILES[0]), source.read(FILES[1]), source.read(FILES[2]), true);
   }
 
   /** The weights in a local folder holding pnet/rnet/onet.safetensors. */
@@ -68,6 +104,7 @@ final class MtcnnNets {
 
   /** @return {regression [N,4,H,W], face probability [N,H,W]} */
   INDArray[] pnet(INDArray x) throws IOException {
+    if (fast != null) return fast.pnet(x);
     x = preluPool(conv(x, p, "conv1"), p.get("prelu1.weight"), 2, 2);
     x = prelu(conv(x, p, "conv2"), p.get("prelu2.weight"));
     x = prelu(conv(x, p, "conv3"), p.get("prelu3.weight"));
@@ -78,6 +115,7 @@ final class MtcnnNets {
 
   /** @return {regression [N,4], face probability [N]} */
   INDArray[] rnet(INDArray x) throws IOException {
+    if (fast != null) return fast.rnet(x);
     x = preluPool(conv(x, r, "conv1"), r.get("prelu1.weight"), 3, 2);
     x = preluPool(conv(x, r, "conv2"), r.get("prelu2.weight"), 3, 2);
     x = prelu(conv(x, r, "conv3"), r.get("prelu3.weight"));
@@ -88,6 +126,7 @@ final class MtcnnNets {
 
   /** @return {regression [N,4], landmarks [N,10], face probability [N]} */
   INDArray[] onet(INDArray x) throws IOException {
+    if (fast != null) return fast.onet(x);
     x = preluPool(conv(x, o, "conv1"), o.get("prelu1.weight"), 3, 2);
     x = preluPool(conv(x, o, "conv2"), o.get("prelu2.weight"), 3, 2);
     x = preluPool(conv(x, o, "conv3"), o.get("prelu3.weight"), 2, 2);
@@ -104,7 +143,7 @@ final class MtcnnNets {
     return Nd4j.cnn().conv2d(x, w, net.get(name + ".bias"), config);
   }
 
-  private static INDArray dense(INDArray x, SafetensorsFile net, String name) throws IOException {
+  static INDArray dense(INDArray x, SafetensorsFile net, String name) throws IOException {
     return x.mmul(net.get(name + ".weight").transpose()).addiRowVector(net.get(name + ".bias"));
   }
 
@@ -114,7 +153,7 @@ final class MtcnnNets {
   }
 
   /** Softmax over the two classes, index 1 = face: 1 / (1 + e^(l0 − l1)). */
-  private static INDArray faceProbability(INDArray logits) {
+  static INDArray faceProbability(INDArray logits) {
     if (logits.rank() == 4) {
       INDArray d = logits.get(org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.point(0))
           .sub(logits.get(org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.point(1)));
@@ -124,7 +163,7 @@ final class MtcnnNets {
     return Transforms.sigmoid(d.negi(), false);
   }
 
-  private static INDArray prelu(INDArray x, INDArray alpha) {
+  static INDArray prelu(INDArray x, INDArray alpha) {
     return array(preluValues(x, alpha), x.shape());
   }
 

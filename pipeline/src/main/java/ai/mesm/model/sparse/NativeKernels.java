@@ -2,11 +2,7 @@ package ai.mesm.model.sparse;
 
 import static ai.mesm.config.ConfigKeys.MESM_KERNELS;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import ai.mesm.io.NativeLibrary;
 import java.util.Locale;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -29,7 +25,6 @@ public final class NativeKernels {
   /** {@code auto} (default), {@code native} or {@code java}. */
   public static final String PROPERTY = "mesm.sparse.kernel";
   static final String LIBRARY = "libmesm_sparse.so";
-  private static final String RESOURCE = "/ai/mesm/native/linux-x86_64/" + LIBRARY;
   private static final String[] LEVELS = {"none", "avx2", "avx512"};
 
   private static final Availability AVAILABILITY = load();
@@ -170,26 +165,14 @@ public final class NativeKernels {
   }
 
   private static Availability load() {
-    String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
-    String arch = System.getProperty("os.arch", "");
-    if (!os.contains("linux") || !(arch.equals("amd64") || arch.equals("x86_64"))) {
-      return Availability.none("built for x86-64 Linux only, this is " + os + "/" + arch);
-    }
     if (!org.nd4j.linalg.factory.Nd4j.getEnvironment().isCPU()) {
       // A GPU backend's buffers live on the device; the kernel reads host memory.
       return Availability.none("ND4J runs on a GPU backend here, and the native kernel is for CPU arrays");
     }
-    try (InputStream in = NativeKernels.class.getResourceAsStream(RESOURCE)) {
-      if (in == null) return Availability.none("the jar has no " + LIBRARY + " (built without a C compiler)");
-      Path file = Files.createTempFile("mesm_sparse", ".so");
-      file.toFile().deleteOnExit();
-      Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
-      System.load(file.toAbsolutePath().toString());
-      int level = level();
-      return level > 0 ? new Availability(level, maxInputChannels(), gradientChannelBlock(level), "")
-          : Availability.none("this CPU has neither AVX2 with FMA nor AVX-512");
-    } catch (IOException | UnsatisfiedLinkError | SecurityException e) {
-      return Availability.none("loading " + LIBRARY + " failed: " + e.getMessage());
-    }
+    String failed = NativeLibrary.load(NativeKernels.class, LIBRARY);
+    if (!failed.isEmpty()) return Availability.none(failed);
+    int level = level();
+    return level > 0 ? new Availability(level, maxInputChannels(), gradientChannelBlock(level), "")
+        : Availability.none("this CPU has neither AVX2 with FMA nor AVX-512");
   }
 }

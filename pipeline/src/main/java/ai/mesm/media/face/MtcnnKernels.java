@@ -1,0 +1,89 @@
+package ai.mesm.media.face;
+
+import ai.mesm.io.NativeLibrary;
+
+/**
+ * The native MTCNN layers ({@code pipeline/src/main/c/mesm_mtcnn.c}): a valid convolution with
+ * bias and PReLU in one pass, and max-pooling, over NHWC arrays whose channels are padded to a
+ * multiple of 16. Every length is checked here against the shapes, so the native code never reads
+ * or writes outside an array.
+ */
+final class MtcnnKernels {
+  static final String LIBRARY = "libmesm_mtcnn.so";
+  /** Channels per vector in the native layout. */
+  static final int LANES = 16;
+  private static final String[] LEVELS = {"none", "avx2", "avx512"};
+  private static final String UNAVAILABLE;
+  private static final int LEVEL;
+
+  static {
+    String failed = NativeLibrary.load(MtcnnKernels.class, LIBRARY);
+    int level = failed.isEmpty() ? level() : 0;
+    LEVEL = level;
+    UNAVAILABLE = !failed.isEmpty() ? failed : level == 0 ? "this CPU has neither AVX2 with FMA nor AVX-512" : "";
+  }
+
+  private MtcnnKernels() {}
+
+  static boolean available() {
+    return LEVEL > 0;
+  }
+
+  /** Why the native layers do not run here; empty when they do. */
+  static String unavailableReason() {
+    return UNAVAILABLE;
+  }
+
+  static String levelName() {
+    return LEVELS[LEVEL];
+  }
+
+  static int padded(int channels) {
+    return (channels + LANES - 1) / LANES * LANES;
+  }
+
+  private static native int level();
+
+  private static native void convPrelu(int level, float[] in, int n, int h, int w, int cin, float[] weights, int k,
+      int cp, float[] bias, float[] slope, float[] out);
+
+  private static native void maxPool(int level, float[] in, int n, int h, int w, int cp, int k, int s, int oh, int ow,
+      float[] out);
+
+  /** A convolution's weights in the kernel's layout, [ky][kx][cin][cp], with bias and slope padded to cp. */
+  record Conv(float[] weights, int k, int cin, int cp, float[] bias, float[] slope) {}
+
+  /** Activations [n, h, w, c], c-order. */
+  record Act(float[] v, int n, int h, int w, int c) {
+    Act {
+      if ((long) n * h * w * c != v.length) {
+        throw new IllegalArgumentException("activations of " + v.length + " values for [" + n + ", " + h + ", " + w
+            + ", " + c + "]");
+      }
+    }
+  }
+
+  static Act convPrelu(Act x, Conv c) {
+    if (x.c() != c.cin()) throw new IllegalArgumentException("input has " + x.c() + " channels, the layer " + c.cin());
+    if (c.cp() % LANES != 0 || c.bias().length != c.cp() || c.slope().length != c.cp()
+        || c.weights().length != c.k() * c.k() * c.cin() * c.cp()) {
+      throw new IllegalArgumentException("layer arrays do not match k " + c.k() + ", cin " + c.cin() + ", cp " + c.cp());
+    }
+    int oh = x.h() - c.k() + 1;
+    int ow = x.w() - c.k() + 1;
+    if (oh < 1 || ow < 1) throw new IllegalArgumentException(x.h() + "x" + x.w() + " is smaller than the kernel " + c.k());
+    float[] out = new float[Math.multiplyExact(Math.multiplyExact(x.n() * oh, ow), c.cp())];
+    convPrelu(LEVEL, x.v(), x.n(), x.h(), x.w(), x.c(), c.weights(), c.k(), c.cp(), c.bias(), c.slope(), out);
+    return new Act(out, x.n(), oh, ow, c.cp());
+  }
+
+  /** PyTorch's MaxPool2d(k, s, ceil_mode=True), as {@link MtcnnNets#pooledSize}. */
+  static Act maxPool(Act x, int k, int s) {
+    if (x.c() % LANES != 0) throw new IllegalArgumentException("pooling needs channels padded to " + LANES);
+    int oh = MtcnnNets.pooledSize(x.h(), k, s);
+    int ow = MtcnnNets.pooledSize(x.w(), k, s);
+    float[] out = new float[x.n() * oh * ow * x.c()];
+    maxPool(LEVEL, x.v(), x.n(), x.h(), x.w(), x.c(), k, s, oh, ow, out);
+    return new Act(out, x.n(), oh, ow, x.c());
+  }
+}

@@ -1,0 +1,165 @@
+package ai.mesm.media.face;
+
+import ai.mesm.io.SafetensorsFile;
+import ai.mesm.media.face.MtcnnKernels.Act;
+import ai.mesm.media.face.MtcnnKernels.Conv;
+import java.io.IOException;
+import java.util.Arrays;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * P-Net, R-Net and O-Net on the native layers ({@link MtcnnKernels}): the same networks and
+ * outputs as {@link MtcnnNets}' ND4J path, with the weights laid out once for the kernels. The
+ * convolution stacks run in NHWC with padded channels; the first dense layer's rows are reordered
+ * to read that layout directly (the Caffe original flattens as (W, H, C)), and the dense layers
+ * stay on ND4J's GEMM.
+ */
+final class NativeMtcnnNets {
+  private final Conv p1;
+  private final Conv p2;
+  private final Conv p3;
+  /** conv4_1 (2 face logits) and conv4_2 (4 box offsets) as one 1x1 layer of 6 outputs, no PReLU. */
+  private final Conv pHead;
+  private final Conv r1;
+  private final Conv r2;
+  private final Conv r3;
+  private final INDArray rDense;
+  private final Conv o1;
+  private final Conv o2;
+  private final Conv o3;
+  private final Conv o4;
+  private final INDArray oDense;
+  private final SafetensorsFile r;
+  private final SafetensorsFile o;
+
+  NativeMtcnnNets(SafetensorsFile p, SafetensorsFile r, SafetensorsFile o) throws IOException {
+    this.r = r;
+    this.o = o;
+    p1 = conv(p, "conv1", "prelu1", 3);
+    p2 = conv(p, "conv2", "prelu2", p1.cp());
+    p3 = conv(p, "conv3", "prelu3", p2.cp());
+    pHead = head(p, p3.cp());
+    r1 = conv(r, "conv1", "prelu1", 3);
+    r2 = conv(r, "conv2", "prelu2", r1.cp());
+    r3 = conv(r, "conv3", "prelu3", r2.cp());
+    rDense = denseForLayout(r.get("dense4.weight"), 3, 3, 64, r3.cp());
+    o1 = conv(o, "conv1", "prelu1", 3);
+    o2 = conv(o, "conv2", "prelu2", o1.cp());
+    o3 = conv(o, "conv3", "prelu3", o2.cp());
+    o4 = conv(o, "conv4", "prelu4", o3.cp());
+    oDense = denseForLayout(o.get("dense5.weight"), 3, 3, 128, o4.cp());
+  }
+
+  /** @return {regression [N,4,H,W], face probability [N,H,W]}, as {@link MtcnnNets#pnet} */
+  INDArray[] pnet(INDArray nchw) {
+    Act x = MtcnnKernels.maxPool(MtcnnKernels.convPrelu(nhwc(nchw), p1), 2, 2);
+    x = MtcnnKernels.convPrelu(MtcnnKernels.convPrelu(x, p2), p3);
+    Act head = MtcnnKernels.convPrelu(x, pHead);
+    int plane = head.h() * head.w();
+    float[] reg = new float[head.n() * 4 * plane];
+    float[] prob = new float[head.n() * plane];
+    for (int b = 0; b < head.n(); b++) {
+      for (int i = 0; i < plane; i++) {
+        int at = (b * plane + i) * head.c();
+        prob[b * plane + i] = (float) (1 / (1 + Math.exp(head.v()[at] - head.v()[at + 1])));
+        for (int j = 0; j < 4; j++) reg[(b * 4 + j) * plane + i] = head.v()[at + 2 + j];
+      }
+    }
+    return new INDArray[] {MtcnnNets.array(reg, head.n(), 4, head.h(), head.w()),
+        MtcnnNets.array(prob, head.n(), head.h(), head.w())};
+  }
+
+  /** @return {regression [N,4], face probability [N]}, as {@link MtcnnNets#rnet} */
+  INDArray[] rnet(INDArray nchw) throws IOException {
+    Act x = MtcnnKernels.maxPool(MtcnnKernels.convPrelu(nhwc(nchw), r1), 3, 2);
+    x = MtcnnKernels.maxPool(MtcnnKernels.convPrelu(x, r2), 3, 2);
+    x = MtcnnKernels.convPrelu(x, r3);
+    INDArray h = MtcnnNets.prelu(flat(x).mmul(rDense).addiRowVector(r.get("dense4.bias")), r.get("prelu4.weight"));
+    return new INDArray[] {MtcnnNets.dense(h, r, "dense5_2"), MtcnnNets.faceProbability(MtcnnNets.dense(h, r, "dense5_1"))};
+  }
+
+  /** @return {regression [N,4], landmarks [N,10], face probability [N]}, as {@link MtcnnNets#onet} */
+  INDArray[] onet(INDArray nchw) throws IOException {
+    Act x = MtcnnKernels.maxPool(MtcnnKernels.convPrelu(nhwc(nchw), o1), 3, 2);
+    x = MtcnnKernels.maxPool(MtcnnKernels.convPrelu(x, o2), 3, 2);
+    x = MtcnnKernels.maxPool(MtcnnKernels.convPrelu(x, o3), 2, 2);
+    x = MtcnnKernels.convPrelu(x, o4);
+    INDArray h = MtcnnNets.prelu(flat(x).mmul(oDense).addiRowVector(o.get("dense5.bias")), o.get("prelu5.weight"));
+    return new INDArray[] {MtcnnNets.dense(h, o, "dense6_2"), MtcnnNets.dense(h, o, "dense6_3"),
+        MtcnnNets.faceProbability(MtcnnNets.dense(h, o, "dense6_1"))};
+  }
+
+  private static INDArray flat(Act x) {
+    return MtcnnNets.array(x.v(), x.n(), (long) x.h() * x.w() * x.c());
+  }
+
+  private static Act nhwc(INDArray nchw) {
+    int n = (int) nchw.size(0);
+    int c = (int) nchw.size(1);
+    int h = (int) nchw.size(2);
+    int w = (int) nchw.size(3);
+    float[] in = MtcnnNets.floats(nchw);
+    float[] out = new float[in.length];
+    int plane = h * w;
+    for (int b = 0; b < n; b++) {
+      for (int ch = 0; ch < c; ch++) {
+        int from = (b * c + ch) * plane;
+        for (int i = 0; i < plane; i++) out[(b * plane + i) * c + ch] = in[from + i];
+      }
+    }
+    return new Act(out, n, h, w, c);
+  }
+
+  /** OIYX weights [cout, cin, k, k] into [ky][kx][inputChannels][cp], zero where padded. */
+  private static Conv conv(SafetensorsFile net, String conv, String prelu, int inputChannels) throws IOException {
+    INDArray slope = net.get(prelu + ".weight");
+    return layout(net.get(conv + ".weight"), net.get(conv + ".bias"), slope.toFloatVector(), inputChannels);
+  }
+
+  private static Conv head(SafetensorsFile p, int inputChannels) throws IOException {
+    INDArray w = org.nd4j.linalg.factory.Nd4j.concat(0, p.get("conv4_1.weight"), p.get("conv4_2.weight"));
+    INDArray b = org.nd4j.linalg.factory.Nd4j.concat(0, p.get("conv4_1.bias"), p.get("conv4_2.bias"));
+    float[] identity = new float[(int) w.size(0)];
+    Arrays.fill(identity, 1f); // PReLU with slope 1 is the identity
+    return layout(w, b, identity, inputChannels);
+  }
+
+  private static Conv layout(INDArray w, INDArray bias, float[] slope, int inputChannels) {
+    int cout = (int) w.size(0);
+    int cin = (int) w.size(1);
+    int k = (int) w.size(2);
+    int cp = MtcnnKernels.padded(cout);
+    float[] src = MtcnnNets.floats(w);
+    float[] dst = new float[k * k * inputChannels * cp];
+    for (int co = 0; co < cout; co++) {
+      for (int ci = 0; ci < cin; ci++) {
+        for (int ky = 0; ky < k; ky++) {
+          for (int kx = 0; kx < k; kx++) {
+            dst[((ky * k + kx) * inputChannels + ci) * cp + co] = src[((co * cin + ci) * k + ky) * k + kx];
+          }
+        }
+      }
+    }
+    return new Conv(dst, k, inputChannels, cp, Arrays.copyOf(bias.toFloatVector(), cp), Arrays.copyOf(slope, cp));
+  }
+
+  /**
+   * The first dense layer's weights [out, in] (in over the Caffe flatten (x, y, c)) as [h·w·cp, out]
+   * over the kernels' (y, x, c-padded) layout, zero rows for the padding.
+   */
+  private static INDArray denseForLayout(INDArray weight, int h, int w, int c, int cp) {
+    int out = (int) weight.size(0);
+    float[] src = MtcnnNets.floats(weight);
+    float[] dst = new float[h * w * cp * out];
+    for (int y = 0; y < h; y++) {
+      for (int x = 0; x < w; x++) {
+        for (int ch = 0; ch < c; ch++) {
+          int from = (x * h + y) * c + ch;
+          int to = (y * w + x) * cp + ch;
+          for (int o = 0; o < out; o++) dst[to * out + o] = src[o * (h * w * c) + from];
+        }
+      }
+    }
+    return MtcnnNets.array(dst, (long) h * w * cp, out);
+  }
+}
