@@ -12,12 +12,21 @@ import java.awt.image.Raster;
  * cost follows the number of output cells instead of the pixels read. The sums are exact integers,
  * so every average equals the one computed pixel by pixel.
  *
+ * <p>The tables are 32-bit and may wrap around on large frames: a rectangle's sum is taken modulo
+ * 2^32 and read as unsigned, which is exact while the rectangle's true sum stays below 2^32, i.e.
+ * for rectangles under {@value #MAX_EXACT_AREA} pixels. MTCNN's rectangles are one resampled cell
+ * (at most 1/144 of the frame at the coarsest pyramid level) or one crop cell of a face box, far
+ * below that; 64-bit tables cost twice the memory traffic, and building them was ~45 % of a tracked
+ * search at 1280x720 (docs/performance.md).
+ *
  * <p>A search near a known face loads only a region around it ({@link #load(BufferedImage, int,
  * int, int, int)}); a rectangle that reaches outside it loads the whole frame first ({@link
  * #require}). Reused from frame to frame (one per detector, which is used by one thread).
  */
 final class PixelSums {
-  private long[] sums = new long[0];
+  /** Rectangles up to this many pixels sum exactly (255 per channel value, below 2^32). */
+  static final long MAX_EXACT_AREA = (1L << 32) / 256;
+  private int[] sums = new int[0];
   private int[] row = new int[0];
   private BufferedImage image;
   /** The loaded region: columns [left, left + width), rows [top, top + height) of the frame. */
@@ -40,8 +49,8 @@ final class PixelSums {
     width = Math.max(0, Math.min(frame.getWidth(), x1) - left);
     int stride = (width + 1) * 3;
     int size = stride * (height + 1);
-    if (sums.length < size) sums = new long[size];
-    java.util.Arrays.fill(sums, 0, stride, 0L);
+    if (sums.length < size) sums = new int[size];
+    java.util.Arrays.fill(sums, 0, stride, 0);
     Raster raster = frame.getRaster();
     if (raster.getDataBuffer() instanceof DataBufferByte bytes && raster.getSampleModel() instanceof ComponentSampleModel sm
         && raster.getNumBands() == 3 && sm.getPixelStride() == 3 && rgbBands(frame)) {
@@ -70,12 +79,15 @@ final class PixelSums {
    * frame, which must be loaded ({@link #require}).
    */
   long sum(int c, int y0, int x0, int y1, int x1) {
+    if ((long) (y1 - y0) * (x1 - x0) > MAX_EXACT_AREA) {
+      throw new IllegalArgumentException("a rectangle of " + (y1 - y0) + "x" + (x1 - x0) + " pixels is too large to sum exactly");
+    }
     int stride = (width + 1) * 3;
     int r0 = (y0 - top) * stride;
     int r1 = (y1 - top) * stride;
     int c0 = (x0 - left) * 3 + c;
     int c1 = (x1 - left) * 3 + c;
-    return sums[r1 + c1] - sums[r0 + c1] - sums[r1 + c0] + sums[r0 + c0];
+    return Integer.toUnsignedLong(sums[r1 + c1] - sums[r0 + c1] - sums[r1 + c0] + sums[r0 + c0]);
   }
 
   /** Three interleaved 8-bit bands whose band 0 is red (what FFmpeg's BGR24 frames become in Java2D). */
@@ -94,12 +106,21 @@ final class PixelSums {
     int r = bands[0];
     int g = bands[1];
     int b = bands[2];
-    int[] packed = rowBuffer();
     for (int y = 0; y < height; y++) {
-      for (int x = 0, in = origin + y * scan; x < width; x++, in += 3) {
-        packed[x] = (data[in + r] & 0xff) << 16 | (data[in + g] & 0xff) << 8 | data[in + b] & 0xff;
+      int above = y * stride + 3;
+      int at = above + stride;
+      int sr = 0;
+      int sg = 0;
+      int sb = 0;
+      for (int x = 0, in = origin + y * scan; x < width; x++, in += 3, at += 3, above += 3) {
+        sr += data[in + r] & 0xff;
+        sg += data[in + g] & 0xff;
+        sb += data[in + b] & 0xff;
+        sums[at] = sums[above] + sr;
+        sums[at + 1] = sums[above + 1] + sg;
+        sums[at + 2] = sums[above + 2] + sb;
       }
-      addRow(y, packed, stride);
+      clearFirstColumn(y, stride);
     }
   }
 
@@ -121,9 +142,9 @@ final class PixelSums {
   private void addRow(int y, int[] packed, int stride) {
     int above = y * stride + 3;
     int at = above + stride;
-    long sr = 0;
-    long sg = 0;
-    long sb = 0;
+    int sr = 0;
+    int sg = 0;
+    int sb = 0;
     for (int x = 0; x < width; x++, at += 3, above += 3) {
       int p = packed[x];
       sr += (p >> 16) & 0xff;
@@ -133,6 +154,10 @@ final class PixelSums {
       sums[at + 1] = sums[above + 1] + sg;
       sums[at + 2] = sums[above + 2] + sb;
     }
+    clearFirstColumn(y, stride);
+  }
+
+  private void clearFirstColumn(int y, int stride) {
     sums[(y + 1) * stride] = 0;
     sums[(y + 1) * stride + 1] = 0;
     sums[(y + 1) * stride + 2] = 0;

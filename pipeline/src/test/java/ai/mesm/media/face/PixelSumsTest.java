@@ -29,6 +29,22 @@ class PixelSumsTest {
     }
   }
 
+  /** A frame whose sums pass 2^31: the 32-bit tables wrap, and every rectangle still sums exactly. */
+  @Test
+  void sumsStayExactWhereTheTablesWrapAround() {
+    int w = 3000;
+    int h = 3000;
+    BufferedImage white = new BufferedImage(w, h, BufferedImage.TYPE_3BYTE_BGR);
+    java.util.Arrays.fill(((java.awt.image.DataBufferByte) white.getRaster().getDataBuffer()).getData(), (byte) 255);
+    PixelSums sums = new PixelSums();
+    sums.load(white);
+    for (int c = 0; c < 3; c++) {
+      assertEquals(255L * w * h, sums.sum(c, 0, 0, h, w), "the whole frame, above 2^31");
+      assertEquals(255L * 100, sums.sum(c, h - 10, w - 10, h, w), "a corner where the table has wrapped");
+      assertEquals(255L * 7 * 3000, sums.sum(c, 1000, 0, 1007, w), "a band across it");
+    }
+  }
+
   private static void assertSumsMatch(BufferedImage image) {
     PixelSums sums = new PixelSums();
     sums.load(random(50, 50, BufferedImage.TYPE_3BYTE_BGR)); // a larger frame before: the tables are reused
