@@ -42,7 +42,7 @@ static int best_level(void) {
   return 0;
 }
 
-JNIEXPORT jint JNICALL Java_ai_mesm_media_face_MtcnnKernels_level(JNIEnv *env, jclass cls) {
+JNIEXPORT jint JNICALL Java_ai_mesm_media_face_MtcnnKernels_cpuLevel(JNIEnv *env, jclass cls) {
   (void)env;
   (void)cls;
   return best_level();

@@ -18,7 +18,7 @@ final class MtcnnKernels {
 
   static {
     String failed = NativeLibrary.load(MtcnnKernels.class, LIBRARY);
-    int level = failed.isEmpty() ? level() : 0;
+    int level = failed.isEmpty() ? cpuLevel() : 0;
     LEVEL = level;
     UNAVAILABLE = !failed.isEmpty() ? failed : level == 0 ? "this CPU has neither AVX2 with FMA nor AVX-512" : "";
   }
@@ -38,11 +38,23 @@ final class MtcnnKernels {
     return LEVELS[LEVEL];
   }
 
+  /** The CPU's level, 0 where the library did not load. */
+  static int level() {
+    return LEVEL;
+  }
+
+  private static void requireLevel(int level) {
+    if (level < 1 || level > LEVEL) {
+      throw new IllegalStateException("the native MTCNN layers cannot run at level " + level + " here (this CPU: "
+          + LEVELS[LEVEL] + (UNAVAILABLE.isEmpty() ? "" : "; " + UNAVAILABLE) + ")");
+    }
+  }
+
   static int padded(int channels) {
     return (channels + LANES - 1) / LANES * LANES;
   }
 
-  private static native int level();
+  private static native int cpuLevel();
 
   private static native void convPrelu(int level, float[] in, int n, int h, int w, int cin, float[] weights, int k,
       int cp, float[] bias, float[] slope, float[] out);
@@ -64,6 +76,12 @@ final class MtcnnKernels {
   }
 
   static Act convPrelu(Act x, Conv c) {
+    return convPrelu(x, c, LEVEL);
+  }
+
+  /** At a given instruction-set level (1 = AVX2, 2 = AVX-512; at most the CPU's), so tests can compare both. */
+  static Act convPrelu(Act x, Conv c, int level) {
+    requireLevel(level);
     if (x.c() != c.cin()) throw new IllegalArgumentException("input has " + x.c() + " channels, the layer " + c.cin());
     if (c.cp() % LANES != 0 || c.bias().length != c.cp() || c.slope().length != c.cp()
         || c.weights().length != c.k() * c.k() * c.cin() * c.cp()) {
@@ -73,17 +91,22 @@ final class MtcnnKernels {
     int ow = x.w() - c.k() + 1;
     if (oh < 1 || ow < 1) throw new IllegalArgumentException(x.h() + "x" + x.w() + " is smaller than the kernel " + c.k());
     float[] out = new float[Math.multiplyExact(Math.multiplyExact(x.n() * oh, ow), c.cp())];
-    convPrelu(LEVEL, x.v(), x.n(), x.h(), x.w(), x.c(), c.weights(), c.k(), c.cp(), c.bias(), c.slope(), out);
+    convPrelu(level, x.v(), x.n(), x.h(), x.w(), x.c(), c.weights(), c.k(), c.cp(), c.bias(), c.slope(), out);
     return new Act(out, x.n(), oh, ow, c.cp());
   }
 
   /** PyTorch's MaxPool2d(k, s, ceil_mode=True), as {@link MtcnnNets#pooledSize}. */
   static Act maxPool(Act x, int k, int s) {
+    return maxPool(x, k, s, LEVEL);
+  }
+
+  static Act maxPool(Act x, int k, int s, int level) {
+    requireLevel(level);
     if (x.c() % LANES != 0) throw new IllegalArgumentException("pooling needs channels padded to " + LANES);
     int oh = MtcnnNets.pooledSize(x.h(), k, s);
     int ow = MtcnnNets.pooledSize(x.w(), k, s);
     float[] out = new float[x.n() * oh * ow * x.c()];
-    maxPool(LEVEL, x.v(), x.n(), x.h(), x.w(), x.c(), k, s, oh, ow, out);
+    maxPool(level, x.v(), x.n(), x.h(), x.w(), x.c(), k, s, oh, ow, out);
     return new Act(out, x.n(), oh, ow, x.c());
   }
 }

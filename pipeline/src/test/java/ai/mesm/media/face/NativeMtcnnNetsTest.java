@@ -61,6 +61,81 @@ class NativeMtcnnNetsTest {
     }
   }
 
+  /**
+   * Each layer at every instruction-set level this CPU has (AVX2 and AVX-512 here) against the
+   * definition computed in Java: channel counts that fill one or two vectors or leave a tail, row
+   * widths with and without a pixel-tile tail, kernels of 1 to 3, batches of 1 and 3.
+   */
+  @Test
+  void everyLevelsLayersEqualTheirDefinition() {
+    Random random = new Random(5);
+    assertTrue(MtcnnKernels.level() >= 1, MtcnnKernels.unavailableReason());
+    for (int level = 1; level <= MtcnnKernels.level(); level++) {
+      for (int[] shape : new int[][] {{1, 3, 12, 12, 3, 10}, {3, 16, 9, 13, 3, 16}, {2, 32, 5, 21, 2, 48}, {1, 48, 4, 7, 3, 64},
+          {2, 64, 3, 3, 2, 128}, {1, 32, 6, 17, 1, 6}}) {
+        int n = shape[0], cin = shape[1], h = shape[2], w = shape[3], k = shape[4], cout = shape[5];
+        int cp = MtcnnKernels.padded(cout);
+        float[] weights = new float[k * k * cin * cp];
+        float[] bias = new float[cp];
+        float[] slope = new float[cp];
+        for (int co = 0; co < cout; co++) {
+          bias[co] = (float) random.nextGaussian();
+          slope[co] = random.nextFloat();
+          for (int i = 0; i < k * k * cin; i++) weights[i * cp + co] = (float) random.nextGaussian();
+        }
+        float[] in = new float[n * h * w * cin];
+        for (int i = 0; i < in.length; i++) in[i] = (float) random.nextGaussian();
+        MtcnnKernels.Act x = new MtcnnKernels.Act(in, n, h, w, cin);
+        MtcnnKernels.Act y = MtcnnKernels.convPrelu(x, new MtcnnKernels.Conv(weights, k, cin, cp, bias, slope), level);
+        int oh = h - k + 1, ow = w - k + 1;
+        String what = "level " + level + " shape " + java.util.Arrays.toString(shape);
+        for (int b = 0; b < n; b++) {
+          for (int i = 0; i < oh; i++) {
+            for (int j = 0; j < ow; j++) {
+              for (int co = 0; co < cp; co++) {
+                double sum = bias[co];
+                for (int ky = 0; ky < k; ky++) {
+                  for (int kx = 0; kx < k; kx++) {
+                    for (int ci = 0; ci < cin; ci++) {
+                      sum += in[((b * h + i + ky) * w + j + kx) * cin + ci] * weights[((ky * k + kx) * cin + ci) * cp + co];
+                    }
+                  }
+                }
+                double expected = sum > 0 ? sum : slope[co] * sum;
+                assertEquals(expected, y.v()[((b * oh + i) * ow + j) * cp + co], 1e-4 * Math.max(1, Math.abs(expected)), what);
+              }
+            }
+          }
+        }
+        if (oh >= 2 && ow >= 2) {
+          MtcnnKernels.Act pooled = MtcnnKernels.maxPool(y, Math.min(3, oh), 2, level);
+          int ph = MtcnnNets.pooledSize(oh, Math.min(3, oh), 2);
+          int pw = MtcnnNets.pooledSize(ow, Math.min(3, oh), 2);
+          assertEquals(n * ph * pw * cp, pooled.v().length, what);
+          for (int b = 0; b < n; b++) {
+            for (int i = 0; i < ph; i++) {
+              for (int j = 0; j < pw; j++) {
+                for (int c = 0; c < cp; c++) {
+                  float m = Float.NEGATIVE_INFINITY;
+                  for (int yy = 2 * i; yy < Math.min(2 * i + Math.min(3, oh), oh); yy++) {
+                    for (int xx = 2 * j; xx < Math.min(2 * j + Math.min(3, oh), ow); xx++) {
+                      m = Math.max(m, y.v()[((b * oh + yy) * ow + xx) * cp + c]);
+                    }
+                  }
+                  assertEquals(m, pooled.v()[((b * ph + i) * pw + j) * cp + c], what + " pooled");
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> MtcnnKernels.convPrelu(new MtcnnKernels.Act(new float[12], 1, 2, 2, 3),
+            new MtcnnKernels.Conv(new float[9 * 3 * 16], 3, 3, 16, new float[16], new float[16])));
+    assertTrue(e.getMessage().contains("smaller than the kernel"), e.getMessage());
+  }
+
   /** Normalised pixels, as the detector feeds them: (x − 127.5) / 128. */
   private static INDArray input(Random random, int n, int h, int w) {
     float[] v = new float[n * 3 * h * w];
