@@ -171,7 +171,7 @@ public final class MtcnnFaceDetector implements FaceDetector {
     List<Box> boxes = new ArrayList<>();
     for (Level l : levels) {
       float[] cells = area(rgb, 0, 0, h, w, l.hs, l.ws, l.top, l.left, l.rows, l.cols);
-      INDArray[] out = nets.pnet(MtcnnNets.array(normalised(cells), 1, 3, l.rows, l.cols));
+      INDArray[] out = nets.pnet(normalised(cells), 1, l.rows, l.cols);
       boxes.addAll(nms(proposals(out[0], out[1], l.scale, l.left / 2, l.top / 2), 0.5, false));
     }
     boxes = nms(boxes, 0.7, false);
@@ -184,7 +184,7 @@ public final class MtcnnFaceDetector implements FaceDetector {
     }
     if (refined.isEmpty()) return refined;
 
-    INDArray[] r = nets.rnet(crops(rgb, refined, 24, w, h));
+    INDArray[] r = nets.rnet(crops(rgb, refined, 24, w, h), refined.size());
     float[] rReg = MtcnnNets.floats(r[0]);
     float[] rScore = MtcnnNets.floats(r[1]);
     List<Box> second = new ArrayList<>();
@@ -200,7 +200,7 @@ public final class MtcnnFaceDetector implements FaceDetector {
     for (Box b : second) squared.add(square(regress(b, b.reg)));
     if (squared.isEmpty()) return squared;
 
-    INDArray[] o = nets.onet(crops(rgb, squared, 48, w, h));
+    INDArray[] o = nets.onet(crops(rgb, squared, 48, w, h), squared.size());
     float[] oReg = MtcnnNets.floats(o[0]);
     float[] oScore = MtcnnNets.floats(o[2]);
     List<Box> third = new ArrayList<>();
@@ -291,8 +291,11 @@ public final class MtcnnFaceDetector implements FaceDetector {
     return kept;
   }
 
-  /** The reference's pad(): boxes truncated to ints, clipped to [1, size]; rows y−1..ey−1, columns x−1..ex−1. */
-  private static INDArray crops(PixelSums rgb, List<Box> boxes, int size, int w, int h) {
+  /**
+   * The reference's pad(): boxes truncated to ints, clipped to [1, size]; rows y−1..ey−1, columns
+   * x−1..ex−1. Normalised pixels [boxes, size, size, 3].
+   */
+  private static float[] crops(PixelSums rgb, List<Box> boxes, int size, int w, int h) {
     float[] data = new float[boxes.size() * 3 * size * size];
     for (int i = 0; i < boxes.size(); i++) {
       Box b = boxes.get(i);
@@ -304,13 +307,13 @@ public final class MtcnnFaceDetector implements FaceDetector {
           : new float[3 * size * size];
       System.arraycopy(crop, 0, data, i * crop.length, crop.length);
     }
-    return MtcnnNets.array(data, boxes.size(), 3, size, size);
+    return data;
   }
 
   /**
    * Area interpolation of rows [y0, y1) and columns [x0, x1) to oh × ow, as torch's
    * interpolate(mode="area") = adaptive average pooling: output cell i averages input cells
-   * floor(i·L/O) to ceil((i+1)·L/O) − 1.
+   * floor(i·L/O) to ceil((i+1)·L/O) − 1. Pixels [oh, ow, 3] (RGB interleaved, the networks' layout).
    */
   static float[] area(PixelSums rgb, int y0, int x0, int y1, int x1, int oh, int ow) {
     return area(rgb, y0, x0, y1, x1, oh, ow, 0, 0, oh, ow);
@@ -339,12 +342,11 @@ public final class MtcnnFaceDetector implements FaceDetector {
     }
     rgb.require(ys[top], xs[left], ye[top + rows - 1], xe[left + cols - 1]);
     float[] out = new float[3 * rows * cols];
-    for (int c = 0; c < 3; c++) {
-      for (int i = top; i < top + rows; i++) {
-        for (int j = left; j < left + cols; j++) {
-          double sum = rgb.sum(c, ys[i], xs[j], ye[i], xe[j]);
-          out[(c * rows + i - top) * cols + j - left] = (float) (sum / ((ye[i] - ys[i]) * (xe[j] - xs[j])));
-        }
+    for (int i = top; i < top + rows; i++) {
+      for (int j = left; j < left + cols; j++) {
+        double count = (ye[i] - ys[i]) * (xe[j] - xs[j]);
+        int at = ((i - top) * cols + j - left) * 3;
+        for (int c = 0; c < 3; c++) out[at + c] = (float) (rgb.sum(c, ys[i], xs[j], ye[i], xe[j]) / count);
       }
     }
     return out;

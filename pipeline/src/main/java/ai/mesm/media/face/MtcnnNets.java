@@ -102,9 +102,38 @@ final class MtcnnNets {
     }
   }
 
-  /** @return {regression [N,4,H,W], face probability [N,H,W]} */
-  INDArray[] pnet(INDArray x) throws IOException {
-    if (fast != null) return fast.pnet(x);
+  /**
+   * @param nhwc normalised pixels [n, h, w, 3], (x − 127.5) / 128
+   * @return {regression [N,4,H,W], face probability [N,H,W]}
+   */
+  INDArray[] pnet(float[] nhwc, int n, int h, int w) throws IOException {
+    return fast != null ? fast.pnet(new MtcnnKernels.Act(nhwc, n, h, w, 3)) : pnet(nchw(nhwc, n, h, w));
+  }
+
+  /** @return {regression [N,4], face probability [N]} for n crops [n, 24, 24, 3] */
+  INDArray[] rnet(float[] nhwc, int n) throws IOException {
+    return fast != null ? fast.rnet(new MtcnnKernels.Act(nhwc, n, 24, 24, 3)) : rnet(nchw(nhwc, n, 24, 24));
+  }
+
+  /** @return {regression [N,4], landmarks [N,10], face probability [N]} for n crops [n, 48, 48, 3] */
+  INDArray[] onet(float[] nhwc, int n) throws IOException {
+    return fast != null ? fast.onet(new MtcnnKernels.Act(nhwc, n, 48, 48, 3)) : onet(nchw(nhwc, n, 48, 48));
+  }
+
+  /** ND4J's layers take NCHW. */
+  private static INDArray nchw(float[] nhwc, int n, int h, int w) {
+    float[] out = new float[nhwc.length];
+    int plane = h * w;
+    for (int b = 0; b < n; b++) {
+      for (int i = 0; i < plane; i++) {
+        int from = (b * plane + i) * 3;
+        for (int c = 0; c < 3; c++) out[(b * 3 + c) * plane + i] = nhwc[from + c];
+      }
+    }
+    return array(out, n, 3, h, w);
+  }
+
+  private INDArray[] pnet(INDArray x) throws IOException {
     x = preluPool(conv(x, p, "conv1"), p.get("prelu1.weight"), 2, 2);
     x = prelu(conv(x, p, "conv2"), p.get("prelu2.weight"));
     x = prelu(conv(x, p, "conv3"), p.get("prelu3.weight"));
@@ -113,9 +142,7 @@ final class MtcnnNets {
     return new INDArray[] {reg, faceProbability(logits)};
   }
 
-  /** @return {regression [N,4], face probability [N]} */
-  INDArray[] rnet(INDArray x) throws IOException {
-    if (fast != null) return fast.rnet(x);
+  private INDArray[] rnet(INDArray x) throws IOException {
     x = preluPool(conv(x, r, "conv1"), r.get("prelu1.weight"), 3, 2);
     x = preluPool(conv(x, r, "conv2"), r.get("prelu2.weight"), 3, 2);
     x = prelu(conv(x, r, "conv3"), r.get("prelu3.weight"));
@@ -124,9 +151,7 @@ final class MtcnnNets {
     return new INDArray[] {dense(x, r, "dense5_2"), faceProbability(dense(x, r, "dense5_1"))};
   }
 
-  /** @return {regression [N,4], landmarks [N,10], face probability [N]} */
-  INDArray[] onet(INDArray x) throws IOException {
-    if (fast != null) return fast.onet(x);
+  private INDArray[] onet(INDArray x) throws IOException {
     x = preluPool(conv(x, o, "conv1"), o.get("prelu1.weight"), 3, 2);
     x = preluPool(conv(x, o, "conv2"), o.get("prelu2.weight"), 3, 2);
     x = preluPool(conv(x, o, "conv3"), o.get("prelu3.weight"), 2, 2);

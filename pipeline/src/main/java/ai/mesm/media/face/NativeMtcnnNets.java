@@ -51,8 +51,8 @@ final class NativeMtcnnNets {
   }
 
   /** @return {regression [N,4,H,W], face probability [N,H,W]}, as {@link MtcnnNets#pnet} */
-  INDArray[] pnet(INDArray nchw) {
-    Act x = MtcnnKernels.maxPool(MtcnnKernels.convPrelu(nhwc(nchw), p1), 2, 2);
+  INDArray[] pnet(Act pixels) {
+    Act x = MtcnnKernels.maxPool(MtcnnKernels.convPrelu(pixels, p1), 2, 2);
     x = MtcnnKernels.convPrelu(MtcnnKernels.convPrelu(x, p2), p3);
     Act head = MtcnnKernels.convPrelu(x, pHead);
     int plane = head.h() * head.w();
@@ -70,8 +70,8 @@ final class NativeMtcnnNets {
   }
 
   /** @return {regression [N,4], face probability [N]}, as {@link MtcnnNets#rnet} */
-  INDArray[] rnet(INDArray nchw) throws IOException {
-    Act x = MtcnnKernels.maxPool(MtcnnKernels.convPrelu(nhwc(nchw), r1), 3, 2);
+  INDArray[] rnet(Act pixels) throws IOException {
+    Act x = MtcnnKernels.maxPool(MtcnnKernels.convPrelu(pixels, r1), 3, 2);
     x = MtcnnKernels.maxPool(MtcnnKernels.convPrelu(x, r2), 3, 2);
     x = MtcnnKernels.convPrelu(x, r3);
     INDArray h = MtcnnNets.prelu(flat(x).mmul(rDense).addiRowVector(r.get("dense4.bias")), r.get("prelu4.weight"));
@@ -79,8 +79,8 @@ final class NativeMtcnnNets {
   }
 
   /** @return {regression [N,4], landmarks [N,10], face probability [N]}, as {@link MtcnnNets#onet} */
-  INDArray[] onet(INDArray nchw) throws IOException {
-    Act x = MtcnnKernels.maxPool(MtcnnKernels.convPrelu(nhwc(nchw), o1), 3, 2);
+  INDArray[] onet(Act pixels) throws IOException {
+    Act x = MtcnnKernels.maxPool(MtcnnKernels.convPrelu(pixels, o1), 3, 2);
     x = MtcnnKernels.maxPool(MtcnnKernels.convPrelu(x, o2), 3, 2);
     x = MtcnnKernels.maxPool(MtcnnKernels.convPrelu(x, o3), 2, 2);
     x = MtcnnKernels.convPrelu(x, o4);
@@ -91,23 +91,6 @@ final class NativeMtcnnNets {
 
   private static INDArray flat(Act x) {
     return MtcnnNets.array(x.v(), x.n(), (long) x.h() * x.w() * x.c());
-  }
-
-  private static Act nhwc(INDArray nchw) {
-    int n = (int) nchw.size(0);
-    int c = (int) nchw.size(1);
-    int h = (int) nchw.size(2);
-    int w = (int) nchw.size(3);
-    float[] in = MtcnnNets.floats(nchw);
-    float[] out = new float[in.length];
-    int plane = h * w;
-    for (int b = 0; b < n; b++) {
-      for (int ch = 0; ch < c; ch++) {
-        int from = (b * c + ch) * plane;
-        for (int i = 0; i < plane; i++) out[(b * plane + i) * c + ch] = in[from + i];
-      }
-    }
-    return new Act(out, n, h, w, c);
   }
 
   /** OIYX weights [cout, cin, k, k] into [ky][kx][inputChannels][cp], zero where padded. */

@@ -6,7 +6,6 @@ import java.awt.image.BufferedImage;
 import java.util.Random;
 import javax.imageio.ImageIO;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,14 +31,15 @@ class NativeMtcnnNetsTest {
     MtcnnNets nd4j = fast.onNd4j();
     Random random = new Random(11);
     for (int[] size : new int[][] {{1, 12, 12}, {1, 37, 53}, {2, 61, 29}}) {
-      INDArray x = input(random, size[0], size[1], size[2]);
-      assertClose(nd4j.pnet(x), fast.pnet(x), "P-Net " + java.util.Arrays.toString(size));
+      float[] x = input(random, size[0], size[1], size[2]);
+      assertClose(nd4j.pnet(x, size[0], size[1], size[2]), fast.pnet(x, size[0], size[1], size[2]),
+          "P-Net " + java.util.Arrays.toString(size));
     }
     for (int n : new int[] {1, 5}) {
-      INDArray x = input(random, n, 24, 24);
-      assertClose(nd4j.rnet(x), fast.rnet(x), "R-Net batch " + n);
-      INDArray y = input(random, n, 48, 48);
-      assertClose(nd4j.onet(y), fast.onet(y), "O-Net batch " + n);
+      float[] x = input(random, n, 24, 24);
+      assertClose(nd4j.rnet(x, n), fast.rnet(x, n), "R-Net batch " + n);
+      float[] y = input(random, n, 48, 48);
+      assertClose(nd4j.onet(y, n), fast.onet(y, n), "O-Net batch " + n);
     }
   }
 
@@ -136,11 +136,11 @@ class NativeMtcnnNetsTest {
     assertTrue(e.getMessage().contains("smaller than the kernel"), e.getMessage());
   }
 
-  /** Normalised pixels, as the detector feeds them: (x − 127.5) / 128. */
-  private static INDArray input(Random random, int n, int h, int w) {
+  /** Normalised pixels [n, h, w, 3], as the detector feeds them: (x − 127.5) / 128. */
+  private static float[] input(Random random, int n, int h, int w) {
     float[] v = new float[n * 3 * h * w];
     for (int i = 0; i < v.length; i++) v[i] = (random.nextInt(256) - 127.5f) / 128f;
-    return Nd4j.create(v, new long[] {n, 3, h, w}, 'c');
+    return v;
   }
 
   private static void assertClose(INDArray[] expected, INDArray[] actual, String what) {
