@@ -12,6 +12,7 @@
  * here allocates.
  */
 #include <jni.h>
+#include "mesm_cpu.h"
 
 typedef float v16 __attribute__((vector_size(64)));
 typedef int vi16 __attribute__((vector_size(64)));
@@ -34,13 +35,6 @@ typedef float v16u __attribute__((vector_size(64), aligned(4)));
 #undef ATTR
 #undef SUF
 #undef PX
-
-static int best_level(void) {
-  __builtin_cpu_init();
-  if (__builtin_cpu_supports("avx512f")) return 2;
-  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return 1;
-  return 0;
-}
 
 JNIEXPORT jint JNICALL Java_ai_mesm_media_face_MtcnnKernels_cpuLevel(JNIEnv *env, jclass cls) {
   (void)env;

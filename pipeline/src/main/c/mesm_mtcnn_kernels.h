@@ -61,29 +61,18 @@ ATTR static inline v16 FN(vmax)(v16 a, v16 b) {
 
 #define ONE(M) M(0)
 
-ATTR static void FN(tile_wide2)(const float *in, int w, int cin, const float *wt, int k, int cp, int co,
-                                const float *bias, const float *slope, float *out) {
-  const int two = 1;
-  TILE_BODY(EACH, ACC_FMA2, ACC_OUT2)
-}
+/* One tile function: NAME over EACHP's pixels, two channel vectors (TWO = 1) or one (TWO = 0). */
+#define TILE(NAME, EACHP, TWO, FMA, OUT)                                                            \
+  ATTR static void FN(NAME)(const float *in, int w, int cin, const float *wt, int k, int cp, int co, \
+                            const float *bias, const float *slope, float *out) {                    \
+    const int two = TWO;                                                                            \
+    TILE_BODY(EACHP, FMA, OUT)                                                                      \
+  }
 
-ATTR static void FN(tile_wide1)(const float *in, int w, int cin, const float *wt, int k, int cp, int co,
-                                const float *bias, const float *slope, float *out) {
-  const int two = 0;
-  TILE_BODY(EACH, ACC_FMA1, ACC_OUT1)
-}
-
-ATTR static void FN(tile_one2)(const float *in, int w, int cin, const float *wt, int k, int cp, int co,
-                               const float *bias, const float *slope, float *out) {
-  const int two = 1;
-  TILE_BODY(ONE, ACC_FMA2, ACC_OUT2)
-}
-
-ATTR static void FN(tile_one1)(const float *in, int w, int cin, const float *wt, int k, int cp, int co,
-                               const float *bias, const float *slope, float *out) {
-  const int two = 0;
-  TILE_BODY(ONE, ACC_FMA1, ACC_OUT1)
-}
+TILE(tile_wide2, EACH, 1, ACC_FMA2, ACC_OUT2)
+TILE(tile_wide1, EACH, 0, ACC_FMA1, ACC_OUT1)
+TILE(tile_one2, ONE, 1, ACC_FMA2, ACC_OUT2)
+TILE(tile_one1, ONE, 0, ACC_FMA1, ACC_OUT1)
 
 /* One output row segment [x0, x0 + count) of every channel group, PX pixels at a time. */
 ATTR static void FN(conv_pixels)(const float *in, int w, int cin, const float *wt, int k, int cp,
@@ -143,6 +132,7 @@ ATTR static void FN(max_pool)(const float *in, int n, int h, int w, int cp, int 
 #undef EACH
 #undef ONE
 #undef TILE_BODY
+#undef TILE
 #undef FN
 #undef CAT
 #undef CAT_

@@ -17,6 +17,7 @@
 #include <stdint.h>
 #include <immintrin.h>
 #include <string.h>
+#include "mesm_cpu.h"
 
 #define OFFSETS 9
 #define CENTRE 4
@@ -237,14 +238,6 @@ static void convolve(tile_fn tile, int mr, int nr, const float *x, int cin, cons
       if (scale) batch_norm_relu(y, cout, s0, s1, j, width, scale, shift);
     }
   }
-}
-
-/* 2 = AVX-512F, 1 = AVX2 + FMA, 0 = neither (the Java kernels run). */
-static int best_level(void) {
-  __builtin_cpu_init();
-  if (__builtin_cpu_supports("avx512f")) return 2;
-  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return 1;
-  return 0;
 }
 
 JNIEXPORT jint JNICALL Java_ai_mesm_model_sparse_NativeKernels_level(JNIEnv *env, jclass cls) {

@@ -28,6 +28,7 @@ final class PixelSums {
   static final long MAX_EXACT_AREA = (1L << 32) / 256;
   private int[] sums = new int[0];
   private int[] row = new int[0];
+  private byte[] rowBytes = new byte[0];
   private BufferedImage image;
   /** The loaded region: columns [left, left + width), rows [top, top + height) of the frame. */
   private int left;
@@ -103,61 +104,42 @@ final class PixelSums {
     // ComponentSampleModel.getOffset would add band 0's offset, so it is computed here.
     int origin = bytes.getOffset() + (raster.getMinY() + top - raster.getSampleModelTranslateY()) * scan
         + (raster.getMinX() + left - raster.getSampleModelTranslateX()) * sm.getPixelStride();
-    int r = bands[0];
-    int g = bands[1];
-    int b = bands[2];
-    for (int y = 0; y < height; y++) {
-      int above = y * stride + 3;
-      int at = above + stride;
-      int sr = 0;
-      int sg = 0;
-      int sb = 0;
-      for (int x = 0, in = origin + y * scan; x < width; x++, in += 3, at += 3, above += 3) {
-        sr += data[in + r] & 0xff;
-        sg += data[in + g] & 0xff;
-        sb += data[in + b] & 0xff;
-        sums[at] = sums[above] + sr;
-        sums[at + 1] = sums[above + 1] + sg;
-        sums[at + 2] = sums[above + 2] + sb;
-      }
-      clearFirstColumn(y, stride);
-    }
+    for (int y = 0; y < height; y++) addRow(y, data, origin + y * scan, bands[0], bands[1], bands[2], stride);
   }
 
-  /** Any other image type, through its colour model. */
+  /** Any other image type, through its colour model, one row at a time as RGB bytes. */
   private void loadRgb(BufferedImage image, int stride) {
-    int[] packed = rowBuffer();
+    if (row.length < width) row = new int[width];
+    if (rowBytes.length < 3 * width) rowBytes = new byte[3 * width];
     for (int y = 0; y < height; y++) {
-      image.getRGB(left, top + y, width, 1, packed, 0, width);
-      addRow(y, packed, stride);
+      image.getRGB(left, top + y, width, 1, row, 0, width);
+      for (int x = 0; x < width; x++) {
+        rowBytes[3 * x] = (byte) (row[x] >> 16);
+        rowBytes[3 * x + 1] = (byte) (row[x] >> 8);
+        rowBytes[3 * x + 2] = (byte) row[x];
+      }
+      addRow(y, rowBytes, 0, 0, 1, 2, stride);
     }
   }
 
-  private int[] rowBuffer() {
-    if (row.length < width) row = new int[width];
-    return row;
-  }
-
-  /** Table row y + 1 from row y and the loaded region's row y of packed 0xRRGGBB pixels. */
-  private void addRow(int y, int[] packed, int stride) {
+  /**
+   * Table row y + 1 from row y and the loaded region's row y: pixels of 3 bytes from {@code from}
+   * in {@code data}, red, green and blue at the given offsets within each.
+   */
+  private void addRow(int y, byte[] data, int from, int r, int g, int b, int stride) {
     int above = y * stride + 3;
     int at = above + stride;
     int sr = 0;
     int sg = 0;
     int sb = 0;
-    for (int x = 0; x < width; x++, at += 3, above += 3) {
-      int p = packed[x];
-      sr += (p >> 16) & 0xff;
-      sg += (p >> 8) & 0xff;
-      sb += p & 0xff;
+    for (int x = 0, in = from; x < width; x++, in += 3, at += 3, above += 3) {
+      sr += data[in + r] & 0xff;
+      sg += data[in + g] & 0xff;
+      sb += data[in + b] & 0xff;
       sums[at] = sums[above] + sr;
       sums[at + 1] = sums[above + 1] + sg;
       sums[at + 2] = sums[above + 2] + sb;
     }
-    clearFirstColumn(y, stride);
-  }
-
-  private void clearFirstColumn(int y, int stride) {
     sums[(y + 1) * stride] = 0;
     sums[(y + 1) * stride + 1] = 0;
     sums[(y + 1) * stride + 2] = 0;
