@@ -52,6 +52,7 @@ public final class StepProfile {
 
   static {
     PARTS.put("org.deeplearning4j.nn.layers.convolution.ConvolutionLayer", "CNN convolutions");
+    PARTS.put("ai.mesm.model.layers.CachedConvolutionLayer", "CNN convolutions");
     PARTS.put("ai.mesm.model.layers.BatchNormReluLayer", "CNN BatchNorm + ReLU");
     PARTS.put("ai.mesm.model.layers.MaxPool2x2Vertex", "CNN max-pool");
     PARTS.put("ai.mesm.model.layers.SequenceToFramesVertex", "sequence <-> frames");
@@ -94,6 +95,8 @@ public final class StepProfile {
     int samples = 0;
     try {
       for (RecordedEvent e : RecordingFile.readAllEvents(file)) {
+        // Only the samplers' events: a recording the JVM was started with adds others to the file.
+        if (!e.hasField("sampledThread")) continue;
         if (e.getThread("sampledThread") == null || e.getThread("sampledThread").getJavaThreadId() != thread) continue;
         samples++;
         counts.merge(part(e.getStackTrace()), 1, Integer::sum);

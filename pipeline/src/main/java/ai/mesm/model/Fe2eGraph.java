@@ -3,6 +3,7 @@ package ai.mesm.model;
 import ai.mesm.model.albert.AlbertConfig;
 import ai.mesm.model.layers.AlbertEncoder;
 import ai.mesm.model.layers.BatchNormRelu;
+import ai.mesm.model.layers.CachedConvolution;
 import ai.mesm.model.layers.FramesToSequence;
 import ai.mesm.model.layers.LogitFusion;
 import ai.mesm.model.layers.MaxPool2x2;
@@ -208,9 +209,9 @@ public final class Fe2eGraph {
           previous = name;
           continue;
         }
-        g.addLayer(name, new ConvolutionLayer.Builder(layer.kernel(), layer.kernel()).padding(pad, pad)
+        g.addLayer(name, CachedConvolution.of(new ConvolutionLayer.Builder(layer.kernel(), layer.kernel()).padding(pad, pad)
             .nOut(layer.outChannels()).hasBias(false).activation(Activation.IDENTITY)
-            .weightInit(WeightInit.RELU).build(), previous);
+            .weightInit(WeightInit.RELU)), previous);
         // BatchNorm with its ReLU in one layer, named as the BatchNorm alone was (saved models load unchanged).
         g.addLayer(name + "_bn", new BatchNormRelu(), name);
         name = name + "_bn";
