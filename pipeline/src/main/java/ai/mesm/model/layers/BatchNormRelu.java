@@ -1,7 +1,6 @@
 package ai.mesm.model.layers;
 
 import java.util.Collection;
-import java.util.Map;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
@@ -24,14 +23,8 @@ public class BatchNormRelu extends BatchNormalization {
   public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners, int layerIndex,
                            INDArray layerParamsView, boolean initializeParams, DataType networkDataType) {
     LayerValidation.assertNOutSet("BatchNormRelu", getLayerName(), layerIndex, getNOut());
-    BatchNormReluLayer layer = new BatchNormReluLayer(conf, networkDataType);
-    layer.setListeners(listeners);
-    layer.setIndex(layerIndex);
-    layer.setParamsViewArray(layerParamsView);
-    Map<String, INDArray> params = initializer().init(conf, layerParamsView, initializeParams);
-    layer.setParamTable(params);
-    layer.setConf(conf);
-    return layer;
+    return RuntimeLayers.wired(new BatchNormReluLayer(conf, networkDataType), conf, listeners, layerIndex, layerParamsView,
+        initializer(), initializeParams);
   }
 
   @Override

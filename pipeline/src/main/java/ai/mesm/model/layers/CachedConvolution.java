@@ -1,7 +1,6 @@
 package ai.mesm.model.layers;
 
 import java.util.Collection;
-import java.util.Map;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
@@ -33,14 +32,8 @@ public class CachedConvolution extends ConvolutionLayer {
   public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners, int layerIndex,
                            INDArray layerParamsView, boolean initializeParams, DataType networkDataType) {
     LayerValidation.assertNInNOutSet("CachedConvolution", getLayerName(), layerIndex, getNIn(), getNOut());
-    CachedConvolutionLayer layer = new CachedConvolutionLayer(conf, networkDataType);
-    layer.setListeners(listeners);
-    layer.setIndex(layerIndex);
-    layer.setParamsViewArray(layerParamsView);
-    Map<String, INDArray> params = initializer().init(conf, layerParamsView, initializeParams);
-    layer.setParamTable(params);
-    layer.setConf(conf);
-    return layer;
+    return RuntimeLayers.wired(new CachedConvolutionLayer(conf, networkDataType), conf, listeners, layerIndex, layerParamsView,
+        initializer(), initializeParams);
   }
 
   @Override
