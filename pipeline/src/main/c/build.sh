@@ -18,7 +18,7 @@ esac
 command -v "$cc" >/dev/null 2>&1 || skip "no C compiler ('$cc'; install gcc, or set CC)"
 [ -f "$jdk/include/jni.h" ] || skip "no $jdk/include/jni.h (a JDK, not a JRE, is needed)"
 mkdir -p "$out"
-for name in sparse mtcnn; do
+for name in sparse mtcnn dense; do
   if "$cc" -O3 -std=gnu11 -fPIC -shared -Wall -Wextra -Wno-psabi -I"$jdk/include" -I"$jdk/include/linux" -I"$dir" \
       -o "$out/libmesm_$name.so" "$dir/mesm_$name.c"; then
     echo "[mesm] native kernel built: $out/libmesm_$name.so"

@@ -209,9 +209,10 @@ public final class Fe2eGraph {
           previous = name;
           continue;
         }
-        g.addLayer(name, CachedConvolution.of(new ConvolutionLayer.Builder(layer.kernel(), layer.kernel()).padding(pad, pad)
-            .nOut(layer.outChannels()).hasBias(false).activation(Activation.IDENTITY)
-            .weightInit(WeightInit.RELU)), previous);
+        ConvolutionLayer.Builder conv = new ConvolutionLayer.Builder(layer.kernel(), layer.kernel()).padding(pad, pad)
+            .nOut(layer.outChannels()).hasBias(false).activation(Activation.IDENTITY).weightInit(WeightInit.RELU);
+        boolean first = previous.equals(in + "_frames");
+        g.addLayer(name, first ? CachedConvolution.first(conv) : CachedConvolution.of(conv), previous);
         // BatchNorm with its ReLU in one layer, named as the BatchNorm alone was (saved models load unchanged).
         g.addLayer(name + "_bn", new BatchNormRelu(), name);
         name = name + "_bn";

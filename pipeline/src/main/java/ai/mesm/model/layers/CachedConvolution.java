@@ -16,6 +16,13 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * forward pass for the backward pass, which DL4J's layer computes a second time.
  */
 public class CachedConvolution extends ConvolutionLayer {
+  /**
+   * False for a CNN's first convolution, whose input (pixels, mel bins) needs no gradient: where the
+   * native gradient kernel runs, it then computes the weights' gradient alone. In the JSON, so the
+   * executors build the same layers; absent in the JSON of models saved before it (true).
+   */
+  private boolean inputGradient = true;
+
   /** For the configuration's JSON (Spark's training master sends the graph to its executors as JSON). */
   public CachedConvolution() {}
 
@@ -26,6 +33,22 @@ public class CachedConvolution extends ConvolutionLayer {
   /** The layer that {@code builder} describes, with the cached runtime. */
   public static CachedConvolution of(ConvolutionLayer.Builder builder) {
     return new CachedConvolution(builder);
+  }
+
+  /** The layer that {@code builder} describes, for a CNN's input: its input's gradient is never read. */
+  public static CachedConvolution first(ConvolutionLayer.Builder builder) {
+    CachedConvolution layer = new CachedConvolution(builder);
+    layer.inputGradient = false;
+    return layer;
+  }
+
+  /** Whether the layer below reads this layer's input gradient. */
+  public boolean isInputGradient() {
+    return inputGradient;
+  }
+
+  public void setInputGradient(boolean inputGradient) {
+    this.inputGradient = inputGradient;
   }
 
   @Override
