@@ -8,7 +8,6 @@ import ai.mesm.config.Rule;
 import ai.mesm.config.Rules;
 import ai.mesm.data.DatasetKind;
 import ai.mesm.model.albert.PretrainedText;
-import ai.mesm.model.sparse.NativeKernels;
 import ai.mesm.model.text.TextTokenizer;
 import java.util.List;
 import java.util.Optional;
@@ -44,6 +43,7 @@ public final class ModelSettings {
             : Optional.of("must be in (0, 1], was " + c.getDouble(MESM_TOP_P))),
         Rules.oneOf(MESM_ATTENTION_GRADIENT, "reference", "scaled"),
         Rules.oneOf(MESM_KERNELS, "auto", "native", "java"),
+        Rules.oneOf(MODEL_CNN_GRADIENTS, "auto", "native", "dl4j"),
         Rules.positive(TRAIN_LEARNING_RATE));
   }
 
@@ -108,17 +108,17 @@ public final class ModelSettings {
     return Modality.parse(config.getStringList(MODEL_MODALITIES));
   }
 
-  /** mesm.model.mesm.kernels: auto | native | java, for {@link #useConfiguredKernels} on another JVM. */
-  public static String kernels(MesmConfig config) {
-    return config.getString(MESM_KERNELS);
+  /** mesm.model.mesm.kernels and mesm.model.cnn.gradients, for {@link Kernels#apply} on another JVM. */
+  public static Kernels kernels(MesmConfig config) {
+    return new Kernels(config.getString(MESM_KERNELS), config.getString(MODEL_CNN_GRADIENTS));
   }
 
   /**
-   * Makes this JVM run MESM's sparse convolutions as configured: each stage that builds or loads a
-   * model calls it on the driver, and the Spark functions that run models call
-   * {@link NativeKernels#configure} with {@link #kernels} on each executor.
+   * Makes this JVM run the model's kernels (MESM's sparse convolutions, the CNNs' gradients) as
+   * configured: each stage that builds or loads a model calls it on the driver, and the Spark
+   * functions that run models apply {@link #kernels} on each executor.
    */
   public static void useConfiguredKernels(MesmConfig config) {
-    NativeKernels.configure(kernels(config));
+    kernels(config).apply();
   }
 }

@@ -8,7 +8,7 @@ import ai.mesm.media.face.FaceDetector;
 import ai.mesm.media.face.FaceDetectors;
 import ai.mesm.model.ModelArtifact;
 import ai.mesm.model.SameDiffChatterFilter;
-import ai.mesm.model.sparse.NativeKernels;
+import ai.mesm.model.Kernels;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Iterator;
@@ -27,13 +27,13 @@ public final class ScorePartition implements FlatMapFunction<Iterator<String>, V
   private final ScoreSettings settings;
   private final MediaSettings media;
   /** mesm.model.mesm.kernels, applied in each executor JVM. */
-  private final String kernels;
+  private final Kernels kernels;
   private final String modelLocation;
   private final Map<String, String> hadoopSettings;
   private final LongAccumulator videosDone;
   private final LongAccumulator segmentsDone;
 
-  public ScorePartition(ScoreSettings settings, MediaSettings media, String kernels, String modelLocation,
+  public ScorePartition(ScoreSettings settings, MediaSettings media, Kernels kernels, String modelLocation,
                         Map<String, String> hadoopSettings, LongAccumulator videosDone, LongAccumulator segmentsDone) {
     this.settings = settings;
     this.media = media;
@@ -48,7 +48,7 @@ public final class ScorePartition implements FlatMapFunction<Iterator<String>, V
   public Iterator<VideoScorer.Result> call(Iterator<String> videos) {
     if (!videos.hasNext()) return List.<VideoScorer.Result>of().iterator();
     SameDiffChatterFilter.install();
-    NativeKernels.configure(kernels);
+    kernels.apply();
     Configuration conf = new Configuration();
     hadoopSettings.forEach(conf::set);
     ModelArtifact.Loaded loaded;

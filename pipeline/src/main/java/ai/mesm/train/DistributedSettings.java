@@ -6,6 +6,7 @@ import ai.mesm.config.MesmConfig;
 import ai.mesm.config.Rule;
 import ai.mesm.config.Rules;
 import ai.mesm.io.SparkSettings;
+import ai.mesm.model.Kernels;
 import ai.mesm.model.ModelSettings;
 import java.util.List;
 
@@ -16,10 +17,10 @@ import java.util.List;
  *
  * @param mode local | spark | auto, as configured: {@link #resolvedMode} says which
  * @param workers 0 = Spark's default parallelism
- * @param kernels the sparse kernels the executors' MESM models run on (mesm.model.mesm.kernels)
+ * @param kernels the kernels the executors' models run on (mesm.model.mesm.kernels, mesm.model.cnn.gradients)
  */
 public record DistributedSettings(String mode, int workers, int averagingFrequency, int prefetchBatches,
-                                  boolean collectStats, String kernels) {
+                                  boolean collectStats, Kernels kernels) {
 
   /** The range and consistency checks of the keys read here (gathered by ai.mesm.stage.SettingsRules). */
   public static List<Rule> rules() {

@@ -7,7 +7,7 @@ import ai.mesm.model.Batches;
 import ai.mesm.model.EmotionModel;
 import ai.mesm.model.Modality;
 import ai.mesm.model.SameDiffChatterFilter;
-import ai.mesm.model.sparse.NativeKernels;
+import ai.mesm.model.Kernels;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -187,7 +187,7 @@ public final class SparkEpochTrainer implements EpochTrainer {
 
   /** One epoch's placed utterances and how to hand its rounds to DL4J. */
   private record Epoch(JavaPairRDD<Long, Row> placed, Broadcast<int[]> order, RoundPartitioner partitioner,
-                       long utterances, int batch, BatchBuilder builder, List<Modality> modalities, String kernels) {
+                       long utterances, int batch, BatchBuilder builder, List<Modality> modalities, Kernels kernels) {
     int rounds() {
       return partitioner.rounds();
     }
@@ -240,9 +240,9 @@ public final class SparkEpochTrainer implements EpochTrainer {
     private final BatchBuilder builder;
     private final List<Modality> modalities;
     private final int batch;
-    private final String kernels;
+    private final Kernels kernels;
 
-    ToDataSets(BatchBuilder builder, List<Modality> modalities, int batch, String kernels) {
+    ToDataSets(BatchBuilder builder, List<Modality> modalities, int batch, Kernels kernels) {
       this.builder = builder;
       this.modalities = modalities;
       this.batch = batch;
@@ -254,7 +254,7 @@ public final class SparkEpochTrainer implements EpochTrainer {
       SameDiffChatterFilter.install(); // the worker builds its copy of the model next
       useSystemClock();
       GpuAffinity.bindToTaskGpu(); // before that copy allocates anything
-      NativeKernels.configure(kernels); // DL4J fits that copy in this task, in this JVM
+      kernels.apply(); // DL4J fits that copy in this task, in this JVM
       Iterator<ai.mesm.data.Example> examples = new Iterator<>() {
         @Override
         public boolean hasNext() {

@@ -1,7 +1,13 @@
 package ai.mesm.model.layers;
 
 import ai.mesm.io.NativeLibrary;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.Future;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -17,8 +23,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p>Where it runs is {@code mesm.model.cnn.gradients} ({@link #configure}): {@code auto} (the native
  * kernel where it loads, for the layers {@link #narrow} picks), {@code native} (every applicable
  * layer; an error where the kernel cannot load) or {@code dl4j} (DL4J's backward pass throughout).
- * Single-threaded per call, so wide layers, where oneDNN's threads win, stay with DL4J under
- * {@code auto}.
+ * A call splits the samples over ND4J's threads; wide layers, where oneDNN's kernels win, stay with
+ * DL4J under {@code auto}.
  */
 public final class DenseConvGradients {
   static final String LIBRARY = "libmesm_dense.so";
@@ -126,10 +132,50 @@ public final class DenseConvGradients {
     INDArray wc = dense(w);
     INDArray dyc = dense(dy);
     if (dense(dw) != dw || (dx != null && dense(dx) != dx)) throw new IllegalArgumentException("gradient arrays must be dense c-order");
-    int rc = gradients(LEVEL, address(xc), address(dyc), address(wc), n, cin, cout, h, width, k, address(dw),
-        dx == null ? 0 : address(dx));
+    // The samples split over ND4J's threads (one in the tests' JVMs): each part sums its own weight
+    // gradient, the first into dW, and writes its own samples' input gradients.
+    int parts = Math.max(1, Math.min(n, Nd4j.getEnvironment().maxThreads()));
+    INDArray[] partial = new INDArray[parts];
+    List<Callable<Integer>> calls = new ArrayList<>();
+    long xPlane = (long) cin * h * width * Float.BYTES;
+    long dyPlane = (long) cout * h * width * Float.BYTES;
+    for (int p = 0; p < parts; p++) {
+      int from = (int) ((long) n * p / parts);
+      int count = (int) ((long) n * (p + 1) / parts) - from;
+      partial[p] = p == 0 ? dw : Nd4j.createUninitialized(DataType.FLOAT, dw.shape(), 'c');
+      long dwAt = address(partial[p]);
+      long dxAt = dx == null ? 0 : address(dx) + from * xPlane;
+      calls.add(() -> gradients(LEVEL, address(xc) + from * xPlane, address(dyc) + from * dyPlane, address(wc), count,
+          cin, cout, h, width, k, dwAt, dxAt));
+    }
+    int rc = 0;
+    if (parts == 1) {
+      rc = run(calls.get(0));
+    } else {
+      for (Future<Integer> f : ForkJoinPool.commonPool().invokeAll(calls)) rc |= result(f);
+      for (int p = 1; p < parts; p++) dw.addi(partial[p]);
+    }
     if (rc != 0) throw new OutOfMemoryError("native memory for the convolution gradient's padded planes");
     CALLS.incrementAndGet();
+  }
+
+  private static int run(Callable<Integer> call) {
+    try {
+      return call.call();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static int result(Future<Integer> f) {
+    try {
+      return f.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted in the convolution gradient", e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException(e.getCause());
+    }
   }
 
   static long calls() {
