@@ -1,6 +1,7 @@
 /*
- * Native gradients of the CNNs' convolutions (stride 1, same padding, NCHW, float), called by
- * ai.mesm.model.layers.DenseConvGradients for the training graph's narrow layers.
+ * Native kernels of the CNNs' training layers, called through ai.mesm.model.layers.CnnKernels: the
+ * gradients of the convolutions (stride 1, same padding, NCHW, float) for DenseConvGradients, and
+ * BatchNorm + ReLU (mesm_bn_kernels.h) for BatchNormReluLayer.
  *
  * Why native: at narrow widths (the tests' and the demo's models) oneDNN's backward pass spends
  * most of its time reordering DL4J's NCHW arrays into its blocked layout, whose channels are padded
@@ -14,6 +15,7 @@
 #include <jni.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <math.h>
 #include <string.h>
 #include "mesm_cpu.h"
 
@@ -21,6 +23,12 @@ typedef float v16 __attribute__((vector_size(64)));
 typedef float v16u __attribute__((vector_size(64), aligned(4)));
 typedef float v8 __attribute__((vector_size(32)));
 typedef float v8u __attribute__((vector_size(32), aligned(4)));
+typedef float v4u __attribute__((vector_size(16), aligned(4)));
+typedef float v4 __attribute__((vector_size(16)));
+typedef double d8 __attribute__((vector_size(64)));
+typedef double d4 __attribute__((vector_size(32)));
+typedef int i8 __attribute__((vector_size(32)));
+typedef int i4 __attribute__((vector_size(16)));
 
 #define CIB 8
 
@@ -36,6 +44,17 @@ typedef float v8u __attribute__((vector_size(32), aligned(4)));
 #define K 5
 #include "mesm_dense_kernels.h"
 #undef K
+#define VF v8
+#define VFU v8u
+#define VD d8
+#define VI i8
+#define VD_LANES 8
+#include "mesm_bn_kernels.h"
+#undef VF
+#undef VFU
+#undef VD
+#undef VI
+#undef VD_LANES
 #undef ATTR
 #undef SUF
 #undef V
@@ -55,6 +74,17 @@ typedef float v8u __attribute__((vector_size(32), aligned(4)));
 #define K 5
 #include "mesm_dense_kernels.h"
 #undef K
+#define VF v4
+#define VFU v4u
+#define VD d4
+#define VI i4
+#define VD_LANES 4
+#include "mesm_bn_kernels.h"
+#undef VF
+#undef VFU
+#undef VD
+#undef VI
+#undef VD_LANES
 #undef ATTR
 #undef SUF
 #undef V
@@ -128,16 +158,70 @@ static int gradients(int level, const float *x, const float *dy, const float *w,
   return ok ? 0 : -1;
 }
 
-JNIEXPORT jint JNICALL Java_ai_mesm_model_layers_DenseConvGradients_level(JNIEnv *env, jclass cls) {
+JNIEXPORT jint JNICALL Java_ai_mesm_model_layers_CnnKernels_level(JNIEnv *env, jclass cls) {
   (void)env;
   (void)cls;
   return best_level();
 }
 
-JNIEXPORT jint JNICALL Java_ai_mesm_model_layers_DenseConvGradients_gradients(JNIEnv *env, jclass cls, jint level,
+JNIEXPORT jint JNICALL Java_ai_mesm_model_layers_CnnKernels_gradients(JNIEnv *env, jclass cls, jint level,
     jlong x, jlong dy, jlong w, jint n, jint cin, jint cout, jint h, jint wd, jint k, jlong dw, jlong dx) {
   (void)env;
   (void)cls;
   return gradients(level, (const float *)(intptr_t)x, (const float *)(intptr_t)dy, (const float *)(intptr_t)w, n, cin,
                    cout, h, wd, k, (float *)(intptr_t)dw, (float *)(intptr_t)dx);
+}
+
+/* The double arrays of a BatchNorm call, pinned for its duration (a few channels' values each). */
+#define MAX_PINNED 8
+typedef struct {
+  jdoubleArray arrays[MAX_PINNED];
+  double *data[MAX_PINNED];
+  int count;
+} pinned;
+
+static double *pin(JNIEnv *env, pinned *p, jdoubleArray a) {
+  double *d = (*env)->GetPrimitiveArrayCritical(env, a, NULL);
+  p->arrays[p->count] = a;
+  p->data[p->count++] = d;
+  return d;
+}
+
+static void unpin(JNIEnv *env, pinned *p) {
+  while (p->count > 0) {
+    p->count--;
+    if (p->data[p->count]) (*env)->ReleasePrimitiveArrayCritical(env, p->arrays[p->count], p->data[p->count], 0);
+  }
+}
+
+JNIEXPORT void JNICALL Java_ai_mesm_model_layers_CnnKernels_bnReluForward(JNIEnv *env, jclass cls, jint level,
+    jlong x, jlong y, jint n, jint channels, jlong plane, jint c0, jint c1, jboolean training, jdoubleArray gamma,
+    jdoubleArray beta, jdouble eps, jdoubleArray mean, jdoubleArray var, jdoubleArray a, jdoubleArray b) {
+  (void)cls;
+  pinned p = {.count = 0};
+  double *g = pin(env, &p, gamma), *bt = pin(env, &p, beta), *m = pin(env, &p, mean), *v = pin(env, &p, var);
+  double *pa = pin(env, &p, a), *pb = pin(env, &p, b);
+  if (g && bt && m && v && pa && pb) {
+    const float *px = (const float *)(intptr_t)x;
+    float *py = (float *)(intptr_t)y;
+    if (level == 2) bn_relu_forward_avx512(px, py, n, channels, plane, c0, c1, training, g, bt, eps, m, v, pa, pb);
+    else bn_relu_forward_avx2(px, py, n, channels, plane, c0, c1, training, g, bt, eps, m, v, pa, pb);
+  }
+  unpin(env, &p);
+}
+
+JNIEXPORT void JNICALL Java_ai_mesm_model_layers_CnnKernels_bnReluBackward(JNIEnv *env, jclass cls, jint level,
+    jlong x, jlong dy, jlong dx, jint n, jint channels, jlong plane, jint c0, jint c1, jdoubleArray a, jdoubleArray b,
+    jdoubleArray mean, jdoubleArray std, jdoubleArray dgamma, jdoubleArray dbeta) {
+  (void)cls;
+  pinned p = {.count = 0};
+  double *pa = pin(env, &p, a), *pb = pin(env, &p, b), *m = pin(env, &p, mean), *sd = pin(env, &p, std);
+  double *dg = pin(env, &p, dgamma), *db = pin(env, &p, dbeta);
+  if (pa && pb && m && sd && dg && db) {
+    const float *px = (const float *)(intptr_t)x, *pg = (const float *)(intptr_t)dy;
+    float *po = (float *)(intptr_t)dx;
+    if (level == 2) bn_relu_backward_avx512(px, pg, po, n, channels, plane, c0, c1, pa, pb, m, sd, dg, db);
+    else bn_relu_backward_avx2(px, pg, po, n, channels, plane, c0, c1, pa, pb, m, sd, dg, db);
+  }
+  unpin(env, &p);
 }

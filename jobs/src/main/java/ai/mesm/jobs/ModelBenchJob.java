@@ -14,7 +14,7 @@ import ai.mesm.model.Modality;
 import ai.mesm.model.ModelSettings;
 import ai.mesm.model.ModelSpec;
 import ai.mesm.model.NativeHelpers;
-import ai.mesm.model.layers.DenseConvGradients;
+import ai.mesm.model.layers.CnnKernels;
 import ai.mesm.model.sparse.NativeKernels;
 import ai.mesm.model.text.WordPieceTokenizer;
 import java.io.IOException;
@@ -54,22 +54,22 @@ public final class ModelBenchJob {
           System.out.printf("FE2E %s, channel divisor %d, batch 8 x (10 frames, 13 chunks, 100 tokens), %d threads%n",
               Modality.label(modalities), spec.channelDivisor(), Runtime.getRuntime().availableProcessors());
           System.out.println("  " + ModelThroughput.describe(r));
-          if (DenseConvGradients.available()) {
-            // Side by side, interleaved, best of two rounds each: the configured gradients against DL4J's.
-            String configured = ModelSettings.kernels(config).cnnGradients();
+          if (CnnKernels.available()) {
+            // Side by side, interleaved, best of two rounds each: the configured CNN kernels against the Java side's.
+            String configured = ModelSettings.kernels(config).cnn();
             double[] best = new double[2];
             try {
               for (int round = 0; round < 2; round++) {
                 for (int k = 0; k < 2; k++) {
-                  DenseConvGradients.configure(k == 0 ? configured : "dl4j");
+                  CnnKernels.configure(k == 0 ? configured : "java");
                   best[k] = Math.max(best[k], ModelThroughput.trainPerSecond(model, batch, 1, iterations));
                 }
               }
             } finally {
-              DenseConvGradients.configure(configured);
+              CnnKernels.configure(configured);
             }
-            System.out.printf(java.util.Locale.ROOT, "  CNN convolution gradients: %s; training %.2f utterances/s, "
-                + "%.2f with DL4J's backward pass throughout (%.2fx; interleaved, best of 2)%n", DenseConvGradients.describe(),
+            System.out.printf(java.util.Locale.ROOT, "  CNN training kernels: %s; training %.2f utterances/s, "
+                + "%.2f with mesm.model.cnn.kernels = java (%.2fx; interleaved, best of 2)%n", CnnKernels.describe(),
                 best[0], best[1], best[0] / best[1]);
           }
           System.out.println("  ND4J: " + ModelThroughput.nd4jBuild() + ", DL4J oneDNN layer helpers "

@@ -83,7 +83,7 @@ public final class ConfigKeys {
   public static final String MODEL_POSITIONAL = "mesm.model.positional-encoding";
   public static final String MODEL_TEXT_POSITIONAL = "mesm.model.text.positional-encoding";
   public static final String MODEL_CNN_CHANNEL_DIVISOR = "mesm.model.cnn.channel-divisor";
-  public static final String MODEL_CNN_GRADIENTS = "mesm.model.cnn.gradients";
+  public static final String MODEL_CNN_KERNELS = "mesm.model.cnn.kernels";
   public static final String TEXT_MAX_LENGTH_FE2E = "mesm.model.text.max-length.fe2e";
   public static final String TEXT_MAX_LENGTH_MESM = "mesm.model.text.max-length.mesm";
   public static final String TEXT_VOCAB_SIZE = "mesm.model.text.vocab-size";

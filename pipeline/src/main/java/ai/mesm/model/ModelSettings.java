@@ -43,7 +43,7 @@ public final class ModelSettings {
             : Optional.of("must be in (0, 1], was " + c.getDouble(MESM_TOP_P))),
         Rules.oneOf(MESM_ATTENTION_GRADIENT, "reference", "scaled"),
         Rules.oneOf(MESM_KERNELS, "auto", "native", "java"),
-        Rules.oneOf(MODEL_CNN_GRADIENTS, "auto", "native", "dl4j"),
+        Rules.oneOf(MODEL_CNN_KERNELS, "auto", "native", "java"),
         Rules.positive(TRAIN_LEARNING_RATE));
   }
 
@@ -108,13 +108,13 @@ public final class ModelSettings {
     return Modality.parse(config.getStringList(MODEL_MODALITIES));
   }
 
-  /** mesm.model.mesm.kernels and mesm.model.cnn.gradients, for {@link Kernels#apply} on another JVM. */
+  /** mesm.model.mesm.kernels and mesm.model.cnn.kernels, for {@link Kernels#apply} on another JVM. */
   public static Kernels kernels(MesmConfig config) {
-    return new Kernels(config.getString(MESM_KERNELS), config.getString(MODEL_CNN_GRADIENTS));
+    return new Kernels(config.getString(MESM_KERNELS), config.getString(MODEL_CNN_KERNELS));
   }
 
   /**
-   * Makes this JVM run the model's kernels (MESM's sparse convolutions, the CNNs' gradients) as
+   * Makes this JVM run the model's kernels (MESM's sparse convolutions, the CNNs' training layers) as
    * configured: each stage that builds or loads a model calls it on the driver, and the Spark
    * functions that run models apply {@link #kernels} on each executor.
    */

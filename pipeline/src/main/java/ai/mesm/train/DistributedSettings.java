@@ -17,7 +17,7 @@ import java.util.List;
  *
  * @param mode local | spark | auto, as configured: {@link #resolvedMode} says which
  * @param workers 0 = Spark's default parallelism
- * @param kernels the kernels the executors' models run on (mesm.model.mesm.kernels, mesm.model.cnn.gradients)
+ * @param kernels the kernels the executors' models run on (mesm.model.mesm.kernels, mesm.model.cnn.kernels)
  */
 public record DistributedSettings(String mode, int workers, int averagingFrequency, int prefetchBatches,
                                   boolean collectStats, Kernels kernels) {

@@ -20,7 +20,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * (inference). Channels are split over the cores, and each channel's activations are read from
  * ND4J once: training forward sums x and x² while keeping them, then writes y from what it kept;
  * backward keeps x and the ReLU-masked gradient g while summing g and g·x, then writes dx.
- * Arithmetic is in double whatever the array type. The running statistics are updated exactly as
+ * Arithmetic is in double whatever the array type. FLOAT arrays take the native kernel where
+ * {@link CnnKernels} runs (the same passes; values in float, sums in double). The running statistics are updated exactly as
  * DL4J's layer does it, through the "gradients" of mean and log10stdev that its no-op updater subtracts:
  * mean − (1 − decay)(mean − batch mean), and log10 of the standard deviation of
  * decay·var + (1 − decay)·batch var (the batch variance biased, without ε).
@@ -49,6 +50,37 @@ public class BatchNormReluLayer extends BatchNormalization {
     double[] mean = training ? new double[g.channels] : vector(BatchNormalizationParamInitializer.GLOBAL_MEAN);
     double[] var = training ? new double[g.channels] : runningVariance();
     INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, x.shape(), 'c');
+    if (CnnKernels.enabled(x.dataType())) {
+      long xAt = CnnKernels.address(x);
+      long outAt = CnnKernels.address(out);
+      // Each part pins arrays of its own (JNI may hand native code a copy and write all of it back).
+      Rows.inParts(g.channels, 1, (from, to) -> {
+        double[][] own = {mean.clone(), var.clone(), new double[g.channels], new double[g.channels]};
+        CnnKernels.bnReluForward(CnnKernels.activeLevel(), xAt, outAt, g.examples, g.channels, g.plane, from, to, training,
+            gamma, beta, eps, own[0], own[1], own[2], own[3]);
+        copyRange(own, new double[][] {mean, var, a, b}, from, to);
+      });
+      CnnKernels.counted();
+    } else {
+      forwardInJava(x, out, g, training, gamma, beta, mean, var, a, b);
+    }
+    if (training) {
+      batchMean = mean;
+      batchVar = var;
+      scale = a;
+      shift = b;
+    }
+    return out;
+  }
+
+  /** Channels [from, to) of each {@code from[k]} into {@code to[k]}. */
+  private static void copyRange(double[][] from, double[][] to, int first, int end) {
+    for (int k = 0; k < from.length; k++) System.arraycopy(from[k], first, to[k], first, end - first);
+  }
+
+  private void forwardInJava(INDArray x, INDArray out, Geometry g, boolean training, double[] gamma, double[] beta,
+                             double[] mean, double[] var, double[] a, double[] b) {
+    double eps = layerConf().getEps();
     PlaneIo in = PlaneIo.of(x, g.plane, layerId());
     PlaneIo o = PlaneIo.of(out, g.plane, layerId());
     Rows.inParts(g.channels, 1, (from, to) -> {
@@ -90,13 +122,6 @@ public class BatchNormReluLayer extends BatchNormalization {
         }
       }
     });
-    if (training) {
-      batchMean = mean;
-      batchVar = var;
-      scale = a;
-      shift = b;
-    }
-    return out;
   }
 
   @Override
@@ -114,6 +139,25 @@ public class BatchNormReluLayer extends BatchNormalization {
     double[] dGamma = new double[g.channels];
     double[] dBeta = new double[g.channels];
     INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, x.shape(), 'c');
+    if (CnnKernels.enabled(x.dataType())) {
+      long xAt = CnnKernels.address(x);
+      long dyAt = CnnKernels.address(dy);
+      long dxAt = CnnKernels.address(dx);
+      Rows.inParts(g.channels, 1, (from, to) -> {
+        double[][] own = {new double[g.channels], new double[g.channels]};
+        CnnKernels.bnReluBackward(CnnKernels.activeLevel(), xAt, dyAt, dxAt, g.examples, g.channels, g.plane, from, to,
+            a.clone(), b.clone(), mean.clone(), std.clone(), own[0], own[1]);
+        copyRange(own, new double[][] {dGamma, dBeta}, from, to);
+      });
+      CnnKernels.counted();
+    } else {
+      backwardInJava(x, dy, dx, g, a, b, mean, std, dGamma, dBeta);
+    }
+    return gradients(dx, dGamma, dBeta);
+  }
+
+  private void backwardInJava(INDArray x, INDArray dy, INDArray dx, Geometry g, double[] a, double[] b, double[] mean,
+                              double[] std, double[] dGamma, double[] dBeta) {
     PlaneIo in = PlaneIo.of(x, g.plane, layerId());
     PlaneIo grad = PlaneIo.of(dy, g.plane, layerId());
     PlaneIo out = PlaneIo.of(dx, g.plane, layerId());
@@ -151,7 +195,9 @@ public class BatchNormReluLayer extends BatchNormalization {
         }
       }
     });
+  }
 
+  private Pair<Gradient, INDArray> gradients(INDArray dx, double[] dGamma, double[] dBeta) {
     Gradient gradient = new DefaultGradient();
     INDArray dGammaView = gradientViews.get(BatchNormalizationParamInitializer.GAMMA);
     INDArray dBetaView = gradientViews.get(BatchNormalizationParamInitializer.BETA);

@@ -26,7 +26,8 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 /**
  * {@link BatchNormRelu} against DL4J's BatchNorm layer followed by its ReLU layer (oneDNN's helper
  * in float, DL4J's own arithmetic in double): training outputs, every gradient (through a
- * convolution in front), the running statistics after steps of Adam, inference outputs with them.
+ * convolution in front), the running statistics after steps of Adam, inference outputs with them;
+ * in float both with the native kernel ({@link CnnKernels}) and with the Java one.
  */
 class BatchNormReluTest {
   private static ComputationGraph net(boolean fused, DataType type, long c, long h, long w) {
@@ -52,8 +53,22 @@ class BatchNormReluTest {
 
   // Odd plane sizes, one channel per core and fewer, a stem-sized layer.
   @ParameterizedTest
-  @CsvSource({"FLOAT, 3, 5, 7, 6", "DOUBLE, 3, 5, 7, 6", "DOUBLE, 2, 1, 3, 5", "FLOAT, 8, 16, 24, 24"})
-  void equalsDl4jsBatchNormThenReluInTrainingAndInference(DataType type, long n, long c, long h, long w) {
+  @CsvSource({"FLOAT, 3, 5, 7, 6, auto", "FLOAT, 3, 5, 7, 6, java", "DOUBLE, 3, 5, 7, 6, auto", "DOUBLE, 2, 1, 3, 5, auto",
+      "FLOAT, 8, 16, 24, 24, auto", "FLOAT, 8, 16, 24, 24, java"})
+  void equalsDl4jsBatchNormThenReluInTrainingAndInference(DataType type, long n, long c, long h, long w, String kernels) {
+    CnnKernels.configure(kernels);
+    try {
+      long before = CnnKernels.calls();
+      equalsDl4jsBatchNormThenRelu(type, n, c, h, w);
+      boolean nativeRan = CnnKernels.calls() > before;
+      assertEquals(type == DataType.FLOAT && kernels.equals("auto") && CnnKernels.available(), nativeRan,
+          "native kernel ran: " + nativeRan + " (" + CnnKernels.describe() + ")");
+    } finally {
+      CnnKernels.configure("auto");
+    }
+  }
+
+  private static void equalsDl4jsBatchNormThenRelu(DataType type, long n, long c, long h, long w) {
     ComputationGraph fused = net(true, type, c, h, w);
     ComputationGraph theirs = net(false, type, c, h, w);
     assertEquals(theirs.paramTable().keySet(), fused.paramTable().keySet(), "same parameters: saved models load");

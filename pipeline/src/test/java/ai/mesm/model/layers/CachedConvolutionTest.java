@@ -61,26 +61,26 @@ class CachedConvolutionTest {
   @ParameterizedTest
   @EnumSource(value = DataType.class, names = {"FLOAT", "DOUBLE"})
   void trainsBitForBitAsDl4jsConvolution(DataType type) {
-    DenseConvGradients.configure("dl4j");
+    CnnKernels.configure("java");
     try {
-      long before = DenseConvGradients.calls();
+      long before = CnnKernels.calls();
       trainsAsDl4jsConvolution(type, 0);
-      assertEquals(before, DenseConvGradients.calls(), "DL4J's backward pass throughout");
+      assertEquals(before, CnnKernels.calls(), "DL4J's backward pass and the Java BatchNorm throughout");
     } finally {
-      DenseConvGradients.configure("auto");
+      CnnKernels.configure("auto");
     }
   }
 
   @Test
   void trainsWithTheNativeGradientsAsWithDl4js() {
     DenseConvGradientsTest.assumeNative();
-    DenseConvGradients.configure("native");
+    CnnKernels.configure("native");
     try {
-      long before = DenseConvGradients.calls();
+      long before = CnnKernels.calls();
       trainsAsDl4jsConvolution(DataType.FLOAT, 1e-4);
-      assertTrue(DenseConvGradients.calls() - before >= 2 * 6, "both layers' gradients came from the native kernel");
+      assertTrue(CnnKernels.calls() - before >= 2 * 6, "both layers' gradients came from the native kernels");
     } finally {
-      DenseConvGradients.configure("auto");
+      CnnKernels.configure("auto");
     }
   }
 

@@ -26,8 +26,8 @@ class DenseConvGradientsTest {
    * sparse kernel is missing too); where it made the others, a missing one is a failure.
    */
   static void assumeNative() {
-    if (NativeKernels.available()) assertTrue(DenseConvGradients.available(), DenseConvGradients.describe());
-    assumeTrue(DenseConvGradients.available(), DenseConvGradients::describe);
+    if (NativeKernels.available()) assertTrue(CnnKernels.available(), CnnKernels.describe());
+    assumeTrue(CnnKernels.available(), CnnKernels::describe);
   }
 
   @ParameterizedTest(name = "n {0}, cin {1}, cout {2}, {3}x{4}, k {5}")
@@ -41,15 +41,15 @@ class DenseConvGradientsTest {
     INDArray weights = buffer.get(org.nd4j.linalg.indexing.NDArrayIndex.point(0),
         org.nd4j.linalg.indexing.NDArrayIndex.interval(7, 7 + cout * cin * k * k)).reshape('c', cout, cin, k, k);
     double[][] expected = definition(x.castTo(DataType.DOUBLE), weights.castTo(DataType.DOUBLE), dy.castTo(DataType.DOUBLE));
-    for (int level = 1; level <= DenseConvGradients.level(); level++) {
+    for (int level = 1; level <= CnnKernels.level(); level++) {
       INDArray dw = Nd4j.create(DataType.FLOAT, cout, cin, k, k);
       INDArray dx = Nd4j.create(DataType.FLOAT, n, cin, h, w);
-      assertEquals(0, DenseConvGradients.gradients(level, address(x), address(dy), address(weights), n, cin, cout, h, w,
+      assertEquals(0, CnnKernels.gradients(level, address(x), address(dy), address(weights), n, cin, cout, h, w,
           k, address(dw), address(dx)));
       assertClose(expected[0], dw, "level " + level + ", weight gradient");
       assertClose(expected[1], dx, "level " + level + ", input gradient");
       INDArray dwAlone = Nd4j.create(DataType.FLOAT, cout, cin, k, k);
-      DenseConvGradients.gradients(level, address(x), address(dy), address(weights), n, cin, cout, h, w, k,
+      CnnKernels.gradients(level, address(x), address(dy), address(weights), n, cin, cout, h, w, k,
           address(dwAlone), 0);
       assertEquals(dw, dwAlone, "level " + level + ", the weight gradient alone");
     }
@@ -57,19 +57,19 @@ class DenseConvGradientsTest {
 
   @Test
   void settingIsCheckedAndDescribed() {
-    assertThrows(IllegalArgumentException.class, () -> DenseConvGradients.configure("fast"));
+    assertThrows(IllegalArgumentException.class, () -> CnnKernels.configure("fast"));
     try {
-      DenseConvGradients.configure("dl4j");
-      assertTrue(DenseConvGradients.describe().startsWith("dl4j"), DenseConvGradients.describe());
+      CnnKernels.configure("java");
+      assertTrue(CnnKernels.describe().startsWith("java"), CnnKernels.describe());
       assertTrue(!DenseConvGradients.appliesTo(DataType.FLOAT, 4, 4, 3, true));
-      DenseConvGradients.configure("auto");
-      assertEquals(DenseConvGradients.available(), DenseConvGradients.appliesTo(DataType.FLOAT, 4, 4, 3, true));
+      CnnKernels.configure("auto");
+      assertEquals(CnnKernels.available(), DenseConvGradients.appliesTo(DataType.FLOAT, 4, 4, 3, true));
       assertTrue(!DenseConvGradients.appliesTo(DataType.DOUBLE, 4, 4, 3, true), "double stays with DL4J");
       assertTrue(!DenseConvGradients.appliesTo(DataType.FLOAT, 4, 4, 7, true), "kernels of 3 and 5 only");
       assertTrue(!DenseConvGradients.appliesTo(DataType.FLOAT, 64, 64, 3, true), "wide layers stay with DL4J under auto");
-      assertEquals(DenseConvGradients.available(), DenseConvGradients.appliesTo(DataType.FLOAT, 3, 64, 5, false));
+      assertEquals(CnnKernels.available(), DenseConvGradients.appliesTo(DataType.FLOAT, 3, 64, 5, false));
     } finally {
-      DenseConvGradients.configure("auto");
+      CnnKernels.configure("auto");
     }
   }
 
