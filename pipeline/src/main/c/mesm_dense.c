@@ -1,6 +1,6 @@
 /*
  * Native kernels of the CNNs' training layers, called through ai.mesm.model.layers.CnnKernels: the
- * gradients of the convolutions (stride 1, same padding, NCHW, float) for DenseConvGradients, and
+ * gradients of the convolutions (stride 1, same padding, NCHW, float) for NativeConvolution, and
  * BatchNorm + ReLU (mesm_bn_kernels.h) for BatchNormReluLayer.
  *
  * Why native: at narrow widths (the tests' and the demo's models) oneDNN's backward pass spends
@@ -156,6 +156,53 @@ static int gradients(int level, const float *x, const float *dy, const float *w,
   free(wf);
   free(tmp);
   return ok ? 0 : -1;
+}
+
+/*
+ * y [n][cout][h][w] = the convolution of x [n][cin][h][w] with w [cout][cin][k][k] (no bias): the
+ * input gradient's loop with the channels' roles swapped and the kernel unflipped, over each
+ * sample's padded input planes. Returns 0, or -1 when out of memory.
+ */
+static int forward(int level, const float *x, const float *w, int n, int cin, int cout, int h, int wd, int k,
+                   float *y) {
+  int p = (k - 1) / 2, wp = wd + k - 1, hp = h + k - 1;
+  long len = round16((long)h * wp);
+  long stride = round16((long)hp * wp + k + 16);
+  int coutp = (cout + CIB - 1) / CIB * CIB;
+  igrad_fn conv = level == 2 ? (k == 3 ? input_gradient_avx512_3 : input_gradient_avx512_5)
+                             : (k == 3 ? input_gradient_avx2_3 : input_gradient_avx2_5);
+  long kk = (long)k * k;
+  float *xpad = aligned_alloc(64, sizeof(float) * stride * cin);
+  float *wf = calloc(cin * kk * coutp, sizeof(float));
+  float *tmp = aligned_alloc(64, sizeof(float) * len * CIB);
+  int ok = xpad && wf && tmp;
+  if (ok) {
+    /* wf[ci][ky][kx][co] = w[co][ci][ky][kx] */
+    for (int co = 0; co < cout; co++)
+      for (int ci = 0; ci < cin; ci++)
+        for (int t = 0; t < kk; t++) wf[(ci * kk + t) * coutp + co] = w[((long)co * cin + ci) * kk + t];
+    for (int s = 0; s < n; s++) {
+      pad_planes(x + (long)s * cin * h * wd, cin, h, wd, p, wp, stride, xpad);
+      for (int co0 = 0; co0 < cout; co0 += CIB) {
+        conv(xpad, cin, wp, stride, len, wf, coutp, co0, tmp, len);
+        for (int c = 0; c < CIB && co0 + c < cout; c++)
+          for (int yy = 0; yy < h; yy++)
+            memcpy(y + (((long)s * cout + co0 + c) * h + yy) * wd, tmp + c * len + (long)yy * wp, sizeof(float) * wd);
+      }
+    }
+  }
+  free(xpad);
+  free(wf);
+  free(tmp);
+  return ok ? 0 : -1;
+}
+
+JNIEXPORT jint JNICALL Java_ai_mesm_model_layers_CnnKernels_forward(JNIEnv *env, jclass cls, jint level, jlong x,
+    jlong w, jint n, jint cin, jint cout, jint h, jint wd, jint k, jlong y) {
+  (void)env;
+  (void)cls;
+  return forward(level, (const float *)(intptr_t)x, (const float *)(intptr_t)w, n, cin, cout, h, wd, k,
+                 (float *)(intptr_t)y);
 }
 
 JNIEXPORT jint JNICALL Java_ai_mesm_model_layers_CnnKernels_level(JNIEnv *env, jclass cls) {

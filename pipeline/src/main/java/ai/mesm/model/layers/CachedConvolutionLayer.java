@@ -24,8 +24,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * as the next layer's input; this layer hands it to DL4J's backward pass instead. The oneDNN path of
  * DL4J's layer takes it; its own im2col path (oneDNN helpers off) recomputes as before.
  *
- * <p>Where {@link DenseConvGradients} applies (narrow float layers, docs/performance.md), the
- * gradients come from the native kernel instead of DL4J's backward pass, and a CNN's first layer
+ * <p>Where {@link NativeConvolution} applies (narrow float layers, docs/performance.md), the output
+ * and the gradients come from the native kernels instead of DL4J's passes, and a CNN's first layer
  * ({@link CachedConvolution#first}) skips its input's gradient.
  */
 public class CachedConvolutionLayer extends ConvolutionLayer {
@@ -36,8 +36,23 @@ public class CachedConvolutionLayer extends ConvolutionLayer {
   @Override
   public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
     preOutput = null;
-    INDArray out = super.activate(training, workspaceMgr);
+    INDArray out = nativeForward() ? nativeActivate(workspaceMgr) : super.activate(training, workspaceMgr);
     if (training && layerConf().getActivationFn() instanceof ActivationIdentity) preOutput = out;
+    return out;
+  }
+
+  /** The output of a narrow bias-free layer from {@link NativeConvolution}, where its gradients would come from too. */
+  private boolean nativeForward() {
+    org.deeplearning4j.nn.conf.layers.ConvolutionLayer c = layerConf();
+    return !c.hasBias() && shapesTheKernelTakes()
+        && NativeConvolution.forwardAppliesTo(input.dataType(), (int) c.getNIn(), (int) c.getNOut(), c.getKernelSize()[0]);
+  }
+
+  private INDArray nativeActivate(LayerWorkspaceMgr workspaceMgr) {
+    INDArray weights = getParamWithNoise(ConvolutionParamInitializer.WEIGHT_KEY, false, workspaceMgr);
+    long[] shape = {input.size(0), layerConf().getNOut(), input.size(2), input.size(3)};
+    INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, input.dataType(), shape, 'c');
+    NativeConvolution.forward(input, weights, out);
     return out;
   }
 
@@ -55,11 +70,17 @@ public class CachedConvolutionLayer extends ConvolutionLayer {
   }
 
   /**
-   * Whether {@link DenseConvGradients} computes this layer's gradients: a stride-1, same-padded,
+   * Whether {@link NativeConvolution} computes this layer's gradients: a stride-1, same-padded,
    * undilated NCHW convolution with the identity activation and neither dropout nor weight noise
    * (what the CNNs build), whose shapes the kernel takes.
    */
   private boolean nativeGradients() {
+    org.deeplearning4j.nn.conf.layers.ConvolutionLayer c = layerConf();
+    return shapesTheKernelTakes()
+        && NativeConvolution.appliesTo(input.dataType(), (int) c.getNIn(), (int) c.getNOut(), c.getKernelSize()[0], inputGradient());
+  }
+
+  private boolean shapesTheKernelTakes() {
     org.deeplearning4j.nn.conf.layers.ConvolutionLayer c = layerConf();
     int[] k = c.getKernelSize();
     int[] pad = c.getPadding();
@@ -67,8 +88,7 @@ public class CachedConvolutionLayer extends ConvolutionLayer {
     return k[0] == k[1] && k[0] % 2 == 1 && samePadded && Arrays.equals(c.getStride(), new int[] {1, 1})
         && Arrays.equals(c.getDilation(), new int[] {1, 1}) && c.getCnn2dDataFormat() == CNN2DFormat.NCHW
         && c.getActivationFn() instanceof ActivationIdentity && c.getIDropout() == null && c.getWeightNoise() == null
-        && input != null && input.rank() == 4 && input.size(1) == c.getNIn()
-        && DenseConvGradients.appliesTo(input.dataType(), (int) c.getNIn(), (int) c.getNOut(), k[0], inputGradient());
+        && input != null && input.rank() == 4 && input.size(1) == c.getNIn();
   }
 
   /** The same gradients as DL4J's backward pass (to float rounding), in the layout DL4J's updater reads. */
@@ -80,7 +100,7 @@ public class CachedConvolutionLayer extends ConvolutionLayer {
     INDArray epsNext = needed
         ? workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, input.dataType(), input.shape(), 'c')
         : workspaceMgr.create(ArrayType.ACTIVATION_GRAD, input.dataType(), input.shape(), 'c');
-    DenseConvGradients.compute(input, weights, epsilon, weightGrad, needed ? epsNext : null);
+    NativeConvolution.compute(input, weights, epsilon, weightGrad, needed ? epsNext : null);
     Gradient gradient = new DefaultGradient();
     if (hasBias()) {
       INDArray biasGrad = gradientViews.get(ConvolutionParamInitializer.BIAS_KEY);

@@ -8,13 +8,13 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The native kernels of the CNNs' training layers ({@code pipeline/src/main/c/mesm_dense.c}, built
- * into the jar when the build machine has a C compiler): the convolutions' gradients
- * ({@link DenseConvGradients}) and BatchNorm + ReLU ({@link BatchNormReluLayer}), on FLOAT arrays read
+ * into the jar when the build machine has a C compiler): the narrow convolutions' forward pass and
+ * gradients ({@link NativeConvolution}) and BatchNorm + ReLU ({@link BatchNormReluLayer}), on FLOAT arrays read
  * and written in place by address.
  *
  * <p>Where they run is {@code mesm.model.cnn.kernels} ({@link #configure}): {@code auto} (where the
  * library loads: BatchNorm + ReLU everywhere, the gradients of the layers
- * {@link DenseConvGradients#narrow} picks), {@code native} (the same, with the gradients of every
+ * {@link NativeConvolution#narrow} picks), {@code native} (the same, with the gradients of every
  * convolution; an error where the library cannot load) or {@code java} (DL4J's convolution backward
  * pass and the Java BatchNorm + ReLU, as a build without a C compiler runs).
  */
@@ -50,6 +50,9 @@ public final class CnnKernels {
   /** dW (and dX unless its address is 0) of x [n, cin, h, w] and dY [n, cout, h, w]; 0, or -1 when out of memory. */
   static native int gradients(int level, long x, long dy, long w, int n, int cin, int cout, int h, int width, int k,
                               long dw, long dx);
+
+  /** y [n, cout, h, w] = the same-padded convolution of x [n, cin, h, w] with w [cout, cin, k, k]; 0, or -1 when out of memory. */
+  static native int forward(int level, long x, long w, int n, int cin, int cout, int h, int width, int k, long y);
 
   /**
    * y = max(0, a·x + b) for channels [c0, c1) of x [n, channels, plane]; in training the batch's mean

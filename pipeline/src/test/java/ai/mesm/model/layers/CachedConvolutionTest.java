@@ -29,7 +29,7 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  * {@link CachedConvolution} trains exactly as DL4J's convolution does (a 5×5 first convolution and a
  * 3×3 one, each with BatchNorm + ReLU, as in the CNNs): with DL4J's backward pass the same outputs,
  * gradients and parameters after steps of Adam, bit for bit, since the output it keeps is the one
- * DL4J would compute again; with the native gradients ({@link DenseConvGradients}) the same to float
+ * DL4J would compute again; with the native gradients ({@link NativeConvolution}) the same to float
  * rounding; and its configuration survives the JSON that Spark's training master sends to the
  * executors.
  */
@@ -73,7 +73,7 @@ class CachedConvolutionTest {
 
   @Test
   void trainsWithTheNativeGradientsAsWithDl4js() {
-    DenseConvGradientsTest.assumeNative();
+    NativeConvolutionTest.assumeNative();
     CnnKernels.configure("native");
     try {
       long before = CnnKernels.calls();

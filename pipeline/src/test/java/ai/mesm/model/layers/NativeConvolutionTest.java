@@ -14,13 +14,13 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * The native convolution gradients against the definition written out in loops, in double: every
- * instruction set this CPU runs, 3×3 and 5×5 kernels, channel counts that are not multiples of the
- * kernel's tiles (4 output channels per weight-gradient tile, 8 input channels per input-gradient
- * tile), planes narrower than a vector, and the weights as a view into a larger buffer (as DL4J's
- * parameters are).
+ * The native convolution (forward pass, weight and input gradients) against the definition written
+ * out in loops, in double: every instruction set this CPU runs, 3×3 and 5×5 kernels, channel counts
+ * that are not multiples of the kernel's tiles (4 output channels per weight-gradient tile, 8
+ * channels per input-gradient and forward tile), planes narrower than a vector, and the weights as
+ * a view into a larger buffer (as DL4J's parameters are).
  */
-class DenseConvGradientsTest {
+class NativeConvolutionTest {
   /**
    * Skips only where the build made no native kernels at all (no C compiler, not x86-64 Linux: the
    * sparse kernel is missing too); where it made the others, a missing one is a failure.
@@ -52,6 +52,9 @@ class DenseConvGradientsTest {
       CnnKernels.gradients(level, address(x), address(dy), address(weights), n, cin, cout, h, w, k,
           address(dwAlone), 0);
       assertEquals(dw, dwAlone, "level " + level + ", the weight gradient alone");
+      INDArray y = Nd4j.create(DataType.FLOAT, n, cout, h, w);
+      assertEquals(0, CnnKernels.forward(level, address(x), address(weights), n, cin, cout, h, w, k, address(y)));
+      assertClose(expected[2], y, "level " + level + ", forward");
     }
   }
 
@@ -61,13 +64,13 @@ class DenseConvGradientsTest {
     try {
       CnnKernels.configure("java");
       assertTrue(CnnKernels.describe().startsWith("java"), CnnKernels.describe());
-      assertTrue(!DenseConvGradients.appliesTo(DataType.FLOAT, 4, 4, 3, true));
+      assertTrue(!NativeConvolution.appliesTo(DataType.FLOAT, 4, 4, 3, true));
       CnnKernels.configure("auto");
-      assertEquals(CnnKernels.available(), DenseConvGradients.appliesTo(DataType.FLOAT, 4, 4, 3, true));
-      assertTrue(!DenseConvGradients.appliesTo(DataType.DOUBLE, 4, 4, 3, true), "double stays with DL4J");
-      assertTrue(!DenseConvGradients.appliesTo(DataType.FLOAT, 4, 4, 7, true), "kernels of 3 and 5 only");
-      assertTrue(!DenseConvGradients.appliesTo(DataType.FLOAT, 64, 64, 3, true), "wide layers stay with DL4J under auto");
-      assertEquals(CnnKernels.available(), DenseConvGradients.appliesTo(DataType.FLOAT, 3, 64, 5, false));
+      assertEquals(CnnKernels.available(), NativeConvolution.appliesTo(DataType.FLOAT, 4, 4, 3, true));
+      assertTrue(!NativeConvolution.appliesTo(DataType.DOUBLE, 4, 4, 3, true), "double stays with DL4J");
+      assertTrue(!NativeConvolution.appliesTo(DataType.FLOAT, 4, 4, 7, true), "kernels of 3 and 5 only");
+      assertTrue(!NativeConvolution.appliesTo(DataType.FLOAT, 64, 64, 3, true), "wide layers stay with DL4J under auto");
+      assertEquals(CnnKernels.available(), NativeConvolution.appliesTo(DataType.FLOAT, 3, 64, 5, false));
     } finally {
       CnnKernels.configure("auto");
     }
@@ -77,12 +80,13 @@ class DenseConvGradientsTest {
     return a.data().address() + a.offset() * a.data().getElementSize();
   }
 
-  /** dW and dX of a stride-1, same-padded convolution, summed term by term. */
+  /** dW, dX and the output of a stride-1, same-padded convolution, summed term by term. */
   static double[][] definition(INDArray x, INDArray w, INDArray dy) {
     int n = (int) x.size(0), cin = (int) x.size(1), h = (int) x.size(2), wd = (int) x.size(3);
     int cout = (int) w.size(0), k = (int) w.size(2), p = k / 2;
     double[] dw = new double[cout * cin * k * k];
     double[] dx = new double[n * cin * h * wd];
+    double[] out = new double[n * cout * h * wd];
     for (int s = 0; s < n; s++)
       for (int co = 0; co < cout; co++)
         for (int ci = 0; ci < cin; ci++)
@@ -95,8 +99,9 @@ class DenseConvGradientsTest {
                   double g = dy.getDouble(s, co, y, xx);
                   dw[((co * cin + ci) * k + ky) * k + kx] += g * x.getDouble(s, ci, iy, ix);
                   dx[((s * cin + ci) * h + iy) * wd + ix] += g * w.getDouble(co, ci, ky, kx);
+                  out[((s * cout + co) * h + y) * wd + xx] += w.getDouble(co, ci, ky, kx) * x.getDouble(s, ci, iy, ix);
                 }
-    return new double[][] {dw, dx};
+    return new double[][] {dw, dx, out};
   }
 
   private static void assertClose(double[] expected, INDArray actual, String what) {
