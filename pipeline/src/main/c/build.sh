@@ -1,14 +1,15 @@
 #!/bin/sh
 # Builds the native kernels into the jar's classes, called by Maven (pipeline/pom.xml) as:
 # build.sh <output folder> <JDK home>. libmesm_sparse.so: MESM's submanifold convolution
-# (mesm_sparse.c); libmesm_mtcnn.so: the MTCNN face detector's layers (mesm_mtcnn.c). Without a
+# (mesm_sparse.c); libmesm_mtcnn.so: the MTCNN face detector's layers (mesm_mtcnn.c);
+# libmesm_dense.so: the CNNs' training kernels (mesm_dense.c: narrow convolutions, BatchNorm + ReLU). Without a
 # C compiler, or off x86-64 Linux, it only says so: the Java/ND4J paths then run (docs/stack.md).
 out="$1"
 jdk="$2"
 dir="$(dirname "$0")"
 cc="${CC:-cc}"
 skip() {
-  echo "[mesm] native kernels not built: $1. MESM's sparse convolutions and MTCNN will run on the slower Java/ND4J paths."
+  echo "[mesm] native kernels not built: $1. MESM's sparse convolutions, MTCNN and the CNNs' training layers will run on the slower Java/ND4J paths."
   exit 0
 }
 case "$(uname -s)/$(uname -m)" in

@@ -209,6 +209,7 @@ class NativeKernelsTest {
       assertEquals(0, built.waitFor(), log);
       assertTrue(java.nio.file.Files.size(dir.resolve("out").resolve(NativeKernels.LIBRARY)) > 0, log);
       assertTrue(java.nio.file.Files.size(dir.resolve("out").resolve("libmesm_mtcnn.so")) > 0, log);
+      assertTrue(java.nio.file.Files.size(dir.resolve("out").resolve("libmesm_dense.so")) > 0, log);
     }
   }
 }
