@@ -122,18 +122,22 @@ public final class ModelBenchJob {
             // allocations would disturb the inference timings above.
             ModelSpec mesmSpec = ModelSettings.spec(config.with(Map.of(MODEL_TYPE, "mesm", MESM_TOP_P, "0.7")), modalities,
                 dataset, tokenizer, weights).withMaxTokens(100);
+            // Interleaved rounds, the best of each, on one model: the first kernel measured alone
+            // would pay the JIT's warm-up that the second then profits from.
             double[] perSecond = new double[2];
-            for (int k = 0; k < 2; k++) {
-              boolean before = NativeKernels.use(k == 0);
-              try {
-                EmotionModel mesm = EmotionModel.create(mesmSpec, tokenizer, faces.mean(), faces.std());
-                perSecond[k] = ModelThroughput.trainPerSecond(mesm, batch, 1, 3);
-              } finally {
-                NativeKernels.use(before);
+            EmotionModel mesm = EmotionModel.create(mesmSpec, tokenizer, faces.mean(), faces.std());
+            for (int round = 0; round < 2; round++) {
+              for (int k = 0; k < 2; k++) {
+                boolean before = NativeKernels.use(k == 0);
+                try {
+                  perSecond[k] = Math.max(perSecond[k], ModelThroughput.trainPerSecond(mesm, batch, 1, 3));
+                } finally {
+                  NativeKernels.use(before);
+                }
               }
             }
             System.out.printf(java.util.Locale.ROOT, "MESM p=0.7 %s, same batch: train %.2f utterances/s with the native "
-                + "sparse kernel, %.2f with the Java kernels (FE2E %.2f)%n", Modality.label(modalities), perSecond[0],
+                + "sparse kernel, %.2f with the Java kernels (interleaved, best of 2; FE2E %.2f)%n", Modality.label(modalities), perSecond[0],
                 perSecond[1], r.trainPerSecond());
           }
         });
