@@ -38,29 +38,12 @@ typedef int i4 __attribute__((vector_size(16)));
 #define VU v16u
 #define VL 16
 #define COB 4
-#define K 3
-#include "mesm_dense_kernels.h"
-#undef K
-#define K 5
-#include "mesm_dense_kernels.h"
-#undef K
 #define VF v8
 #define VFU v8u
 #define VD d8
 #define VI i8
 #define VD_LANES 8
-#include "mesm_bn_kernels.h"
-#undef VF
-#undef VFU
-#undef VD
-#undef VI
-#undef VD_LANES
-#undef ATTR
-#undef SUF
-#undef V
-#undef VU
-#undef VL
-#undef COB
+#include "mesm_dense_level.h"
 
 #define ATTR __attribute__((target("avx2,fma")))
 #define SUF avx2
@@ -68,29 +51,12 @@ typedef int i4 __attribute__((vector_size(16)));
 #define VU v8u
 #define VL 8
 #define COB 2
-#define K 3
-#include "mesm_dense_kernels.h"
-#undef K
-#define K 5
-#include "mesm_dense_kernels.h"
-#undef K
 #define VF v4
 #define VFU v4u
 #define VD d4
 #define VI i4
 #define VD_LANES 4
-#include "mesm_bn_kernels.h"
-#undef VF
-#undef VFU
-#undef VD
-#undef VI
-#undef VD_LANES
-#undef ATTR
-#undef SUF
-#undef V
-#undef VU
-#undef VL
-#undef COB
+#include "mesm_dense_level.h"
 
 typedef void (*wgrad_fn)(const float *, const float *, int, int, int, long, long, float *);
 typedef void (*igrad_fn)(const float *, int, int, long, long, const float *, int, int, float *, long);
