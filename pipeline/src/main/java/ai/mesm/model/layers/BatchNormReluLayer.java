@@ -1,6 +1,8 @@
 package ai.mesm.model.layers;
 
+import ai.mesm.model.sparse.NativeArrays;
 import ai.mesm.model.sparse.Rows;
+import java.lang.ref.Reference;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
@@ -51,8 +53,8 @@ public class BatchNormReluLayer extends BatchNormalization {
     double[] var = training ? new double[g.channels] : runningVariance();
     INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, x.shape(), 'c');
     if (CnnKernels.enabled(x.dataType())) {
-      long xAt = CnnKernels.address(x);
-      long outAt = CnnKernels.address(out);
+      long xAt = NativeArrays.address(x);
+      long outAt = NativeArrays.address(out);
       // Each part pins arrays of its own (JNI may hand native code a copy and write all of it back).
       Rows.inParts(g.channels, 1, (from, to) -> {
         double[][] own = {mean.clone(), var.clone(), new double[g.channels], new double[g.channels]};
@@ -60,6 +62,7 @@ public class BatchNormReluLayer extends BatchNormalization {
             gamma, beta, eps, own[0], own[1], own[2], own[3]);
         copyRange(own, new double[][] {mean, var, a, b}, from, to);
       });
+      Reference.reachabilityFence(x);
       CnnKernels.counted();
     } else {
       forwardInJava(x, out, g, training, gamma, beta, mean, var, a, b);
@@ -140,15 +143,17 @@ public class BatchNormReluLayer extends BatchNormalization {
     double[] dBeta = new double[g.channels];
     INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, x.shape(), 'c');
     if (CnnKernels.enabled(x.dataType())) {
-      long xAt = CnnKernels.address(x);
-      long dyAt = CnnKernels.address(dy);
-      long dxAt = CnnKernels.address(dx);
+      long xAt = NativeArrays.address(x);
+      long dyAt = NativeArrays.address(dy);
+      long dxAt = NativeArrays.address(dx);
       Rows.inParts(g.channels, 1, (from, to) -> {
         double[][] own = {new double[g.channels], new double[g.channels]};
         CnnKernels.bnReluBackward(CnnKernels.activeLevel(), xAt, dyAt, dxAt, g.examples, g.channels, g.plane, from, to,
             a.clone(), b.clone(), mean.clone(), std.clone(), own[0], own[1]);
         copyRange(own, new double[][] {dGamma, dBeta}, from, to);
       });
+      Reference.reachabilityFence(x);
+      Reference.reachabilityFence(dy);
       CnnKernels.counted();
     } else {
       backwardInJava(x, dy, dx, g, a, b, mean, std, dGamma, dBeta);

@@ -3,7 +3,6 @@ package ai.mesm.model.layers;
 import ai.mesm.io.NativeLibrary;
 import java.util.Locale;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -121,25 +120,5 @@ public final class CnnKernels {
     if (!available()) return "java (native kernels unavailable: " + LOAD_FAILURE + ")";
     return "native (" + LEVELS[LEVEL] + (mode.equals("native") ? ", every convolution's gradients)"
         : "; DL4J's backward pass for convolutions wider than 32 channels)");
-  }
-
-  /**
-   * {@code a} where its elements lie in c order without gaps, else a c-order float copy. Judged by the
-   * strides alone: ND4J may flag an array with a dimension of size 1 as 'f' although its layout is c's.
-   */
-  static INDArray dense(INDArray a) {
-    long[] shape = a.shape();
-    long[] stride = a.stride();
-    long expected = 1;
-    boolean dense = a.dataType() == DataType.FLOAT;
-    for (int d = shape.length - 1; d >= 0 && dense; d--) {
-      dense = shape[d] == 1 || stride[d] == expected;
-      expected *= shape[d];
-    }
-    return dense ? a : Nd4j.createUninitialized(DataType.FLOAT, shape, 'c').assign(a);
-  }
-
-  static long address(INDArray a) {
-    return a.data().address() + a.offset() * a.data().getElementSize();
   }
 }

@@ -1,5 +1,7 @@
 package ai.mesm.model.layers;
 
+import ai.mesm.model.sparse.NativeArrays;
+import java.lang.ref.Reference;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -51,14 +53,18 @@ public final class NativeConvolution {
   /** y [n, cout, h, w] = the convolution of x [n, cin, h, w] with w [cout, cin, k, k], no bias; y dense c-order. */
   static void forward(INDArray x, INDArray w, INDArray y) {
     Shapes s = Shapes.of(x, w);
-    if (!Arrays.equals(y.shape(), s.output()) || CnnKernels.dense(y) != y) {
+    if (!Arrays.equals(y.shape(), s.output()) || !NativeArrays.inPlace(y)) {
       throw new IllegalArgumentException("convolution output " + Arrays.toString(y.shape()) + " for " + s);
     }
-    long xAt = CnnKernels.address(CnnKernels.dense(x));
-    long wAt = CnnKernels.address(CnnKernels.dense(w));
-    long yAt = CnnKernels.address(y);
+    INDArray xr = NativeArrays.readable(x);
+    INDArray wr = NativeArrays.readable(w);
+    long xAt = NativeArrays.address(xr);
+    long wAt = NativeArrays.address(wr);
+    long yAt = NativeArrays.address(y);
     int rc = inParts(s.n, s.n, (part, from, count) -> CnnKernels.forward(CnnKernels.activeLevel(),
         xAt + from * s.inputBytes(), wAt, count, s.cin, s.cout, s.h, s.width, s.k, yAt + from * s.outputBytes()));
+    Reference.reachabilityFence(xr);
+    Reference.reachabilityFence(wr);
     if (rc != 0) throw new OutOfMemoryError("native memory for the convolution's padded planes");
     CnnKernels.counted();
   }
@@ -75,24 +81,31 @@ public final class NativeConvolution {
       throw new IllegalArgumentException("convolution gradient shapes do not match: dY " + Arrays.toString(dy.shape())
           + " for " + s);
     }
-    if (CnnKernels.dense(dw) != dw || (dx != null && CnnKernels.dense(dx) != dx)) {
+    if (!NativeArrays.inPlace(dw) || (dx != null && !NativeArrays.inPlace(dx))) {
       throw new IllegalArgumentException("gradient arrays must be dense c-order");
     }
-    long xAt = CnnKernels.address(CnnKernels.dense(x));
-    long wAt = CnnKernels.address(CnnKernels.dense(w));
-    long dyAt = CnnKernels.address(CnnKernels.dense(dy));
-    long dxAt = dx == null ? 0 : CnnKernels.address(dx);
+    INDArray xr = NativeArrays.readable(x);
+    INDArray wr = NativeArrays.readable(w);
+    INDArray dyr = NativeArrays.readable(dy);
+    long xAt = NativeArrays.address(xr);
+    long wAt = NativeArrays.address(wr);
+    long dyAt = NativeArrays.address(dyr);
+    long dxAt = dx == null ? 0 : NativeArrays.address(dx);
     // Each part sums its own samples' weight gradient, the first into dW, and writes their input gradients.
     int parts = parts(s.n);
     long[] dwAt = new long[parts];
     INDArray[] partial = new INDArray[parts];
     for (int p = 0; p < parts; p++) {
       partial[p] = p == 0 ? dw : Nd4j.createUninitialized(DataType.FLOAT, dw.shape(), 'c');
-      dwAt[p] = CnnKernels.address(partial[p]);
+      dwAt[p] = NativeArrays.address(partial[p]);
     }
     int rc = inParts(s.n, parts, (part, from, count) -> CnnKernels.gradients(CnnKernels.activeLevel(),
         xAt + from * s.inputBytes(), dyAt + from * s.outputBytes(), wAt, count, s.cin, s.cout, s.h, s.width, s.k,
         dwAt[part], dx == null ? 0 : dxAt + from * s.inputBytes()));
+    Reference.reachabilityFence(xr);
+    Reference.reachabilityFence(wr);
+    Reference.reachabilityFence(dyr);
+    Reference.reachabilityFence(partial);
     if (rc != 0) throw new OutOfMemoryError("native memory for the convolution gradient's padded planes");
     for (int p = 1; p < parts; p++) dw.addi(partial[p]);
     CnnKernels.counted();

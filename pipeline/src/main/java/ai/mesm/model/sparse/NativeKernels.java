@@ -6,7 +6,6 @@ import ai.mesm.io.NativeLibrary;
 import java.util.Locale;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.shape.Shape;
 
 /**
  * The native submanifold convolution ({@code pipeline/src/main/c/mesm_sparse.c}, built into the
@@ -147,21 +146,6 @@ public final class NativeKernels {
       throw new IllegalStateException("the native sparse kernel is unavailable: " + AVAILABILITY.reason()
           + " (build with a C compiler on x86-64 Linux, or set " + MESM_KERNELS + " = java)");
     }
-  }
-
-  /** {@code a} itself where the kernel can read it in place (FLOAT, c-order, default strides; views allowed), else a copy. */
-  static INDArray readable(INDArray a) {
-    boolean inPlace = a.dataType() == DataType.FLOAT && a.ordering() == 'c' && Shape.hasDefaultStridesForShape(a);
-    return inPlace ? a : a.castTo(DataType.FLOAT).dup('c');
-  }
-
-  /** The address of element 0 of a c-order array with default strides (views allowed). */
-  static long address(INDArray a) {
-    if (a.ordering() != 'c' || !Shape.hasDefaultStridesForShape(a)) {
-      throw new IllegalArgumentException("native kernel needs c-order rows, got strides "
-          + java.util.Arrays.toString(a.stride()));
-    }
-    return a.data().address() + a.offset() * a.data().getElementSize();
   }
 
   private static Availability load() {

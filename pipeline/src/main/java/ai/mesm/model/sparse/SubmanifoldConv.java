@@ -1,5 +1,6 @@
 package ai.mesm.model.sparse;
 
+import java.lang.ref.Reference;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -96,16 +97,18 @@ public final class SubmanifoldConv {
     int cin = (int) x.size(1);
     int cout = (int) dOut.size(1);
     INDArray dW = Nd4j.createUninitialized(DataType.FLOAT, (long) SparseSites.KERNEL_OFFSETS * cin, cout);
-    INDArray xc = NativeKernels.readable(x);
-    INDArray dc = NativeKernels.readable(dOut);
+    INDArray xc = NativeArrays.readable(x);
+    INDArray dc = NativeArrays.readable(dOut);
     int[] neighbours = rules.neighbours();
     int level = NativeKernels.activeLevel();
     int block = NativeKernels.gradientBlock();
-    long xa = NativeKernels.address(xc);
-    long da = NativeKernels.address(dc);
-    long wa = NativeKernels.address(dW);
+    long xa = NativeArrays.address(xc);
+    long da = NativeArrays.address(dc);
+    long wa = NativeArrays.address(dW);
     Rows.inParts(cin / block, 1, (from, to) -> NativeKernels.weightGradient(level, xa, cin, da, cout, neighbours, n,
         from * block, to * block, wa));
+    Reference.reachabilityFence(xc);
+    Reference.reachabilityFence(dc);
     return dW;
   }
 
@@ -160,13 +163,13 @@ public final class SubmanifoldConv {
     int cout = (int) kernel.size(1);
     INDArray out = Nd4j.createUninitialized(DataType.FLOAT, n, cout);
     if (n == 0) return out;
-    INDArray x = NativeKernels.readable(rows);
-    INDArray w = NativeKernels.readable(kernel);
+    INDArray x = NativeArrays.readable(rows);
+    INDArray w = NativeArrays.readable(kernel);
     int[] neighbours = rules.neighbours();
     int level = NativeKernels.activeLevel();
-    long xa = NativeKernels.address(x);
-    long wa = NativeKernels.address(w);
-    long ya = NativeKernels.address(out);
+    long xa = NativeArrays.address(x);
+    long wa = NativeArrays.address(w);
+    long ya = NativeArrays.address(out);
     if (n >= 2 * NATIVE_MIN_SITES) {
       Rows.inParts(n, NATIVE_MIN_SITES, (from, to) -> NativeKernels.convolve(level, xa, cin, neighbours, from, to, 0,
           cout, wa, cout, ya, scale, shift));
@@ -175,6 +178,8 @@ public final class SubmanifoldConv {
       Rows.inParts(panels, 1, (from, to) -> NativeKernels.convolve(level, xa, cin, neighbours, 0, n,
           from * NATIVE_PANEL, Math.min(cout, to * NATIVE_PANEL), wa, cout, ya, scale, shift));
     }
+    Reference.reachabilityFence(x);
+    Reference.reachabilityFence(w);
     return out;
   }
 

@@ -95,8 +95,8 @@ class NativeKernelsTest {
         INDArray dW = Nd4j.valueArrayOf(new long[] {9L * cin, cout}, 12345f);
         int cut = cin / block / 2 * block;
         for (int[] part : new int[][] {{0, cut}, {cut, cin}}) {
-          NativeKernels.weightGradient(level, NativeKernels.address(xf), cin, NativeKernels.address(dOutF), cout,
-              rules.neighbours(), s.size(), part[0], part[1], NativeKernels.address(dW));
+          NativeKernels.weightGradient(level, NativeArrays.address(xf), cin, NativeArrays.address(dOutF), cout,
+              rules.neighbours(), s.size(), part[0], part[1], NativeArrays.address(dW));
         }
         assertTrue(exactDw.equalsWithEps(dW, gradientTolerance), "level " + level + ", weight gradient");
       }
@@ -105,15 +105,15 @@ class NativeKernelsTest {
         // two calls on disjoint site ranges, then the same split by channels: each writes only its part
         int half = s.size() / 2;
         for (int[] part : new int[][] {{0, half}, {half, s.size()}}) {
-          NativeKernels.convolve(level, NativeKernels.address(xf), cin, rules.neighbours(), part[0], part[1], 0, cout,
-              NativeKernels.address(wf), cout, NativeKernels.address(out), null, null);
+          NativeKernels.convolve(level, NativeArrays.address(xf), cin, rules.neighbours(), part[0], part[1], 0, cout,
+              NativeArrays.address(wf), cout, NativeArrays.address(out), null, null);
         }
         assertTrue(expected.equalsWithEps(out, tolerance), "level " + level + ", split by sites");
         out.assign(12345f);
         int cut = Math.min(cout, 32);
         for (int[] cols : new int[][] {{0, cut}, {cut, cout}}) {
-          NativeKernels.convolve(level, NativeKernels.address(xf), cin, rules.neighbours(), 0, s.size(), cols[0],
-              cols[1], NativeKernels.address(wf), cout, NativeKernels.address(out), null, null);
+          NativeKernels.convolve(level, NativeArrays.address(xf), cin, rules.neighbours(), 0, s.size(), cols[0],
+              cols[1], NativeArrays.address(wf), cout, NativeArrays.address(out), null, null);
         }
         assertTrue(expected.equalsWithEps(out, tolerance), "level " + level + ", split by channels");
       }
