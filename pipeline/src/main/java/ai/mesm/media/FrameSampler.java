@@ -1,7 +1,9 @@
 package ai.mesm.media;
 
 import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferByte;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.nio.file.Path;
@@ -48,6 +50,7 @@ public final class FrameSampler implements AutoCloseable {
   private final String name;
   private Frame frame;
   private BufferedImage image;
+  private BufferedImage reused;
   private double timeS = Double.NaN;
   private boolean ended;
 
@@ -119,9 +122,29 @@ public final class FrameSampler implements AutoCloseable {
   public BufferedImage image() throws IOException {
     if (image == null) {
       if (CONVERT != null) convert(); // once per frame: the image is kept until the next one
-      image = converter.convert(frame);
+      image = bgrImage(frame);
     }
     return image;
+  }
+
+  /**
+   * The decoded BGR24 picture as a TYPE_3BYTE_BGR image (the same bytes in the same order), row
+   * by row in bulk into one image kept for the sampler's frames: JavaCV's Java2DFrameConverter
+   * copies byte by byte through its gamma path, ~8 % of a streamed cut's Java time.
+   */
+  private BufferedImage bgrImage(Frame f) {
+    if (f.imageChannels != 3 || f.imageDepth != Frame.DEPTH_UBYTE || !(f.image[0] instanceof ByteBuffer src)) {
+      return converter.convert(f);
+    }
+    int w = f.imageWidth;
+    int h = f.imageHeight;
+    if (reused == null || reused.getWidth() != w || reused.getHeight() != h) {
+      reused = new BufferedImage(w, h, BufferedImage.TYPE_3BYTE_BGR);
+    }
+    byte[] dst = ((DataBufferByte) reused.getRaster().getDataBuffer()).getData();
+    int row = w * 3;
+    for (int y = 0; y < h; y++) src.get(y * f.imageStride, dst, y * row, row);
+    return reused;
   }
 
   private void convert() throws IOException {

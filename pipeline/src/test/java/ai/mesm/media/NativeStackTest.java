@@ -39,6 +39,24 @@ class NativeStackTest {
     }
   }
 
+  /** The cascade reads a decoded frame's bytes directly, and any other image through getRGB: the same face. */
+  @Test
+  void haarCascadeFindsTheSameFaceWhateverTheImageType() throws Exception {
+    BufferedImage bgr = ImageIO.read(ai.mesm.testing.RealData.photo().toFile());
+    assertEquals(BufferedImage.TYPE_3BYTE_BGR, bgr.getType());
+    BufferedImage rgb = new BufferedImage(bgr.getWidth(), bgr.getHeight(), BufferedImage.TYPE_INT_RGB);
+    rgb.getGraphics().drawImage(bgr, 0, 0, null);
+    // A frame's half, as the cutter hands IEMOCAP's actors over: a view into the frame's raster.
+    BufferedImage wide = new BufferedImage(bgr.getWidth() * 2, bgr.getHeight(), BufferedImage.TYPE_3BYTE_BGR);
+    wide.getGraphics().drawImage(bgr, bgr.getWidth(), 0, null);
+    BufferedImage right = wide.getSubimage(bgr.getWidth(), 0, bgr.getWidth(), bgr.getHeight());
+    try (OpenCvFaceDetector finder = new OpenCvFaceDetector()) {
+      var face = finder.largestFace(bgr, 24).orElseThrow();
+      assertEquals(face, finder.largestFace(rgb, 24).orElseThrow());
+      assertEquals(face, finder.largestFace(right, 24).orElseThrow());
+    }
+  }
+
   @Test
   void haarCascadeFindsNoFaceInAnEmptyImage() {
     try (OpenCvFaceDetector finder = new OpenCvFaceDetector()) {

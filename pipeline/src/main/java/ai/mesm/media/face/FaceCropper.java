@@ -47,18 +47,7 @@ public final class FaceCropper {
     int[] r = cropBox(box, frame.getWidth(), frame.getHeight());
     int w = r[2] - r[0];
     int h = r[3] - r[1];
-    byte[] rgb = new byte[w * h * 3];
-    int[] row = new int[w];
-    for (int y = 0; y < h; y++) {
-      frame.getRGB(r[0], r[1] + y, w, 1, row, 0, w);
-      for (int x = 0; x < w; x++) {
-        int p = row[x];
-        int o = (y * w + x) * 3;
-        rgb[o] = (byte) (p >> 16);
-        rgb[o + 1] = (byte) (p >> 8);
-        rgb[o + 2] = (byte) p;
-      }
-    }
+    byte[] rgb = RgbBytes.of(frame, r[0], r[1], w, h);
     try (BytePointer pixels = new BytePointer(rgb); Mat src = new Mat(h, w, opencv_core.CV_8UC3, pixels);
          Mat dst = new Mat()) {
       resize(src, dst, new Size(size, size), 0, 0, INTER_AREA);

@@ -1,6 +1,6 @@
 package ai.mesm.media.face;
 
-import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_BGR2GRAY;
+import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_RGB2GRAY;
 import static org.bytedeco.opencv.global.opencv_imgproc.cvtColor;
 import static org.bytedeco.opencv.global.opencv_imgproc.equalizeHist;
 
@@ -10,9 +10,9 @@ import java.io.File;
 import java.io.IOException;
 import java.net.URL;
 import java.util.Optional;
+import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.Loader;
-import org.bytedeco.javacv.Java2DFrameConverter;
-import org.bytedeco.javacv.OpenCVFrameConverter;
+import org.bytedeco.opencv.global.opencv_core;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Rect;
 import org.bytedeco.opencv.opencv_core.RectVector;
@@ -29,8 +29,6 @@ public final class OpenCvFaceDetector implements FaceDetector {
 
   private final CascadeClassifier classifier;
   private final int minSide;
-  private final Java2DFrameConverter java2d = new Java2DFrameConverter();
-  private final OpenCVFrameConverter.ToMat toMat = new OpenCVFrameConverter.ToMat();
 
   public OpenCvFaceDetector() {
     this(20);
@@ -62,13 +60,11 @@ public final class OpenCvFaceDetector implements FaceDetector {
 
   /** The largest face of at least {@code minSide} pixels, if any. */
   public Optional<Rectangle> largestFace(BufferedImage image, int minSide) {
-    BufferedImage bgr = image;
-    if (image.getType() != BufferedImage.TYPE_3BYTE_BGR) {
-      bgr = new BufferedImage(image.getWidth(), image.getHeight(), BufferedImage.TYPE_3BYTE_BGR);
-      bgr.getGraphics().drawImage(image, 0, 0, null);
-    }
-    try (Mat color = toMat.convert(java2d.convert(bgr)).clone(); Mat gray = new Mat(); RectVector faces = new RectVector()) {
-      cvtColor(color, gray, COLOR_BGR2GRAY);
+    int w = image.getWidth();
+    int h = image.getHeight();
+    try (BytePointer pixels = new BytePointer(RgbBytes.of(image, 0, 0, w, h));
+         Mat color = new Mat(h, w, opencv_core.CV_8UC3, pixels); Mat gray = new Mat(); RectVector faces = new RectVector()) {
+      cvtColor(color, gray, COLOR_RGB2GRAY);
       equalizeHist(gray, gray);
       classifier.detectMultiScale(gray, faces, 1.1, 3, 0, new Size(minSide, minSide), new Size());
       // OpenCV lists its faces in an order its threads decide: equal sizes (two actors side by
@@ -86,7 +82,5 @@ public final class OpenCvFaceDetector implements FaceDetector {
   @Override
   public void close() {
     classifier.close();
-    java2d.close();
-    toMat.close();
   }
 }
