@@ -38,7 +38,7 @@ class SecretsIT {
         "    split = \"" + out.resolve("split") + "\", models = \"" + out.resolve("models") + "\"",
         "    reports = \"" + out.resolve("reports") + "\", scores = \"" + out.resolve("scores") + "\" }",
         "  corpus { output = \"" + out.resolve("corpus") + "\", layouts = [iemocap, mosei], size = 24,",
-        "    min-utterance-s = 1.0, max-utterance-s = 1.5, mosei.clips-per-video = 2 }",
+        "    min-utterance-s = 1.0, max-utterance-s = 1.5, mosei.clips-per-video = 2, frame-rate = 10 }",
         "  spark.master = \"local[2]\"",
         "  model { cnn.channel-divisor = 16, dim = 32, layers = 1, feed-forward = 64 }",
         "  train { max-epochs = 1, patience = 1, batch-size = 4 }",

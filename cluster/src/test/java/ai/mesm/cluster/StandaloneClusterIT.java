@@ -92,7 +92,8 @@ class StandaloneClusterIT {
 
   @Test
   void trainsOnBothExecutorsWithDataOnS3AndResumesAfterTheDriverIsKilled() throws Exception {
-    submitOk(List.of("GenerateCorpusJob", "--config", "conf/demo.conf", "corpus.layouts=[iemocap]", "corpus.size=" + CORPUS_SIZE));
+    submitOk(List.of("GenerateCorpusJob", "--config", "conf/demo.conf", "corpus.layouts=[iemocap]", "corpus.size=" + CORPUS_SIZE,
+        "corpus.frame-rate=10"));
     submitOk(List.of("IngestJob", "--config", "conf/demo.conf", "dataset=iemocap"));
     submitOk(List.of("SplitJob", "--config", "conf/demo.conf", "dataset=iemocap"));
 

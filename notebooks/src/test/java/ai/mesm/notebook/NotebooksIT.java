@@ -76,7 +76,7 @@ class NotebooksIT {
             scores = "%1$s/scores/"${mesm.dataset}
           }
           split.files = "%1$s/corpus/mosei_folds"
-          corpus { output = "%1$s/corpus", size = 48 }
+          corpus { output = "%1$s/corpus", size = 48, frame-rate = 10 }
           model { cnn.channel-divisor = 16, dim = 32, layers = 1, feed-forward = 128 }
           train { max-epochs = 2, patience = 2, learning-rate = 1e-3 }
           eval.models = [fe2e-tav, mesm-tav]

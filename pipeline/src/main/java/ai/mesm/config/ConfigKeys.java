@@ -32,6 +32,7 @@ public final class ConfigKeys {
   public static final String CORPUS_THREADS = "mesm.corpus.threads";
   public static final String CORPUS_MIN_UTTERANCE_S = "mesm.corpus.min-utterance-s";
   public static final String CORPUS_MAX_UTTERANCE_S = "mesm.corpus.max-utterance-s";
+  public static final String CORPUS_FRAME_RATE = "mesm.corpus.frame-rate";
   public static final String CORPUS_IEMOCAP_UTTERANCES_PER_DIALOG = "mesm.corpus.iemocap.utterances-per-dialog";
   public static final String CORPUS_IEMOCAP_OUT_OF_CLASS = "mesm.corpus.iemocap.out-of-class-fraction";
   public static final String CORPUS_IEMOCAP_WIDTH = "mesm.corpus.iemocap.frame-width";

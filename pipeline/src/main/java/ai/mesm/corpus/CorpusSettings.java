@@ -14,7 +14,7 @@ public record CorpusSettings(
     double minUtteranceS, double maxUtteranceS, long seed,
     int iemocapUtterancesPerDialog, double iemocapOutOfClass, int iemocapWidth, int iemocapHeight,
     int moseiClipsPerVideo, int moseiAnnotators, double moseiMissingWav, boolean moseiDefects,
-    int moseiWidth, int moseiHeight) {
+    int moseiWidth, int moseiHeight, double frameRate) {
 
   /** The range and consistency checks of the keys read here (gathered by ai.mesm.stage.SettingsRules). */
   public static List<Rule> rules() {
@@ -36,7 +36,12 @@ public record CorpusSettings(
         Rules.atLeast(CORPUS_MOSEI_ANNOTATORS, 1),
         Rules.fraction(CORPUS_MOSEI_MISSING_WAV),
         Rules.evenAtLeast(CORPUS_MOSEI_WIDTH, 48),
-        Rules.evenAtLeast(CORPUS_MOSEI_HEIGHT, 48));
+        Rules.evenAtLeast(CORPUS_MOSEI_HEIGHT, 48),
+        new Rule(CORPUS_FRAME_RATE, c -> {
+          double fps = c.getDouble(CORPUS_FRAME_RATE);
+          return fps == 0 || (fps >= 4 && fps <= 60) ? Optional.empty()
+              : Optional.of("must be 0 (the releases' rates) or between 4 and 60 frames per second, not " + fps);
+        }));
   }
 
   public static CorpusSettings from(MesmConfig c) {
@@ -48,7 +53,12 @@ public record CorpusSettings(
         c.getInt(CORPUS_IEMOCAP_WIDTH), c.getInt(CORPUS_IEMOCAP_HEIGHT),
         c.getInt(CORPUS_MOSEI_CLIPS_PER_VIDEO), c.getInt(CORPUS_MOSEI_ANNOTATORS),
         c.getDouble(CORPUS_MOSEI_MISSING_WAV), c.getBoolean(CORPUS_MOSEI_DEFECTS),
-        c.getInt(CORPUS_MOSEI_WIDTH), c.getInt(CORPUS_MOSEI_HEIGHT));
+        c.getInt(CORPUS_MOSEI_WIDTH), c.getInt(CORPUS_MOSEI_HEIGHT), c.getDouble(CORPUS_FRAME_RATE));
+  }
+
+  /** The frame rate of a generated video whose release would have {@code releaseRate}. */
+  public double frameRate(double releaseRate) {
+    return frameRate > 0 ? frameRate : releaseRate;
   }
 
   public int effectiveThreads() {

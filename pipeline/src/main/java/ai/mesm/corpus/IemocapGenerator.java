@@ -169,11 +169,12 @@ final class IemocapGenerator {
     int height = settings.iemocapHeight();
     BufferedImage backdrop = Backdrop.paint(width, height, rng);
     BufferedImage frame = new BufferedImage(width, height, BufferedImage.TYPE_3BYTE_BGR);
-    int frames = (int) Math.floor(plan.duration() * FPS);
+    double fps = settings.frameRate(FPS);
+    int frames = (int) Math.floor(plan.duration() * fps);
     double[] sway = {rng.nextDouble() * 6, rng.nextDouble() * 6};
-    try (VideoWriter writer = new VideoWriter(avi, VideoWriter.Container.DIVX_AVI, width, height, FPS, 0, 0)) {
+    try (VideoWriter writer = new VideoWriter(avi, VideoWriter.Container.DIVX_AVI, width, height, fps, 0, 0)) {
       for (int i = 0; i < frames; i++) {
-        double t = i / FPS;
+        double t = i / fps;
         Graphics2D g = frame.createGraphics();
         g.drawImage(backdrop, 0, 0, null);
         for (int a = 0; a < 2; a++) {

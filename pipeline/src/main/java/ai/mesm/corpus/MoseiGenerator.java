@@ -76,7 +76,7 @@ final class MoseiGenerator {
   private VideoPlan planVideo(String videoId, Kind kind, int index, int clips) {
     SplittableRandom rng = Seeds.stream(settings.seed(), "mosei/" + videoId);
     Actor actor = Actor.random(rng.nextBoolean() ? 'F' : 'M', rng);
-    double fps = FPS_CHOICES[index % FPS_CHOICES.length];
+    double fps = settings.frameRate(FPS_CHOICES[index % FPS_CHOICES.length]);
     boolean wav = kind != Kind.CORRUPT && rng.nextDouble() >= settings.moseiMissingWav();
     List<Clip> planned = new ArrayList<>();
     double t = 0.5 + rng.nextDouble();

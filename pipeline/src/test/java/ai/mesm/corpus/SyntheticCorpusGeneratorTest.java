@@ -278,6 +278,30 @@ class SyntheticCorpusGeneratorTest {
     assertFalse(Files.exists(other.resolve("CMU_MOSEI")));
   }
 
+  /** corpus.frame-rate: every video of both layouts at the rate asked for, still as long as its utterances need. */
+  @Test
+  void aFrameRateSetsEveryVideosRate(@TempDir Path other) throws Exception {
+    MesmConfig c = ConfigLoader.load(List.of(), Map.of("corpus.size", "3", "corpus.layouts", "[iemocap, mosei]",
+        "corpus.max-utterance-s", "1.6", "corpus.min-utterance-s", "1.0", "corpus.frame-rate", "10",
+        "corpus.mosei.clips-per-video", "3", "corpus.mosei.defects", "false"));
+    new SyntheticCorpusGenerator(CorpusSettings.from(c)).generate(other);
+    List<Path> videos = new java.util.ArrayList<>(files(other.resolve("CMU_MOSEI"), "Videos/Full/Combined/*.mp4"));
+    videos.add(other.resolve("IEMOCAP_full_release/Session1/dialog/avi/DivX/Ses01F_impro01.avi"));
+    for (Path video : videos) {
+      try (FFmpegFrameGrabber g = new FFmpegFrameGrabber(video.toFile())) {
+        g.start();
+        assertEquals(10.0, g.getFrameRate(), 1e-6, video.toString());
+        int frames = 0;
+        while (g.grabImage() != null) frames++;
+        assertEquals(g.getLengthInTime() / 1e6 * 10, frames, 2.0, video.toString());
+        assertTrue(frames >= 30, video + ": " + frames + " frames");
+      }
+    }
+    String refused = assertThrows(RuntimeException.class, () -> ConfigLoader.load(List.of(),
+        Map.of("corpus.frame-rate", "2"))).getMessage();
+    assertTrue(refused.contains("mesm.corpus.frame-rate"), refused);
+  }
+
   @Test
   void summaryCountsWhatWasWritten() {
     CorpusSummary.Layout iemocap = summary.layouts().get(0);

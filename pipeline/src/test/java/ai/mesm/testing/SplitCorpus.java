@@ -17,8 +17,10 @@ import org.apache.spark.sql.SparkSession;
 /**
  * A synthetic corpus taken through the real pipeline (generate → ingest → split) once per test
  * JVM and dataset, and shared by the tests that train on it: the split costs a minute or two,
- * training on it seconds. IEMOCAP's is split 70/10/20 at random, CMU-MOSEI's by the generator's
- * video-disjoint fold files.
+ * training on it seconds. Its videos run at 10 frames per second (corpus.frame-rate): ingest
+ * samples 2 per second either way, and a third of the frames to draw, encode and decode is about
+ * half the time to generate and ingest (docs/testing.md). IEMOCAP's is split 70/10/20 at random,
+ * CMU-MOSEI's by the generator's video-disjoint fold files.
  */
 public final class SplitCorpus {
   /** IEMOCAP utterances generated; about 10% are out-of-class and dropped by the split. */
@@ -66,7 +68,7 @@ public final class SplitCorpus {
     Map<String, String> o = new HashMap<>(Map.of("dataset", dataset, "paths.input", r.resolve("corpus").toString(),
         "paths.ingest", r.resolve("ingest").toString(), "paths.split", r.resolve("split").toString(),
         "corpus.size", Integer.toString(isMosei ? MOSEI_SIZE : SIZE), "corpus.min-utterance-s", "1.0",
-        "corpus.max-utterance-s", "2.0", "corpus.layouts", "[" + dataset + "]"));
+        "corpus.max-utterance-s", "2.0", "corpus.layouts", "[" + dataset + "]", "corpus.frame-rate", "10"));
     if (isMosei) o.put("split.files", r.resolve("corpus").resolve("mosei_folds").toString());
     o.putAll(overrides);
     return ConfigLoader.load(List.of(), o);
