@@ -11,6 +11,7 @@ import ai.mesm.model.text.AlbertTokenizer;
 import ai.mesm.stage.EvaluateRunner;
 import ai.mesm.stage.ScoreRunner;
 import ai.mesm.stage.TrainRunner;
+import ai.mesm.testing.SharedTrainings;
 import ai.mesm.testing.Slow;
 import ai.mesm.testing.SplitCorpus;
 import ai.mesm.testing.TestSpark;
@@ -44,18 +45,39 @@ class AlbertTrainingTest {
   static Path checkpoint;
   static SparkSession spark;
 
+  /** Both trainings at once (SharedTrainings); the third test deletes the checkpoint folder, so it waits for both. */
+  static final SharedTrainings TRAINED = new SharedTrainings("albert-training-test");
+
   @BeforeAll
-  static void copyCheckpoint() throws Exception {
+  static void copyCheckpointAndStartTraining() throws Exception {
     checkpoint = out.resolve("albert-tiny");
     Files.createDirectories(checkpoint);
     try (Stream<Path> files = Files.list(AlbertFixture.folder())) {
       for (Path f : files.toList()) Files.copy(f, checkpoint.resolve(f.getFileName()));
     }
+    SplitCorpus.iemocap();
+    TRAINED.start("albert-t", AlbertTrainingTest::textConfig);
+    TRAINED.start("albert-mesm", AlbertTrainingTest::mesmConfig);
   }
 
   @AfterAll
-  static void stop() {
+  static void stop() throws InterruptedException {
     if (spark != null) spark.stop();
+    TRAINED.close();
+  }
+
+  /**
+   * FE2E on text alone. Base rate 1e-2 so that ALBERT and the text head, at the default tenth of it,
+   * learn at the 1e-3 that the shrunk models of LearningTest use: the tiny checkpoint is random, it has
+   * no knowledge to protect. Eight epochs, not LearningTest's four: text alone through a random encoder
+   * learns slowest of all.
+   */
+  private static MesmConfig textConfig() {
+    return config("t", Map.of("train.run-name", "albert-t", "train.learning-rate", "1e-2", "train.max-epochs", "8"));
+  }
+
+  private static MesmConfig mesmConfig() {
+    return config("t,a,v", Map.of("model.type", "mesm", "train.run-name", "albert-mesm", "train.max-epochs", "3"));
   }
 
   static MesmConfig config(String modalities, Map<String, String> extra) {
@@ -67,11 +89,7 @@ class AlbertTrainingTest {
   @Order(1)
   @Test
   void fe2eLearnsTextWithAlbertAndItsFolderCarriesEncoderAndTokenizer() throws Exception {
-    // Base rate 1e-2 so that ALBERT and the text head, at the default tenth of it, learn at the 1e-3 that
-    // the shrunk models of LearningTest use: the tiny checkpoint is random, it has no knowledge to protect.
-    // Eight epochs, not LearningTest's four: text alone through a random encoder learns slowest of all.
-    TrainRunner.Result r = TrainRunner.run(config("t", Map.of("train.run-name", "albert-t",
-        "train.learning-rate", "1e-2", "train.max-epochs", "8")), new Configuration(), System.out::println);
+    TrainRunner.Result r = TRAINED.get("albert-t", AlbertTrainingTest::textConfig);
     LearningTest.assertLearned("FE2E (T) with ALBERT", r.test());
     PretrainedText recorded = r.manifest().spec().albert();
     PretrainedText read = AlbertCheckpoint.read(checkpoint.toString(), new Configuration()).describe(10);
@@ -85,9 +103,7 @@ class AlbertTrainingTest {
   @Order(2)
   @Test
   void mesmLearnsWithAlbertsClsVectorAsItsQuery() throws Exception {
-    TrainRunner.Result r = TrainRunner.run(config("t,a,v", Map.of("model.type", "mesm", "train.run-name", "albert-mesm",
-        "train.max-epochs", "3")),
-        new Configuration(), System.out::println);
+    TrainRunner.Result r = TRAINED.get("albert-mesm", AlbertTrainingTest::mesmConfig);
     LearningTest.assertLearned("MESM (T+A+V) with ALBERT", r.test());
   }
 
@@ -95,6 +111,8 @@ class AlbertTrainingTest {
   @Order(3)
   @Test
   void evaluationAndScoringNeedNothingFromTheCheckpointFolder() throws Exception {
+    TRAINED.get("albert-t", AlbertTrainingTest::textConfig);
+    TRAINED.get("albert-mesm", AlbertTrainingTest::mesmConfig);
     try (Stream<Path> files = Files.walk(checkpoint)) {
       files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     }

@@ -14,6 +14,7 @@ import ai.mesm.stage.AttentionMapRunner;
 import ai.mesm.stage.EvaluateRunner;
 import ai.mesm.stage.TopPSweep;
 import ai.mesm.stage.TrainRunner;
+import ai.mesm.testing.SharedTrainings;
 import ai.mesm.testing.Slow;
 import ai.mesm.testing.SplitCorpus;
 import java.nio.file.Files;
@@ -23,6 +24,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -45,30 +48,38 @@ import org.junit.jupiter.params.provider.ValueSource;
 class LearningTest {
   @TempDir static Path out;
   /**
-   * The models the tests share, each trained once per JVM by the first test that needs it, so that
-   * every test runs alone or in any order (a single method in an IDE trains what it needs).
+   * The models the tests share, each trained once per JVM and two at a time: a training runs on
+   * one core (one OpenMP thread per test JVM), so the second core trains the next model meanwhile.
+   * Every test waits for the models it needs, so any one of them runs alone or in any order.
    */
-  private static final Map<String, TrainRunner.Result> TRAINED = new HashMap<>();
+  private static final SharedTrainings TRAINED = new SharedTrainings("learning-test");
   static final List<String> FE2E_MODALITIES = List.of("t", "a", "v", "t,a,v");
 
-  static synchronized TrainRunner.Result fe2e(String modalities) throws Exception {
-    TrainRunner.Result r = TRAINED.get("fe2e " + modalities);
-    if (r == null) {
-      r = TrainRunner.run(config(modalities), new Configuration(), System.out::println);
-      TRAINED.put("fe2e " + modalities, r);
-    }
-    return r;
+  /** Starts every shared model, T+A+V first (most tests need it), once the corpus is built. */
+  @BeforeAll
+  static void startTheSharedTrainings() {
+    SplitCorpus.iemocap();
+    TRAINED.start("fe2e t,a,v", () -> config("t,a,v"));
+    TRAINED.start("mesm", LearningTest::mesmConfig);
+    for (String m : List.of("t", "a", "v")) TRAINED.start("fe2e " + m, () -> config(m));
+  }
+
+  @AfterAll
+  static void stopTrainers() throws InterruptedException {
+    TRAINED.close();
+  }
+
+  static TrainRunner.Result fe2e(String modalities) throws Exception {
+    return TRAINED.get("fe2e " + modalities, () -> config(modalities));
   }
 
   /** MESM (p = 0.7, REFERENCE attention, the demo's setting) on T+A+V. */
-  static synchronized TrainRunner.Result mesm() throws Exception {
-    TrainRunner.Result r = TRAINED.get("mesm");
-    if (r == null) {
-      r = TrainRunner.run(config("t,a,v", Map.of("model.type", "mesm", "model.mesm.top-p", "0.7")), new Configuration(),
-          System.out::println);
-      TRAINED.put("mesm", r);
-    }
-    return r;
+  static TrainRunner.Result mesm() throws Exception {
+    return TRAINED.get("mesm", LearningTest::mesmConfig);
+  }
+
+  private static MesmConfig mesmConfig() {
+    return config("t,a,v", Map.of("model.type", "mesm", "model.mesm.top-p", "0.7"));
   }
 
   static MesmConfig config(String modalities) {

@@ -2,8 +2,10 @@ package ai.mesm.train;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import ai.mesm.config.MesmConfig;
 import ai.mesm.data.DatasetKind;
 import ai.mesm.stage.TrainRunner;
+import ai.mesm.testing.SharedTrainings;
 import ai.mesm.testing.Slow;
 import ai.mesm.testing.SplitCorpus;
 import com.google.gson.JsonObject;
@@ -13,7 +15,8 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.hadoop.conf.Configuration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,16 +31,33 @@ import org.junit.jupiter.api.io.TempDir;
 class MoseiTrainingTest {
   @TempDir static Path out;
 
-  private static TrainRunner.Result train(String type, Map<String, String> extra) throws Exception {
+  /** FE2E and MESM at once (SharedTrainings). */
+  static final SharedTrainings TRAINED = new SharedTrainings("mosei-training-test");
+
+  @BeforeAll
+  static void startBoth() {
+    SplitCorpus.mosei();
+    TRAINED.start("fe2e", () -> config("fe2e", Map.of()));
+    TRAINED.start("mesm", () -> config("mesm", MESM));
+  }
+
+  @AfterAll
+  static void stop() throws InterruptedException {
+    TRAINED.close();
+  }
+
+  private static MesmConfig config(String type, Map<String, String> extra) {
     Map<String, String> o = new HashMap<>(extra);
     o.put("model.type", type);
-    return TrainRunner.run(SplitCorpus.moseiConfig(LearningTest.shrunkSettings(out, "t,a,v", o)), new Configuration(),
-        System.out::println);
+    return SplitCorpus.moseiConfig(LearningTest.shrunkSettings(out, "t,a,v", o));
   }
+
+  /** MESM at p = 0.5, the paper's MOSEI setting. */
+  static final Map<String, String> MESM = Map.of("model.mesm.top-p", "0.5", "train.run-name", "mesm-tav-p05");
 
   @Test
   void fe2eLearnsMoseiAndItsTableIsTable4WithWeightedAccuracyFromItsPredictions() throws Exception {
-    TrainRunner.Result r = train("fe2e", Map.of());
+    TrainRunner.Result r = TRAINED.get("fe2e", () -> config("fe2e", Map.of()));
     assertEquals(DatasetKind.MOSEI, r.test().dataset());
     LearningTest.assertLearned("FE2E (T+A+V) on MOSEI", r.test());
 
@@ -93,7 +113,7 @@ class MoseiTrainingTest {
 
   @Test
   void mesmAtTopPHalfLearnsMoseiAndDropsSites() throws Exception {
-    TrainRunner.Result r = train("mesm", Map.of("model.mesm.top-p", "0.5", "train.run-name", "mesm-tav-p05"));
+    TrainRunner.Result r = TRAINED.get("mesm", () -> config("mesm", MESM));
     assertEquals(DatasetKind.MOSEI, r.test().dataset());
     LearningTest.assertLearned("MESM (T+A+V, p=0.5) on MOSEI", r.test());
     String md = r.table().markdown();
