@@ -48,9 +48,13 @@ class NotebooksIT {
   static final String[] CONFIG = {"--config", ROOT.resolve("conf/demo.conf").toString(), "--config", FIXTURE_CONF.toString()};
 
   static S3ProxyServer s3;
+  /** One notebook at a time: two kernels side by side took as long on 2 cores (108 s against 113 s). */
   static final ExecutorService runner = Executors.newSingleThreadExecutor();
   static final Map<String, Future<JsonObject>> executed = new ConcurrentHashMap<>();
   static final Path S3_CONF = WORK.resolve("s3.conf");
+  static final String LOCAL_CONFIG = String.join(",", CONFIG[1], CONFIG[3]);
+  /** MESM at p = 0.5: the sweep's only point, so the sweep reuses it instead of training it again. */
+  static final String MESM_RUN = "top-p-tav-p0.5";
 
   @AfterAll
   static void stopS3() throws InterruptedException {
@@ -79,25 +83,36 @@ class NotebooksIT {
           corpus { output = "%1$s/corpus", size = 48, frame-rate = 10 }
           model { cnn.channel-divisor = 16, dim = 32, layers = 1, feed-forward = 128 }
           train { max-epochs = 2, patience = 2, learning-rate = 1e-3 }
-          eval.models = [fe2e-tav, mesm-tav]
-          maps.model = mesm-tav
+          eval.models = [fe2e-tav, %2$s]
+          maps.model = %2$s
           score { input = "%1$s/archive", model = fe2e-tav }
           sweep { top-p = [0.5], fe2e-reference = fe2e-tav }
         }
-        """.formatted(out));
+        """.formatted(out, MESM_RUN));
     job(GenerateCorpusJob::main);
     job(IngestJob::main);
     job(SplitJob::main);
+    // Each notebook runs as soon as the outputs it reads exist, while the jobs after them go on.
+    submitDataNotebook();
     job(TrainJob::main);
-    job(TrainJob::main, "model.type=mesm", "model.mesm.top-p=0.5");
+    // MESM trained once, under the name the sweep gives its only point: the sweep reuses it.
+    job(TrainJob::main, "model.type=mesm", "model.mesm.top-p=0.5", "train.run-name=" + MESM_RUN);
     job(EvaluateJob::main);
+    submit("02-models.ipynb", Map.of(Notebook.CONFIG_ENV, LOCAL_CONFIG));
     job(AttentionMapJob::main);
     job(TopPSweepJob::main);
+    submit("03-attention.ipynb", Map.of(Notebook.CONFIG_ENV, LOCAL_CONFIG));
     job(MakeArchiveJob::main);
     job(ScoreJob::main);
+    submit("04-scoring.ipynb", Map.of(Notebook.CONFIG_ENV, LOCAL_CONFIG));
+    runner.shutdown();
+  }
 
-    // The data notebook reads the ingest and split folders from an S3 endpoint, keys from the
-    // environment as a user would give them (docs/notebooks.md).
+  /**
+   * The data notebook reads the ingest and split folders from an S3 endpoint, keys from the
+   * environment as a user would give them (docs/notebooks.md).
+   */
+  private static void submitDataNotebook() throws Exception {
     s3 = S3ProxyServer.start(WORK.resolve("s3"));
     s3.createBucket("lab");
     s3.upload(WORK.resolve("output/ingest/iemocap"), "lab", "iemocap/ingest");
@@ -112,15 +127,8 @@ class NotebooksIT {
       if (!k.endsWith(".access.key") && !k.endsWith(".secret.key")) conf.append("  \"").append(k).append("\" = \"").append(v).append("\"\n");
     });
     Files.writeString(S3_CONF, conf.append("}\n").toString());
-
-    // One notebook at a time: two kernels side by side took as long on 2 cores (108 s against 113 s).
-    String local = String.join(",", CONFIG[1], CONFIG[3]);
-    submit("04-scoring.ipynb", Map.of(Notebook.CONFIG_ENV, local));
-    submit("03-attention.ipynb", Map.of(Notebook.CONFIG_ENV, local));
-    submit("02-models.ipynb", Map.of(Notebook.CONFIG_ENV, local));
-    submit("01-data.ipynb", Map.of(Notebook.CONFIG_ENV, String.join(",", local, S3_CONF.toString()),
+    submit("01-data.ipynb", Map.of(Notebook.CONFIG_ENV, String.join(",", LOCAL_CONFIG, S3_CONF.toString()),
         "AWS_ACCESS_KEY_ID", S3ProxyServer.ACCESS_KEY, "AWS_SECRET_ACCESS_KEY", S3ProxyServer.SECRET_KEY));
-    runner.shutdown();
   }
 
   /** Each kernel on the client compiler: a notebook's JVM lives ~20 s (ShortJvms). */
@@ -219,7 +227,7 @@ class NotebooksIT {
   void attentionNotebookShowsEachBlocksKeptFractionAndTheSweep() throws Exception {
     JsonObject nb = executed("03-attention.ipynb");
     requireHealthy(nb);
-    List<String> index = Files.readAllLines(WORK.resolve("output/reports/iemocap/attention-maps-mesm-tav/index.csv"));
+    List<String> index = Files.readAllLines(WORK.resolve("output/reports/iemocap/attention-maps-" + MESM_RUN + "/index.csv"));
     Map<String, long[]> sums = new HashMap<>();
     for (String line : index.subList(1, index.size())) {
       // utterance_id,modality,step,block,grid_height,grid_width,kept_sites,file
@@ -237,8 +245,10 @@ class NotebooksIT {
       assertEquals((double) s[0] / s[1], Double.parseDouble(row.get(4)), 1e-4);
     }
     String text = outputText(nb);
-    assertTrue(text.contains(Files.readString(WORK.resolve("output/reports/iemocap/top-p-tav/top_p_sweep.csv")).strip()),
-        "the sweep's table is printed");
+    String sweep = Files.readString(WORK.resolve("output/reports/iemocap/top-p-tav/top_p_sweep.csv")).strip();
+    assertTrue(text.contains(sweep), "the sweep's table is printed");
+    assertTrue(sweep.contains("\n" + MESM_RUN + ",0.5,") && sweep.lines().filter(l -> l.startsWith(MESM_RUN + ","))
+        .allMatch(l -> l.endsWith(",true")), "the sweep reused the MESM model TrainJob published:\n" + sweep);
     // The default maps.count (6) picks test utterances to show every class the test split has.
     csvByFirstCell(Files.readString(WORK.resolve("output/split/iemocap/statistics.csv"))).forEach((label, s) -> {
       if (Long.parseLong(s.get(4)) > 0) assertFalse(text.contains(label + ": no drawn test utterance"), label + "\n" + text);
