@@ -49,6 +49,8 @@ class MoseiTrainingTest {
   private static MesmConfig config(String type, Map<String, String> extra) {
     Map<String, String> o = new HashMap<>(extra);
     o.put("model.type", type);
+    o.put("train.max-epochs", "5");
+    o.put("train.patience", "5");
     return SplitCorpus.moseiConfig(LearningTest.shrunkSettings(out, "t,a,v", o));
   }
 

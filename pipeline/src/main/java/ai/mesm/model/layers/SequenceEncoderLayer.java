@@ -27,8 +27,17 @@ abstract class SequenceEncoderLayer extends SameDiffLayer {
   @Override
   public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners, int layerIndex,
                            INDArray layerParamsView, boolean initializeParams, DataType networkDataType) {
-    // As DL4J's own instantiate, but with the runtime layer that undoes ND4J's doubled error.
-    CorrectedSameDiffLayer layer = new CorrectedSameDiffLayer(conf, networkDataType);
+    return instantiate(runtime(conf, networkDataType), conf, layerIndex, layerParamsView, initializeParams);
+  }
+
+  /** The runtime layer: DL4J's SameDiff one with the error corrected, unless a layer computes itself by hand. */
+  org.deeplearning4j.nn.layers.samediff.SameDiffLayer runtime(NeuralNetConfiguration conf, DataType dataType) {
+    return new CorrectedSameDiffLayer(conf, dataType);
+  }
+
+  /** {@code layer} over {@code layerParamsView}, set up as DL4J's own instantiate does. */
+  Layer instantiate(org.deeplearning4j.nn.layers.samediff.SameDiffLayer layer, NeuralNetConfiguration conf, int layerIndex,
+                    INDArray layerParamsView, boolean initializeParams) {
     layer.setIndex(layerIndex);
     layer.setParamsViewArray(layerParamsView);
     layer.setParamTable(initializer().init(conf, layerParamsView, initializeParams));

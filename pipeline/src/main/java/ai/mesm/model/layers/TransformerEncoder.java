@@ -2,6 +2,7 @@ package ai.mesm.model.layers;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.samediff.SDLayerParams;
 import org.nd4j.autodiff.samediff.SDIndex;
 import org.nd4j.autodiff.samediff.SDVariable;
@@ -25,8 +26,9 @@ import org.nd4j.linalg.factory.Nd4j;
 public final class TransformerEncoder extends SequenceEncoderLayer implements DropoutMasks {
   /** PyTorch's LayerNorm default, which nn.TransformerEncoderLayer keeps. */
   public static final double LAYER_NORM_EPS = 1e-5;
-  private static final double MASKED = -1e9;
-  private static final String[] DROPOUTS = {"dropAttention", "dropResidual1", "dropHidden", "dropResidual2"};
+  /** The score bias of a padded key step. */
+  static final double MASKED = -1e9;
+  static final String[] DROPOUTS = {"dropAttention", "dropResidual1", "dropHidden", "dropResidual2"};
 
   private int dim;
   private int heads;
@@ -170,6 +172,12 @@ public final class TransformerEncoder extends SequenceEncoderLayer implements Dr
   /** Inverted dropout: kept values scaled by 1 / (1 − p), as PyTorch's. */
   private INDArray keep(long[] shape, DataType type) {
     return Nd4j.rand(type, shape).gte(dropout).castTo(type).muli(1 / (1 - dropout));
+  }
+
+  /** Computed by hand ({@link TransformerEncoderLayer}); {@link #defineLayer} is its definition and the tests' reference. */
+  @Override
+  org.deeplearning4j.nn.layers.samediff.SameDiffLayer runtime(NeuralNetConfiguration conf, DataType dataType) {
+    return new TransformerEncoderLayer(conf, dataType);
   }
 
   @Override
