@@ -79,6 +79,11 @@ public final class ModelBenchJob {
           EmotionModel frozen = model.frozen();
           System.out.println("  inference batch (frozen) by part: "
               + StepProfile.of(() -> frozen.probabilities(batch), 20).describe());
+          // The encoders alone: the hand-written layer against its SameDiff definition, side by side.
+          for (int steps : new int[] {13, 100}) {
+            System.out.println("  Transformer encoder, " + ai.mesm.model.layers.EncoderTiming.compare(spec.dim(), spec.heads(),
+                spec.layers(), spec.feedForward(), steps, 8, 3));
+          }
           double[] ps = {0.3, 0.5, 0.7, 0.9};
           String corpus = PathSettings.of(config).ingest() + "/utterances";
           ExampleSource ingested = ExampleSource.folder(corpus, new Configuration());

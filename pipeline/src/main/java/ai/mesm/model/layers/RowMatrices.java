@@ -1,52 +1,34 @@
 package ai.mesm.model.layers;
 
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
 /**
- * Products of row-major double matrices for the hand-written layers. Every inner loop runs along
- * a row of the output or of the right operand, so the JIT vectorises it; a product with a
- * transposed right operand transposes that (small, weight-sized) operand first for the same reason.
+ * Row-major matrices of the hand-written layers: held as double arrays for the element-wise work,
+ * multiplied by ND4J's GEMM in the network's type (float in training and inference, double in
+ * the gradient checks), so the large products run on the same BLAS kernels as DL4J's own layers.
  */
 final class RowMatrices {
-  private RowMatrices() {}
+  private final DataType type;
 
-  /** c[m×n] (+)= a[m×k] · b[k×n]. */
-  static void multiply(double[] a, double[] b, double[] c, int m, int k, int n, boolean accumulate) {
-    if (!accumulate) java.util.Arrays.fill(c, 0, m * n, 0.0);
-    for (int i = 0; i < m; i++) {
-      int ci = i * n;
-      for (int p = 0; p < k; p++) {
-        double x = a[i * k + p];
-        if (x == 0.0) continue;
-        int bp = p * n;
-        for (int j = 0; j < n; j++) c[ci + j] += x * b[bp + j];
-      }
-    }
+  RowMatrices(DataType type) {
+    this.type = type;
   }
 
-  /** c[k×n] += a[m×k]ᵀ · b[m×n]: the weight gradient of a row-wise linear map. */
-  static void multiplyTransposedLeft(double[] a, double[] b, double[] c, int m, int k, int n) {
-    for (int i = 0; i < m; i++) {
-      int bi = i * n;
-      for (int p = 0; p < k; p++) {
-        double x = a[i * k + p];
-        if (x == 0.0) continue;
-        int cp = p * n;
-        for (int j = 0; j < n; j++) c[cp + j] += x * b[bi + j];
-      }
-    }
+  /** {@code values} as a [rows × cols] matrix of the network's type. */
+  INDArray matrix(double[] values, int rows, int cols) {
+    return Nd4j.createFromArray(values).reshape('c', rows, cols).castTo(type);
   }
 
-  /** c[m×k] (+)= a[m×n] · b[k×n]ᵀ: the input gradient of a row-wise linear map with weights b. */
-  static void multiplyTransposedRight(double[] a, double[] b, double[] c, int m, int n, int k, boolean accumulate) {
-    multiply(a, transpose(b, k, n), c, m, n, k, accumulate);
+  /** op(a) · op(b), op transposing where asked. */
+  double[] product(INDArray a, boolean transposeA, INDArray b, boolean transposeB) {
+    return values(Nd4j.gemm(a, b, transposeA, transposeB));
   }
 
-  /** [rows×cols] → [cols×rows]. */
-  static double[] transpose(double[] a, int rows, int cols) {
-    double[] t = new double[rows * cols];
-    for (int i = 0; i < rows; i++) {
-      for (int j = 0; j < cols; j++) t[j * rows + i] = a[i * cols + j];
-    }
-    return t;
+  /** The elements of {@code a} in row-major order, as doubles. */
+  static double[] values(INDArray a) {
+    return a.castTo(DataType.DOUBLE).dup('c').data().asDouble();
   }
 
   /** Adds {@code bias} [n] to every row of {@code c} [m×n]. */
@@ -57,11 +39,18 @@ final class RowMatrices {
     }
   }
 
-  /** into[n] += the column sums of a[m×n]: a bias's gradient. */
-  static void sumRows(double[] a, double[] into, int m, int n) {
+  /** The column sums of a[m×n]: a bias's gradient. */
+  static double[] sumRows(double[] a, int m, int n) {
+    double[] sums = new double[n];
     for (int i = 0; i < m; i++) {
       int ai = i * n;
-      for (int j = 0; j < n; j++) into[j] += a[ai + j];
+      for (int j = 0; j < n; j++) sums[j] += a[ai + j];
     }
+    return sums;
+  }
+
+  /** a += b, element by element. */
+  static void add(double[] a, double[] b) {
+    for (int i = 0; i < a.length; i++) a[i] += b[i];
   }
 }

@@ -9,16 +9,19 @@ import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * Runtime of {@link TransformerEncoder}: the computation its SameDiff definition
- * ({@link TransformerEncoder#defineLayer}) describes, forward and backward written out in Java
- * arrays (double arithmetic, whatever the network's type). Run as a SameDiff graph, every call paid
- * SameDiff's per-execution bookkeeping (dependency tracking, variable lookups by name, one op call
- * per small tensor operation): at the tests' widths that was ~30 % of a training step. The
- * DL4J plumbing (parameter and gradient views, masks, JSON) stays the SameDiff layer's.
+ * ({@link TransformerEncoder#defineLayer}) describes, forward and backward written out: the matrix
+ * products by ND4J's GEMM in the network's type (the wide feed-forward layer stays in ND4J), the
+ * attention, LayerNorm and the element-wise work in Java doubles. Run as a SameDiff graph, every
+ * call paid SameDiff's per-execution bookkeeping (dependency tracking, variable lookups by name, one
+ * op call per small tensor operation): at the tests' widths the encoders were ~40 % of a training
+ * step. The DL4J plumbing (parameter and gradient views, masks, JSON) stays the SameDiff layer's.
  */
 final class TransformerEncoderLayer extends SameDiffLayer {
   /** The last training forward pass, which the backward pass differentiates. */
@@ -35,7 +38,11 @@ final class TransformerEncoderLayer extends SameDiffLayer {
   @Override
   public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
     assertInputSet(false);
-    Pass pass = new Pass(training);
+    Pass pass;
+    // What the pass keeps lives until the backward pass: outside DL4J's per-pass workspaces.
+    try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+      pass = new Pass(training);
+    }
     last = training ? pass : null;
     INDArray out = workspaceMgr.create(ArrayType.ACTIVATIONS, dataType, new long[] {pass.mb, pass.dim}, 'c');
     return out.assign(Nd4j.createFromArray(pass.output()).reshape(pass.mb, pass.dim));
@@ -44,8 +51,12 @@ final class TransformerEncoderLayer extends SameDiffLayer {
   @Override
   public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
     assertInputSet(true);
-    Pass pass = last != null ? last : new Pass(false);
-    Map<String, double[]> grads = pass.backward(doubles(epsilon));
+    Map<String, double[]> grads;
+    Pass pass;
+    try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+      pass = last != null ? last : new Pass(false);
+      grads = pass.backward(doubles(epsilon));
+    }
     Gradient g = new DefaultGradient();
     for (String name : paramTable.keySet()) {
       INDArray view = gradTable.get(name);
@@ -58,7 +69,7 @@ final class TransformerEncoderLayer extends SameDiffLayer {
   }
 
   static double[] doubles(INDArray a) {
-    return a.castTo(DataType.DOUBLE).dup('c').data().asDouble();
+    return RowMatrices.values(a);
   }
 
   /** One forward pass over the current input, with what its backward pass needs. */
@@ -72,6 +83,7 @@ final class TransformerEncoderLayer extends SameDiffLayer {
     final int feedForward;
     final int layers;
     final double scale;
+    final RowMatrices matrices = new RowMatrices(dataType);
     /** Per utterance and key step (CLS first): 0, or −1e9 for a padded step. */
     final double[] keyBias;
     final Layer[] state;
@@ -144,68 +156,66 @@ final class TransformerEncoderLayer extends SameDiffLayer {
     /** One encoder layer: self-attention and feed-forward blocks, each residual and post-LayerNorm. */
     private final class Layer {
       final int l;
-      final double[] in;
-      final double[] inW;
-      final double[] outW;
-      final double[] w1;
-      final double[] w2;
+      final INDArray in;
+      final INDArray inW;
+      final INDArray outW;
+      final INDArray w1;
+      final INDArray w2;
       final double[] ln1g;
       final double[] ln2g;
       final double[] qkv;
       final double[] weights;
       final double[] dropAttention;
       final double[] dropResidual1;
-      final double[] dropHidden;
+      final INDArray dropHidden;
       final double[] dropResidual2;
-      final double[] context;
+      final INDArray context;
       final LayerNormRows norm1;
-      final double[] h1;
-      final double[] preActivation;
-      final double[] hidden;
+      final INDArray h1;
+      /** The feed-forward block's hidden activations after ReLU and dropout, [rows × feedForward]. */
+      final INDArray hidden;
       final LayerNormRows norm2;
       final double[] output;
 
-      Layer(int l, double[] in, Map<String, INDArray> masks) {
+      Layer(int l, double[] input, Map<String, INDArray> masks) {
         this.l = l;
-        this.in = in;
-        inW = param("inW");
-        outW = param("outW");
-        w1 = param("W1");
-        w2 = param("W2");
+        in = matrices.matrix(input, rows, dim);
+        inW = weight("inW");
+        outW = weight("outW");
+        w1 = weight("W1");
+        w2 = weight("W2");
         ln1g = param("ln1g");
         ln2g = param("ln2g");
         dropAttention = dropout(masks, l, 0);
         dropResidual1 = dropout(masks, l, 1);
-        dropHidden = dropout(masks, l, 2);
+        dropHidden = masks.get(TransformerEncoder.key(l, TransformerEncoder.DROPOUTS[2]));
         dropResidual2 = dropout(masks, l, 3);
 
-        qkv = new double[rows * 3 * dim];
-        RowMatrices.multiply(in, inW, qkv, rows, dim, 3 * dim, false);
+        qkv = matrices.product(in, false, inW, false);
         RowMatrices.addRows(qkv, param("inB"), rows, 3 * dim);
         weights = new double[mb * heads * steps * steps];
-        context = new double[rows * dim];
-        attend();
-        double[] z1 = new double[rows * dim];
-        RowMatrices.multiply(context, outW, z1, rows, dim, dim, false);
+        double[] attended = new double[rows * dim];
+        attend(attended);
+        context = matrices.matrix(attended, rows, dim);
+        double[] z1 = matrices.product(context, false, outW, false);
         RowMatrices.addRows(z1, param("outB"), rows, dim);
-        residual(z1, in, dropResidual1);
+        residual(z1, input, dropResidual1);
         norm1 = new LayerNormRows(z1, rows, dim);
-        h1 = norm1.apply(ln1g, param("ln1b"));
+        double[] normed1 = norm1.apply(ln1g, param("ln1b"));
+        h1 = matrices.matrix(normed1, rows, dim);
 
-        preActivation = new double[rows * feedForward];
-        RowMatrices.multiply(h1, w1, preActivation, rows, dim, feedForward, false);
-        RowMatrices.addRows(preActivation, param("b1"), rows, feedForward);
-        hidden = new double[rows * feedForward];
-        for (int i = 0; i < hidden.length; i++) {
-          double r = preActivation[i] > 0 ? preActivation[i] : 0;
-          hidden[i] = dropHidden == null ? r : r * dropHidden[i];
-        }
-        double[] z2 = new double[rows * dim];
-        RowMatrices.multiply(hidden, w2, z2, rows, feedForward, dim, false);
+        // The feed-forward block's wide hidden layer stays in ND4J: only [rows × dim] comes back.
+        INDArray activated = Transforms.relu(Nd4j.gemm(h1, w1, false, false).addiRowVector(weight("b1")), false);
+        hidden = dropHidden == null ? activated : activated.muli(dropHidden.castTo(dataType));
+        double[] z2 = matrices.product(hidden, false, w2, false);
         RowMatrices.addRows(z2, param("b2"), rows, dim);
-        residual(z2, h1, dropResidual2);
+        residual(z2, normed1, dropResidual2);
         norm2 = new LayerNormRows(z2, rows, dim);
         output = norm2.apply(ln2g, param("ln2b"));
+      }
+
+      private INDArray weight(String name) {
+        return paramTable.get(TransformerEncoder.key(l, name)).castTo(dataType);
       }
 
       private double[] param(String name) {
@@ -217,36 +227,64 @@ final class TransformerEncoderLayer extends SameDiffLayer {
         for (int i = 0; i < branch.length; i++) branch[i] = base[i] + (drop == null ? branch[i] : branch[i] * drop[i]);
       }
 
-      /** Softmax(q·kᵀ/√d + key bias) per utterance and head, dropped out, times v: into {@link #context}. */
-      private void attend() {
-        double[] scores = new double[steps];
+      /** Softmax(q·kᵀ/√d + key bias) per utterance and head, dropped out, times v, into {@code context}. */
+      private void attend(double[] context) {
+        double[] keysT = new double[headSize * steps];
         for (int b = 0; b < mb; b++) {
           for (int hd = 0; hd < heads; hd++) {
+            gather(b, hd, 1, keysT, true);
             for (int i = 0; i < steps; i++) {
               int q = (b * steps + i) * 3 * dim + hd * headSize;
-              double max = Double.NEGATIVE_INFINITY;
-              for (int j = 0; j < steps; j++) {
-                int k = (b * steps + j) * 3 * dim + dim + hd * headSize;
-                double s = 0;
-                for (int c = 0; c < headSize; c++) s += qkv[q + c] * scale * qkv[k + c];
-                scores[j] = s + keyBias[b * steps + j];
-                max = Math.max(max, scores[j]);
-              }
-              double sum = 0;
-              for (int j = 0; j < steps; j++) {
-                scores[j] = Math.exp(scores[j] - max);
-                sum += scores[j];
-              }
               int w = ((b * heads + hd) * steps + i) * steps;
-              int out = (b * steps + i) * dim + hd * headSize;
+              // Inner loops along a row (of kᵀ here, of v below) so that they vectorise.
+              for (int c = 0; c < headSize; c++) {
+                double qc = qkv[q + c] * scale;
+                for (int j = 0; j < steps; j++) weights[w + j] += qc * keysT[c * steps + j];
+              }
+              for (int j = 0; j < steps; j++) weights[w + j] += keyBias[b * steps + j];
+            }
+          }
+        }
+        // One softmax op over every row: libnd4j's vectorised exp, where Math.exp per score cost more than the products.
+        System.arraycopy(RowMatrices.values(Transforms.softmax(matrices.matrix(weights, mb * heads * steps, steps), false)),
+            0, weights, 0, weights.length);
+        // context = P·v per utterance and head, computed transposed (contextᵀ = vᵀ·Pᵀ) so that the
+        // inner loop runs along a row of Pᵀ (all query steps) rather than along a head's few features.
+        double[] valuesT = new double[headSize * steps];
+        double[] weightsT = new double[steps * steps];
+        double[] contextT = new double[headSize * steps];
+        for (int b = 0; b < mb; b++) {
+          for (int hd = 0; hd < heads; hd++) {
+            gather(b, hd, 2, valuesT, true);
+            int w0 = (b * heads + hd) * steps * steps;
+            for (int i = 0; i < steps; i++) {
               for (int j = 0; j < steps; j++) {
-                weights[w + j] = scores[j] / sum;
-                double p = dropAttention == null ? weights[w + j] : weights[w + j] * dropAttention[w + j];
-                if (p == 0) continue;
-                int v = (b * steps + j) * 3 * dim + 2 * dim + hd * headSize;
-                for (int c = 0; c < headSize; c++) context[out + c] += p * qkv[v + c];
+                int w = w0 + i * steps + j;
+                weightsT[j * steps + i] = dropAttention == null ? weights[w] : weights[w] * dropAttention[w];
               }
             }
+            java.util.Arrays.fill(contextT, 0);
+            for (int c = 0; c < headSize; c++) {
+              for (int j = 0; j < steps; j++) {
+                double v = valuesT[c * steps + j];
+                if (v == 0) continue;
+                for (int i = 0; i < steps; i++) contextT[c * steps + i] += v * weightsT[j * steps + i];
+              }
+            }
+            for (int i = 0; i < steps; i++) {
+              int out = (b * steps + i) * dim + hd * headSize;
+              for (int c = 0; c < headSize; c++) context[out + c] = contextT[c * steps + i];
+            }
+          }
+        }
+      }
+
+      /** Head {@code hd}'s part ({@code part} 0 = q, 1 = k, 2 = v) of utterance b's rows: [steps × headSize], or its transpose. */
+      private void gather(int b, int hd, int part, double[] into, boolean transposed) {
+        for (int j = 0; j < steps; j++) {
+          int from = (b * steps + j) * 3 * dim + part * dim + hd * headSize;
+          for (int c = 0; c < headSize; c++) {
+            into[transposed ? c * steps + j : j * headSize + c] = qkv[from + c];
           }
         }
       }
@@ -256,40 +294,31 @@ final class TransformerEncoderLayer extends SameDiffLayer {
         double[] dLn2g = new double[dim];
         double[] dLn2b = new double[dim];
         double[] dz2 = norm2.backward(dOut, ln2g, dLn2g, dLn2b);
-        double[] dBranch2 = dropResidual2 == null ? dz2 : times(dz2, dropResidual2);
-        double[] dW2 = new double[feedForward * dim];
-        RowMatrices.multiplyTransposedLeft(hidden, dBranch2, dW2, rows, feedForward, dim);
-        double[] db2 = new double[dim];
-        RowMatrices.sumRows(dBranch2, db2, rows, dim);
-        double[] dPre = new double[rows * feedForward];
-        RowMatrices.multiplyTransposedRight(dBranch2, w2, dPre, rows, dim, feedForward, false);
-        for (int i = 0; i < dPre.length; i++) {
-          dPre[i] = preActivation[i] > 0 ? (dropHidden == null ? dPre[i] : dPre[i] * dropHidden[i]) : 0;
-        }
-        double[] dW1 = new double[dim * feedForward];
-        RowMatrices.multiplyTransposedLeft(h1, dPre, dW1, rows, dim, feedForward);
-        double[] db1 = new double[feedForward];
-        RowMatrices.sumRows(dPre, db1, rows, feedForward);
-        double[] dh1 = dz2.clone();
-        RowMatrices.multiplyTransposedRight(dPre, w1, dh1, rows, feedForward, dim, true);
+        INDArray dBranch2 = matrices.matrix(dropResidual2 == null ? dz2 : times(dz2, dropResidual2), rows, dim);
+        double[] dW2 = matrices.product(hidden, true, dBranch2, false);
+        double[] db2 = RowMatrices.sumRows(RowMatrices.values(dBranch2), rows, dim);
+        // ReLU's gradient where the (dropped-out) activation is positive: a dropped unit passes none anyway.
+        INDArray dPre = Nd4j.gemm(dBranch2, w2, false, true).muli(Transforms.step(hidden, true));
+        if (dropHidden != null) dPre.muli(dropHidden.castTo(dataType));
+        double[] dW1 = matrices.product(h1, true, dPre, false);
+        double[] db1 = RowMatrices.values(dPre.sum(0));
+        double[] dh1 = matrices.product(dPre, false, w1, true);
+        RowMatrices.add(dh1, dz2);
 
         double[] dLn1g = new double[dim];
         double[] dLn1b = new double[dim];
         double[] dz1 = norm1.backward(dh1, ln1g, dLn1g, dLn1b);
         double[] dBranch1 = dropResidual1 == null ? dz1 : times(dz1, dropResidual1);
-        double[] dOutW = new double[dim * dim];
-        RowMatrices.multiplyTransposedLeft(context, dBranch1, dOutW, rows, dim, dim);
-        double[] dOutB = new double[dim];
-        RowMatrices.sumRows(dBranch1, dOutB, rows, dim);
-        double[] dContext = new double[rows * dim];
-        RowMatrices.multiplyTransposedRight(dBranch1, outW, dContext, rows, dim, dim, false);
+        INDArray dBranch1M = matrices.matrix(dBranch1, rows, dim);
+        double[] dOutW = matrices.product(context, true, dBranch1M, false);
+        double[] dOutB = RowMatrices.sumRows(dBranch1, rows, dim);
+        double[] dContext = matrices.product(dBranch1M, false, outW, true);
         double[] dQkv = attendBackward(dContext);
-        double[] dInW = new double[dim * 3 * dim];
-        RowMatrices.multiplyTransposedLeft(in, dQkv, dInW, rows, dim, 3 * dim);
-        double[] dInB = new double[3 * dim];
-        RowMatrices.sumRows(dQkv, dInB, rows, 3 * dim);
-        double[] dIn = dz1.clone();
-        RowMatrices.multiplyTransposedRight(dQkv, inW, dIn, rows, 3 * dim, dim, true);
+        INDArray dQkvM = matrices.matrix(dQkv, rows, 3 * dim);
+        double[] dInW = matrices.product(in, true, dQkvM, false);
+        double[] dInB = RowMatrices.sumRows(dQkv, rows, 3 * dim);
+        double[] dIn = matrices.product(dQkvM, false, inW, true);
+        RowMatrices.add(dIn, dz1);
 
         Object[][] named = {{"inW", dInW}, {"inB", dInB}, {"outW", dOutW}, {"outB", dOutB}, {"ln1g", dLn1g},
             {"ln1b", dLn1b}, {"W1", dW1}, {"b1", db1}, {"W2", dW2}, {"b2", db2}, {"ln2g", dLn2g}, {"ln2b", dLn2b}};
@@ -301,32 +330,49 @@ final class TransformerEncoderLayer extends SameDiffLayer {
       private double[] attendBackward(double[] dContext) {
         double[] dQkv = new double[rows * 3 * dim];
         double[] dWeights = new double[steps];
+        double[] keys = new double[steps * headSize];
+        double[] valuesT = new double[headSize * steps];
+        double[] dKeys = new double[steps * headSize];
+        double[] dValues = new double[steps * headSize];
         for (int b = 0; b < mb; b++) {
           for (int hd = 0; hd < heads; hd++) {
+            gather(b, hd, 1, keys, false);
+            gather(b, hd, 2, valuesT, true);
+            java.util.Arrays.fill(dKeys, 0);
+            java.util.Arrays.fill(dValues, 0);
             for (int i = 0; i < steps; i++) {
               int w = ((b * heads + hd) * steps + i) * steps;
               int dc = (b * steps + i) * dim + hd * headSize;
+              int q = (b * steps + i) * 3 * dim + hd * headSize;
+              java.util.Arrays.fill(dWeights, 0);
+              for (int c = 0; c < headSize; c++) {
+                double d = dContext[dc + c];
+                for (int j = 0; j < steps; j++) dWeights[j] += d * valuesT[c * steps + j];
+              }
               double dot = 0;
               for (int j = 0; j < steps; j++) {
-                int v = (b * steps + j) * 3 * dim + 2 * dim + hd * headSize;
                 double drop = dropAttention == null ? 1 : dropAttention[w + j];
-                double s = 0;
-                for (int c = 0; c < headSize; c++) {
-                  s += dContext[dc + c] * qkv[v + c];
-                  dQkv[v + c] += weights[w + j] * drop * dContext[dc + c];
+                double p = weights[w + j] * drop;
+                if (p != 0) {
+                  for (int c = 0; c < headSize; c++) dValues[j * headSize + c] += p * dContext[dc + c];
                 }
-                dWeights[j] = s * drop;
+                dWeights[j] *= drop;
                 dot += weights[w + j] * dWeights[j];
               }
-              int q = (b * steps + i) * 3 * dim + hd * headSize;
               for (int j = 0; j < steps; j++) {
                 double dScore = weights[w + j] * (dWeights[j] - dot) * scale;
                 if (dScore == 0) continue;
-                int k = (b * steps + j) * 3 * dim + dim + hd * headSize;
                 for (int c = 0; c < headSize; c++) {
-                  dQkv[q + c] += dScore * qkv[k + c];
-                  dQkv[k + c] += dScore * qkv[q + c];
+                  dQkv[q + c] += dScore * keys[j * headSize + c];
+                  dKeys[j * headSize + c] += dScore * qkv[q + c];
                 }
+              }
+            }
+            for (int j = 0; j < steps; j++) {
+              int row = (b * steps + j) * 3 * dim + hd * headSize;
+              for (int c = 0; c < headSize; c++) {
+                dQkv[row + dim + c] += dKeys[j * headSize + c];
+                dQkv[row + 2 * dim + c] += dValues[j * headSize + c];
               }
             }
           }

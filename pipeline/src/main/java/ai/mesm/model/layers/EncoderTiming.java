@@ -1,0 +1,54 @@
+package ai.mesm.model.layers;
+
+import java.util.Locale;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.api.MaskState;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * One Transformer encoder's training pass (forward, then backward) timed side by side on the two
+ * runtimes of the same parameters: the hand-written {@link TransformerEncoderLayer} and its SameDiff
+ * definition run by DL4J's SameDiff layer, in interleaved rounds (make bench, docs/performance.md).
+ */
+public final class EncoderTiming {
+  private EncoderTiming() {}
+
+  /** A line per shape: best forward and backward milliseconds of each runtime over {@code rounds} interleaved rounds of 5. */
+  public static String compare(int dim, int heads, int layers, int feedForward, int steps, int mb, int rounds) {
+    TransformerEncoder encoder = new TransformerEncoder(dim, heads, layers, feedForward, 0.1);
+    NeuralNetConfiguration conf = new NeuralNetConfiguration.Builder().seed(5).dataType(DataType.FLOAT).layer(encoder).build();
+    long n = encoder.initializer().numParams(conf);
+    INDArray params = Nd4j.create(DataType.FLOAT, 1, n);
+    Layer[] layer = {encoder.instantiate(conf, null, 0, params, true, DataType.FLOAT),
+        encoder.instantiate(new CorrectedSameDiffLayer(conf, DataType.FLOAT), conf, 0, params, false)};
+    INDArray x = Nd4j.randn(DataType.FLOAT, mb, dim, steps);
+    INDArray mask = Nd4j.ones(DataType.FLOAT, mb, steps);
+    INDArray epsilon = Nd4j.randn(DataType.FLOAT, mb, dim);
+    double[][] best = {{Double.MAX_VALUE, Double.MAX_VALUE}, {Double.MAX_VALUE, Double.MAX_VALUE}};
+    for (Layer l : layer) l.setBackpropGradientsViewArray(Nd4j.create(DataType.FLOAT, 1, n));
+    LayerWorkspaceMgr ws = LayerWorkspaceMgr.noWorkspaces();
+    for (int round = 0; round < rounds; round++) {
+      for (int k = 0; k < layer.length; k++) {
+        for (int i = 0; i < 5; i++) {
+          layer[k].setInput(x, ws);
+          layer[k].feedForwardMaskArray(mask, MaskState.Active, mb);
+          long t0 = System.nanoTime();
+          layer[k].activate(true, ws);
+          long t1 = System.nanoTime();
+          layer[k].backpropGradient(epsilon, ws);
+          long t2 = System.nanoTime();
+          best[k][0] = Math.min(best[k][0], (t1 - t0) / 1e6);
+          best[k][1] = Math.min(best[k][1], (t2 - t1) / 1e6);
+        }
+      }
+    }
+    return String.format(Locale.ROOT, "dim %d, %d layers, feed-forward %d, %d x %d steps: by hand forward %.1f ms, "
+        + "backward %.1f ms; SameDiff forward %.1f ms, backward %.1f ms (training pass %.2fx faster by hand)", dim, layers,
+        feedForward, mb, steps, best[0][0], best[0][1], best[1][0], best[1][1],
+        (best[1][0] + best[1][1]) / (best[0][0] + best[0][1]));
+  }
+}
