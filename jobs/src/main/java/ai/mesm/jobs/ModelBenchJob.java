@@ -15,6 +15,7 @@ import ai.mesm.model.ModelSettings;
 import ai.mesm.model.ModelSpec;
 import ai.mesm.model.NativeHelpers;
 import ai.mesm.model.layers.CnnKernels;
+import ai.mesm.model.layers.EncoderTiming;
 import ai.mesm.model.sparse.NativeKernels;
 import ai.mesm.model.text.WordPieceTokenizer;
 import java.io.IOException;
@@ -81,7 +82,7 @@ public final class ModelBenchJob {
               + StepProfile.of(() -> frozen.probabilities(batch), 20).describe());
           // The encoders alone: the hand-written layer against its SameDiff definition, side by side.
           for (int steps : new int[] {13, 100}) {
-            System.out.println("  Transformer encoder, " + ai.mesm.model.layers.EncoderTiming.compare(spec.dim(), spec.heads(),
+            System.out.println("  Transformer encoder, " + EncoderTiming.compare(spec.dim(), spec.heads(),
                 spec.layers(), spec.feedForward(), steps, 8, 3));
           }
           double[] ps = {0.3, 0.5, 0.7, 0.9};

@@ -10,6 +10,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * backward pass recomputes the forward. So the masks are graph variables that
  * {@link CorrectedSameDiffLayer} fills before each forward pass: inverted-dropout masks while
  * training, ones (broadcast) at inference; the backward pass then reuses the forward's masks.
+ * A layer computed by hand ({@link TransformerEncoderLayer}) draws the same masks once per
+ * training pass and keeps them for its backward pass.
  */
 interface DropoutMasks {
   /** Names and values of the mask variables for an input of {@code inputShape}. */

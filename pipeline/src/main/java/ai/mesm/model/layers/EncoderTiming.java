@@ -17,19 +17,27 @@ import org.nd4j.linalg.factory.Nd4j;
 public final class EncoderTiming {
   private EncoderTiming() {}
 
-  /** A line per shape: best forward and backward milliseconds of each runtime over {@code rounds} interleaved rounds of 5. */
-  public static String compare(int dim, int heads, int layers, int feedForward, int steps, int mb, int rounds) {
-    TransformerEncoder encoder = new TransformerEncoder(dim, heads, layers, feedForward, 0.1);
+  /**
+   * The encoder's two runtimes over the same (initialised) float parameters, each with its own
+   * gradient view: the hand-written layer, then DL4J's SameDiff layer running its definition.
+   */
+  static Layer[] runtimes(TransformerEncoder encoder) {
     NeuralNetConfiguration conf = new NeuralNetConfiguration.Builder().seed(5).dataType(DataType.FLOAT).layer(encoder).build();
     long n = encoder.initializer().numParams(conf);
     INDArray params = Nd4j.create(DataType.FLOAT, 1, n);
     Layer[] layer = {encoder.instantiate(conf, null, 0, params, true, DataType.FLOAT),
         encoder.instantiate(new CorrectedSameDiffLayer(conf, DataType.FLOAT), conf, 0, params, false)};
+    for (Layer l : layer) l.setBackpropGradientsViewArray(Nd4j.create(DataType.FLOAT, 1, n));
+    return layer;
+  }
+
+  /** A line per shape: best forward and backward milliseconds of each runtime over {@code rounds} interleaved rounds of 5. */
+  public static String compare(int dim, int heads, int layers, int feedForward, int steps, int mb, int rounds) {
+    Layer[] layer = runtimes(new TransformerEncoder(dim, heads, layers, feedForward, 0.1));
     INDArray x = Nd4j.randn(DataType.FLOAT, mb, dim, steps);
     INDArray mask = Nd4j.ones(DataType.FLOAT, mb, steps);
     INDArray epsilon = Nd4j.randn(DataType.FLOAT, mb, dim);
     double[][] best = {{Double.MAX_VALUE, Double.MAX_VALUE}, {Double.MAX_VALUE, Double.MAX_VALUE}};
-    for (Layer l : layer) l.setBackpropGradientsViewArray(Nd4j.create(DataType.FLOAT, 1, n));
     LayerWorkspaceMgr ws = LayerWorkspaceMgr.noWorkspaces();
     for (int round = 0; round < rounds; round++) {
       for (int k = 0; k < layer.length; k++) {

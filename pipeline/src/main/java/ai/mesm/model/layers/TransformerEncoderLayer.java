@@ -55,7 +55,7 @@ final class TransformerEncoderLayer extends SameDiffLayer {
     Pass pass;
     try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
       pass = last != null ? last : new Pass(false);
-      grads = pass.backward(doubles(epsilon));
+      grads = pass.backward(RowMatrices.values(epsilon));
     }
     Gradient g = new DefaultGradient();
     for (String name : paramTable.keySet()) {
@@ -66,10 +66,6 @@ final class TransformerEncoderLayer extends SameDiffLayer {
     INDArray dx = workspaceMgr.create(ArrayType.ACTIVATION_GRAD, dataType, input.shape(), 'c');
     dx.assign(Nd4j.createFromArray(pass.inputGradient).reshape(input.shape()));
     return new Pair<>(g, dx);
-  }
-
-  static double[] doubles(INDArray a) {
-    return RowMatrices.values(a);
   }
 
   /** One forward pass over the current input, with what its backward pass needs. */
@@ -101,11 +97,11 @@ final class TransformerEncoderLayer extends SameDiffLayer {
       feedForward = e.getFeedForward();
       layers = e.getLayers();
       scale = 1 / Math.sqrt(headSize);
-      double[] x = doubles(input);
-      double[] mask = maskArray == null ? null : doubles(maskArray);
+      double[] x = RowMatrices.values(input);
+      double[] mask = maskArray == null ? null : RowMatrices.values(maskArray);
       keyBias = new double[mb * steps];
       double[] h = new double[rows * dim];
-      double[] cls = doubles(paramTable.get("cls"));
+      double[] cls = RowMatrices.values(paramTable.get("cls"));
       for (int b = 0; b < mb; b++) {
         System.arraycopy(cls, 0, h, b * steps * dim, dim);
         for (int t = 1; t < steps; t++) {
@@ -150,7 +146,7 @@ final class TransformerEncoderLayer extends SameDiffLayer {
     /** Dropout mask {@code i} of layer {@code l} as doubles, or null where nothing is dropped. */
     private double[] dropout(Map<String, INDArray> masks, int l, int i) {
       INDArray m = masks.get(TransformerEncoder.key(l, TransformerEncoder.DROPOUTS[i]));
-      return m == null ? null : doubles(m);
+      return m == null ? null : RowMatrices.values(m);
     }
 
     /** One encoder layer: self-attention and feed-forward blocks, each residual and post-LayerNorm. */
@@ -193,7 +189,7 @@ final class TransformerEncoderLayer extends SameDiffLayer {
 
         qkv = matrices.product(in, false, inW, false);
         RowMatrices.addRows(qkv, param("inB"), rows, 3 * dim);
-        weights = new double[mb * heads * steps * steps];
+        weights = attentionWeights();
         double[] attended = new double[rows * dim];
         attend(attended);
         context = matrices.matrix(attended, rows, dim);
@@ -219,7 +215,7 @@ final class TransformerEncoderLayer extends SameDiffLayer {
       }
 
       private double[] param(String name) {
-        return doubles(paramTable.get(TransformerEncoder.key(l, name)));
+        return RowMatrices.values(paramTable.get(TransformerEncoder.key(l, name)));
       }
 
       /** branch ← base + branch ∘ drop. */
@@ -227,8 +223,9 @@ final class TransformerEncoderLayer extends SameDiffLayer {
         for (int i = 0; i < branch.length; i++) branch[i] = base[i] + (drop == null ? branch[i] : branch[i] * drop[i]);
       }
 
-      /** Softmax(q·kᵀ/√d + key bias) per utterance and head, dropped out, times v, into {@code context}. */
-      private void attend(double[] context) {
+      /** Softmax(q·kᵀ/√d + key bias) per utterance, head and query step: [mb·heads·steps × steps]. */
+      private double[] attentionWeights() {
+        double[] scores = new double[mb * heads * steps * steps];
         double[] keysT = new double[headSize * steps];
         for (int b = 0; b < mb; b++) {
           for (int hd = 0; hd < heads; hd++) {
@@ -236,18 +233,21 @@ final class TransformerEncoderLayer extends SameDiffLayer {
             for (int i = 0; i < steps; i++) {
               int q = (b * steps + i) * 3 * dim + hd * headSize;
               int w = ((b * heads + hd) * steps + i) * steps;
-              // Inner loops along a row (of kᵀ here, of v below) so that they vectorise.
+              // Inner loops along a row (of kᵀ here, of Pᵀ in attend) so that they vectorise.
               for (int c = 0; c < headSize; c++) {
                 double qc = qkv[q + c] * scale;
-                for (int j = 0; j < steps; j++) weights[w + j] += qc * keysT[c * steps + j];
+                for (int j = 0; j < steps; j++) scores[w + j] += qc * keysT[c * steps + j];
               }
-              for (int j = 0; j < steps; j++) weights[w + j] += keyBias[b * steps + j];
+              for (int j = 0; j < steps; j++) scores[w + j] += keyBias[b * steps + j];
             }
           }
         }
         // One softmax op over every row: libnd4j's vectorised exp, where Math.exp per score cost more than the products.
-        System.arraycopy(RowMatrices.values(Transforms.softmax(matrices.matrix(weights, mb * heads * steps, steps), false)),
-            0, weights, 0, weights.length);
+        return RowMatrices.values(Transforms.softmax(matrices.matrix(scores, mb * heads * steps, steps), false));
+      }
+
+      /** The attention weights, dropped out, times v: into {@code context}. */
+      private void attend(double[] context) {
         // context = P·v per utterance and head, computed transposed (contextᵀ = vᵀ·Pᵀ) so that the
         // inner loop runs along a row of Pᵀ (all query steps) rather than along a head's few features.
         double[] valuesT = new double[headSize * steps];
