@@ -6,7 +6,9 @@ import ai.mesm.data.DatasetKind;
 import ai.mesm.model.Modality;
 import ai.mesm.model.ModelSettings;
 import ai.mesm.model.ModelSpec;
+import ai.mesm.model.albert.AlbertConfig;
 import ai.mesm.model.albert.PretrainedText;
+import ai.mesm.model.layers.EncoderTiming;
 import ai.mesm.model.text.WordPieceTokenizer;
 import java.util.Arrays;
 import java.util.List;
@@ -39,6 +41,10 @@ public final class AlbertBenchJob {
               + "forward %.1f GFLOP per batch of 8 x 100 tokens%n", Runtime.getRuntime().availableProcessors(),
               2 * textOnly.albert().config().macsPerSequence(AlbertThroughput.TOKENS) * AlbertThroughput.BATCH / 1e9);
           AlbertThroughput.encoder(textOnly, 2, 5).forEach(r -> System.out.println("  " + r.describe()));
+          // Side by side with its SameDiff definition at the test checkpoint's sizes: at ALBERT-base's the
+          // SameDiff runtime takes ~45 s and ~6 GB more memory per training pass (docs/performance.md).
+          System.out.println("  ALBERT encoder layer alone, test checkpoint's sizes, " + EncoderTiming.compareAlbert(
+              new AlbertConfig(1000, 16, 32, 3, 4, 64, "gelu_new", 64, 2, 1e-12, 0.02, 0), 50, 15, 8, 3));
           System.out.printf("FE2E T+A+V training, batch 8 x (10 frames, 13 chunks, 100 tokens), channel divisor %d%n",
               small.channelDivisor());
           var batch = ModelThroughput.randomBatch(small, AlbertThroughput.BATCH, 10, 13, small.seed());

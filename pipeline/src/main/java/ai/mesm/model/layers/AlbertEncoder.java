@@ -3,10 +3,12 @@ package ai.mesm.model.layers;
 import ai.mesm.model.albert.AlbertConfig;
 import java.util.List;
 import java.util.Map;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.samediff.SDLayerParams;
 import org.nd4j.autodiff.samediff.SDIndex;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.IUpdater;
@@ -139,6 +141,12 @@ public final class AlbertEncoder extends SequenceEncoderLayer {
     // gelu_new: 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))), written out: ND4J's gelu ops use other approximations.
     SDVariable inner = x.add(x.mul(x).mul(x).mul(0.044715)).mul(SQRT_2_OVER_PI);
     return x.mul(0.5).mul(sd.math.tanh(inner).add(1.0));
+  }
+
+  /** Computed by hand ({@link AlbertEncoderLayer}); {@link #defineLayer} is its definition and the tests' reference. */
+  @Override
+  org.deeplearning4j.nn.layers.samediff.SameDiffLayer runtime(NeuralNetConfiguration conf, DataType dataType) {
+    return new AlbertEncoderLayer(conf, dataType);
   }
 
   @Override

@@ -11,7 +11,7 @@ final class LayerNormRows {
   private final double[] normalised;
   private final double[] inverseStd;
 
-  LayerNormRows(double[] x, int rows, int features) {
+  LayerNormRows(double[] x, int rows, int features, double eps) {
     this.rows = rows;
     this.features = features;
     normalised = new double[rows * features];
@@ -27,7 +27,7 @@ final class LayerNormRows {
         normalised[o + f] = d;
         var += d * d;
       }
-      inverseStd[r] = 1 / Math.sqrt(var / features + TransformerEncoder.LAYER_NORM_EPS);
+      inverseStd[r] = 1 / Math.sqrt(var / features + eps);
       for (int f = 0; f < features; f++) normalised[o + f] *= inverseStd[r];
     }
   }

@@ -2,14 +2,7 @@ package ai.mesm.model.layers;
 
 import java.util.Map;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.gradient.DefaultGradient;
-import org.deeplearning4j.nn.gradient.Gradient;
-import org.deeplearning4j.nn.layers.samediff.SameDiffLayer;
-import org.deeplearning4j.nn.workspace.ArrayType;
-import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
-import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
@@ -18,15 +11,10 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * Runtime of {@link TransformerEncoder}: the computation its SameDiff definition
  * ({@link TransformerEncoder#defineLayer}) describes, forward and backward written out: the matrix
  * products by ND4J's GEMM in the network's type (the wide feed-forward layer stays in ND4J), the
- * attention, LayerNorm and the element-wise work in Java doubles. Run as a SameDiff graph, every
- * call paid SameDiff's per-execution bookkeeping (dependency tracking, variable lookups by name, one
- * op call per small tensor operation): at the tests' widths the encoders were ~40 % of a training
- * step. The DL4J plumbing (parameter and gradient views, masks, JSON) stays the SameDiff layer's.
+ * attention ({@link SelfAttention}), LayerNorm and the element-wise work in Java doubles. As a
+ * SameDiff graph the encoders were ~40 % of a training step at the tests' widths.
  */
-final class TransformerEncoderLayer extends SameDiffLayer {
-  /** The last training forward pass, which the backward pass differentiates. */
-  private Pass last;
-
+final class TransformerEncoderLayer extends HandWrittenSequenceLayer {
   TransformerEncoderLayer(NeuralNetConfiguration conf, DataType dataType) {
     super(conf, dataType);
   }
@@ -36,72 +24,39 @@ final class TransformerEncoderLayer extends SameDiffLayer {
   }
 
   @Override
-  public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
-    assertInputSet(false);
-    Pass pass;
-    // What the pass keeps lives until the backward pass: outside DL4J's per-pass workspaces.
-    try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-      pass = new Pass(training);
-    }
-    last = training ? pass : null;
-    INDArray out = workspaceMgr.create(ArrayType.ACTIVATIONS, dataType, new long[] {pass.mb, pass.dim}, 'c');
-    return out.assign(Nd4j.createFromArray(pass.output()).reshape(pass.mb, pass.dim));
-  }
-
-  @Override
-  public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
-    assertInputSet(true);
-    Map<String, double[]> grads;
-    Pass pass;
-    try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-      pass = last != null ? last : new Pass(false);
-      grads = pass.backward(RowMatrices.values(epsilon));
-    }
-    Gradient g = new DefaultGradient();
-    for (String name : paramTable.keySet()) {
-      INDArray view = gradTable.get(name);
-      view.assign(Nd4j.createFromArray(grads.get(name)).reshape(view.shape()));
-      g.gradientForVariable().put(name, view);
-    }
-    INDArray dx = workspaceMgr.create(ArrayType.ACTIVATION_GRAD, dataType, input.shape(), 'c');
-    dx.assign(Nd4j.createFromArray(pass.inputGradient).reshape(input.shape()));
-    return new Pair<>(g, dx);
+  Pass forward(boolean training) {
+    return new EncoderPass(training);
   }
 
   /** One forward pass over the current input, with what its backward pass needs. */
-  private final class Pass {
+  private final class EncoderPass implements Pass {
     final int mb;
     final int dim;
     final int steps;
     final int rows;
-    final int heads;
-    final int headSize;
     final int feedForward;
     final int layers;
-    final double scale;
     final RowMatrices matrices = new RowMatrices(dataType);
     /** Per utterance and key step (CLS first): 0, or −1e9 for a padded step. */
     final double[] keyBias;
+    final SelfAttention attention;
     final Layer[] state;
     final double[] top;
-    double[] inputGradient;
+    private double[] inputGradient;
 
-    Pass(boolean training) {
+    EncoderPass(boolean training) {
       TransformerEncoder e = encoder();
       mb = (int) input.size(0);
       dim = e.getDim();
       steps = (int) input.size(2) + 1;
       rows = mb * steps;
-      heads = e.getHeads();
-      headSize = dim / heads;
       feedForward = e.getFeedForward();
       layers = e.getLayers();
-      scale = 1 / Math.sqrt(headSize);
       double[] x = RowMatrices.values(input);
       double[] mask = maskArray == null ? null : RowMatrices.values(maskArray);
       keyBias = new double[mb * steps];
       double[] h = new double[rows * dim];
-      double[] cls = RowMatrices.values(paramTable.get("cls"));
+      double[] cls = param("cls");
       for (int b = 0; b < mb; b++) {
         System.arraycopy(cls, 0, h, b * steps * dim, dim);
         for (int t = 1; t < steps; t++) {
@@ -109,6 +64,7 @@ final class TransformerEncoderLayer extends SameDiffLayer {
           for (int c = 0; c < dim; c++) h[(b * steps + t) * dim + c] = x[(b * dim + c) * (steps - 1) + t - 1];
         }
       }
+      attention = SelfAttention.uniform(dim, e.getHeads(), mb, steps, keyBias, matrices);
       Map<String, INDArray> masks = training && e.getDropout() > 0
           ? e.dropoutMasks(input.shape(), true, dataType) : Map.of();
       state = new Layer[layers];
@@ -119,14 +75,20 @@ final class TransformerEncoderLayer extends SameDiffLayer {
       top = h;
     }
 
-    double[] output() {
+    @Override
+    public double[] output() {
       double[] out = new double[mb * dim];
       for (int b = 0; b < mb; b++) System.arraycopy(top, b * steps * dim, out, b * dim, dim);
       return out;
     }
 
-    /** Parameter gradients by name; the input's gradient into {@link #inputGradient}. */
-    Map<String, double[]> backward(double[] dOut) {
+    @Override
+    public double[] inputGradient() {
+      return inputGradient;
+    }
+
+    @Override
+    public Map<String, double[]> backward(double[] dOut) {
       Map<String, double[]> grads = new java.util.HashMap<>();
       double[] dh = new double[rows * dim];
       for (int b = 0; b < mb; b++) System.arraycopy(dOut, b * dim, dh, b * steps * dim, dim);
@@ -189,14 +151,12 @@ final class TransformerEncoderLayer extends SameDiffLayer {
 
         qkv = matrices.product(in, false, inW, false);
         RowMatrices.addRows(qkv, param("inB"), rows, 3 * dim);
-        weights = attentionWeights();
-        double[] attended = new double[rows * dim];
-        attend(attended);
-        context = matrices.matrix(attended, rows, dim);
+        weights = attention.weights(qkv);
+        context = matrices.matrix(attention.attend(qkv, weights, dropAttention), rows, dim);
         double[] z1 = matrices.product(context, false, outW, false);
         RowMatrices.addRows(z1, param("outB"), rows, dim);
         residual(z1, input, dropResidual1);
-        norm1 = new LayerNormRows(z1, rows, dim);
+        norm1 = new LayerNormRows(z1, rows, dim, TransformerEncoder.LAYER_NORM_EPS);
         double[] normed1 = norm1.apply(ln1g, param("ln1b"));
         h1 = matrices.matrix(normed1, rows, dim);
 
@@ -206,87 +166,21 @@ final class TransformerEncoderLayer extends SameDiffLayer {
         double[] z2 = matrices.product(hidden, false, w2, false);
         RowMatrices.addRows(z2, param("b2"), rows, dim);
         residual(z2, normed1, dropResidual2);
-        norm2 = new LayerNormRows(z2, rows, dim);
+        norm2 = new LayerNormRows(z2, rows, dim, TransformerEncoder.LAYER_NORM_EPS);
         output = norm2.apply(ln2g, param("ln2b"));
       }
 
       private INDArray weight(String name) {
-        return paramTable.get(TransformerEncoder.key(l, name)).castTo(dataType);
+        return TransformerEncoderLayer.this.weight(TransformerEncoder.key(l, name));
       }
 
       private double[] param(String name) {
-        return RowMatrices.values(paramTable.get(TransformerEncoder.key(l, name)));
+        return TransformerEncoderLayer.this.param(TransformerEncoder.key(l, name));
       }
 
       /** branch ← base + branch ∘ drop. */
       private void residual(double[] branch, double[] base, double[] drop) {
         for (int i = 0; i < branch.length; i++) branch[i] = base[i] + (drop == null ? branch[i] : branch[i] * drop[i]);
-      }
-
-      /** Softmax(q·kᵀ/√d + key bias) per utterance, head and query step: [mb·heads·steps × steps]. */
-      private double[] attentionWeights() {
-        double[] scores = new double[mb * heads * steps * steps];
-        double[] keysT = new double[headSize * steps];
-        for (int b = 0; b < mb; b++) {
-          for (int hd = 0; hd < heads; hd++) {
-            gather(b, hd, 1, keysT, true);
-            for (int i = 0; i < steps; i++) {
-              int q = (b * steps + i) * 3 * dim + hd * headSize;
-              int w = ((b * heads + hd) * steps + i) * steps;
-              // Inner loops along a row (of kᵀ here, of Pᵀ in attend) so that they vectorise.
-              for (int c = 0; c < headSize; c++) {
-                double qc = qkv[q + c] * scale;
-                for (int j = 0; j < steps; j++) scores[w + j] += qc * keysT[c * steps + j];
-              }
-              for (int j = 0; j < steps; j++) scores[w + j] += keyBias[b * steps + j];
-            }
-          }
-        }
-        // One softmax op over every row: libnd4j's vectorised exp, where Math.exp per score cost more than the products.
-        return RowMatrices.values(Transforms.softmax(matrices.matrix(scores, mb * heads * steps, steps), false));
-      }
-
-      /** The attention weights, dropped out, times v: into {@code context}. */
-      private void attend(double[] context) {
-        // context = P·v per utterance and head, computed transposed (contextᵀ = vᵀ·Pᵀ) so that the
-        // inner loop runs along a row of Pᵀ (all query steps) rather than along a head's few features.
-        double[] valuesT = new double[headSize * steps];
-        double[] weightsT = new double[steps * steps];
-        double[] contextT = new double[headSize * steps];
-        for (int b = 0; b < mb; b++) {
-          for (int hd = 0; hd < heads; hd++) {
-            gather(b, hd, 2, valuesT, true);
-            int w0 = (b * heads + hd) * steps * steps;
-            for (int i = 0; i < steps; i++) {
-              for (int j = 0; j < steps; j++) {
-                int w = w0 + i * steps + j;
-                weightsT[j * steps + i] = dropAttention == null ? weights[w] : weights[w] * dropAttention[w];
-              }
-            }
-            java.util.Arrays.fill(contextT, 0);
-            for (int c = 0; c < headSize; c++) {
-              for (int j = 0; j < steps; j++) {
-                double v = valuesT[c * steps + j];
-                if (v == 0) continue;
-                for (int i = 0; i < steps; i++) contextT[c * steps + i] += v * weightsT[j * steps + i];
-              }
-            }
-            for (int i = 0; i < steps; i++) {
-              int out = (b * steps + i) * dim + hd * headSize;
-              for (int c = 0; c < headSize; c++) context[out + c] = contextT[c * steps + i];
-            }
-          }
-        }
-      }
-
-      /** Head {@code hd}'s part ({@code part} 0 = q, 1 = k, 2 = v) of utterance b's rows: [steps × headSize], or its transpose. */
-      private void gather(int b, int hd, int part, double[] into, boolean transposed) {
-        for (int j = 0; j < steps; j++) {
-          int from = (b * steps + j) * 3 * dim + part * dim + hd * headSize;
-          for (int c = 0; c < headSize; c++) {
-            into[transposed ? c * steps + j : j * headSize + c] = qkv[from + c];
-          }
-        }
       }
 
       /** The gradient into this layer's input from the gradient of its output; parameter gradients into grads. */
@@ -313,7 +207,7 @@ final class TransformerEncoderLayer extends SameDiffLayer {
         double[] dOutW = matrices.product(context, true, dBranch1M, false);
         double[] dOutB = RowMatrices.sumRows(dBranch1, rows, dim);
         double[] dContext = matrices.product(dBranch1M, false, outW, true);
-        double[] dQkv = attendBackward(dContext);
+        double[] dQkv = attention.backward(qkv, weights, dropAttention, dContext);
         INDArray dQkvM = matrices.matrix(dQkv, rows, 3 * dim);
         double[] dInW = matrices.product(in, true, dQkvM, false);
         double[] dInB = RowMatrices.sumRows(dQkv, rows, 3 * dim);
@@ -324,60 +218,6 @@ final class TransformerEncoderLayer extends SameDiffLayer {
             {"ln1b", dLn1b}, {"W1", dW1}, {"b1", db1}, {"W2", dW2}, {"b2", db2}, {"ln2g", dLn2g}, {"ln2b", dLn2b}};
         for (Object[] n : named) grads.put(TransformerEncoder.key(l, (String) n[0]), (double[]) n[1]);
         return dIn;
-      }
-
-      /** Through the attention: the gradient of q|k|v from that of the context. */
-      private double[] attendBackward(double[] dContext) {
-        double[] dQkv = new double[rows * 3 * dim];
-        double[] dWeights = new double[steps];
-        double[] keys = new double[steps * headSize];
-        double[] valuesT = new double[headSize * steps];
-        double[] dKeys = new double[steps * headSize];
-        double[] dValues = new double[steps * headSize];
-        for (int b = 0; b < mb; b++) {
-          for (int hd = 0; hd < heads; hd++) {
-            gather(b, hd, 1, keys, false);
-            gather(b, hd, 2, valuesT, true);
-            java.util.Arrays.fill(dKeys, 0);
-            java.util.Arrays.fill(dValues, 0);
-            for (int i = 0; i < steps; i++) {
-              int w = ((b * heads + hd) * steps + i) * steps;
-              int dc = (b * steps + i) * dim + hd * headSize;
-              int q = (b * steps + i) * 3 * dim + hd * headSize;
-              java.util.Arrays.fill(dWeights, 0);
-              for (int c = 0; c < headSize; c++) {
-                double d = dContext[dc + c];
-                for (int j = 0; j < steps; j++) dWeights[j] += d * valuesT[c * steps + j];
-              }
-              double dot = 0;
-              for (int j = 0; j < steps; j++) {
-                double drop = dropAttention == null ? 1 : dropAttention[w + j];
-                double p = weights[w + j] * drop;
-                if (p != 0) {
-                  for (int c = 0; c < headSize; c++) dValues[j * headSize + c] += p * dContext[dc + c];
-                }
-                dWeights[j] *= drop;
-                dot += weights[w + j] * dWeights[j];
-              }
-              for (int j = 0; j < steps; j++) {
-                double dScore = weights[w + j] * (dWeights[j] - dot) * scale;
-                if (dScore == 0) continue;
-                for (int c = 0; c < headSize; c++) {
-                  dQkv[q + c] += dScore * keys[j * headSize + c];
-                  dKeys[j * headSize + c] += dScore * qkv[q + c];
-                }
-              }
-            }
-            for (int j = 0; j < steps; j++) {
-              int row = (b * steps + j) * 3 * dim + hd * headSize;
-              for (int c = 0; c < headSize; c++) {
-                dQkv[row + dim + c] += dKeys[j * headSize + c];
-                dQkv[row + 2 * dim + c] += dValues[j * headSize + c];
-              }
-            }
-          }
-        }
-        return dQkv;
       }
     }
   }

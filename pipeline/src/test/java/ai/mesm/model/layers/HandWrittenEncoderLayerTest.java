@@ -2,6 +2,9 @@ package ai.mesm.model.layers;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import ai.mesm.model.albert.AlbertConfig;
+import java.util.Map;
+
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.MaskState;
 import org.deeplearning4j.nn.gradient.Gradient;
@@ -12,13 +15,15 @@ import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.learning.config.NoOp;
 
 /**
- * The hand-written encoder against its SameDiff definition run by DL4J's SameDiff layer, on the
+ * The hand-written encoders against their SameDiff definitions run by DL4J's SameDiff layer, on the
  * same parameters, padded batch and dropout masks (the seed reset before each forward pass): the
  * same output, parameter gradients and input gradient, in float.
  */
-class TransformerEncoderLayerTest {
+class HandWrittenEncoderLayerTest {
   private static final int DIM = 8;
   private static final int STEPS = 6;
   private static final int MB = 3;
@@ -38,16 +43,46 @@ class TransformerEncoderLayerTest {
     Pass a = run(hand, x, mask, epsilon);
     Pass b = run(sameDiff, x, mask, epsilon);
 
-    assertClose("output", b.output, a.output);
-    assertClose("input gradient", b.gradient.getSecond(), a.gradient.getSecond());
-    assertEquals(b.gradient.getFirst().gradientForVariable().keySet(), a.gradient.getFirst().gradientForVariable().keySet());
-    for (String name : b.gradient.getFirst().gradientForVariable().keySet()) {
-      assertClose(name, b.gradient.getFirst().getGradientFor(name), a.gradient.getFirst().getGradientFor(name));
-    }
+    assertSame(b, a);
     // Padded steps reach the output through nothing: their input gradient is zero.
-    assertEquals(0.0, a.gradient.getSecond().get(org.nd4j.linalg.indexing.NDArrayIndex.point(2),
-        org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.interval(1, STEPS))
-        .amaxNumber().doubleValue(), 0.0);
+    assertEquals(0.0, a.gradient.getSecond().get(NDArrayIndex.point(2), NDArrayIndex.all(),
+        NDArrayIndex.interval(1, STEPS)).amaxNumber().doubleValue(), 0.0);
+  }
+
+  /**
+   * ALBERT computes only the real tokens' rows: texts of several lengths, one whose first position
+   * is masked (it keeps every position, as the definition) and one with no real token at all.
+   */
+  @ParameterizedTest(name = "hidden_act {0}")
+  @ValueSource(strings = {"gelu_new", "gelu", "relu"})
+  void albertEqualsTheSameDiffDefinitionForwardAndBackward(String activation) {
+    int tokens = 7;
+    AlbertConfig config = new AlbertConfig(50, 6, 8, 3, 2, 16, activation, 10, 2, 1e-12, 0.5, 0);
+    Layer[] runtimes = EncoderTiming.runtimes(new AlbertEncoder(config, tokens, new NoOp()));
+    Layer hand = runtimes[0];
+    assertInstanceOf(AlbertEncoderLayer.class, hand);
+    assertInstanceOf(CorrectedSameDiffLayer.class, runtimes[1]);
+
+    int mb = 5;
+    INDArray x = Nd4j.randn(DataType.FLOAT, mb, 6, tokens);
+    INDArray mask = Nd4j.createFromArray(new float[][] {{1, 1, 1, 0, 0, 0, 0}, {1, 1, 1, 1, 1, 1, 1}, {1, 0, 0, 0, 0, 0, 0},
+        {0, 1, 1, 1, 0, 0, 0}, {0, 0, 0, 0, 0, 0, 0}});
+    INDArray epsilon = Nd4j.randn(DataType.FLOAT, mb, 8);
+    Pass a = run(hand, x, mask, epsilon);
+    Pass b = run(runtimes[1], x, mask, epsilon);
+    assertSame(b, a);
+    // Padded tokens reach the output through nothing: their input gradient is zero.
+    assertEquals(0.0, a.gradient.getSecond().get(NDArrayIndex.point(0), NDArrayIndex.all(),
+        NDArrayIndex.interval(3, tokens)).amaxNumber().doubleValue(), 0.0);
+  }
+
+  /** The same output, input gradient and parameter gradients. */
+  private static void assertSame(Pass expected, Pass actual) {
+    assertClose("output", expected.output, actual.output);
+    assertClose("input gradient", expected.gradient.getSecond(), actual.gradient.getSecond());
+    Map<String, INDArray> want = expected.gradient.getFirst().gradientForVariable();
+    assertEquals(want.keySet(), actual.gradient.getFirst().gradientForVariable().keySet());
+    for (String name : want.keySet()) assertClose(name, want.get(name), actual.gradient.getFirst().getGradientFor(name));
   }
 
   private record Pass(INDArray output, Pair<Gradient, INDArray> gradient) {}
@@ -55,7 +90,7 @@ class TransformerEncoderLayerTest {
   private static Pass run(Layer layer, INDArray x, INDArray mask, INDArray epsilon) {
     LayerWorkspaceMgr ws = LayerWorkspaceMgr.noWorkspaces();
     layer.setInput(x.dup(), ws);
-    layer.feedForwardMaskArray(mask, MaskState.Active, MB);
+    layer.feedForwardMaskArray(mask, MaskState.Active, (int) x.size(0));
     Nd4j.getRandom().setSeed(42);
     INDArray out = layer.activate(true, ws).dup();
     Pair<Gradient, INDArray> g = layer.backpropGradient(epsilon.dup(), ws);
