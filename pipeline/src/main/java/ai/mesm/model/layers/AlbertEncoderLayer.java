@@ -81,8 +81,8 @@ final class AlbertEncoderLayer extends HandWrittenSequenceLayer {
       }
       rows = n;
       position = java.util.Arrays.copyOf(kept, rows);
-      attention = new SelfAttention(hidden, e.getHeads(), offsets, lengths,
-          java.util.Arrays.copyOf(keyBias, rows), matrices);
+      attention = new SelfAttention(hidden, e.getHeads(), offsets, lengths, java.util.Arrays.copyOf(keyBias, rows), true,
+          matrices);
 
       double[] x = RowMatrices.values(input);
       double[] pos = value("pos");

@@ -18,7 +18,12 @@ final class RowMatrices {
 
   /** {@code values} as a [rows × cols] matrix of the network's type. */
   INDArray matrix(double[] values, int rows, int cols) {
-    return Nd4j.createFromArray(values).reshape('c', rows, cols).castTo(type);
+    return array(values, rows, cols);
+  }
+
+  /** {@code values} as a row-major array of {@code shape} in the network's type. */
+  INDArray array(double[] values, long... shape) {
+    return Nd4j.createFromArray(values).reshape('c', shape).castTo(type);
   }
 
   /** op(a) · op(b), op transposing where asked. */

@@ -1,6 +1,8 @@
 package ai.mesm.model.layers;
 
 import java.util.Arrays;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
@@ -13,6 +15,14 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * layout of the encoder's attention dropout mask; padding keys get weight 0.
  */
 final class SelfAttention {
+  /**
+   * A segment of at least this many rows × head size goes through ND4J's batched GEMMs over its
+   * heads, if its rows are its utterance's own (not padded to its batch's longest, so that its
+   * result does not depend on its batch) and no key is biased; shorter ones through the Java
+   * loops, which cost less than the ND4J calls there.
+   */
+  static final int GEMM_MIN = 2048;
+
   private final int dim;
   private final int heads;
   private final int headSize;
@@ -22,14 +32,18 @@ final class SelfAttention {
   /** The longest segment: the stride of the weights. */
   private final int span;
   private final double[] keyBias;
+  /** Per segment: whether it may go through the batched GEMMs (its own rows, no key biased). */
+  private final boolean[] gemm;
   private final RowMatrices matrices;
 
   /**
    * @param offsets each segment's first row
    * @param lengths each segment's rows
    * @param keyBias a score bias per row as a key (0, or −1e9 to mask it), or null for none
+   * @param ownRows whether each segment holds only its utterance's own rows, whatever its batch
    */
-  SelfAttention(int dim, int heads, int[] offsets, int[] lengths, double[] keyBias, RowMatrices matrices) {
+  SelfAttention(int dim, int heads, int[] offsets, int[] lengths, double[] keyBias, boolean ownRows,
+                RowMatrices matrices) {
     this.dim = dim;
     this.heads = heads;
     this.headSize = dim / heads;
@@ -39,9 +53,14 @@ final class SelfAttention {
     this.span = Arrays.stream(lengths).max().orElse(0);
     this.keyBias = keyBias;
     this.matrices = matrices;
+    gemm = new boolean[offsets.length];
+    for (int s = 0; s < offsets.length; s++) {
+      gemm[s] = ownRows && lengths[s] * headSize >= GEMM_MIN;
+      for (int r = offsets[s]; gemm[s] && keyBias != null && r < offsets[s] + lengths[s]; r++) gemm[s] = keyBias[r] == 0;
+    }
   }
 
-  /** Segments of {@code length} rows each, one after another. */
+  /** Segments of {@code length} rows each, one after another, padded to their batch's longest: on the Java loops. */
   static SelfAttention uniform(int dim, int heads, int segments, int length, double[] keyBias, RowMatrices matrices) {
     int[] offsets = new int[segments];
     int[] lengths = new int[segments];
@@ -49,7 +68,7 @@ final class SelfAttention {
       offsets[s] = s * length;
       lengths[s] = length;
     }
-    return new SelfAttention(dim, heads, offsets, lengths, keyBias, matrices);
+    return new SelfAttention(dim, heads, offsets, lengths, keyBias, false, matrices);
   }
 
   /** Softmax(q·kᵀ/√d + key bias) per segment, head and query row: [segments·heads·span × span]. */
@@ -58,22 +77,31 @@ final class SelfAttention {
     double[] keysT = new double[headSize * span];
     for (int s = 0; s < offsets.length; s++) {
       int n = lengths[s];
+      double[] products = viaGemm(s, null) ? RowMatrices.values(Nd4j.matmul(heads(qkv, 3 * dim, 0, s),
+          heads(qkv, 3 * dim, 1, s), false, true, false)) : null;
       for (int hd = 0; hd < heads; hd++) {
-        gather(qkv, s, hd, 1, keysT, true);
         int w0 = (s * heads + hd) * span * span;
-        for (int i = 0; i < n; i++) {
-          int q = (offsets[s] + i) * 3 * dim + hd * headSize;
-          int w = w0 + i * span;
-          // Inner loops along a row (of kᵀ here, of Pᵀ in attend) so that they vectorise.
-          for (int c = 0; c < headSize; c++) {
-            double qc = qkv[q + c] * scale;
-            for (int j = 0; j < n; j++) scores[w + j] += qc * keysT[c * n + j];
+        if (products != null) {
+          for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) scores[w0 + i * span + j] = products[(hd * n + i) * n + j] * scale;
           }
-          if (keyBias != null) {
-            for (int j = 0; j < n; j++) scores[w + j] += keyBias[offsets[s] + j];
+        } else {
+          gather(qkv, s, hd, 1, keysT, true);
+          for (int i = 0; i < n; i++) {
+            int q = (offsets[s] + i) * 3 * dim + hd * headSize;
+            int w = w0 + i * span;
+            // Inner loops along a row (of kᵀ here, of Pᵀ in attend) so that they vectorise.
+            for (int c = 0; c < headSize; c++) {
+              double qc = qkv[q + c] * scale;
+              for (int j = 0; j < n; j++) scores[w + j] += qc * keysT[c * n + j];
+            }
+            if (keyBias != null) {
+              for (int j = 0; j < n; j++) scores[w + j] += keyBias[offsets[s] + j];
+            }
           }
-          Arrays.fill(scores, w + n, w + span, TransformerEncoder.MASKED);
         }
+        // Padding to the longest segment: keys that get weight 0, query rows nobody reads.
+        for (int i = 0; i < n; i++) Arrays.fill(scores, w0 + i * span + n, w0 + (i + 1) * span, TransformerEncoder.MASKED);
         Arrays.fill(scores, w0 + n * span, w0 + span * span, TransformerEncoder.MASKED);
       }
     }
@@ -92,6 +120,10 @@ final class SelfAttention {
     double[] contextT = new double[headSize * span];
     for (int s = 0; s < offsets.length; s++) {
       int n = lengths[s];
+      if (viaGemm(s, drop)) {
+        put(Nd4j.matmul(segmentWeights(weights, s), heads(qkv, 3 * dim, 2, s)), context, dim, 0, s);
+        continue;
+      }
       for (int hd = 0; hd < heads; hd++) {
         gather(qkv, s, hd, 2, valuesT, true);
         int w0 = (s * heads + hd) * span * span;
@@ -127,6 +159,10 @@ final class SelfAttention {
     double[] dKeys = new double[span * headSize];
     double[] dValues = new double[span * headSize];
     for (int s = 0; s < offsets.length; s++) {
+      if (viaGemm(s, drop)) {
+        backwardViaGemm(s, qkv, weights, dContext, dQkv);
+        continue;
+      }
       int n = lengths[s];
       for (int hd = 0; hd < heads; hd++) {
         gather(qkv, s, hd, 1, keys, false);
@@ -171,6 +207,62 @@ final class SelfAttention {
       }
     }
     return dQkv;
+  }
+
+  private boolean viaGemm(int s, double[] drop) {
+    return gemm[s] && drop == null;
+  }
+
+  /** {@link #backward} for segment s as batched GEMMs over its heads: its rows of dQkv written. */
+  private void backwardViaGemm(int s, double[] qkv, double[] weights, double[] dContext, double[] dQkv) {
+    int n = lengths[s];
+    INDArray p = segmentWeights(weights, s);
+    INDArray dC = heads(dContext, dim, 0, s);
+    double[] pv = RowMatrices.values(p);
+    double[] dP = RowMatrices.values(Nd4j.matmul(dC, heads(qkv, 3 * dim, 2, s), false, true, false));
+    // Softmax's backward per query row: dS = P ∘ (dP − Σ P·dP), times the score scale.
+    for (int r = 0; r < heads * n; r++) {
+      double dot = 0;
+      for (int j = 0; j < n; j++) dot += pv[r * n + j] * dP[r * n + j];
+      for (int j = 0; j < n; j++) dP[r * n + j] = pv[r * n + j] * (dP[r * n + j] - dot) * scale;
+    }
+    INDArray dS = matrices.array(dP, heads, n, n);
+    put(Nd4j.matmul(dS, heads(qkv, 3 * dim, 1, s)), dQkv, 3 * dim, 0, s);
+    put(Nd4j.matmul(dS, heads(qkv, 3 * dim, 0, s), true, false, false), dQkv, 3 * dim, 1, s);
+    put(Nd4j.matmul(p, dC, true, false, false), dQkv, 3 * dim, 2, s);
+  }
+
+  /** Part {@code part} of segment s's rows (each {@code width} wide) as [heads, n, headSize] in the network's type. */
+  private INDArray heads(double[] rows, int width, int part, int s) {
+    int n = lengths[s];
+    double[] out = new double[heads * n * headSize];
+    for (int hd = 0; hd < heads; hd++) {
+      for (int i = 0; i < n; i++) {
+        System.arraycopy(rows, (offsets[s] + i) * width + part * dim + hd * headSize, out, (hd * n + i) * headSize, headSize);
+      }
+    }
+    return matrices.array(out, heads, n, headSize);
+  }
+
+  /** [heads, n, headSize] into part {@code part} of segment s's rows (each {@code width} wide). */
+  private void put(INDArray perHead, double[] rows, int width, int part, int s) {
+    int n = lengths[s];
+    double[] values = RowMatrices.values(perHead);
+    for (int hd = 0; hd < heads; hd++) {
+      for (int i = 0; i < n; i++) {
+        System.arraycopy(values, (hd * n + i) * headSize, rows, (offsets[s] + i) * width + part * dim + hd * headSize, headSize);
+      }
+    }
+  }
+
+  /** Segment s's attention weights as [heads, n, n]. */
+  private INDArray segmentWeights(double[] weights, int s) {
+    int n = lengths[s];
+    double[] out = new double[heads * n * n];
+    for (int hd = 0; hd < heads; hd++) {
+      for (int i = 0; i < n; i++) System.arraycopy(weights, ((s * heads + hd) * span + i) * span, out, (hd * n + i) * n, n);
+    }
+    return matrices.array(out, heads, n, n);
   }
 
   private int rows() {
