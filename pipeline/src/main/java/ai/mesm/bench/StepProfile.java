@@ -61,7 +61,8 @@ public final class StepProfile {
     PARTS.put("org.deeplearning4j.nn.layers.feedforward.embedding.EmbeddingSequenceLayer", "text embedding");
     PARTS.put("org.deeplearning4j.nn.layers.samediff.SameDiffLayer", "Transformer encoders");
     PARTS.put("ai.mesm.model.layers.CorrectedSameDiffLayer", "Transformer encoders");
-    PARTS.put("ai.mesm.model.layers.TransformerEncoderLayer", "Transformer encoders");
+    // The hand-written encoders (the Transformer's and ALBERT's) run their passes under this class's activate and backpropGradient.
+    PARTS.put("ai.mesm.model.layers.HandWrittenSequenceLayer", "Transformer encoders");
     PARTS.put("ai.mesm.model.layers.LogitFusionVertex", "fusion and loss");
     PARTS.put("org.deeplearning4j.nn.layers.LossLayer", "fusion and loss");
     // DenseLayer inherits its forward and backward passes from BaseLayer (the other layers above override them).
