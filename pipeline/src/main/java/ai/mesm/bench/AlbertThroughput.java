@@ -19,8 +19,9 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 /**
  * The cost of the paper's text encoder: an ALBERT-base-sized encoder (albert-base-v2's
  * configuration, random weights: nothing is downloaded) on batches of 8 texts × 100 tokens,
- * forward and forward+backward (also with texts of 20 real tokens), in utterances/s and achieved GFLOP/s against the analytic count,
- * with the peak memory; then FE2E T+A+V training with it next to the small encoder, in one run.
+ * forward and forward+backward (also with texts of 20 real tokens), in utterances/s and achieved
+ * GFLOP/s against the analytic count, with the peak memory; then FE2E T+A+V training with it next
+ * to the small encoder, in one run.
  */
 public final class AlbertThroughput {
   public static final int BATCH = 8;

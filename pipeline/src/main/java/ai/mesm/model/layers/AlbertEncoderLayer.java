@@ -20,6 +20,9 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * masked, as the definition computes it.
  */
 final class AlbertEncoderLayer extends HandWrittenSequenceLayer {
+  /** The attention's projections, in the order of the q|k|v columns. */
+  private static final String[] QKV = {"q", "k", "v"};
+
   AlbertEncoderLayer(NeuralNetConfiguration conf, DataType dataType) {
     super(conf, dataType);
   }
@@ -35,7 +38,7 @@ final class AlbertEncoderLayer extends HandWrittenSequenceLayer {
     final int embedding;
     final int hidden;
     final double eps;
-    final String activation;
+    final Activation activation;
     final RowMatrices matrices = new RowMatrices(dataType);
     /** Per utterance its first computed row and their number; per computed row its position in the text. */
     final int[] offsets;
@@ -61,12 +64,12 @@ final class AlbertEncoderLayer extends HandWrittenSequenceLayer {
       embedding = e.getEmbeddingSize();
       hidden = e.getHiddenSize();
       eps = e.getLayerNormEps();
-      activation = e.getActivation();
+      activation = Activation.of(e.getActivation());
       double[] mask = maskArray == null ? null : RowMatrices.values(maskArray);
       offsets = new int[mb];
       lengths = new int[mb];
       int[] kept = new int[mb * tokens];
-      double[] keyBias = new double[mb * tokens];
+      double[] keyBias = null;
       int n = 0;
       for (int b = 0; b < mb; b++) {
         offsets[b] = n;
@@ -74,14 +77,17 @@ final class AlbertEncoderLayer extends HandWrittenSequenceLayer {
         for (int t = 0; t < tokens; t++) {
           boolean real = mask == null || mask[b * tokens + t] != 0;
           if (!real && !whole) continue;
-          if (!real) keyBias[n] = TransformerEncoder.MASKED;
+          if (!real) {
+            if (keyBias == null) keyBias = new double[mb * tokens];
+            keyBias[n] = TransformerEncoder.MASKED;
+          }
           kept[n++] = t;
         }
         lengths[b] = n - offsets[b];
       }
       rows = n;
       position = java.util.Arrays.copyOf(kept, rows);
-      attention = new SelfAttention(hidden, e.getHeads(), offsets, lengths, java.util.Arrays.copyOf(keyBias, rows), true,
+      attention = new SelfAttention(hidden, e.getHeads(), offsets, lengths, keyBias, true,
           matrices);
 
       double[] x = RowMatrices.values(input);
@@ -104,7 +110,7 @@ final class AlbertEncoderLayer extends HandWrittenSequenceLayer {
       qkvW = Nd4j.concat(1, shared("qW"), shared("kW"), shared("vW"));
       qkvB = new double[3 * hidden];
       for (int part = 0; part < 3; part++) {
-        System.arraycopy(value("qkv".charAt(part) + "B"), 0, qkvB, part * hidden, hidden);
+        System.arraycopy(value(QKV[part] + "B"), 0, qkvB, part * hidden, hidden);
       }
       blocks = new Block[e.getLayers()];
       for (int l = 0; l < blocks.length; l++) {
@@ -169,6 +175,25 @@ final class AlbertEncoderLayer extends HandWrittenSequenceLayer {
       return values.computeIfAbsent(name, AlbertEncoderLayer.this::param);
     }
 
+    /** A residual branch's error at its LayerNorm's input (what the residual passes on), as doubles and as a matrix. */
+    private record Branch(double[] values, INDArray matrix) {}
+
+    /**
+     * Back through a post-LayerNorm block's norm ({@code ln}G/B) and the linear layer that ends its
+     * branch ({@code linear}W/B, which read {@code linearInput}): their parameter gradients added up.
+     */
+    private Branch throughNormAndLinear(LayerNormRows norm, double[] dOut, String ln, INDArray linearInput, String linear) {
+      double[] dGain = new double[hidden];
+      double[] dBias = new double[hidden];
+      double[] dz = norm.backward(dOut, value(ln + "G"), dGain, dBias);
+      add(ln + "G", dGain);
+      add(ln + "B", dBias);
+      INDArray matrix = matrices.matrix(dz, rows, hidden);
+      add(linear + "W", matrices.product(linearInput, true, matrix, false));
+      add(linear + "B", RowMatrices.sumRows(dz, rows, hidden));
+      return new Branch(dz, matrix);
+    }
+
     /** Adds into parameter {@code name}'s gradient: the layers share their weights, so their gradients add up. */
     private void add(String name, double[] gradient) {
       double[] sum = grads.get(name);
@@ -207,7 +232,7 @@ final class AlbertEncoderLayer extends HandWrittenSequenceLayer {
         h1 = matrices.matrix(normed1, rows, hidden);
         // The wide intermediate layer stays in ND4J: only [rows × hidden] comes back.
         preActivation = Nd4j.gemm(h1, shared("ffnW"), false, false).addiRowVector(shared("ffnB"));
-        activated = Activation.of(activation).apply(preActivation);
+        activated = activation.apply(preActivation);
         double[] z2 = matrices.product(activated, false, shared("outW"), false);
         RowMatrices.addRows(z2, value("outB"), rows, hidden);
         RowMatrices.add(z2, normed1);
@@ -217,26 +242,15 @@ final class AlbertEncoderLayer extends HandWrittenSequenceLayer {
 
       /** The gradient into this pass's input from that of its output; parameter gradients added up. */
       double[] backward(double[] dOut) {
-        double[] dFfnLnG = new double[hidden];
-        double[] dFfnLnB = new double[hidden];
-        double[] dz2 = norm2.backward(dOut, value("ffnLnG"), dFfnLnG, dFfnLnB);
-        INDArray dZ2 = matrices.matrix(dz2, rows, hidden);
-        add("outW", matrices.product(activated, true, dZ2, false));
-        add("outB", RowMatrices.sumRows(dz2, rows, hidden));
-        INDArray dPre = Activation.of(activation).backward(preActivation,
-            Nd4j.gemm(dZ2, shared("outW"), false, true));
+        Branch ffn = throughNormAndLinear(norm2, dOut, "ffnLn", activated, "out");
+        INDArray dPre = activation.backward(preActivation, Nd4j.gemm(ffn.matrix, shared("outW"), false, true));
         add("ffnW", matrices.product(h1, true, dPre, false));
         add("ffnB", RowMatrices.values(dPre.sum(0)));
         double[] dh1 = matrices.product(dPre, false, shared("ffnW"), true);
-        RowMatrices.add(dh1, dz2);
+        RowMatrices.add(dh1, ffn.values);
 
-        double[] dAttLnG = new double[hidden];
-        double[] dAttLnB = new double[hidden];
-        double[] dz1 = norm1.backward(dh1, value("attLnG"), dAttLnG, dAttLnB);
-        INDArray dZ1 = matrices.matrix(dz1, rows, hidden);
-        add("oW", matrices.product(context, true, dZ1, false));
-        add("oB", RowMatrices.sumRows(dz1, rows, hidden));
-        double[] dContext = matrices.product(dZ1, false, shared("oW"), true);
+        Branch att = throughNormAndLinear(norm1, dh1, "attLn", context, "o");
+        double[] dContext = matrices.product(att.matrix, false, shared("oW"), true);
         double[] dQkv = attention.backward(qkv, weights, null, dContext);
         INDArray dQkvM = matrices.matrix(dQkv, rows, 3 * hidden);
         double[] dQkvW = matrices.product(in, true, dQkvM, false);
@@ -246,16 +260,12 @@ final class AlbertEncoderLayer extends HandWrittenSequenceLayer {
           for (int r = 0; r < hidden; r++) {
             System.arraycopy(dQkvW, r * 3 * hidden + part * hidden, dW, r * hidden, hidden);
           }
-          String name = String.valueOf("qkv".charAt(part));
+          String name = QKV[part];
           add(name + "W", dW);
           add(name + "B", java.util.Arrays.copyOfRange(dQkvB, part * hidden, (part + 1) * hidden));
         }
-        add("attLnG", dAttLnG);
-        add("attLnB", dAttLnB);
-        add("ffnLnG", dFfnLnG);
-        add("ffnLnB", dFfnLnB);
         double[] dIn = matrices.product(dQkvM, false, qkvW, true);
-        RowMatrices.add(dIn, dz1);
+        RowMatrices.add(dIn, att.values);
         return dIn;
       }
     }

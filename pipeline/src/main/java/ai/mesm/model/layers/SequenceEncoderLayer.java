@@ -13,9 +13,10 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * A SameDiff layer that reads a masked sequence [mb, features, T] and gives one vector per
- * utterance [mb, size]: what the text and modality encoders share. It runs as
- * {@link CorrectedSameDiffLayer}, which undoes ND4J M2.1's doubled error behind SameDiff layers.
+ * A SameDiff layer configuration that reads a masked sequence [mb, features, T] and gives one
+ * vector per utterance [mb, size]: what the text and modality encoders share. Its SameDiff
+ * definition is the reference; it runs as a hand-written layer ({@link #runtime}), DL4J's
+ * SameDiff plumbing (parameters, masks, JSON) kept.
  */
 abstract class SequenceEncoderLayer extends SameDiffLayer {
   /** Features per step the layer reads. */
@@ -30,10 +31,11 @@ abstract class SequenceEncoderLayer extends SameDiffLayer {
     return instantiate(runtime(conf, networkDataType), conf, layerIndex, layerParamsView, initializeParams);
   }
 
-  /** The runtime layer: DL4J's SameDiff one with the error corrected, unless a layer computes itself by hand. */
-  org.deeplearning4j.nn.layers.samediff.SameDiffLayer runtime(NeuralNetConfiguration conf, DataType dataType) {
-    return new CorrectedSameDiffLayer(conf, dataType);
-  }
+  /**
+   * The runtime layer, computed by hand; {@link #defineLayer} is its definition, which
+   * {@link CorrectedSameDiffLayer} runs only as the tests' and benches' reference ({@link EncoderTiming}).
+   */
+  abstract org.deeplearning4j.nn.layers.samediff.SameDiffLayer runtime(NeuralNetConfiguration conf, DataType dataType);
 
   /** {@code layer} over {@code layerParamsView}, set up as DL4J's own instantiate does. */
   Layer instantiate(org.deeplearning4j.nn.layers.samediff.SameDiffLayer layer, NeuralNetConfiguration conf, int layerIndex,
