@@ -1,0 +1,69 @@
+package ai.mesm.io;
+
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.security.Principal;
+import java.util.Map;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.LocalFileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RawLocalFileSystem;
+import org.apache.hadoop.fs.permission.FsPermission;
+
+/**
+ * Hadoop's file:// filesystem with file permissions set and read in the JVM. Without Hadoop's
+ * native library (which no Maven artifact carries) RawLocalFileSystem starts a {@code chmod}
+ * process for every directory and file it creates (a Parquet part, its checksum, each folder of
+ * the output committer) and an {@code ls -ld} for every file a listing returns: about 6 ms each
+ * from a JVM with a large heap. Set by default as {@code spark.hadoop.fs.file.impl}
+ * (reference.conf); everything else is Hadoop's own local filesystem, checksums included.
+ */
+public class NioLocalFileSystem extends LocalFileSystem {
+  public NioLocalFileSystem() {
+    super(new Raw());
+  }
+
+  /** The raw (checksum-less) layer, where Hadoop forks its processes. */
+  public static class Raw extends RawLocalFileSystem {
+    /** The JDK's "unix" attribute view: the whole st_mode, sticky and setuid bits included, as chmod sets it. */
+    private static final boolean UNIX = FileSystems.getDefault().supportedFileAttributeViews().contains("unix");
+
+    @Override
+    public void setPermission(Path p, FsPermission permission) throws IOException {
+      if (!UNIX) {
+        super.setPermission(p, permission);
+        return;
+      }
+      Files.setAttribute(pathToFile(p).toPath(), "unix:mode", permission.toShort() & 07777);
+    }
+
+    @Override
+    public FileStatus getFileStatus(Path f) throws IOException {
+      return withPermissions(super.getFileStatus(f));
+    }
+
+    @Override
+    public FileStatus[] listStatus(Path f) throws IOException {
+      FileStatus[] listed = super.listStatus(f);
+      for (int i = 0; i < listed.length; i++) listed[i] = withPermissions(listed[i]);
+      return listed;
+    }
+
+    /** The same status with its owner, group and permission read now, instead of lazily through ls. */
+    private FileStatus withPermissions(FileStatus s) throws IOException {
+      if (!UNIX) return s;
+      Map<String, Object> a;
+      try {
+        a = Files.readAttributes(pathToFile(s.getPath()).toPath(), "unix:mode,owner,group");
+      } catch (NoSuchFileException e) {
+        throw new FileNotFoundException(s.getPath() + " was removed while it was read");
+      }
+      return new FileStatus(s.getLen(), s.isDirectory(), s.getReplication(), s.getBlockSize(),
+          s.getModificationTime(), s.getAccessTime(), new FsPermission((short) ((Integer) a.get("mode") & 07777)),
+          ((Principal) a.get("owner")).getName(), ((Principal) a.get("group")).getName(), s.getPath());
+    }
+  }
+}
