@@ -30,13 +30,14 @@ public final class HadoopFiles {
 
   /**
    * Hadoop settings for driver-side file work outside a SparkSession: every "spark.hadoop.X"
-   * entry of mesm.spark.conf becomes X, as Spark itself would do.
+   * entry of mesm.spark.conf becomes X, as Spark itself would do; file:// as in a local session.
    */
   public static Configuration hadoopConf(MesmConfig config) {
     Configuration conf = new Configuration();
     for (Map.Entry<String, String> e : SparkSettings.of(config).conf().entrySet()) {
       if (e.getKey().startsWith("spark.hadoop.")) conf.set(e.getKey().substring("spark.hadoop.".length()), e.getValue());
     }
+    NioLocalFileSystem.offerTo(conf);
     return conf;
   }
 

@@ -7,23 +7,54 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.security.Principal;
 import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RawLocalFileSystem;
 import org.apache.hadoop.fs.permission.FsPermission;
+import org.apache.spark.SparkConf;
 
 /**
  * Hadoop's file:// filesystem with file permissions set and read in the JVM. Without Hadoop's
  * native library (which no Maven artifact carries) RawLocalFileSystem starts a {@code chmod}
  * process for every directory and file it creates (a Parquet part, its checksum, each folder of
  * the output committer) and an {@code ls -ld} for every file a listing returns: about 6 ms each
- * from a JVM with a large heap. Set by default as {@code spark.hadoop.fs.file.impl}
- * (reference.conf); everything else is Hadoop's own local filesystem, checksums included.
+ * from a JVM with a large heap. Everything else is Hadoop's own local filesystem, checksums included.
+ *
+ * <p>Hadoop finds a filesystem by its class name ({@code fs.file.impl}) through the class loader
+ * of the settings in hand, and S3A replaces that with its own (HADOOP-17372). So this class is
+ * named only where Hadoop's class loader sees it: the product's classes on the same classpath as
+ * Hadoop ({@code bin/mesm}, the tests, the notebook kernels), not an application jar under
+ * spark-submit, and for Spark only with a local master, whose executors share the driver's JVM.
  */
 public class NioLocalFileSystem extends LocalFileSystem {
+  public static final String KEY = "fs.file.impl";
+  private static final boolean VISIBLE_TO_HADOOP = visibleToHadoop();
+
   public NioLocalFileSystem() {
     super(new Raw());
+  }
+
+  /** Names this filesystem in {@code conf} unless it already names one, where Hadoop can load it. */
+  public static void offerTo(Configuration conf) {
+    if (VISIBLE_TO_HADOOP && conf.get(KEY) == null) conf.set(KEY, NioLocalFileSystem.class.getName());
+  }
+
+  /** The same for a local Spark session: "spark.hadoop.fs.file.impl" unless set. */
+  public static void offerTo(SparkConf conf) {
+    if (VISIBLE_TO_HADOOP && conf.get("spark.master", "").startsWith("local")) {
+      conf.setIfMissing("spark.hadoop." + KEY, NioLocalFileSystem.class.getName());
+    }
+  }
+
+  private static boolean visibleToHadoop() {
+    try {
+      return Class.forName(NioLocalFileSystem.class.getName(), false, Configuration.class.getClassLoader())
+          == NioLocalFileSystem.class;
+    } catch (ClassNotFoundException | LinkageError e) {
+      return false;
+    }
   }
 
   /** The raw (checksum-less) layer, where Hadoop forks its processes. */

@@ -14,6 +14,11 @@ public final class SparkSessions {
   private SparkSessions() {}
 
   public static SparkSession create(MesmConfig config) {
+    return SparkSession.builder().config(conf(config)).getOrCreate();
+  }
+
+  /** The settings {@link #create} starts the session with. */
+  public static SparkConf conf(MesmConfig config) {
     SparkSettings settings = SparkSettings.of(config);
     SparkConf conf = new SparkConf();
     String master = settings.master();
@@ -25,6 +30,7 @@ public final class SparkSessions {
       conf.setIfMissing("spark.driver.host", "127.0.0.1");
       conf.setIfMissing("spark.driver.bindAddress", "127.0.0.1");
     }
-    return SparkSession.builder().config(conf).getOrCreate();
+    NioLocalFileSystem.offerTo(conf);
+    return conf;
   }
 }

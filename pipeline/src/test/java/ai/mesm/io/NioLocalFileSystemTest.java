@@ -2,6 +2,7 @@ package ai.mesm.io;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import ai.mesm.config.ConfigLoader;
 import ai.mesm.config.MesmConfig;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -9,7 +10,9 @@ import java.nio.file.Files;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -106,9 +109,21 @@ class NioLocalFileSystemTest {
   }
 
   @Test
-  void theJobsUseItByDefault() {
-    assertEquals(NioLocalFileSystem.class.getName(),
-        SparkSettings.of(MesmConfig.defaults()).conf().get("spark.hadoop.fs.file.impl"));
+  void localSessionsAndDriverSettingsNameItUnlessTheUserNamedAnother() {
+    String key = "spark.hadoop." + NioLocalFileSystem.KEY;
+    assertEquals(NioLocalFileSystem.class.getName(), SparkSessions.conf(config(Map.of())).get(key));
+    assertEquals(NioLocalFileSystem.class.getName(), HadoopFiles.hadoopConf(config(Map.of())).get(NioLocalFileSystem.KEY));
+    // A cluster's executors load the application jar apart from Hadoop's classes: Hadoop's own there.
+    assertFalse(SparkSessions.conf(config(Map.of("spark.master", "spark://127.0.0.1:7077"))).contains(key));
+    MesmConfig hadoops = config(Map.of("spark.conf.\"" + key + "\"", LocalFileSystem.class.getName()));
+    assertEquals(LocalFileSystem.class.getName(), SparkSessions.conf(hadoops).get(key));
+    assertEquals(LocalFileSystem.class.getName(), HadoopFiles.hadoopConf(hadoops).get(NioLocalFileSystem.KEY));
+  }
+
+  private static MesmConfig config(Map<String, String> overrides) {
+    Map<String, String> o = new HashMap<>(Map.of("spark.master", "local[2]"));
+    o.putAll(overrides);
+    return ConfigLoader.load(List.of(), o);
   }
 
   private String posix(String relative) throws Exception {
