@@ -114,6 +114,7 @@ public final class EmotionModel {
   /** One optimisation step on the batch; returns its loss. */
   public double fit(Batch batch) {
     requireTrainable();
+    FlatGradientUpdater.install(graph);
     graph.fit(dataSet(batch));
     return graph.score();
   }
