@@ -1,10 +1,9 @@
 package ai.mesm.io;
 
-import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.security.Principal;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
@@ -83,18 +82,61 @@ public class NioLocalFileSystem extends LocalFileSystem {
       return listed;
     }
 
-    /** The same status with its owner, group and permission read now, instead of lazily through ls. */
-    private FileStatus withPermissions(FileStatus s) throws IOException {
-      if (!UNIX) return s;
+    /** The same status, its owner, group and permission read on first use as Hadoop's are, but in the JVM. */
+    private FileStatus withPermissions(FileStatus s) {
+      return UNIX ? new Status(s, pathToFile(s.getPath()).toPath()) : s;
+    }
+  }
+
+  /**
+   * A status whose permission, owner and group are read from the file when first asked for: most
+   * callers (exists, length, listing for names) never ask, so a stat per status would be waste.
+   */
+  private static final class Status extends FileStatus {
+    private final transient java.nio.file.Path file;
+    private boolean loaded;
+
+    Status(FileStatus s, java.nio.file.Path file) {
+      super(s.getLen(), s.isDirectory(), s.getReplication(), s.getBlockSize(), s.getModificationTime(),
+          s.getAccessTime(), null, null, null, s.getPath());
+      this.file = file;
+    }
+
+    @Override
+    public FsPermission getPermission() {
+      load();
+      return super.getPermission();
+    }
+
+    @Override
+    public String getOwner() {
+      load();
+      return super.getOwner();
+    }
+
+    @Override
+    public String getGroup() {
+      load();
+      return super.getGroup();
+    }
+
+    /** Serialised as a plain status with its permissions read (the path to read them from does not travel). */
+    private Object writeReplace() throws IOException {
+      return new FileStatus(this);
+    }
+
+    private synchronized void load() {
+      if (loaded) return;
       Map<String, Object> a;
       try {
-        a = Files.readAttributes(pathToFile(s.getPath()).toPath(), "unix:mode,owner,group");
-      } catch (NoSuchFileException e) {
-        throw new FileNotFoundException(s.getPath() + " was removed while it was read");
+        a = Files.readAttributes(file, "unix:mode,owner,group");
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read the permissions of " + file, e);
       }
-      return new FileStatus(s.getLen(), s.isDirectory(), s.getReplication(), s.getBlockSize(),
-          s.getModificationTime(), s.getAccessTime(), new FsPermission((short) ((Integer) a.get("mode") & 07777)),
-          ((Principal) a.get("owner")).getName(), ((Principal) a.get("group")).getName(), s.getPath());
+      setPermission(new FsPermission((short) ((Integer) a.get("mode") & 07777)));
+      setOwner(((Principal) a.get("owner")).getName());
+      setGroup(((Principal) a.get("group")).getName());
+      loaded = true;
     }
   }
 }

@@ -92,6 +92,14 @@ class NioLocalFileSystemTest {
       assertEquals(theirs[i].getOwner(), mine[i].getOwner());
       assertEquals(theirs[i].getGroup(), mine[i].getGroup());
     }
+    // Serialised (as Spark's listing may), the status carries its permissions with it.
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+      out.writeObject(ours.getFileStatus(new Path(dir.resolve("tree/two.txt").toUri())));
+    }
+    try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+      assertEquals(FsPermission.createImmutable((short) 0440), ((FileStatus) in.readObject()).getPermission());
+    }
     Path two = new Path(dir.resolve("tree/two.txt").toUri());
     assertEquals(hadoops.getFileStatus(two).getPermission(), ours.getFileStatus(two).getPermission());
     assertEquals(FsPermission.createImmutable((short) 0440), ours.getFileStatus(two).getPermission());
