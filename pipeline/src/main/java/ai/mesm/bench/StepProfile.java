@@ -1,51 +1,53 @@
 package ai.mesm.bench;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import jdk.jfr.Recording;
-import jdk.jfr.consumer.RecordedEvent;
-import jdk.jfr.consumer.RecordedFrame;
-import jdk.jfr.consumer.RecordedStackTrace;
-import jdk.jfr.consumer.RecordingFile;
+import java.util.concurrent.locks.LockSupport;
 
 /**
- * Where the time of a model step goes, by part of the network: the JDK's flight recorder samples
- * the thread that runs the steps (Java and native frames alike: ND4J's and oneDNN's kernels run
- * under the DL4J layer that called them), and each sample is given to the part its stack names,
- * forward or backward. Sampling, not instrumentation: DL4J has no per-layer hook, and a profile
- * that timed every layer would change what it measures. Parts of the same class (the visual and
- * the audio CNN, the three encoders) share a line.
+ * Where the time of a model step goes, by part of the network: a sampler thread takes the stack of
+ * the thread that runs the steps every {@value #PERIOD_MILLIS} ms of wall time, whatever that
+ * thread is doing (computing, in a native kernel, or parked while other threads compute a part for
+ * it), and each sample is given to the part its stack names, forward or backward, weighted by the
+ * wall time since the sample before. So the parts add up to the time the steps took, measured by
+ * another clock, and a part that farms its work out to other threads is charged for the wait.
+ * Sampling, not instrumentation: DL4J has no per-layer hook, and a profile that timed every layer
+ * would change what it measures. Parts of the same class (the visual and the audio CNN, the three
+ * encoders) share a line. (The flight recorder, used before, samples only threads that run Java or
+ * native code, and one thread in native code per period: a quarter to a third of a test-width step
+ * went unseen.)
  */
 public final class StepProfile {
-  /** A part's share of the sampled time, and that share of the measured time. */
+  /** A part's samples and the wall time they stand for. */
   public record Part(String name, int samples, double seconds) {}
 
   /**
    * @param seconds   wall time of the profiled steps, measured around them
-   * @param coverage  the samples' span over the measured time (sampling period × samples); near 1
-   *                  when the sampler kept up
+   * @param coverage  the parts' time over the measured time: near 1 when the sampler kept up
    */
   public record Profile(double seconds, int steps, int samples, double coverage, List<Part> parts) {
+    /** The parts' time, in seconds, that no part of the network claimed. */
+    public double unattributedSeconds() {
+      return parts.stream().filter(p -> p.name().startsWith("other")).mapToDouble(Part::seconds).sum();
+    }
+
     public String describe() {
-      StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%.1f ms per step, %d samples (%.0f %% of the time "
-          + "sampled):", 1000 * seconds / steps, samples, 100 * coverage));
+      StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%.1f ms per step, %d samples (the parts add up "
+          + "to %.0f %% of the measured time):", 1000 * seconds / steps, samples, 100 * coverage));
+      double sampled = parts.stream().mapToDouble(Part::seconds).sum();
       for (Part p : parts) {
         sb.append(String.format(Locale.ROOT, "%n    %-36s %7.1f ms  %5.1f %%", p.name(), 1000 * p.seconds() / steps,
-            100.0 * p.samples() / samples));
+            100 * p.seconds() / Math.max(1e-12, sampled)));
       }
       return sb.toString();
     }
   }
 
-  private static final Duration PERIOD = Duration.ofMillis(10);
+  static final long PERIOD_MILLIS = 5;
 
   /** Which class of frame names which part; the first frame from the top of the stack that matches decides. */
   private static final Map<String, String> PARTS = new LinkedHashMap<>();
@@ -78,53 +80,74 @@ public final class StepProfile {
   private StepProfile() {}
 
   /** Profiles {@code steps} runs of {@code step} on this thread (after one untimed run). */
-  public static Profile of(Runnable step, int steps) throws IOException {
+  public static Profile of(Runnable step, int steps) throws InterruptedException {
     step.run();
-    Path file = Files.createTempFile("mesm-profile", ".jfr");
-    long thread = Thread.currentThread().getId();
+    Sampler sampler = new Sampler(Thread.currentThread());
+    Thread thread = new Thread(sampler, "mesm-step-profile");
+    thread.setDaemon(true);
+    thread.setPriority(Thread.MAX_PRIORITY);
+    long t0 = System.nanoTime();
+    sampler.from = t0;
+    thread.start();
     double seconds;
-    try (Recording recording = new Recording()) {
-      recording.enable("jdk.ExecutionSample").withPeriod(PERIOD);
-      recording.enable("jdk.NativeMethodSample").withPeriod(PERIOD);
-      recording.start();
-      long t0 = System.nanoTime();
+    try {
       for (int i = 0; i < steps; i++) step.run();
       seconds = (System.nanoTime() - t0) / 1e9;
-      recording.stop();
-      recording.dump(file);
-    }
-    Map<String, Integer> counts = new LinkedHashMap<>();
-    int samples = 0;
-    try {
-      for (RecordedEvent e : RecordingFile.readAllEvents(file)) {
-        // Only the samplers' events: a recording the JVM was started with adds others to the file.
-        if (!e.hasField("sampledThread")) continue;
-        if (e.getThread("sampledThread") == null || e.getThread("sampledThread").getJavaThreadId() != thread) continue;
-        samples++;
-        counts.merge(part(e.getStackTrace()), 1, Integer::sum);
-      }
     } finally {
-      Files.deleteIfExists(file);
+      sampler.running = false;
+      thread.join();
     }
     List<Part> parts = new ArrayList<>();
-    int total = Math.max(1, samples);
-    counts.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
-        .forEach(c -> parts.add(new Part(c.getKey(), c.getValue(), seconds * c.getValue() / total)));
-    double coverage = samples * PERIOD.toNanos() / 1e9 / seconds;
-    return new Profile(seconds, steps, samples, coverage, parts);
+    sampler.nanos.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+        .forEach(c -> parts.add(new Part(c.getKey(), sampler.counts.get(c.getKey()), c.getValue() / 1e9)));
+    double sampled = parts.stream().mapToDouble(Part::seconds).sum();
+    return new Profile(seconds, steps, sampler.samples, sampled / seconds, parts);
+  }
+
+  /**
+   * Takes the target's stack every period until stopped; each sample stands for the wall time since
+   * the one before (so a late sample, on a busy machine, still counts the time it missed).
+   */
+  private static final class Sampler implements Runnable {
+    final Thread target;
+    final Map<String, Integer> counts = new LinkedHashMap<>();
+    final Map<String, Long> nanos = new LinkedHashMap<>();
+    volatile boolean running = true;
+    volatile long from;
+    int samples;
+
+    Sampler(Thread target) {
+      this.target = target;
+    }
+
+    @Override
+    public void run() {
+      long last = from;
+      long period = PERIOD_MILLIS * 1_000_000;
+      while (running) {
+        LockSupport.parkNanos(last + period - System.nanoTime());
+        StackTraceElement[] stack = target.getStackTrace();
+        long now = System.nanoTime();
+        if (!running) break; // the steps ended while this sample was taken: it would be the caller's time
+        String part = part(stack);
+        samples++;
+        counts.merge(part, 1, Integer::sum);
+        nanos.merge(part, now - last, Long::sum);
+        last = now;
+      }
+    }
   }
 
   /** The part a sampled stack belongs to, with "forward" or "backward" where the network has both. */
-  static String part(RecordedStackTrace stack) {
-    if (stack == null) return "other";
+  static String part(StackTraceElement[] stack) {
     boolean backward = false;
     String part = null;
-    for (RecordedFrame f : stack.getFrames()) {
-      String method = f.getMethod().getName();
+    for (StackTraceElement f : stack) {
+      String method = f.getMethodName();
       if (method.equals("backpropGradient") || method.equals("doBackward") || method.equals("calcBackpropGradients")) {
         backward = true;
       }
-      if (part == null) part = PARTS.get(f.getMethod().getType().getName());
+      if (part == null) part = PARTS.get(f.getClassName());
     }
     if (part == null) return backward ? "other, backward" : "other";
     if (UNDIRECTED.contains(part)) return part;

@@ -20,9 +20,9 @@ class StepProfileTest {
   /**
    * A training step of a small FE2E is sampled on this thread and its samples land in the parts
    * the network has (both directions of the CNN and the encoder, the optimizer), not in "other";
-   * inference has no backward part. The parts share out the measured time. (The recorder samples
-   * one thread in native code per period, so other threads waiting in native calls, such as a
-   * Spark session's, lower the coverage: the bound only checks the arithmetic.)
+   * inference has no backward part. The parts' times, from the sampler's clock, add up to the steps'
+   * time measured around them within 10 %, and the parts of the network account for at least 90 %
+   * of it (the max-pool splits its planes over the cores: its wait counts as its time).
    */
   @Test
   void trainingAndInferenceStepsAreSampledIntoTheNetworksParts() throws Exception {
@@ -35,19 +35,26 @@ class StepProfileTest {
     Map<String, Integer> parts = training.parts().stream().collect(Collectors.toMap(StepProfile.Part::name,
         StepProfile.Part::samples));
     System.out.println(training.describe());
-    assertTrue(training.samples() >= 20, "samples: " + training.samples());
-    assertTrue(training.coverage() > 0.05 && training.coverage() < 1.3, "coverage " + training.coverage());
-    for (String part : List.of("CNN convolutions, forward", "CNN convolutions, backward", "CNN BatchNorm + ReLU, backward")) {
+    assertTrue(training.samples() >= 100, "samples: " + training.samples());
+    addUp(training);
+    for (String part : List.of("CNN convolutions, forward", "CNN convolutions, backward", "CNN BatchNorm + ReLU, backward",
+        "CNN max-pool, forward", "Transformer encoders, forward", "Transformer encoders, backward", "optimizer update")) {
       assertTrue(parts.containsKey(part), part + " in " + parts.keySet());
     }
-    int other = parts.getOrDefault("other", 0) + parts.getOrDefault("other, backward", 0);
-    assertTrue(other < training.samples() / 5, "unattributed samples: " + parts);
-    assertEquals(training.seconds(), training.parts().stream().mapToDouble(StepProfile.Part::seconds).sum(), 1e-9);
 
     EmotionModel frozen = model.frozen();
     StepProfile.Profile inference = StepProfile.of(() -> frozen.probabilities(batch), 40);
     System.out.println(inference.describe());
+    addUp(inference);
     assertTrue(inference.parts().stream().noneMatch(p -> p.name().endsWith("backward") || p.name().contains("BatchNorm")),
         "frozen inference runs no backward pass and no BatchNorm: " + inference.parts());
+  }
+
+  private static void addUp(StepProfile.Profile profile) {
+    double parts = profile.parts().stream().mapToDouble(StepProfile.Part::seconds).sum();
+    assertEquals(profile.seconds(), parts, 0.1 * profile.seconds(), "the parts' time against the measured time");
+    assertEquals(parts / profile.seconds(), profile.coverage(), 1e-9);
+    assertTrue(profile.unattributedSeconds() < 0.1 * profile.seconds(), "time in no part of the network: "
+        + profile.describe());
   }
 }
