@@ -42,7 +42,7 @@ public class BatchNormReluLayer extends BatchNormalization {
   @Override
   public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
     assertInputSet(false);
-    INDArray x = Rows.contiguous(input.castTo(dataType));
+    INDArray x = DenseArrays.readable(input.castTo(dataType));
     Geometry g = geometry(x);
     double[] gamma = vector(BatchNormalizationParamInitializer.GAMMA);
     double[] beta = vector(BatchNormalizationParamInitializer.BETA);
@@ -131,8 +131,8 @@ public class BatchNormReluLayer extends BatchNormalization {
   public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
     assertInputSet(true);
     if (scale == null) throw new IllegalStateException(layerId() + ": backward pass without a training forward pass");
-    INDArray x = Rows.contiguous(input.castTo(dataType));
-    INDArray dy = Rows.contiguous(epsilon.castTo(dataType));
+    INDArray x = DenseArrays.readable(input.castTo(dataType));
+    INDArray dy = DenseArrays.readable(epsilon.castTo(dataType));
     Geometry g = geometry(x);
     double[] a = scale;
     double[] b = shift;

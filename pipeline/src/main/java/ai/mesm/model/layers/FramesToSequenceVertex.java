@@ -9,7 +9,6 @@ import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /** Runtime of {@link FramesToSequence}: scatters [n, D] into [mb, D, T] at the real steps of the mask. */
 final class FramesToSequenceVertex extends ParameterlessVertex {
@@ -30,19 +29,19 @@ final class FramesToSequenceVertex extends ParameterlessVertex {
       throw new IllegalStateException(getVertexName() + ": " + frames.size(0) + " frame vectors for " + rows.length
           + " real steps; both inputs must come from the same masked sequence");
     }
-    INDArray flat = frames.rank() == 2 ? frames : frames.reshape('c', frames.size(0), frames.length() / frames.size(0));
-    INDArray out = SequenceRows.scatter(flat, rows, sequenceShape[0], sequenceShape[2]);
-    return workspaceMgr.leverageTo(ArrayType.ACTIVATIONS, out);
+    INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, frames.dataType(),
+        new long[] {sequenceShape[0], frames.length() / frames.size(0), sequenceShape[2]}, 'c');
+    SequenceRows.scatter(frames, rows, out);
+    return out;
   }
 
   @Override
   public Pair<Gradient, INDArray[]> doBackward(boolean tbptt, LayerWorkspaceMgr workspaceMgr) {
-    INDArray toFrames = SequenceRows.gather(epsilon, rows).reshape('c', inputs[0].shape());
+    INDArray toFrames = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, epsilon.dataType(), inputs[0].shape(), 'c');
+    SequenceRows.gather(epsilon, rows, toFrames);
     // The raw sequence only lends its shape and mask: it receives no gradient.
-    INDArray toSequence = Nd4j.zeros(inputs[1].dataType(), sequenceShape);
-    return new Pair<>(new DefaultGradient(), new INDArray[] {
-        workspaceMgr.leverageTo(ArrayType.ACTIVATION_GRAD, toFrames),
-        workspaceMgr.leverageTo(ArrayType.ACTIVATION_GRAD, toSequence)});
+    INDArray toSequence = workspaceMgr.create(ArrayType.ACTIVATION_GRAD, inputs[1].dataType(), sequenceShape, 'c');
+    return new Pair<>(new DefaultGradient(), new INDArray[] {toFrames, toSequence});
   }
 
   @Override

@@ -27,7 +27,7 @@ final class MaxPool2x2Vertex extends ParameterlessVertex {
 
   @Override
   public INDArray doForward(boolean training, LayerWorkspaceMgr workspaceMgr) {
-    INDArray x = Rows.contiguous(inputs[0]);
+    INDArray x = DenseArrays.readable(inputs[0]);
     if (x.rank() != 4) throw new IllegalStateException(getVertexName() + ": expected [n, C, H, W], got " + x.shapeInfoToString());
     inputShape = x.shape();
     Planes g = new Planes(inputShape);
@@ -80,7 +80,7 @@ final class MaxPool2x2Vertex extends ParameterlessVertex {
   public Pair<Gradient, INDArray[]> doBackward(boolean tbptt, LayerWorkspaceMgr workspaceMgr) {
     if (winner == null) throw new IllegalStateException(getVertexName() + ": backward pass without a training forward pass");
     Planes g = new Planes(inputShape);
-    INDArray eps = Rows.contiguous(epsilon);
+    INDArray eps = DenseArrays.readable(epsilon);
     INDArray dIn = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, eps.dataType(), inputShape, 'c');
     PlaneIo e = PlaneIo.of(eps, g.ho * g.wo, "2x2 max-pool");
     PlaneIo d = PlaneIo.of(dIn, g.h * g.w, "2x2 max-pool");

@@ -6,7 +6,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Image planes of a contiguous FLOAT or DOUBLE [n, C, H, W] array read into and written from
+ * Image planes of a dense ({@link DenseArrays#dense}) FLOAT or DOUBLE [n, C, H, W] array read into and written from
  * double[] (exact for both), so that one plain loop serves training in float and gradient checks
  * in double. Plane {@code p} is channel {@code p % C} of example {@code p / C}.
  */
@@ -16,15 +16,16 @@ interface PlaneIo {
   void write(int plane, double[] from, float[] scratch);
 
   static PlaneIo of(INDArray a, int size, String user) {
+    int base = DenseArrays.base(a);
     if (a.dataType() == DataType.DOUBLE) {
       DoubleBuffer b = a.data().asNioDouble();
       return new PlaneIo() {
         public void read(int plane, double[] to, float[] scratch) {
-          b.get(plane * size, to, 0, size);
+          b.get(base + plane * size, to, 0, size);
         }
 
         public void write(int plane, double[] from, float[] scratch) {
-          b.put(plane * size, from, 0, size);
+          b.put(base + plane * size, from, 0, size);
         }
       };
     }
@@ -32,13 +33,13 @@ interface PlaneIo {
     FloatBuffer b = a.data().asNioFloat();
     return new PlaneIo() {
       public void read(int plane, double[] to, float[] scratch) {
-        b.get(plane * size, scratch, 0, size);
+        b.get(base + plane * size, scratch, 0, size);
         for (int i = 0; i < size; i++) to[i] = scratch[i];
       }
 
       public void write(int plane, double[] from, float[] scratch) {
         for (int i = 0; i < size; i++) scratch[i] = (float) from[i];
-        b.put(plane * size, scratch, 0, size);
+        b.put(base + plane * size, scratch, 0, size);
       }
     };
   }

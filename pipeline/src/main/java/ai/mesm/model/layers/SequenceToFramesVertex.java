@@ -28,15 +28,17 @@ final class SequenceToFramesVertex extends ParameterlessVertex {
     INDArray in = inputs[0];
     inputShape = in.shape();
     rows = SequenceRows.realRows(mask, in.size(0), in.size(2), getVertexName());
-    INDArray out = SequenceRows.gather(in, rows).reshape('c', rows.length, imageShape[0], imageShape[1], imageShape[2]);
-    return workspaceMgr.leverageTo(ArrayType.ACTIVATIONS, out);
+    INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, in.dataType(),
+        new long[] {rows.length, imageShape[0], imageShape[1], imageShape[2]}, 'c');
+    SequenceRows.gather(in, rows, out);
+    return out;
   }
 
   @Override
   public Pair<Gradient, INDArray[]> doBackward(boolean tbptt, LayerWorkspaceMgr workspaceMgr) {
-    INDArray eps = epsilon.reshape('c', rows.length, inputShape[1]);
-    INDArray back = SequenceRows.scatter(eps, rows, inputShape[0], inputShape[2]);
-    return new Pair<>(new DefaultGradient(), new INDArray[] {workspaceMgr.leverageTo(ArrayType.ACTIVATION_GRAD, back)});
+    INDArray back = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, epsilon.dataType(), inputShape, 'c');
+    SequenceRows.scatter(epsilon, rows, back);
+    return new Pair<>(new DefaultGradient(), new INDArray[] {back});
   }
 
   @Override
