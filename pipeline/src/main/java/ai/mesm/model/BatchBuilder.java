@@ -1,13 +1,12 @@
 package ai.mesm.model;
 
 import ai.mesm.data.Example;
+import ai.mesm.model.layers.DenseArrays;
 import ai.mesm.model.text.Encoding;
 import ai.mesm.model.text.TextTokenizer;
 import java.io.Serializable;
 import java.util.List;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Turns examples into padded, masked minibatches (docs/computation.md#media): crops normalised per channel as
@@ -88,11 +87,11 @@ public final class BatchBuilder implements Serializable {
       for (int c = 0; c < classes; c++) labels[b * classes + c] = e.labels().get(c);
     }
     return new Batch(examples.stream().map(Example::utteranceId).toList(),
-        text ? Nd4j.create(tokens, new long[] {mb, maxTokens}, 'c') : null,
-        text ? Nd4j.create(tokenMask, new long[] {mb, maxTokens}, 'c') : null,
-        Nd4j.create(visual, new long[] {mb, 3L * pixels, frames}, 'c'), Nd4j.create(visualMask, new long[] {mb, frames}, 'c'),
-        Nd4j.create(audio, new long[] {mb, melValues, chunks}, 'c'), Nd4j.create(audioMask, new long[] {mb, chunks}, 'c'),
-        Nd4j.create(labels, new long[] {mb, classes}, 'c').castTo(DataType.FLOAT));
+        text ? DenseArrays.of(tokens, mb, maxTokens) : null,
+        text ? DenseArrays.of(tokenMask, mb, maxTokens) : null,
+        DenseArrays.of(visual, mb, 3L * pixels, frames), DenseArrays.of(visualMask, mb, frames),
+        DenseArrays.of(audio, mb, melValues, chunks), DenseArrays.of(audioMask, mb, chunks),
+        DenseArrays.of(labels, mb, classes));
   }
 
   /** Media of another geometry than the model's (other face size or mel settings at ingest) is refused by name. */

@@ -1,6 +1,8 @@
 package ai.mesm.model.layers;
 
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Arrays that the layers' loops and kernels read in place: elements in c order without gaps from
@@ -8,7 +10,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * longer than they are; {@code Rows.contiguous} (which also wants offset 0 and a buffer of exactly
  * the array's length) copied every one of them, a copy per layer call in training.
  */
-final class DenseArrays {
+public final class DenseArrays {
   private DenseArrays() {}
 
   /** Whether {@code a}'s elements lie in c order without gaps from its offset on (dimensions of size 1 have any stride). */
@@ -32,5 +34,69 @@ final class DenseArrays {
   static int base(INDArray a) {
     if (!dense(a)) throw new IllegalArgumentException("expected a dense c-order array, got " + a.shapeInfoToString());
     return Math.toIntExact(a.offset());
+  }
+
+  /**
+   * A new FLOAT array of {@code shape} holding {@code values} in c order, copied in one bulk write
+   * ({@code Nd4j.create(float[], …)} writes element by element through an indexer).
+   */
+  public static INDArray of(float[] values, long... shape) {
+    INDArray out = Nd4j.createUninitialized(DataType.FLOAT, shape, 'c');
+    if (out.length() != values.length) throw new IllegalArgumentException(values.length + " values for " + out.length());
+    out.data().asNioFloat().put(0, values);
+    return out;
+  }
+
+  /** A new array of {@code type} (FLOAT or DOUBLE) and {@code shape} holding {@code values} in c order, in one bulk write. */
+  static INDArray of(double[] values, DataType type, long... shape) {
+    INDArray out = Nd4j.createUninitialized(type, shape, 'c');
+    if (out.length() != values.length) throw new IllegalArgumentException(values.length + " values for " + out.length());
+    if (type == DataType.DOUBLE) {
+      out.data().asNioDouble().put(0, values);
+    } else if (type == DataType.FLOAT) {
+      float[] f = new float[values.length];
+      for (int i = 0; i < f.length; i++) f[i] = (float) values[i];
+      out.data().asNioFloat().put(0, f);
+    } else {
+      return Nd4j.createFromArray(values).reshape('c', shape).castTo(type);
+    }
+    return out;
+  }
+
+  /** The elements of a FLOAT or DOUBLE array in c order, as doubles, read in one bulk copy. */
+  static double[] doubles(INDArray a) {
+    if (a.dataType() != DataType.FLOAT && a.dataType() != DataType.DOUBLE) {
+      return a.castTo(DataType.DOUBLE).dup('c').data().asDouble();
+    }
+    INDArray d = readable(a);
+    int base = base(d);
+    int n = Math.toIntExact(d.length());
+    double[] out = new double[n];
+    if (d.dataType() == DataType.DOUBLE) {
+      d.data().asNioDouble().get(base, out, 0, n);
+    } else {
+      float[] f = new float[n];
+      d.data().asNioFloat().get(base, f, 0, n);
+      for (int i = 0; i < n; i++) out[i] = f[i];
+    }
+    return out;
+  }
+
+  /** Writes {@code values} (c order) into {@code target}, in one bulk copy where it is a dense FLOAT or DOUBLE array. */
+  static INDArray write(INDArray target, double[] values) {
+    if (target.length() != values.length) throw new IllegalArgumentException(values.length + " values for " + target.length());
+    DataType type = target.dataType();
+    if (!dense(target) || (type != DataType.FLOAT && type != DataType.DOUBLE)) {
+      return target.assign(of(values, DataType.DOUBLE, target.shape()));
+    }
+    int base = base(target);
+    if (type == DataType.DOUBLE) {
+      target.data().asNioDouble().put(base, values);
+    } else {
+      float[] f = new float[values.length];
+      for (int i = 0; i < f.length; i++) f[i] = (float) values[i];
+      target.data().asNioFloat().put(base, f);
+    }
+    return target;
   }
 }

@@ -55,7 +55,7 @@ abstract class HandWrittenSequenceLayer extends SameDiffLayer {
     double[] output = pass.output();
     long mb = input.size(0);
     INDArray out = workspaceMgr.create(ArrayType.ACTIVATIONS, dataType, new long[] {mb, output.length / mb}, 'c');
-    return out.assign(Nd4j.createFromArray(output).reshape(out.shape()));
+    return DenseArrays.write(out, output);
   }
 
   @Override
@@ -70,11 +70,11 @@ abstract class HandWrittenSequenceLayer extends SameDiffLayer {
     Gradient g = new DefaultGradient();
     for (String name : paramTable.keySet()) {
       INDArray view = gradTable.get(name);
-      view.assign(Nd4j.createFromArray(grads.get(name)).reshape(view.shape()));
+      DenseArrays.write(view, grads.get(name));
       g.gradientForVariable().put(name, view);
     }
     INDArray dx = workspaceMgr.create(ArrayType.ACTIVATION_GRAD, dataType, input.shape(), 'c');
-    dx.assign(Nd4j.createFromArray(pass.inputGradient()).reshape(input.shape()));
+    DenseArrays.write(dx, pass.inputGradient());
     return new Pair<>(g, dx);
   }
 

@@ -23,7 +23,7 @@ final class RowMatrices {
 
   /** {@code values} as a row-major array of {@code shape} in the network's type. */
   INDArray array(double[] values, long... shape) {
-    return Nd4j.createFromArray(values).reshape('c', shape).castTo(type);
+    return DenseArrays.of(values, type, shape);
   }
 
   /** op(a) · op(b), op transposing where asked. */
@@ -33,7 +33,7 @@ final class RowMatrices {
 
   /** The elements of {@code a} in row-major order, as doubles. */
   static double[] values(INDArray a) {
-    return a.castTo(DataType.DOUBLE).dup('c').data().asDouble();
+    return DenseArrays.doubles(a);
   }
 
   /** Adds {@code bias} [n] to every row of {@code c} [m×n]. */
