@@ -56,7 +56,7 @@ public class BatchNormReluLayer extends BatchNormalization {
       long xAt = NativeArrays.address(x);
       long outAt = NativeArrays.address(out);
       // Each part pins arrays of its own (JNI may hand native code a copy and write all of it back).
-      Rows.inParts(g.channels, 1, (from, to) -> {
+      Rows.inParts(g.channels, SplitWork.minItemsPerPart((long) g.examples * g.plane), (from, to) -> {
         double[][] own = {mean.clone(), var.clone(), new double[g.channels], new double[g.channels]};
         CnnKernels.bnReluForward(CnnKernels.activeLevel(), xAt, outAt, g.examples, g.channels, g.plane, from, to, training,
             gamma, beta, eps, own[0], own[1], own[2], own[3]);
@@ -86,7 +86,7 @@ public class BatchNormReluLayer extends BatchNormalization {
     double eps = layerConf().getEps();
     PlaneIo in = PlaneIo.of(x, g.plane, layerId());
     PlaneIo o = PlaneIo.of(out, g.plane, layerId());
-    Rows.inParts(g.channels, 1, (from, to) -> {
+    Rows.inParts(g.channels, SplitWork.minItemsPerPart((long) g.examples * g.plane), (from, to) -> {
       // In training, one channel's values of every example are read once: the output sweep runs from cache.
       double[] xs = new double[training ? g.examples * g.plane : g.plane];
       double[] plane = new double[g.plane];
@@ -146,7 +146,7 @@ public class BatchNormReluLayer extends BatchNormalization {
       long xAt = NativeArrays.address(x);
       long dyAt = NativeArrays.address(dy);
       long dxAt = NativeArrays.address(dx);
-      Rows.inParts(g.channels, 1, (from, to) -> {
+      Rows.inParts(g.channels, SplitWork.minItemsPerPart((long) g.examples * g.plane), (from, to) -> {
         double[][] own = {new double[g.channels], new double[g.channels]};
         CnnKernels.bnReluBackward(CnnKernels.activeLevel(), xAt, dyAt, dxAt, g.examples, g.channels, g.plane, from, to,
             a.clone(), b.clone(), mean.clone(), std.clone(), own[0], own[1]);
@@ -166,7 +166,7 @@ public class BatchNormReluLayer extends BatchNormalization {
     PlaneIo in = PlaneIo.of(x, g.plane, layerId());
     PlaneIo grad = PlaneIo.of(dy, g.plane, layerId());
     PlaneIo out = PlaneIo.of(dx, g.plane, layerId());
-    Rows.inParts(g.channels, 1, (from, to) -> {
+    Rows.inParts(g.channels, SplitWork.minItemsPerPart((long) g.examples * g.plane), (from, to) -> {
       // One channel's values of every example, read once: the second sweep runs from cache.
       double[] xs = new double[g.examples * g.plane];
       double[] gs = new double[g.examples * g.plane];

@@ -122,9 +122,8 @@ final class MaxPool2x2Vertex extends ParameterlessVertex {
       this(Math.toIntExact(shape[0] * shape[1]), (int) shape[2], (int) shape[3], (int) shape[2] / 2, (int) shape[3] / 2);
     }
 
-    /** About 64 K input values per part: fewer and the threads' start-up costs more than it saves. */
     int planesPerPart() {
-      return Math.max(1, (1 << 16) / Math.max(1, h * w));
+      return SplitWork.minItemsPerPart((long) h * w);
     }
   }
 }
