@@ -1,5 +1,6 @@
 package ai.mesm.bench;
 
+import ai.mesm.model.layers.RunningLayer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,8 +17,9 @@ import java.util.concurrent.locks.LockSupport;
  * wall time since the sample before. So the parts add up to the time the steps took, measured by
  * another clock, and a part that farms its work out to other threads is charged for the wait.
  * Sampling, not instrumentation: DL4J has no per-layer hook, and a profile that timed every layer
- * would change what it measures. Parts of the same class (the visual and the audio CNN, the three
- * encoders) share a line. (The flight recorder, used before, samples only threads that run Java or
+ * would change what it measures. The product's own CNN and encoder layers note which network they
+ * belong to ({@link RunningLayer}), so those parts are split by modality; DL4J's own layers (the
+ * frozen graph's folded convolutions among them) are not. (The flight recorder, used before, samples only threads that run Java or
  * native code, and one thread in native code per period: a quarter to a third of a test-width step
  * went unseen.)
  */
@@ -86,6 +88,7 @@ public final class StepProfile {
     Thread thread = new Thread(sampler, "mesm-step-profile");
     thread.setDaemon(true);
     thread.setPriority(Thread.MAX_PRIORITY);
+    RunningLayer.listen(true);
     long t0 = System.nanoTime();
     sampler.from = t0;
     thread.start();
@@ -96,6 +99,7 @@ public final class StepProfile {
     } finally {
       sampler.running = false;
       thread.join();
+      RunningLayer.listen(false);
     }
     List<Part> parts = new ArrayList<>();
     sampler.nanos.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
@@ -126,10 +130,13 @@ public final class StepProfile {
       long period = PERIOD_MILLIS * 1_000_000;
       while (running) {
         LockSupport.parkNanos(last + period - System.nanoTime());
+        // The layer noted before and after the stack: the thread may cross into the next layer meanwhile.
+        Object before = RunningLayer.of(target);
         StackTraceElement[] stack = target.getStackTrace();
+        Object after = RunningLayer.of(target);
         long now = System.nanoTime();
         if (!running) break; // the steps ended while this sample was taken: it would be the caller's time
-        String part = part(stack);
+        String part = part(stack, before, after);
         samples++;
         counts.merge(part, 1, Integer::sum);
         nanos.merge(part, now - last, Long::sum);
@@ -138,8 +145,12 @@ public final class StepProfile {
     }
   }
 
-  /** The part a sampled stack belongs to, with "forward" or "backward" where the network has both. */
-  static String part(StackTraceElement[] stack) {
+  /**
+   * The part a sampled stack belongs to, with the network it serves where a layer the thread noted
+   * just before or just after the stack was taken is of that same part, and "forward" or
+   * "backward" where the network has both.
+   */
+  static String part(StackTraceElement[] stack, Object before, Object after) {
     boolean backward = false;
     String part = null;
     for (StackTraceElement f : stack) {
@@ -151,6 +162,26 @@ public final class StepProfile {
     }
     if (part == null) return backward ? "other, backward" : "other";
     if (UNDIRECTED.contains(part)) return part;
-    return part + (backward ? ", backward" : ", forward");
+    Object layer = before != null && part.equals(partOf(before.getClass())) ? before
+        : after != null && part.equals(partOf(after.getClass())) ? after : null;
+    String network = layer == null ? null : network(layer);
+    return part + (network == null ? "" : " (" + network + ")") + (backward ? ", backward" : ", forward");
+  }
+
+  /** The part a layer class (or a class it extends) belongs to, or null. */
+  private static String partOf(Class<?> type) {
+    for (Class<?> c = type; c != null; c = c.getSuperclass()) {
+      String part = PARTS.get(c.getName());
+      if (part != null) return part;
+    }
+    return null;
+  }
+
+  /** The network a layer or vertex belongs to: its name up to the first '_' ("visual_conv2" is the visual CNN's). */
+  private static String network(Object layer) {
+    String name = layer instanceof org.deeplearning4j.nn.graph.vertex.GraphVertex v ? v.getVertexName()
+        : layer instanceof org.deeplearning4j.nn.api.Layer l ? l.conf().getLayer().getLayerName() : null;
+    if (name == null || name.indexOf('_') <= 0) return null;
+    return name.substring(0, name.indexOf('_'));
   }
 }

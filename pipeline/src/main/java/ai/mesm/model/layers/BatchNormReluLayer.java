@@ -41,6 +41,7 @@ public class BatchNormReluLayer extends BatchNormalization {
 
   @Override
   public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
+    RunningLayer.enter(this);
     assertInputSet(false);
     INDArray x = DenseArrays.readable(input.castTo(dataType));
     Geometry g = geometry(x);
@@ -129,6 +130,7 @@ public class BatchNormReluLayer extends BatchNormalization {
 
   @Override
   public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
+    RunningLayer.enter(this);
     assertInputSet(true);
     if (scale == null) throw new IllegalStateException(layerId() + ": backward pass without a training forward pass");
     INDArray x = DenseArrays.readable(input.castTo(dataType));

@@ -35,6 +35,7 @@ public class CachedConvolutionLayer extends ConvolutionLayer {
 
   @Override
   public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
+    RunningLayer.enter(this);
     preOutput = null;
     INDArray out = nativeForward() ? nativeActivate(workspaceMgr) : super.activate(training, workspaceMgr);
     if (training && layerConf().getActivationFn() instanceof ActivationIdentity) preOutput = out;
@@ -58,6 +59,7 @@ public class CachedConvolutionLayer extends ConvolutionLayer {
 
   @Override
   public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
+    RunningLayer.enter(this);
     try {
       return nativeGradients() ? nativeBackprop(epsilon, workspaceMgr) : super.backpropGradient(epsilon, workspaceMgr);
     } finally {

@@ -45,6 +45,7 @@ abstract class HandWrittenSequenceLayer extends SameDiffLayer {
 
   @Override
   public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
+    RunningLayer.enter(this);
     assertInputSet(false);
     Pass pass;
     // What the pass keeps lives until the backward pass: outside DL4J's per-pass workspaces.
@@ -60,6 +61,7 @@ abstract class HandWrittenSequenceLayer extends SameDiffLayer {
 
   @Override
   public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
+    RunningLayer.enter(this);
     assertInputSet(true);
     Map<String, double[]> grads;
     Pass pass;

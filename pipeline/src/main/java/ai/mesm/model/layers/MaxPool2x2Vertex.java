@@ -27,6 +27,7 @@ final class MaxPool2x2Vertex extends ParameterlessVertex {
 
   @Override
   public INDArray doForward(boolean training, LayerWorkspaceMgr workspaceMgr) {
+    RunningLayer.enter(this);
     INDArray x = DenseArrays.readable(inputs[0]);
     if (x.rank() != 4) throw new IllegalStateException(getVertexName() + ": expected [n, C, H, W], got " + x.shapeInfoToString());
     inputShape = x.shape();
@@ -78,6 +79,7 @@ final class MaxPool2x2Vertex extends ParameterlessVertex {
 
   @Override
   public Pair<Gradient, INDArray[]> doBackward(boolean tbptt, LayerWorkspaceMgr workspaceMgr) {
+    RunningLayer.enter(this);
     if (winner == null) throw new IllegalStateException(getVertexName() + ": backward pass without a training forward pass");
     Planes g = new Planes(inputShape);
     INDArray eps = DenseArrays.readable(epsilon);

@@ -44,6 +44,7 @@ public final class MesmSparseVertex extends TrainableVertex<MesmSparse> {
 
   @Override
   public INDArray doForward(boolean training, LayerWorkspaceMgr workspaceMgr) {
+    RunningLayer.enter(this);
     INDArray frames = inputs[0];
     INDArray sequence = inputs[2];
     int[] rows = SequenceRows.realRows(sequenceMask, sequence.size(0), sequence.size(2), getVertexName());
@@ -73,6 +74,7 @@ public final class MesmSparseVertex extends TrainableVertex<MesmSparse> {
 
   @Override
   public Pair<Gradient, INDArray[]> doBackward(boolean tbptt, LayerWorkspaceMgr workspaceMgr) {
+    RunningLayer.enter(this);
     INDArray dFrames;
     INDArray dQuery;
     try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
