@@ -84,13 +84,12 @@ public final class StepProfile {
   /** Profiles {@code steps} runs of {@code step} on this thread (after one untimed run). */
   public static Profile of(Runnable step, int steps) throws InterruptedException {
     step.run();
-    Sampler sampler = new Sampler(Thread.currentThread());
+    RunningLayer.listen(true);
+    long t0 = System.nanoTime();
+    Sampler sampler = new Sampler(Thread.currentThread(), t0);
     Thread thread = new Thread(sampler, "mesm-step-profile");
     thread.setDaemon(true);
     thread.setPriority(Thread.MAX_PRIORITY);
-    RunningLayer.listen(true);
-    long t0 = System.nanoTime();
-    sampler.from = t0;
     thread.start();
     double seconds;
     try {
@@ -116,12 +115,13 @@ public final class StepProfile {
     final Thread target;
     final Map<String, Integer> counts = new LinkedHashMap<>();
     final Map<String, Long> nanos = new LinkedHashMap<>();
+    final long from;
     volatile boolean running = true;
-    volatile long from;
     int samples;
 
-    Sampler(Thread target) {
+    Sampler(Thread target, long from) {
       this.target = target;
+      this.from = from;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package ai.mesm.model.layers;
 
+import ai.mesm.model.sparse.NativeArrays;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -13,16 +14,9 @@ import org.nd4j.linalg.factory.Nd4j;
 public final class DenseArrays {
   private DenseArrays() {}
 
-  /** Whether {@code a}'s elements lie in c order without gaps from its offset on (dimensions of size 1 have any stride). */
+  /** Whether {@code a}'s elements lie in c order without gaps from its offset on. */
   static boolean dense(INDArray a) {
-    long[] shape = a.shape();
-    long[] stride = a.stride();
-    long expected = 1;
-    for (int d = shape.length - 1; d >= 0; d--) {
-      if (shape[d] != 1 && stride[d] != expected) return false;
-      expected *= shape[d];
-    }
-    return true;
+    return NativeArrays.denseStrides(a);
   }
 
   /** {@code a} itself when it is {@link #dense}, else a dense copy. */
@@ -47,20 +41,12 @@ public final class DenseArrays {
     return out;
   }
 
-  /** A new array of {@code type} (FLOAT or DOUBLE) and {@code shape} holding {@code values} in c order, in one bulk write. */
+  /** A new array of {@code type} and {@code shape} holding {@code values} in c order (one bulk write for FLOAT and DOUBLE). */
   static INDArray of(double[] values, DataType type, long... shape) {
-    INDArray out = Nd4j.createUninitialized(type, shape, 'c');
-    if (out.length() != values.length) throw new IllegalArgumentException(values.length + " values for " + out.length());
-    if (type == DataType.DOUBLE) {
-      out.data().asNioDouble().put(0, values);
-    } else if (type == DataType.FLOAT) {
-      float[] f = new float[values.length];
-      for (int i = 0; i < f.length; i++) f[i] = (float) values[i];
-      out.data().asNioFloat().put(0, f);
-    } else {
+    if (type != DataType.FLOAT && type != DataType.DOUBLE) {
       return Nd4j.createFromArray(values).reshape('c', shape).castTo(type);
     }
-    return out;
+    return write(Nd4j.createUninitialized(type, shape, 'c'), values);
   }
 
   /** The elements of a FLOAT or DOUBLE array in c order, as doubles, read in one bulk copy. */

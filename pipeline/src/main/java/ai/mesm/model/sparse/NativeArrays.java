@@ -19,7 +19,14 @@ public final class NativeArrays {
 
   /** Whether {@code a} is FLOAT with its elements in c order without gaps (views allowed). */
   public static boolean inPlace(INDArray a) {
-    if (a.dataType() != DataType.FLOAT) return false;
+    return a.dataType() == DataType.FLOAT && denseStrides(a);
+  }
+
+  /**
+   * Whether {@code a}'s elements lie in c order without gaps from its offset on, whatever its type
+   * and however long its buffer (dimensions of size 1 may have any stride).
+   */
+  public static boolean denseStrides(INDArray a) {
     long[] shape = a.shape();
     long[] stride = a.stride();
     long expected = 1;
