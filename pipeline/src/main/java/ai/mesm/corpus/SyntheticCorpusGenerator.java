@@ -44,18 +44,24 @@ public final class SyntheticCorpusGenerator {
     List<CorpusSummary.Layout> layouts = new ArrayList<>();
     ExecutorService pool = Executors.newFixedThreadPool(settings.effectiveThreads());
     try {
-      if (settings.layouts().contains("iemocap")) layouts.add(iemocap(root, painter, pool));
-      if (settings.layouts().contains("mosei")) layouts.add(mosei(root, painter, pool));
+      // Both layouts' media go to the pool before either is awaited: the last files of the first
+      // layout render beside the second's instead of leaving a core idle (a long dialog and a long
+      // video, one task each, take half the time).
+      IemocapGenerator iemocap = new IemocapGenerator(settings, painter);
+      List<IemocapGenerator.DialogPlan> dialogs = settings.layouts().contains("iemocap") ? iemocap.plan() : List.of();
+      List<Future<Double>> dialogsDone = submitAll(pool, dialogs.stream().map(p -> (IoTask) () -> iemocap.render(p, root)).toList());
+      MoseiGenerator mosei = new MoseiGenerator(settings, painter);
+      List<MoseiGenerator.VideoPlan> videos = settings.layouts().contains("mosei") ? mosei.plan() : List.of();
+      List<Future<Double>> videosDone = submitAll(pool, videos.stream().map(p -> (IoTask) () -> mosei.render(p, root)).toList());
+      if (settings.layouts().contains("iemocap")) layouts.add(iemocap(root, dialogs, await(dialogsDone)));
+      if (settings.layouts().contains("mosei")) layouts.add(mosei(root, videos, await(videosDone)));
     } finally {
       pool.shutdownNow();
     }
     return new CorpusSummary(layouts);
   }
 
-  private CorpusSummary.Layout iemocap(Path root, FacePainter painter, ExecutorService pool) throws IOException {
-    IemocapGenerator generator = new IemocapGenerator(settings, painter);
-    List<IemocapGenerator.DialogPlan> plans = generator.plan();
-    double seconds = runAll(pool, plans.stream().map(p -> (IoTask) () -> generator.render(p, root)).toList());
+  private CorpusSummary.Layout iemocap(Path root, List<IemocapGenerator.DialogPlan> plans, double seconds) throws IOException {
     List<PlannedUtterance> utterances = new ArrayList<>();
     for (IemocapGenerator.DialogPlan plan : plans) {
       utterances.addAll(plan.utterances());
@@ -70,10 +76,7 @@ public final class SyntheticCorpusGenerator {
         seconds, sizeOf(release));
   }
 
-  private CorpusSummary.Layout mosei(Path root, FacePainter painter, ExecutorService pool) throws IOException {
-    MoseiGenerator generator = new MoseiGenerator(settings, painter);
-    List<MoseiGenerator.VideoPlan> plans = generator.plan();
-    double seconds = runAll(pool, plans.stream().map(p -> (IoTask) () -> generator.render(p, root)).toList());
+  private CorpusSummary.Layout mosei(Path root, List<MoseiGenerator.VideoPlan> plans, double seconds) throws IOException {
     writeLabelBatches(root.resolve(MoseiGenerator.RELEASE).resolve("Labels"), plans);
     writeFolds(root.resolve(MOSEI_FOLDS_DIR), plans);
     List<PlannedUtterance> utterances = plans.stream().flatMap(p -> p.clips().stream()).map(MoseiGenerator.Clip::utterance).toList();
@@ -154,9 +157,14 @@ public final class SyntheticCorpusGenerator {
     double run() throws IOException;
   }
 
-  private static double runAll(ExecutorService pool, List<IoTask> tasks) throws IOException {
+  private static List<Future<Double>> submitAll(ExecutorService pool, List<IoTask> tasks) {
     List<Future<Double>> futures = new ArrayList<>();
     for (IoTask task : tasks) futures.add(pool.submit(task::run));
+    return futures;
+  }
+
+  /** The summed seconds of the tasks, once all are done; the first failure as thrown. */
+  private static double await(List<Future<Double>> futures) throws IOException {
     double total = 0;
     try {
       for (Future<Double> f : futures) total += f.get();
