@@ -45,16 +45,17 @@ public final class SyntheticCorpusGenerator {
     ExecutorService pool = Executors.newFixedThreadPool(settings.effectiveThreads());
     try {
       // Both layouts' media go to the pool before either is awaited: the last files of the first
-      // layout render beside the second's instead of leaving a core idle (a long dialog and a long
-      // video, one task each, take half the time).
+      // layout render beside the second's instead of leaving a core idle (docs/performance.md).
+      boolean withIemocap = settings.layouts().contains("iemocap");
+      boolean withMosei = settings.layouts().contains("mosei");
       IemocapGenerator iemocap = new IemocapGenerator(settings, painter);
-      List<IemocapGenerator.DialogPlan> dialogs = settings.layouts().contains("iemocap") ? iemocap.plan() : List.of();
+      List<IemocapGenerator.DialogPlan> dialogs = withIemocap ? iemocap.plan() : List.of();
       List<Future<Double>> dialogsDone = submitAll(pool, dialogs.stream().map(p -> (IoTask) () -> iemocap.render(p, root)).toList());
       MoseiGenerator mosei = new MoseiGenerator(settings, painter);
-      List<MoseiGenerator.VideoPlan> videos = settings.layouts().contains("mosei") ? mosei.plan() : List.of();
+      List<MoseiGenerator.VideoPlan> videos = withMosei ? mosei.plan() : List.of();
       List<Future<Double>> videosDone = submitAll(pool, videos.stream().map(p -> (IoTask) () -> mosei.render(p, root)).toList());
-      if (settings.layouts().contains("iemocap")) layouts.add(iemocap(root, dialogs, await(dialogsDone)));
-      if (settings.layouts().contains("mosei")) layouts.add(mosei(root, videos, await(videosDone)));
+      if (withIemocap) layouts.add(iemocap(root, dialogs, await(dialogsDone)));
+      if (withMosei) layouts.add(mosei(root, videos, await(videosDone)));
     } finally {
       pool.shutdownNow();
     }

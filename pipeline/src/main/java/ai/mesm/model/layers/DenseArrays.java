@@ -14,19 +14,14 @@ import org.nd4j.linalg.factory.Nd4j;
 public final class DenseArrays {
   private DenseArrays() {}
 
-  /** Whether {@code a}'s elements lie in c order without gaps from its offset on. */
-  static boolean dense(INDArray a) {
-    return NativeArrays.denseStrides(a);
-  }
-
-  /** {@code a} itself when it is {@link #dense}, else a dense copy. */
+  /** {@code a} itself when its elements lie in c order without gaps ({@link NativeArrays#denseStrides}), else a dense copy. */
   static INDArray readable(INDArray a) {
-    return dense(a) ? a : a.dup('c');
+    return NativeArrays.denseStrides(a) ? a : a.dup('c');
   }
 
   /** The index in {@code a.data()} of {@code a}'s element 0, for absolute buffer access. */
   static int base(INDArray a) {
-    if (!dense(a)) throw new IllegalArgumentException("expected a dense c-order array, got " + a.shapeInfoToString());
+    if (!NativeArrays.denseStrides(a)) throw new IllegalArgumentException("expected a dense c-order array, got " + a.shapeInfoToString());
     return Math.toIntExact(a.offset());
   }
 
@@ -72,7 +67,7 @@ public final class DenseArrays {
   static INDArray write(INDArray target, double[] values) {
     if (target.length() != values.length) throw new IllegalArgumentException(values.length + " values for " + target.length());
     DataType type = target.dataType();
-    if (!dense(target) || (type != DataType.FLOAT && type != DataType.DOUBLE)) {
+    if (!NativeArrays.denseStrides(target) || (type != DataType.FLOAT && type != DataType.DOUBLE)) {
       return target.assign(of(values, DataType.DOUBLE, target.shape()));
     }
     int base = base(target);

@@ -6,7 +6,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Image planes of a dense ({@link DenseArrays#dense}) FLOAT or DOUBLE [n, C, H, W] array read into and written from
+ * Image planes of a dense ({@link ai.mesm.model.sparse.NativeArrays#denseStrides}) FLOAT or DOUBLE [n, C, H, W] array read into and written from
  * double[] (exact for both), so that one plain loop serves training in float and gradient checks
  * in double. Plane {@code p} is channel {@code p % C} of example {@code p / C}.
  */

@@ -97,7 +97,7 @@ final class SequenceRows {
 
     void set(long i, double v);
 
-    /** {@code a} must be {@link DenseArrays#dense}. */
+    /** {@code a} must be dense ({@link ai.mesm.model.sparse.NativeArrays#denseStrides}). */
     static Elements of(INDArray a) {
       int base = DenseArrays.base(a);
       if (a.dataType() == org.nd4j.linalg.api.buffer.DataType.DOUBLE) {
