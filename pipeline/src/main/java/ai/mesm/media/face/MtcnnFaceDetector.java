@@ -343,11 +343,7 @@ public final class MtcnnFaceDetector implements FaceDetector {
     rgb.require(ys[top], xs[left], ye[top + rows - 1], xe[left + cols - 1]);
     float[] out = new float[3 * rows * cols];
     for (int i = top; i < top + rows; i++) {
-      for (int j = left; j < left + cols; j++) {
-        double count = (ye[i] - ys[i]) * (xe[j] - xs[j]);
-        int at = ((i - top) * cols + j - left) * 3;
-        for (int c = 0; c < 3; c++) out[at + c] = (float) (rgb.sum(c, ys[i], xs[j], ye[i], xe[j]) / count);
-      }
+      for (int j = left; j < left + cols; j++) rgb.mean(ys[i], xs[j], ye[i], xe[j], out, ((i - top) * cols + j - left) * 3);
     }
     return out;
   }

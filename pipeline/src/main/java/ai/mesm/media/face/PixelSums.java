@@ -29,6 +29,7 @@ final class PixelSums {
   private int[] sums = new int[0];
   private int[] row = new int[0];
   private byte[] rowBytes = new byte[0];
+  private int[] prefix = new int[0];
   private BufferedImage image;
   /** The loaded region: columns [left, left + width), rows [top, top + height) of the frame. */
   private int left;
@@ -91,6 +92,28 @@ final class PixelSums {
     return Integer.toUnsignedLong(sums[r1 + c1] - sums[r0 + c1] - sums[r1 + c0] + sums[r0 + c0]);
   }
 
+  /**
+   * The mean of red, green and blue over rows [y0, y1) and columns [x0, x1) of the frame, which
+   * must be loaded, written to {@code out} from {@code at}: {@link #sum}'s values over the
+   * rectangle's pixel count, with the rectangle's corners found once for the three channels.
+   */
+  void mean(int y0, int x0, int y1, int x1, float[] out, int at) {
+    long area = (long) (y1 - y0) * (x1 - x0);
+    if (area > MAX_EXACT_AREA) {
+      throw new IllegalArgumentException("a rectangle of " + (y1 - y0) + "x" + (x1 - x0) + " pixels is too large to sum exactly");
+    }
+    int stride = (width + 1) * 3;
+    int a = (y0 - top) * stride + (x0 - left) * 3;
+    int b = (y0 - top) * stride + (x1 - left) * 3;
+    int c = (y1 - top) * stride + (x0 - left) * 3;
+    int d = (y1 - top) * stride + (x1 - left) * 3;
+    double count = area;
+    int[] t = sums;
+    for (int k = 0; k < 3; k++) {
+      out[at + k] = (float) (Integer.toUnsignedLong(t[d + k] - t[b + k] - t[c + k] + t[a + k]) / count);
+    }
+  }
+
   /** Three interleaved 8-bit bands whose band 0 is red (what FFmpeg's BGR24 frames become in Java2D). */
   private static boolean rgbBands(BufferedImage image) {
     return image.getType() == BufferedImage.TYPE_3BYTE_BGR;
@@ -127,21 +150,28 @@ final class PixelSums {
    * in {@code data}, red, green and blue at the given offsets within each.
    */
   private void addRow(int y, byte[] data, int from, int r, int g, int b, int stride) {
-    int above = y * stride + 3;
-    int at = above + stride;
+    int n = 3 * width;
+    if (prefix.length < n) prefix = new int[n];
+    int[] p = prefix;
     int sr = 0;
     int sg = 0;
     int sb = 0;
-    for (int x = 0, in = from; x < width; x++, in += 3, at += 3, above += 3) {
+    // The row's running sums first (three dependency chains), then the table row as the row above
+    // plus them: a loop without a carried dependency, which the JIT vectorises.
+    for (int i = 0, in = from; i < n; i += 3, in += 3) {
       sr += data[in + r] & 0xff;
       sg += data[in + g] & 0xff;
       sb += data[in + b] & 0xff;
-      sums[at] = sums[above] + sr;
-      sums[at + 1] = sums[above + 1] + sg;
-      sums[at + 2] = sums[above + 2] + sb;
+      p[i] = sr;
+      p[i + 1] = sg;
+      p[i + 2] = sb;
     }
-    sums[(y + 1) * stride] = 0;
-    sums[(y + 1) * stride + 1] = 0;
-    sums[(y + 1) * stride + 2] = 0;
+    int above = y * stride + 3;
+    int at = above + stride;
+    int[] t = sums;
+    for (int i = 0; i < n; i++) t[at + i] = t[above + i] + p[i];
+    t[(y + 1) * stride] = 0;
+    t[(y + 1) * stride + 1] = 0;
+    t[(y + 1) * stride + 2] = 0;
   }
 }

@@ -43,6 +43,9 @@ class PixelSumsTest {
       assertEquals(255L * 100, sums.sum(c, h - 10, w - 10, h, w), "a corner where the table has wrapped");
       assertEquals(255L * 7 * 3000, sums.sum(c, 1000, 0, 1007, w), "a band across it");
     }
+    float[] means = new float[3];
+    sums.mean(h - 10, w - 10, h, w, means, 0);
+    assertArrayEquals(new float[] {255f, 255f, 255f}, means, "the mean of a corner where the table has wrapped");
   }
 
   private static void assertSumsMatch(BufferedImage image) {
@@ -73,10 +76,15 @@ class PixelSumsTest {
           expected[2] += p & 0xff;
         }
       }
+      float[] means = new float[5];
+      sums.mean(y0, x0, y1, x1, means, 1);
       for (int c = 0; c < 3; c++) {
-        assertEquals(expected[c], sums.sum(c, y0, x0, y1, x1),
-            "type " + image.getType() + ", channel " + c + " over [" + y0 + "," + y1 + ") x [" + x0 + "," + x1 + ")");
+        String where = "type " + image.getType() + ", channel " + c + " over [" + y0 + "," + y1 + ") x [" + x0 + "," + x1 + ")";
+        assertEquals(expected[c], sums.sum(c, y0, x0, y1, x1), where);
+        assertEquals((float) (expected[c] / (double) ((y1 - y0) * (x1 - x0))), means[1 + c], 0f, where);
       }
+      assertEquals(0f, means[0], "mean writes only its three values");
+      assertEquals(0f, means[4], "mean writes only its three values");
     }
   }
 
