@@ -38,7 +38,8 @@ public final class IngestBenchJob {
                 MediaSettings.from(config).maxTextFileBytes())
                 .scan(dataset, PathSettings.of(config).input());
             long t0 = System.nanoTime();
-            double decoded = DecodeBaseline.decodeAll(scan, spark.sparkContext().hadoopConfiguration(), cores);
+            double decoded = DecodeBaseline.decodeAll(scan, spark.sparkContext().hadoopConfiguration(), cores,
+                MediaSettings.from(config).decodeThreads());
             double decodeSeconds = (System.nanoTime() - t0) / 1e9;
             double decodeRate = decoded / decodeSeconds;
             String name = dataset.configName();

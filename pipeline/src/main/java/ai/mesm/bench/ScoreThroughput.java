@@ -80,7 +80,7 @@ public final class ScoreThroughput {
     int cores = spark.sparkContext().defaultParallelism();
     List<String> files = Arrays.stream(mp4s(videos, hadoop)).map(f -> f.getPath().toString()).toList();
     long t0 = System.nanoTime();
-    double decoded = DecodeBaseline.decodeFiles(files, hadoop, cores);
+    double decoded = DecodeBaseline.decodeFiles(files, hadoop, cores, MediaSettings.from(config).decodeThreads());
     Decode decode = new Decode(decoded, (System.nanoTime() - t0) / 1e9, cores);
     List<Line> out = new ArrayList<>();
     for (String type : List.of("fe2e", "mesm")) {

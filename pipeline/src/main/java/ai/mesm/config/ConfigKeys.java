@@ -46,6 +46,7 @@ public final class ConfigKeys {
 
   public static final String MEDIA_FRAME_INTERVAL_MS = "mesm.media.frame-interval-ms";
   public static final String MEDIA_MAX_TEXT_FILE_SIZE = "mesm.media.max-text-file-size";
+  public static final String MEDIA_DECODE_THREADS = "mesm.media.decode-threads";
   public static final String FACE_DETECTOR = "mesm.media.face.detector";
   public static final String FACE_SIZE = "mesm.media.face.size";
   public static final String FACE_MARGIN = "mesm.media.face.margin";

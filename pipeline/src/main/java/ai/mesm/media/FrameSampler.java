@@ -69,16 +69,27 @@ public final class FrameSampler implements AutoCloseable {
     }
   }
 
-  public static FrameSampler open(Path video) throws IOException {
+  /**
+   * Opens the file for decoding on {@code decodeThreads} FFmpeg threads (0 = FFmpeg's choice by the
+   * machine's cores; mesm.media.decode-threads).
+   */
+  public static FrameSampler open(Path video, int decodeThreads) throws IOException {
     FFmpegFrameGrabber g = new FFmpegFrameGrabber(video.toFile());
     try {
       g.setPixelFormat(avutil.AV_PIX_FMT_BGR24);
+      decodeThreads(g, decodeThreads);
       g.start();
       return new FrameSampler(g, video.getFileName().toString());
     } catch (IOException | RuntimeException e) {
       g.close();
       throw e;
     }
+  }
+
+  /** FFmpeg's "threads" option of the video decoder: one grabber's decoding threads (0 = FFmpeg's choice). */
+  public static void decodeThreads(FFmpegFrameGrabber grabber, int threads) {
+    if (threads < 0) throw new IllegalArgumentException("decoding threads must be 0 (FFmpeg's choice) or more, was " + threads);
+    grabber.setVideoOption("threads", Integer.toString(threads));
   }
 
   public VideoInfo info() {

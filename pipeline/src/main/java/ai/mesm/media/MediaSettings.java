@@ -17,18 +17,20 @@ import java.util.Optional;
  * @param fullSearchEvery  with track, a full search at least every this many samples
  * @param mtcnnKernels     auto, native or nd4j: which implementation runs MTCNN's layers
  * @param maxTextFileBytes the largest annotation or segment file read ({@link ai.mesm.io.TextFiles})
+ * @param decodeThreads    FFmpeg's decoding threads per video (0 = its own choice)
  */
 public record MediaSettings(int frameIntervalMs, String detector, String faceSearch, int fullSearchEvery, int faceSize,
                             int faceMargin, String mtcnnWeights,
                             int mtcnnMinFace, List<Double> mtcnnThresholds, double mtcnnFactor, String mtcnnKernels, int sampleRate,
                             int nFft, int winLength, int hopLength, int nMels, double fMin, double fMax,
-                            int chunkFrames, long maxTextFileBytes) implements Serializable {
+                            int chunkFrames, long maxTextFileBytes, int decodeThreads) implements Serializable {
 
   /** The range and consistency checks of the keys read here (gathered by ai.mesm.stage.SettingsRules). */
   public static List<Rule> rules() {
     return List.of(
         Rules.location(MTCNN_WEIGHTS, true),
         Rules.atLeast(MEDIA_FRAME_INTERVAL_MS, 1),
+        Rules.atLeast(MEDIA_DECODE_THREADS, 0),
         Rules.size(MEDIA_MAX_TEXT_FILE_SIZE, 1L << 10, 1L << 30),
         Rules.oneOf(FACE_DETECTOR, "auto", "mtcnn", "opencv", "none"),
         Rules.oneOf(FACE_SEARCH, "track", "exact"),
@@ -62,7 +64,7 @@ public record MediaSettings(int frameIntervalMs, String detector, String faceSea
         c.getInt(FACE_FULL_SEARCH_EVERY), c.getInt(FACE_SIZE), c.getInt(FACE_MARGIN), c.getString(MTCNN_WEIGHTS),
         c.getInt(MTCNN_MIN_FACE), c.getDoubleList(MTCNN_THRESHOLDS), c.getDouble(MTCNN_FACTOR), c.getString(MTCNN_KERNELS), c.getInt(AUDIO_SAMPLE_RATE), c.getInt(AUDIO_N_FFT), c.getInt(AUDIO_WIN_LENGTH),
         c.getInt(AUDIO_HOP_LENGTH), c.getInt(AUDIO_N_MELS), c.getDouble(AUDIO_F_MIN), c.getDouble(AUDIO_F_MAX),
-        c.getInt(AUDIO_CHUNK_FRAMES), c.raw().getBytes(MEDIA_MAX_TEXT_FILE_SIZE));
+        c.getInt(AUDIO_CHUNK_FRAMES), c.raw().getBytes(MEDIA_MAX_TEXT_FILE_SIZE), c.getInt(MEDIA_DECODE_THREADS));
   }
 
   /** The mel spectrogram's part of these settings. */

@@ -83,7 +83,7 @@ public final class SegmentCutter {
    * @param mono  mix the audio down to one channel (else window sides pick channels)
    */
   public CutStream open(Path video, Path audio, boolean mono, List<Window> windows) throws IOException {
-    FrameSampler frames = FrameSampler.open(video);
+    FrameSampler frames = FrameSampler.open(video, settings.decodeThreads());
     try {
       // Whether a window lies outside the media must be known before it is cut; the audio's length
       // only matters for windows reaching past the video's duration, so it is counted only then.

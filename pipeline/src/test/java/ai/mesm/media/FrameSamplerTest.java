@@ -13,24 +13,28 @@ import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.Frame;
 import org.bytedeco.javacv.Java2DFrameConverter;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The sampler decodes every frame but converts to BGR only the frames it is asked for: those must
  * be, byte for byte, what converting every frame (JavaCV's grabImage) gives, in both releases'
- * containers, whichever frames are asked for and whether or not the frames between were.
+ * containers, whichever frames are asked for and whether or not the frames between were, and
+ * whatever number of threads either decoder runs on (mesm.media.decode-threads).
  */
 class FrameSamplerTest {
-  @Test
-  void framesConvertedOnDemandEqualFramesConvertedOnDecode() throws Exception {
+  @ParameterizedTest(name = "sampler on {0} decoding thread(s) (0 = FFmpeg's choice)")
+  @ValueSource(ints = {1, 0})
+  void framesConvertedOnDemandEqualFramesConvertedOnDecode(int decodeThreads) throws Exception {
     Path corpus = SharedCorpus.root();
     for (String suffix : List.of(".avi", ".mp4")) {
       Path video = first(corpus, suffix);
       int compared = 0;
       try (FFmpegFrameGrabber every = new FFmpegFrameGrabber(video.toFile());
            Java2DFrameConverter converter = new Java2DFrameConverter();
-           FrameSampler sampler = FrameSampler.open(video)) {
+           FrameSampler sampler = FrameSampler.open(video, decodeThreads)) {
         every.setPixelFormat(avutil.AV_PIX_FMT_BGR24);
+        FrameSampler.decodeThreads(every, 3); // frame-threaded: the same pictures as one thread's
         every.start();
         for (int k = 0; ; k++) {
           Frame f = every.grabImage();

@@ -50,7 +50,7 @@ class FaceTrackerTest {
     long exactNs = 0;
     long trackedNs = 0;
     FaceTracker tracker;
-    try (MtcnnFaceDetector mtcnn = new MtcnnFaceDetector(); FrameSampler frames = FrameSampler.open(video)) {
+    try (MtcnnFaceDetector mtcnn = new MtcnnFaceDetector(); FrameSampler frames = FrameSampler.open(video, 1)) {
       tracker = new FaceTracker(mtcnn, 10);
       int k = 0;
       while (frames.next()) {
