@@ -128,16 +128,22 @@ class StorageOutageTest {
   /**
    * Runs the job while the endpoint dies after the first task of its first wide stage (one task
    * per dialog or video) ends, and comes back when that stage ends: the tasks started meanwhile
-   * found it dead. Returns the job's failure, or null if it succeeded.
+   * found it dead. Returns the job's failure, or null if it succeeded. Once the job has returned,
+   * the endpoint is brought back by this thread if the stage's end has not reached the listener
+   * within 30 s (seen once in a CI run, 2026-12-06, and not since): the rerun needs it, and
+   * whether Spark's listener bus delivered that event is not what this test is about.
    */
   private static Exception duringOutage(Job job) throws Exception {
     Map<Integer, Integer> tasks = new java.util.concurrent.ConcurrentHashMap<>();
     AtomicInteger killedIn = new AtomicInteger(-1);
+    Map<Integer, String> names = new java.util.concurrent.ConcurrentHashMap<>();
+    java.util.concurrent.atomic.AtomicBoolean restarted = new java.util.concurrent.atomic.AtomicBoolean();
     CountDownLatch back = new CountDownLatch(1);
     SparkListener outage = new SparkListener() {
       @Override
       public void onStageSubmitted(org.apache.spark.scheduler.SparkListenerStageSubmitted e) {
         tasks.put(e.stageInfo().stageId(), e.stageInfo().numTasks());
+        names.put(e.stageInfo().stageId(), e.stageInfo().name());
       }
 
       @Override
@@ -149,7 +155,7 @@ class StorageOutageTest {
 
       @Override
       public void onStageCompleted(org.apache.spark.scheduler.SparkListenerStageCompleted e) {
-        if (e.stageInfo().stageId() == killedIn.get() && back.getCount() > 0) {
+        if (e.stageInfo().stageId() == killedIn.get() && restarted.compareAndSet(false, true)) {
           act(s3::restart);
           back.countDown();
         }
@@ -165,8 +171,14 @@ class StorageOutageTest {
       spark.sparkContext().removeSparkListener(outage);
     }
     assertTrue(killedIn.get() >= 0, "the job had no stage of " + WIDE + " tasks to disturb");
+    String stage = killedIn.get() + " (" + names.get(killedIn.get()) + ")";
+    if (!back.await(30, TimeUnit.SECONDS) && restarted.compareAndSet(false, true)) {
+      System.out.println("the end of stage " + stage + " did not reach the listener in 30 s: endpoint restarted here");
+      s3.restart();
+      back.countDown();
+    }
     assertTrue(back.await(2, TimeUnit.MINUTES), "the endpoint did not come back");
-    System.out.println("outage during stage " + killedIn.get() + "; the run " + (failure == null ? "succeeded"
+    System.out.println("outage during stage " + stage + "; the run " + (failure == null ? "succeeded"
         : "failed: " + failure));
     return failure;
   }
