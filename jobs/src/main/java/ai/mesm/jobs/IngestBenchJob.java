@@ -34,12 +34,12 @@ public final class IngestBenchJob {
           try {
             int cores = spark.sparkContext().defaultParallelism();
             DatasetKind dataset = DatasetKind.of(config);
-            ReleaseScan scan = new ReleaseScanner(spark.sparkContext().hadoopConfiguration(),
-                MediaSettings.from(config).maxTextFileBytes())
+            MediaSettings media = MediaSettings.from(config);
+            ReleaseScan scan = new ReleaseScanner(spark.sparkContext().hadoopConfiguration(), media.maxTextFileBytes())
                 .scan(dataset, PathSettings.of(config).input());
             long t0 = System.nanoTime();
             double decoded = DecodeBaseline.decodeAll(scan, spark.sparkContext().hadoopConfiguration(), cores,
-                MediaSettings.from(config).decodeThreads());
+                media.decodeThreads());
             double decodeSeconds = (System.nanoTime() - t0) / 1e9;
             double decodeRate = decoded / decodeSeconds;
             String name = dataset.configName();
@@ -47,7 +47,6 @@ public final class IngestBenchJob {
             String base = tracked.replaceAll("/+$", "");
             String exact = base + "-exact";
             String haar = base + "-haar";
-            MediaSettings media = MediaSettings.from(config);
             String label = media.effectiveDetector() + ", " + media.faceSearch();
             // The first ingest in a JVM pays the JIT's and Spark's warm-up: run it once unmeasured.
             IngestRunner.run(spark, config.with(Map.of("paths.ingest", base + "-warm-up")));

@@ -81,9 +81,7 @@ final class PixelSums {
    * frame, which must be loaded ({@link #require}).
    */
   long sum(int c, int y0, int x0, int y1, int x1) {
-    if ((long) (y1 - y0) * (x1 - x0) > MAX_EXACT_AREA) {
-      throw new IllegalArgumentException("a rectangle of " + (y1 - y0) + "x" + (x1 - x0) + " pixels is too large to sum exactly");
-    }
+    exactArea(y0, x0, y1, x1);
     int stride = (width + 1) * 3;
     int r0 = (y0 - top) * stride;
     int r1 = (y1 - top) * stride;
@@ -98,20 +96,25 @@ final class PixelSums {
    * rectangle's pixel count, with the rectangle's corners found once for the three channels.
    */
   void mean(int y0, int x0, int y1, int x1, float[] out, int at) {
-    long area = (long) (y1 - y0) * (x1 - x0);
-    if (area > MAX_EXACT_AREA) {
-      throw new IllegalArgumentException("a rectangle of " + (y1 - y0) + "x" + (x1 - x0) + " pixels is too large to sum exactly");
-    }
+    double count = exactArea(y0, x0, y1, x1);
     int stride = (width + 1) * 3;
     int a = (y0 - top) * stride + (x0 - left) * 3;
     int b = (y0 - top) * stride + (x1 - left) * 3;
     int c = (y1 - top) * stride + (x0 - left) * 3;
     int d = (y1 - top) * stride + (x1 - left) * 3;
-    double count = area;
     int[] t = sums;
     for (int k = 0; k < 3; k++) {
       out[at + k] = (float) (Integer.toUnsignedLong(t[d + k] - t[b + k] - t[c + k] + t[a + k]) / count);
     }
+  }
+
+  /** The rectangle's pixel count, refused where its sums could pass 2^32. */
+  private static long exactArea(int y0, int x0, int y1, int x1) {
+    long area = (long) (y1 - y0) * (x1 - x0);
+    if (area > MAX_EXACT_AREA) {
+      throw new IllegalArgumentException("a rectangle of " + (y1 - y0) + "x" + (x1 - x0) + " pixels is too large to sum exactly");
+    }
+    return area;
   }
 
   /** Three interleaved 8-bit bands whose band 0 is red (what FFmpeg's BGR24 frames become in Java2D). */
