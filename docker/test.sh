@@ -59,7 +59,11 @@ grep -q "KubernetesExecutorBackend" "$work/executor.log" && grep -q "Failed to c
   || { tail -40 "$work/executor.log"; fail "executor mode did not start Spark's Kubernetes executor backend towards SPARK_DRIVER_URL"; }
 ok "Kubernetes contract: driver mode ran a job; executor mode started the backend and dialled the driver URL"
 
-# 4. The compose cluster: S3, master, two workers, submit; the demo's data path on it.
+# 4. The compose cluster: S3, master, two workers, submit; the demo's data path on it. It publishes
+# its UI and S3 ports on 127.0.0.1, where a shared machine may already listen on 8080 or 9000.
+free_port() { local p=$1; while (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; do p=$((p + 1)); done; echo "$p"; }
+MESM_SPARK_UI_PORT="${MESM_SPARK_UI_PORT:-$(free_port 8080)}"; MESM_S3_PORT="${MESM_S3_PORT:-$(free_port 9000)}"
+export MESM_SPARK_UI_PORT MESM_S3_PORT
 make -s docker-up IMAGE="$image"
 secret=$(sed -n 's/^MESM_S3_SECRET_KEY=//p' docker/target/s3.env)
 [ -n "$secret" ] || fail "no S3 secret in docker/target/s3.env"
