@@ -11,8 +11,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * P-Net, R-Net and O-Net on the native layers ({@link MtcnnKernels}): the same networks and
  * outputs as {@link MtcnnNets}' ND4J path, with the weights laid out once for the kernels. The
  * convolution stacks run in NHWC with padded channels; the first dense layer's rows are reordered
- * to read that layout directly (the Caffe original flattens as (W, H, C)), and the dense layers
- * stay on ND4J's GEMM.
+ * to read that layout directly (the Caffe original flattens as (W, H, C)). The dense layers are
+ * plain loops over a few dozen boxes: as ND4J calls they cost 0.9 ms per tracked search inside
+ * ingest against 0.14 ms in a loop (docs/performance.md), per-op set-up more than arithmetic.
  */
 final class NativeMtcnnNets {
   private final Conv p1;
@@ -23,18 +24,19 @@ final class NativeMtcnnNets {
   private final Conv r1;
   private final Conv r2;
   private final Conv r3;
-  private final INDArray rDense;
+  private final Dense rDense;
+  private final Dense rRegression;
+  private final Dense rLogits;
   private final Conv o1;
   private final Conv o2;
   private final Conv o3;
   private final Conv o4;
-  private final INDArray oDense;
-  private final SafetensorsFile r;
-  private final SafetensorsFile o;
+  private final Dense oDense;
+  private final Dense oRegression;
+  private final Dense oLandmarks;
+  private final Dense oLogits;
 
   NativeMtcnnNets(SafetensorsFile p, SafetensorsFile r, SafetensorsFile o) throws IOException {
-    this.r = r;
-    this.o = o;
     p1 = conv(p, "conv1", "prelu1", 3);
     p2 = conv(p, "conv2", "prelu2", p1.cp());
     p3 = conv(p, "conv3", "prelu3", p2.cp());
@@ -42,12 +44,19 @@ final class NativeMtcnnNets {
     r1 = conv(r, "conv1", "prelu1", 3);
     r2 = conv(r, "conv2", "prelu2", r1.cp());
     r3 = conv(r, "conv3", "prelu3", r2.cp());
-    rDense = denseForLayout(r.get("dense4.weight"), 3, 3, 64, r3.cp());
+    rDense = new Dense(denseForLayout(r.get("dense4.weight"), 3, 3, 64, r3.cp()), r.get("dense4.bias").toFloatVector(),
+        r.get("prelu4.weight").toFloatVector());
+    rRegression = Dense.of(r, "dense5_2");
+    rLogits = Dense.of(r, "dense5_1");
     o1 = conv(o, "conv1", "prelu1", 3);
     o2 = conv(o, "conv2", "prelu2", o1.cp());
     o3 = conv(o, "conv3", "prelu3", o2.cp());
     o4 = conv(o, "conv4", "prelu4", o3.cp());
-    oDense = denseForLayout(o.get("dense5.weight"), 3, 3, 128, o4.cp());
+    oDense = new Dense(denseForLayout(o.get("dense5.weight"), 3, 3, 128, o4.cp()), o.get("dense5.bias").toFloatVector(),
+        o.get("prelu5.weight").toFloatVector());
+    oRegression = Dense.of(o, "dense6_2");
+    oLandmarks = Dense.of(o, "dense6_3");
+    oLogits = Dense.of(o, "dense6_1");
   }
 
   /** @return {regression [N,4,H,W], face probability [N,H,W]}, as {@link MtcnnNets#pnet} */
@@ -74,8 +83,9 @@ final class NativeMtcnnNets {
     Act x = MtcnnKernels.maxPool(MtcnnKernels.convPrelu(pixels, r1), 3, 2);
     x = MtcnnKernels.maxPool(MtcnnKernels.convPrelu(x, r2), 3, 2);
     x = MtcnnKernels.convPrelu(x, r3);
-    INDArray h = MtcnnNets.prelu(flat(x).mmul(rDense).addiRowVector(r.get("dense4.bias")), r.get("prelu4.weight"));
-    return new INDArray[] {MtcnnNets.dense(h, r, "dense5_2"), MtcnnNets.faceProbability(MtcnnNets.dense(h, r, "dense5_1"))};
+    float[] h = rDense.apply(x.v(), x.n());
+    return new INDArray[] {MtcnnNets.array(rRegression.apply(h, x.n()), x.n(), 4),
+        MtcnnNets.array(faceProbability(rLogits.apply(h, x.n())), x.n())};
   }
 
   /** @return {regression [N,4], landmarks [N,10], face probability [N]}, as {@link MtcnnNets#onet} */
@@ -84,13 +94,51 @@ final class NativeMtcnnNets {
     x = MtcnnKernels.maxPool(MtcnnKernels.convPrelu(x, o2), 3, 2);
     x = MtcnnKernels.maxPool(MtcnnKernels.convPrelu(x, o3), 2, 2);
     x = MtcnnKernels.convPrelu(x, o4);
-    INDArray h = MtcnnNets.prelu(flat(x).mmul(oDense).addiRowVector(o.get("dense5.bias")), o.get("prelu5.weight"));
-    return new INDArray[] {MtcnnNets.dense(h, o, "dense6_2"), MtcnnNets.dense(h, o, "dense6_3"),
-        MtcnnNets.faceProbability(MtcnnNets.dense(h, o, "dense6_1"))};
+    float[] h = oDense.apply(x.v(), x.n());
+    return new INDArray[] {MtcnnNets.array(oRegression.apply(h, x.n()), x.n(), 4),
+        MtcnnNets.array(oLandmarks.apply(h, x.n()), x.n(), 10),
+        MtcnnNets.array(faceProbability(oLogits.apply(h, x.n())), x.n())};
   }
 
-  private static INDArray flat(Act x) {
-    return MtcnnNets.array(x.v(), x.n(), (long) x.h() * x.w() * x.c());
+  /** Softmax over two logits per row, index 1 = face, as {@link MtcnnNets#faceProbability}. */
+  private static float[] faceProbability(float[] logits) {
+    float[] p = new float[logits.length / 2];
+    for (int i = 0; i < p.length; i++) p[i] = (float) (1 / (1 + Math.exp(logits[2 * i] - logits[2 * i + 1])));
+    return p;
+  }
+
+  /**
+   * A dense layer, weights [in][out], bias, and PReLU slopes (null: none), on rows of {@code in}
+   * values. Each output is summed over the inputs in order, so a box's outputs do not depend on
+   * how many boxes share the call.
+   */
+  record Dense(float[] weights, float[] bias, float[] slope) {
+    /** A PyTorch Linear's weight [out, in] and bias, without PReLU. */
+    static Dense of(SafetensorsFile net, String name) throws IOException {
+      INDArray w = net.get(name + ".weight");
+      return new Dense(MtcnnNets.floats(w.transpose().dup('c')), net.get(name + ".bias").toFloatVector(), null);
+    }
+
+    float[] apply(float[] x, int rows) {
+      int out = bias.length;
+      int in = weights.length / out;
+      if (x.length != rows * in) throw new IllegalArgumentException(x.length + " inputs for " + rows + " rows of " + in);
+      float[] y = new float[rows * out];
+      float[] sum = new float[out];
+      for (int b = 0; b < rows; b++) {
+        Arrays.fill(sum, 0f);
+        for (int i = 0; i < in; i++) {
+          float xi = x[b * in + i];
+          int row = i * out;
+          for (int j = 0; j < out; j++) sum[j] += xi * weights[row + j];
+        }
+        for (int j = 0; j < out; j++) {
+          float v = sum[j] + bias[j];
+          y[b * out + j] = slope == null ? v : Math.max(v, 0f) + slope[j] * Math.min(v, 0f);
+        }
+      }
+      return y;
+    }
   }
 
   /** OIYX weights [cout, cin, k, k] into [ky][kx][inputChannels][cp], zero where padded. */
@@ -130,7 +178,7 @@ final class NativeMtcnnNets {
    * The first dense layer's weights [out, in] (in over the Caffe flatten (x, y, c)) as [h·w·cp, out]
    * over the kernels' (y, x, c-padded) layout, zero rows for the padding.
    */
-  private static INDArray denseForLayout(INDArray weight, int h, int w, int c, int cp) {
+  private static float[] denseForLayout(INDArray weight, int h, int w, int c, int cp) {
     int out = (int) weight.size(0);
     float[] src = MtcnnNets.floats(weight);
     float[] dst = new float[h * w * cp * out];
@@ -143,6 +191,6 @@ final class NativeMtcnnNets {
         }
       }
     }
-    return MtcnnNets.array(dst, (long) h * w * cp, out);
+    return dst;
   }
 }
