@@ -12,8 +12,15 @@ package ai.mesm.testing;
  * minutes and need C2 (SparkTrainingTest took 143 s instead of 111 with C1 only).
  */
 public final class ShortJvms {
-  /** For MESM_JAVA_OPTS (bin/mesm, bin/mesm-kernel, bin/cluster submit: driver and executors). */
-  public static final String JAVA_OPTS = "-XX:TieredStopAtLevel=1";
+  /**
+   * For MESM_JAVA_OPTS (bin/mesm, bin/mesm-kernel, bin/cluster submit: driver and executors). With
+   * transparent huge pages for the heap where the kernel has them, as the test JVMs themselves
+   * (the root pom's test.jvm.memory): a fresh JVM growing its heap 4 KB page fault at a time spent
+   * most of its first MTCNN pass there (docs/testing.md).
+   */
+  public static final String JAVA_OPTS = "-XX:TieredStopAtLevel=1"
+      + (java.nio.file.Files.exists(java.nio.file.Path.of("/sys/kernel/mm/transparent_hugepage/enabled"))
+          ? " -XX:+UseTransparentHugePages" : "");
 
   private ShortJvms() {}
 }
