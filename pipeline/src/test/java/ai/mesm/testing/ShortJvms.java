@@ -14,13 +14,13 @@ package ai.mesm.testing;
 public final class ShortJvms {
   /**
    * For MESM_JAVA_OPTS (bin/mesm, bin/mesm-kernel, bin/cluster submit: driver and executors). With
-   * transparent huge pages for the heap where the kernel has them, as the test JVMs themselves
-   * (the root pom's test.jvm.memory): a fresh JVM growing its heap 4 KB page fault at a time spent
-   * most of its first MTCNN pass there (docs/testing.md).
+   * transparent huge pages for the heap when this test JVM has them (the root pom's
+   * test.jvm.memory decides, per kernel): a fresh JVM growing its heap 4 KB page fault at a time
+   * spent most of its first MTCNN pass there (docs/testing.md).
    */
   public static final String JAVA_OPTS = "-XX:TieredStopAtLevel=1"
-      + (java.nio.file.Files.exists(java.nio.file.Path.of("/sys/kernel/mm/transparent_hugepage/enabled"))
-          ? " -XX:+UseTransparentHugePages" : "");
+      + (java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()
+          .contains("-XX:+UseTransparentHugePages") ? " -XX:+UseTransparentHugePages" : "");
 
   private ShortJvms() {}
 }

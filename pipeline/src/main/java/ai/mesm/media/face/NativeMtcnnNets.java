@@ -70,7 +70,7 @@ final class NativeMtcnnNets {
     for (int b = 0; b < head.n(); b++) {
       for (int i = 0; i < plane; i++) {
         int at = (b * plane + i) * head.c();
-        prob[b * plane + i] = (float) (1 / (1 + Math.exp(head.v()[at] - head.v()[at + 1])));
+        prob[b * plane + i] = faceProbability(head.v()[at], head.v()[at + 1]);
         for (int j = 0; j < 4; j++) reg[(b * 4 + j) * plane + i] = head.v()[at + 2 + j];
       }
     }
@@ -103,8 +103,12 @@ final class NativeMtcnnNets {
   /** Softmax over two logits per row, index 1 = face, as {@link MtcnnNets#faceProbability}. */
   private static float[] faceProbability(float[] logits) {
     float[] p = new float[logits.length / 2];
-    for (int i = 0; i < p.length; i++) p[i] = (float) (1 / (1 + Math.exp(logits[2 * i] - logits[2 * i + 1])));
+    for (int i = 0; i < p.length; i++) p[i] = faceProbability(logits[2 * i], logits[2 * i + 1]);
     return p;
+  }
+
+  private static float faceProbability(float notFace, float face) {
+    return (float) (1 / (1 + Math.exp(notFace - face)));
   }
 
   /**
