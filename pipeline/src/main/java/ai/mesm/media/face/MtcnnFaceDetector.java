@@ -4,6 +4,7 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -25,6 +26,10 @@ public final class MtcnnFaceDetector implements FaceDetector {
   private long levelsSearched;
   /** The frame being searched, as sums of its pixels (reused: a detector serves one thread). */
   private final PixelSums pixels = new PixelSums();
+  /** The networks' inputs, kept from search to search like the layers' outputs: a level's cells, R-Net's and O-Net's crops. */
+  private float[] cells;
+  private float[] rnetCrops;
+  private float[] onetCrops;
 
   /** A candidate: corners, score, and the regression offsets P-Net gave it. */
   private record Box(double x1, double y1, double x2, double y2, double score, double[] reg) {
@@ -170,8 +175,11 @@ public final class MtcnnFaceDetector implements FaceDetector {
     int h = rgb.frameHeight();
     List<Box> boxes = new ArrayList<>();
     for (Level l : levels) {
-      float[] cells = area(rgb, 0, 0, h, w, l.hs, l.ws, l.top, l.left, l.rows, l.cols);
-      INDArray[] out = nets.pnet(normalised(cells), 1, l.rows, l.cols);
+      int count = 3 * l.rows * l.cols;
+      cells = MtcnnKernels.atLeast(cells, count);
+      area(rgb, 0, 0, h, w, l.hs, l.ws, l.top, l.left, l.rows, l.cols, cells, 0);
+      normalise(cells, 0, count);
+      INDArray[] out = nets.pnet(cells, 1, l.rows, l.cols);
       boxes.addAll(nms(proposals(out[0], out[1], l.scale, l.left / 2, l.top / 2), 0.5, false));
     }
     boxes = nms(boxes, 0.7, false);
@@ -184,7 +192,8 @@ public final class MtcnnFaceDetector implements FaceDetector {
     }
     if (refined.isEmpty()) return refined;
 
-    INDArray[] r = nets.rnet(crops(rgb, refined, 24, w, h), refined.size());
+    rnetCrops = crops(rgb, refined, 24, w, h, rnetCrops);
+    INDArray[] r = nets.rnet(rnetCrops, refined.size());
     float[] rReg = MtcnnNets.floats(r[0]);
     float[] rScore = MtcnnNets.floats(r[1]);
     List<Box> second = new ArrayList<>();
@@ -200,7 +209,8 @@ public final class MtcnnFaceDetector implements FaceDetector {
     for (Box b : second) squared.add(square(regress(b, b.reg)));
     if (squared.isEmpty()) return squared;
 
-    INDArray[] o = nets.onet(crops(rgb, squared, 48, w, h), squared.size());
+    onetCrops = crops(rgb, squared, 48, w, h, onetCrops);
+    INDArray[] o = nets.onet(onetCrops, squared.size());
     float[] oReg = MtcnnNets.floats(o[0]);
     float[] oScore = MtcnnNets.floats(o[2]);
     List<Box> third = new ArrayList<>();
@@ -293,19 +303,24 @@ public final class MtcnnFaceDetector implements FaceDetector {
 
   /**
    * The reference's pad(): boxes truncated to ints, clipped to [1, size]; rows y−1..ey−1, columns
-   * x−1..ex−1. Normalised pixels [boxes, size, size, 3].
+   * x−1..ex−1. Normalised pixels [boxes, size, size, 3], in {@code buffer} when it is long enough;
+   * a box with nothing inside the frame stays zeros.
    */
-  private static float[] crops(PixelSums rgb, List<Box> boxes, int size, int w, int h) {
-    float[] data = new float[boxes.size() * 3 * size * size];
+  private static float[] crops(PixelSums rgb, List<Box> boxes, int size, int w, int h, float[] buffer) {
+    int crop = 3 * size * size;
+    float[] data = MtcnnKernels.atLeast(buffer, boxes.size() * crop);
     for (int i = 0; i < boxes.size(); i++) {
       Box b = boxes.get(i);
       int x = Math.max(1, (int) b.x1);
       int y = Math.max(1, (int) b.y1);
       int ex = Math.min(w, (int) b.x2);
       int ey = Math.min(h, (int) b.y2);
-      float[] crop = ey > y - 1 && ex > x - 1 ? normalised(area(rgb, y - 1, x - 1, ey, ex, size, size))
-          : new float[3 * size * size];
-      System.arraycopy(crop, 0, data, i * crop.length, crop.length);
+      if (ey > y - 1 && ex > x - 1) {
+        area(rgb, y - 1, x - 1, ey, ex, size, size, 0, 0, size, size, data, i * crop);
+        normalise(data, i * crop, crop);
+      } else {
+        Arrays.fill(data, i * crop, (i + 1) * crop, 0f);
+      }
     }
     return data;
   }
@@ -326,6 +341,14 @@ public final class MtcnnFaceDetector implements FaceDetector {
    */
   static float[] area(PixelSums rgb, int y0, int x0, int y1, int x1, int oh, int ow, int top, int left, int rows,
                       int cols) {
+    float[] out = new float[3 * rows * cols];
+    area(rgb, y0, x0, y1, x1, oh, ow, top, left, rows, cols, out, 0);
+    return out;
+  }
+
+  /** The same cells written into {@code out} from {@code offset}. */
+  private static void area(PixelSums rgb, int y0, int x0, int y1, int x1, int oh, int ow, int top, int left, int rows,
+                           int cols, float[] out, int offset) {
     int ih = y1 - y0;
     int iw = x1 - x0;
     int[] ys = new int[oh];
@@ -341,15 +364,15 @@ public final class MtcnnFaceDetector implements FaceDetector {
       xe[j] = x0 + (int) Math.ceil((double) (j + 1) * iw / ow);
     }
     rgb.require(ys[top], xs[left], ye[top + rows - 1], xe[left + cols - 1]);
-    float[] out = new float[3 * rows * cols];
     for (int i = top; i < top + rows; i++) {
-      for (int j = left; j < left + cols; j++) rgb.mean(ys[i], xs[j], ye[i], xe[j], out, ((i - top) * cols + j - left) * 3);
+      for (int j = left; j < left + cols; j++) {
+        rgb.mean(ys[i], xs[j], ye[i], xe[j], out, offset + ((i - top) * cols + j - left) * 3);
+      }
     }
-    return out;
   }
 
-  private static float[] normalised(float[] pixels) {
-    for (int i = 0; i < pixels.length; i++) pixels[i] = (pixels[i] - 127.5f) * 0.0078125f;
-    return pixels;
+  /** (x − 127.5) / 128 in place over {@code count} values from {@code from}. */
+  private static void normalise(float[] pixels, int from, int count) {
+    for (int i = from; i < from + count; i++) pixels[i] = (pixels[i] - 127.5f) * 0.0078125f;
   }
 }

@@ -65,13 +65,20 @@ final class MtcnnKernels {
   /** A convolution's weights in the kernel's layout, [ky][kx][cin][cp], with bias and slope padded to cp. */
   record Conv(float[] weights, int k, int cin, int cp, float[] bias, float[] slope) {}
 
-  /** Activations [n, h, w, c], c-order. */
+  /**
+   * Activations [n, h, w, c], c-order, in the first n·h·w·c values of {@code v}: a buffer reused
+   * from search to search may be longer than the activations it holds now.
+   */
   record Act(float[] v, int n, int h, int w, int c) {
     Act {
-      if ((long) n * h * w * c != v.length) {
+      if (n < 0 || h < 0 || w < 0 || c < 0 || (long) n * h * w * c > v.length) {
         throw new IllegalArgumentException("activations of " + v.length + " values for [" + n + ", " + h + ", " + w
             + ", " + c + "]");
       }
+    }
+
+    int size() {
+      return n * h * w * c;
     }
   }
 
@@ -81,6 +88,15 @@ final class MtcnnKernels {
 
   /** At a given instruction-set level (1 = AVX2, 2 = AVX-512; at most the CPU's), so tests can compare both. */
   static Act convPrelu(Act x, Conv c, int level) {
+    return convPrelu(x, c, null, level);
+  }
+
+  /** Into {@code out} where it is long enough (a buffer kept across calls), else into a new array. */
+  static Act convPrelu(Act x, Conv c, float[] out) {
+    return convPrelu(x, c, out, LEVEL);
+  }
+
+  private static Act convPrelu(Act x, Conv c, float[] out, int level) {
     requireLevel(level);
     if (x.c() != c.cin()) throw new IllegalArgumentException("input has " + x.c() + " channels, the layer " + c.cin());
     if (c.cp() % LANES != 0 || c.bias().length != c.cp() || c.slope().length != c.cp()
@@ -90,7 +106,7 @@ final class MtcnnKernels {
     int oh = x.h() - c.k() + 1;
     int ow = x.w() - c.k() + 1;
     if (oh < 1 || ow < 1) throw new IllegalArgumentException(x.h() + "x" + x.w() + " is smaller than the kernel " + c.k());
-    float[] out = new float[Math.multiplyExact(Math.multiplyExact(x.n() * oh, ow), c.cp())];
+    out = atLeast(out, Math.multiplyExact(Math.multiplyExact(x.n() * oh, ow), c.cp()));
     convPrelu(level, x.v(), x.n(), x.h(), x.w(), x.c(), c.weights(), c.k(), c.cp(), c.bias(), c.slope(), out);
     return new Act(out, x.n(), oh, ow, c.cp());
   }
@@ -101,12 +117,26 @@ final class MtcnnKernels {
   }
 
   static Act maxPool(Act x, int k, int s, int level) {
+    return maxPool(x, k, s, null, level);
+  }
+
+  /** Into {@code out} where it is long enough, as {@link #convPrelu(Act, Conv, float[])}. */
+  static Act maxPool(Act x, int k, int s, float[] out) {
+    return maxPool(x, k, s, out, LEVEL);
+  }
+
+  private static Act maxPool(Act x, int k, int s, float[] out, int level) {
     requireLevel(level);
     if (x.c() % LANES != 0) throw new IllegalArgumentException("pooling needs channels padded to " + LANES);
     int oh = MtcnnNets.pooledSize(x.h(), k, s);
     int ow = MtcnnNets.pooledSize(x.w(), k, s);
-    float[] out = new float[x.n() * oh * ow * x.c()];
+    out = atLeast(out, Math.multiplyExact(Math.multiplyExact(x.n() * oh, ow), x.c()));
     maxPool(level, x.v(), x.n(), x.h(), x.w(), x.c(), k, s, oh, ow, out);
     return new Act(out, x.n(), oh, ow, x.c());
+  }
+
+  /** {@code buffer} when it holds at least {@code length} values, else a new array of that length. */
+  static float[] atLeast(float[] buffer, int length) {
+    return buffer != null && buffer.length >= length ? buffer : new float[length];
   }
 }

@@ -103,7 +103,7 @@ final class MtcnnNets {
   }
 
   /**
-   * @param nhwc normalised pixels [n, h, w, 3], (x − 127.5) / 128
+   * @param nhwc normalised pixels [n, h, w, 3], (x − 127.5) / 128, in its first n·h·w·3 values
    * @return {regression [N,4,H,W], face probability [N,H,W]}
    */
   INDArray[] pnet(float[] nhwc, int n, int h, int w) throws IOException {
@@ -120,9 +120,9 @@ final class MtcnnNets {
     return fast != null ? fast.onet(new MtcnnKernels.Act(nhwc, n, 48, 48, 3)) : onet(nchw(nhwc, n, 48, 48));
   }
 
-  /** ND4J's layers take NCHW. */
+  /** ND4J's layers take NCHW; {@code nhwc} may be a longer, reused buffer. */
   private static INDArray nchw(float[] nhwc, int n, int h, int w) {
-    float[] out = new float[nhwc.length];
+    float[] out = new float[n * h * w * 3];
     int plane = h * w;
     for (int b = 0; b < n; b++) {
       for (int i = 0; i < plane; i++) {

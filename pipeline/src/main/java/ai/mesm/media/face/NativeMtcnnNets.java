@@ -14,6 +14,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * to read that layout directly (the Caffe original flattens as (W, H, C)). The dense layers are
  * plain loops over a few dozen boxes: as ND4J calls they cost 0.9 ms per tracked search inside
  * ingest against 0.14 ms in a loop (docs/performance.md), per-op set-up more than arithmetic.
+ * Each layer writes into a buffer of its own kept from call to call (grown when a call needs
+ * more), so a search allocates no activations: fresh arrays were ~60 % of an ingest's allocation
+ * and kept the heap growing into new memory. Not thread-safe, as its detector (one per task).
  */
 final class NativeMtcnnNets {
   private final Conv p1;
@@ -35,6 +38,8 @@ final class NativeMtcnnNets {
   private final Dense oRegression;
   private final Dense oLandmarks;
   private final Dense oLogits;
+  /** One output buffer per layer call site below (P-Net 0–4, R-Net 5–9, O-Net 10–16). */
+  private final float[][] buffers = new float[17][];
 
   NativeMtcnnNets(SafetensorsFile p, SafetensorsFile r, SafetensorsFile o) throws IOException {
     p1 = conv(p, "conv1", "prelu1", 3);
@@ -61,9 +66,9 @@ final class NativeMtcnnNets {
 
   /** @return {regression [N,4,H,W], face probability [N,H,W]}, as {@link MtcnnNets#pnet} */
   INDArray[] pnet(Act pixels) {
-    Act x = MtcnnKernels.maxPool(MtcnnKernels.convPrelu(pixels, p1), 2, 2);
-    x = MtcnnKernels.convPrelu(MtcnnKernels.convPrelu(x, p2), p3);
-    Act head = MtcnnKernels.convPrelu(x, pHead);
+    Act x = pool(conv(pixels, p1, 0), 2, 2, 1);
+    x = conv(conv(x, p2, 2), p3, 3);
+    Act head = conv(x, pHead, 4);
     int plane = head.h() * head.w();
     float[] reg = new float[head.n() * 4 * plane];
     float[] prob = new float[head.n() * plane];
@@ -80,9 +85,9 @@ final class NativeMtcnnNets {
 
   /** @return {regression [N,4], face probability [N]}, as {@link MtcnnNets#rnet} */
   INDArray[] rnet(Act pixels) throws IOException {
-    Act x = MtcnnKernels.maxPool(MtcnnKernels.convPrelu(pixels, r1), 3, 2);
-    x = MtcnnKernels.maxPool(MtcnnKernels.convPrelu(x, r2), 3, 2);
-    x = MtcnnKernels.convPrelu(x, r3);
+    Act x = pool(conv(pixels, r1, 5), 3, 2, 6);
+    x = pool(conv(x, r2, 7), 3, 2, 8);
+    x = conv(x, r3, 9);
     float[] h = rDense.apply(x.v(), x.n());
     return new INDArray[] {MtcnnNets.array(rRegression.apply(h, x.n()), x.n(), 4),
         MtcnnNets.array(faceProbability(rLogits.apply(h, x.n())), x.n())};
@@ -90,14 +95,26 @@ final class NativeMtcnnNets {
 
   /** @return {regression [N,4], landmarks [N,10], face probability [N]}, as {@link MtcnnNets#onet} */
   INDArray[] onet(Act pixels) throws IOException {
-    Act x = MtcnnKernels.maxPool(MtcnnKernels.convPrelu(pixels, o1), 3, 2);
-    x = MtcnnKernels.maxPool(MtcnnKernels.convPrelu(x, o2), 3, 2);
-    x = MtcnnKernels.maxPool(MtcnnKernels.convPrelu(x, o3), 2, 2);
-    x = MtcnnKernels.convPrelu(x, o4);
+    Act x = pool(conv(pixels, o1, 10), 3, 2, 11);
+    x = pool(conv(x, o2, 12), 3, 2, 13);
+    x = pool(conv(x, o3, 14), 2, 2, 15);
+    x = conv(x, o4, 16);
     float[] h = oDense.apply(x.v(), x.n());
     return new INDArray[] {MtcnnNets.array(oRegression.apply(h, x.n()), x.n(), 4),
         MtcnnNets.array(oLandmarks.apply(h, x.n()), x.n(), 10),
         MtcnnNets.array(faceProbability(oLogits.apply(h, x.n())), x.n())};
+  }
+
+  private Act conv(Act x, Conv c, int buffer) {
+    Act y = MtcnnKernels.convPrelu(x, c, buffers[buffer]);
+    buffers[buffer] = y.v();
+    return y;
+  }
+
+  private Act pool(Act x, int k, int s, int buffer) {
+    Act y = MtcnnKernels.maxPool(x, k, s, buffers[buffer]);
+    buffers[buffer] = y.v();
+    return y;
   }
 
   /** Softmax over two logits per row, index 1 = face, as {@link MtcnnNets#faceProbability}. */
@@ -123,10 +140,11 @@ final class NativeMtcnnNets {
       return new Dense(MtcnnNets.floats(w.transpose().dup('c')), net.get(name + ".bias").toFloatVector(), null);
     }
 
+    /** The first {@code rows} rows of {@code x} (a buffer that may be longer). */
     float[] apply(float[] x, int rows) {
       int out = bias.length;
       int in = weights.length / out;
-      if (x.length != rows * in) throw new IllegalArgumentException(x.length + " inputs for " + rows + " rows of " + in);
+      if (x.length < rows * in) throw new IllegalArgumentException(x.length + " inputs for " + rows + " rows of " + in);
       float[] y = new float[rows * out];
       float[] sum = new float[out];
       for (int b = 0; b < rows; b++) {

@@ -78,6 +78,46 @@ class MtcnnFaceDetectorTest {
     }
   }
 
+  /**
+   * A detector keeps its networks' inputs and every layer's output from search to search (longer
+   * than a later, smaller search needs, and holding its values): each search must still find what
+   * a fresh detector finds on that frame, bit for bit, in full and near the previous face.
+   */
+  @Test
+  void aDetectorReusingItsBuffersFindsWhatAFreshOneFinds() throws Exception {
+    BufferedImage photo = ImageIO.read(fixtures.resolve("real/astronaut.png").toFile());
+    BufferedImage small = scaled(photo, 0, 0, 256, 256);
+    BufferedImage wide = scaled(photo, 300, 60, 420, 420); // the face elsewhere in a larger frame
+    BufferedImage flat = scaled(null, 0, 0, 0, 0);
+    try (MtcnnFaceDetector reused = new MtcnnFaceDetector()) {
+      java.util.Optional<FaceBox> previous = java.util.Optional.empty();
+      for (BufferedImage image : java.util.List.of(wide, small, flat, photo, small, wide)) {
+        try (MtcnnFaceDetector fresh = new MtcnnFaceDetector()) {
+          assertEquals(fresh.detectLargest(image), reused.detectLargest(image), "full search, " + image.getWidth());
+        }
+        if (previous.isPresent()) {
+          try (MtcnnFaceDetector fresh = new MtcnnFaceDetector()) {
+            assertEquals(fresh.detectNear(image, previous.get()), reused.detectNear(image, previous.get()),
+                "near search, " + image.getWidth());
+          }
+        }
+        previous = reused.detectLargest(image).or(() -> java.util.Optional.empty());
+      }
+      assertTrue(reused.detectLargest(wide).isPresent() && reused.detectLargest(flat).isEmpty());
+    }
+  }
+
+  /** A 640×480 grey frame with {@code photo} drawn at (x, y) in w × h (none when null). */
+  private static BufferedImage scaled(BufferedImage photo, int x, int y, int w, int h) {
+    BufferedImage frame = new BufferedImage(640, 480, BufferedImage.TYPE_3BYTE_BGR);
+    java.awt.Graphics2D g = frame.createGraphics();
+    g.setColor(new java.awt.Color(128, 128, 128));
+    g.fillRect(0, 0, 640, 480);
+    if (photo != null) g.drawImage(photo, x, y, w, h, null);
+    g.dispose();
+    return frame;
+  }
+
   @Test
   void findsNothingInAFlatImage() throws Exception {
     BufferedImage gray = new BufferedImage(200, 200, BufferedImage.TYPE_3BYTE_BGR);

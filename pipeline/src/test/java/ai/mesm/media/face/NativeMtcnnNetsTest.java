@@ -143,6 +143,35 @@ class NativeMtcnnNetsTest {
     return v;
   }
 
+  /** A layer given a longer buffer holding old values writes its output there, the same values as into a new array. */
+  @Test
+  void layersWriteIntoAKeptBufferWhenItIsLongEnough() {
+    Random random = new Random(5);
+    int cin = 3, cp = 16, k = 3;
+    float[] weights = new float[k * k * cin * cp];
+    for (int i = 0; i < weights.length; i++) weights[i] = (float) random.nextGaussian();
+    MtcnnKernels.Conv conv = new MtcnnKernels.Conv(weights, k, cin, cp, new float[cp], new float[cp]);
+    float[] in = new float[2 * 12 * 11 * cin + 7]; // longer than the activations: a kept input buffer
+    for (int i = 0; i < in.length; i++) in[i] = (float) random.nextGaussian();
+    MtcnnKernels.Act x = new MtcnnKernels.Act(in, 2, 9, 11, cin);
+    MtcnnKernels.Act fresh = MtcnnKernels.convPrelu(x, conv);
+    assertEquals(fresh.size(), fresh.v().length);
+    float[] kept = new float[fresh.size() + 100];
+    java.util.Arrays.fill(kept, Float.NaN);
+    MtcnnKernels.Act reused = MtcnnKernels.convPrelu(x, conv, kept);
+    assertSame(kept, reused.v());
+    assertArrayEquals(fresh.v(), java.util.Arrays.copyOf(kept, fresh.size()));
+    assertNotSame(kept, MtcnnKernels.convPrelu(new MtcnnKernels.Act(in, 2, 12, 11, cin), conv, kept).v(), "too short: a new array");
+
+    MtcnnKernels.Act pooled = MtcnnKernels.maxPool(fresh, 3, 2);
+    float[] keptPool = new float[pooled.size() + 3];
+    java.util.Arrays.fill(keptPool, Float.NaN);
+    assertSame(keptPool, MtcnnKernels.maxPool(reused, 3, 2, keptPool).v());
+    assertArrayEquals(pooled.v(), java.util.Arrays.copyOf(keptPool, pooled.size()));
+    assertThrows(IllegalArgumentException.class, () -> new MtcnnKernels.Act(new float[10], 1, 2, 2, 3),
+        "activations longer than their array");
+  }
+
   private static void assertClose(INDArray[] expected, INDArray[] actual, String what) {
     assertEquals(expected.length, actual.length, what);
     for (int i = 0; i < expected.length; i++) {
