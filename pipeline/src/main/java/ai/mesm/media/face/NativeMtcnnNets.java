@@ -11,10 +11,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * P-Net, R-Net and O-Net on the native layers ({@link MtcnnKernels}): the same networks and
  * outputs as {@link MtcnnNets}' ND4J path, with the weights laid out once for the kernels. The
  * convolution stacks run in NHWC with padded channels; the first dense layer's rows are reordered
- * to read that layout directly (the Caffe original flattens as (W, H, C)). The dense layers are
- * plain loops over a few dozen boxes: as ND4J calls they cost 0.9 ms per tracked search inside
- * ingest against 0.14 ms in a loop (docs/performance.md), per-op set-up more than arithmetic.
- * Each layer writes into a buffer of its own kept from call to call (grown when a call needs
+ * to read that layout directly (the Caffe original flattens as (W, H, C)), and the dense layers
+ * run on the same kernel as 1×1 convolutions over the boxes ({@link Dense}). Each layer writes into a buffer of its own kept from call to call (grown when a call needs
  * more), so a search allocates no activations: fresh arrays were ~60 % of an ingest's allocation
  * and kept the heap growing into new memory. Not thread-safe, as its detector (one per task).
  */
