@@ -19,7 +19,8 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * make bench: ingest throughput next to a bare FFmpeg decode of the same files, same machine,
- * same run, as a ratio. The decode runs on as many threads as Spark has cores. Ingest runs after an
+ * same run, as a ratio. The decode runs on as many threads as Spark has cores, just before and
+ * just after the measured ingest; the ratio is against their mean. Ingest runs after an
  * unmeasured warm-up: with the configured settings (MTCNN, tracked search, native layers by default), with MTCNN's
  * layers on ND4J, with the exact search (every sample searched in full) and with the Haar detector; the tracked run's faces are compared
  * with the exact run's ({@link FaceSearchAgreement}).
@@ -37,20 +38,21 @@ public final class IngestBenchJob {
             MediaSettings media = MediaSettings.from(config);
             ReleaseScan scan = new ReleaseScanner(spark.sparkContext().hadoopConfiguration(), media.maxTextFileBytes())
                 .scan(dataset, PathSettings.of(config).input());
-            long t0 = System.nanoTime();
-            double decoded = DecodeBaseline.decodeAll(scan, spark.sparkContext().hadoopConfiguration(), cores,
-                media.decodeThreads());
-            double decodeSeconds = (System.nanoTime() - t0) / 1e9;
-            double decodeRate = decoded / decodeSeconds;
             String name = dataset.configName();
             String tracked = PathSettings.of(config).ingest();
             String base = tracked.replaceAll("/+$", "");
             String exact = base + "-exact";
             String haar = base + "-haar";
             String label = media.effectiveDetector() + ", " + media.faceSearch();
-            // The first ingest in a JVM pays the JIT's and Spark's warm-up: run it once unmeasured.
+            // The first ingest in a JVM pays the JIT's and Spark's warm-up: run it once unmeasured. The
+            // bare decode is measured just before and just after the measured ingest, and the ratio taken
+            // against their mean, so that a slow spell of the machine shows as two different decodes
+            // rather than as a ratio off by it.
             IngestRunner.run(spark, config.with(Map.of("paths.ingest", base + "-warm-up")));
+            double decodeBefore = decodeRate(spark, scan, cores, media, name, "before");
             double rate = run(spark, config, name, label);
+            double decodeAfter = decodeRate(spark, scan, cores, media, name, "after");
+            double decodeRate = (decodeBefore + decodeAfter) / 2;
             if (media.effectiveDetector().equals("mtcnn")) {
               // MTCNN's layers on ND4J's operations, the path before the native layers (and where they do not load).
               run(spark, config.with(Map.of("paths.ingest", base + "-nd4j", "media.face.mtcnn.kernels", "nd4j")), name,
@@ -59,9 +61,8 @@ public final class IngestBenchJob {
             run(spark, config.with(Map.of("paths.ingest", exact, "media.face.search", "exact")), name,
                 media.effectiveDetector() + ", exact");
             run(spark, config.with(Map.of("paths.ingest", haar, "media.face.detector", "opencv")), name, "opencv");
-            System.out.printf("%s bare decode : %6.1f s  %7s                %7.1f media-seconds/s (%d threads)%n",
-                name, decodeSeconds, "", decodeRate, cores);
-            System.out.printf("%s ratio ingest (%s)/bare-decode = %.3f%n", name, label, rate / decodeRate);
+            System.out.printf("%s ratio ingest (%s)/bare-decode = %.3f (against the decode before %.3f, after %.3f)%n",
+                name, label, rate / decodeRate, rate / decodeBefore, rate / decodeAfter);
             FaceSearchAgreement a = FaceSearchAgreement.of(spark, tracked, exact);
             System.out.printf("%s faces, tracked vs exact search: same samples with a face %.4f (%d of %d), "
                 + "IoU >= 0.9 on %.4f (%d of %d)%n", name, a.sameFoundFraction(), a.sameFound(), a.samples(),
@@ -70,6 +71,18 @@ public final class IngestBenchJob {
             spark.stop();
           }
         });
+  }
+
+  /** A bare decode of the release's videos on {@code cores} threads, its line printed; returns its media-seconds per second. */
+  private static double decodeRate(SparkSession spark, ReleaseScan scan, int cores, MediaSettings media, String name,
+      String when) throws Exception {
+    long t0 = System.nanoTime();
+    double decoded = DecodeBaseline.decodeAll(scan, spark.sparkContext().hadoopConfiguration(), cores,
+        media.decodeThreads());
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    System.out.printf("%s bare decode (%s): %6.1f s  %7.1f media-seconds/s (%d threads)%n", name, when, seconds,
+        decoded / seconds, cores);
+    return decoded / seconds;
   }
 
   /** One ingest, its line printed; returns its media-seconds per second. */
