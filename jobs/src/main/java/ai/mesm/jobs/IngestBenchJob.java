@@ -52,7 +52,7 @@ public final class IngestBenchJob {
             double decodeBefore = decodeRate(spark, scan, cores, media, name, "before");
             double rate = run(spark, config, name, label);
             double decodeAfter = decodeRate(spark, scan, cores, media, name, "after");
-            double decodeRate = (decodeBefore + decodeAfter) / 2;
+            double decodeMean = (decodeBefore + decodeAfter) / 2;
             if (media.effectiveDetector().equals("mtcnn")) {
               // MTCNN's layers on ND4J's operations, the path before the native layers (and where they do not load).
               run(spark, config.with(Map.of("paths.ingest", base + "-nd4j", "media.face.mtcnn.kernels", "nd4j")), name,
@@ -62,7 +62,7 @@ public final class IngestBenchJob {
                 media.effectiveDetector() + ", exact");
             run(spark, config.with(Map.of("paths.ingest", haar, "media.face.detector", "opencv")), name, "opencv");
             System.out.printf("%s ratio ingest (%s)/bare-decode = %.3f (against the decode before %.3f, after %.3f)%n",
-                name, label, rate / decodeRate, rate / decodeBefore, rate / decodeAfter);
+                name, label, rate / decodeMean, rate / decodeBefore, rate / decodeAfter);
             FaceSearchAgreement a = FaceSearchAgreement.of(spark, tracked, exact);
             System.out.printf("%s faces, tracked vs exact search: same samples with a face %.4f (%d of %d), "
                 + "IoU >= 0.9 on %.4f (%d of %d)%n", name, a.sameFoundFraction(), a.sameFound(), a.samples(),

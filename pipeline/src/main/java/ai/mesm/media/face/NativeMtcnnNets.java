@@ -143,12 +143,7 @@ final class NativeMtcnnNets {
       int cp = MtcnnKernels.padded(out);
       float[] padded = new float[in * cp];
       for (int i = 0; i < in; i++) System.arraycopy(weights, i * out, padded, i * cp, out);
-      float[] slopes = new float[cp];
-      if (slope == null) {
-        Arrays.fill(slopes, 1f); // PReLU with slope 1 is the identity
-      } else {
-        System.arraycopy(slope, 0, slopes, 0, out);
-      }
+      float[] slopes = Arrays.copyOf(slope == null ? identitySlopes(out) : slope, cp);
       conv = new Conv(padded, 1, in, cp, Arrays.copyOf(bias, cp), slopes);
     }
 
@@ -171,6 +166,13 @@ final class NativeMtcnnNets {
     }
   }
 
+  /** PReLU slopes of 1: the identity, for the layers without an activation. */
+  private static float[] identitySlopes(int n) {
+    float[] ones = new float[n];
+    Arrays.fill(ones, 1f);
+    return ones;
+  }
+
   /** OIYX weights [cout, cin, k, k] into [ky][kx][inputChannels][cp], zero where padded. */
   private static Conv conv(SafetensorsFile net, String conv, String prelu, int inputChannels) throws IOException {
     INDArray slope = net.get(prelu + ".weight");
@@ -180,9 +182,7 @@ final class NativeMtcnnNets {
   private static Conv head(SafetensorsFile p, int inputChannels) throws IOException {
     INDArray w = org.nd4j.linalg.factory.Nd4j.concat(0, p.get("conv4_1.weight"), p.get("conv4_2.weight"));
     INDArray b = org.nd4j.linalg.factory.Nd4j.concat(0, p.get("conv4_1.bias"), p.get("conv4_2.bias"));
-    float[] identity = new float[(int) w.size(0)];
-    Arrays.fill(identity, 1f); // PReLU with slope 1 is the identity
-    return layout(w, b, identity, inputChannels);
+    return layout(w, b, identitySlopes((int) w.size(0)), inputChannels);
   }
 
   private static Conv layout(INDArray w, INDArray bias, float[] slope, int inputChannels) {
