@@ -83,8 +83,10 @@ notebooks: notebooks-kernel
 	cd notebooks && $(JUPYTER) notebook --no-browser --ip=127.0.0.1 --port=$(NOTEBOOK_PORT) $(if $(filter 0,$(shell id -u)),--allow-root)
 
 # verify, not test: the standalone-cluster test (cluster module) submits the jobs jar built by package.
+# -T 2: once the jobs jar is built, the cluster and notebooks modules (each waiting on processes it
+# starts much of the time) run side by side (docs/testing.md#the-suites-time-run-by-run).
 test:
-	$(MVN) verify
+	$(MVN) -T 2 verify
 
 # The tier to run while working: unit tests of every module without the classes marked @Slow
 # (training to learn, end-to-end Spark stages, S3 endpoints) and without the cluster module's ITs.
