@@ -13,4 +13,15 @@ public record ReleaseScan(List<WorkUnit> units, List<Reject> rejects, long label
                      List<String> files, long bytes) {
     this(units, rejects, labelFiles, labelRows, orphanClips, files, bytes, 0);
   }
+
+  /** Each file's size in bytes, by its path (from {@link #files}: path, size and modification time, tab-separated). */
+  public java.util.Map<String, Long> sizes() {
+    java.util.Map<String, Long> sizes = new java.util.HashMap<>();
+    for (String f : files) {
+      int time = f.lastIndexOf('\t');
+      int size = f.lastIndexOf('\t', time - 1);
+      if (size > 0) sizes.put(f.substring(0, size), Long.parseLong(f.substring(size + 1, time)));
+    }
+    return sizes;
+  }
 }

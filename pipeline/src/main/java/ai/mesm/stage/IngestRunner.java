@@ -69,12 +69,15 @@ public final class IngestRunner {
     hadoop.forEach(e -> hadoopSettings.put(e.getKey(), e.getValue()));
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     // Items stream out of each task as the media is cut; the three kinds are taken apart afterwards.
-    JavaRDD<SourceItem> items = jsc.parallelize(scan.units(), Math.max(1, scan.units().size()))
+    // The units run longest first; everything after the media pass reads them in the release's order.
+    int[] order = LongestFirst.order(scan.units(), scan.sizes());
+    JavaRDD<SourceItem> ran = jsc.parallelize(LongestFirst.scheduled(scan.units(), order), Math.max(1, order.length))
         .mapPartitions(new ProcessSources(media, hadoopSettings))
         .persist(StorageLevel.MEMORY_AND_DISK_SER());
     try {
-      List<SourceSummary> summaries = items.filter(i -> i instanceof SourceSummary).map(i -> (SourceSummary) i)
+      List<SourceSummary> summaries = ran.filter(i -> i instanceof SourceSummary).map(i -> (SourceSummary) i)
           .collect();
+      JavaRDD<SourceItem> items = order.length == 0 ? ran : LongestFirst.inReleaseOrder(ran, order);
       Map<String, List<String>> duplicated = duplicatedIds(items);
       AtomicOutput out = new AtomicOutput(output, hadoop);
       int files = Math.max(1, scan.units().size() / 16);
@@ -95,7 +98,7 @@ public final class IngestRunner {
       out.publish(manifest(provenance, report));
       return report;
     } finally {
-      items.unpersist(false);
+      ran.unpersist(false);
     }
   }
 
