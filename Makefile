@@ -106,8 +106,8 @@ bench: build
 	@echo "== ingest vs a bare FFmpeg decode of the same files (same run)"
 	bin/mesm IngestBenchJob --config conf/demo.conf paths.input=$(BENCH_OUT)/corpus paths.ingest=$(BENCH_OUT)/ingest/iemocap dataset=iemocap
 	bin/mesm IngestBenchJob --config conf/demo.conf paths.input=$(BENCH_OUT)/corpus paths.ingest=$(BENCH_OUT)/ingest/mosei dataset=mosei
-	@echo "== the same at the real releases' frame sizes (IEMOCAP 720x480, MOSEI 1280x720; SIZE_REAL=$${SIZE_REAL:-96} utterances per layout)"
-	bin/mesm GenerateCorpusJob --config conf/demo.conf corpus.output=$(BENCH_OUT)/corpus-real corpus.size=$${SIZE_REAL:-96} $(PHOTO_ARG) corpus.iemocap.frame-width=720 corpus.iemocap.frame-height=480 corpus.mosei.frame-width=1280 corpus.mosei.frame-height=720 | grep -E '^(throughput|Synthetic|iemocap|mosei)'
+	@echo "== the same at the real releases' frame sizes (IEMOCAP 720x480, MOSEI 1280x720; SIZE_REAL=$${SIZE_REAL:-240} utterances per layout)"
+	bin/mesm GenerateCorpusJob --config conf/demo.conf corpus.output=$(BENCH_OUT)/corpus-real corpus.size=$${SIZE_REAL:-240} $(PHOTO_ARG) corpus.iemocap.frame-width=720 corpus.iemocap.frame-height=480 corpus.mosei.frame-width=1280 corpus.mosei.frame-height=720 | grep -E '^(throughput|Synthetic|iemocap|mosei)'
 	bin/mesm IngestBenchJob --config conf/demo.conf paths.input=$(BENCH_OUT)/corpus-real paths.ingest=$(BENCH_OUT)/ingest-real/iemocap dataset=iemocap
 	bin/mesm IngestBenchJob --config conf/demo.conf paths.input=$(BENCH_OUT)/corpus-real paths.ingest=$(BENCH_OUT)/ingest-real/mosei dataset=mosei
 	@echo "== FE2E training / inference throughput, CNN GFLOP/s, MESM vs FE2E feature-extraction time and FLOPs (the paper's network, then the demo's CNN widths / 4)"
