@@ -77,7 +77,7 @@ public final class IngestRunner {
     try {
       List<SourceSummary> summaries = ran.filter(i -> i instanceof SourceSummary).map(i -> (SourceSummary) i)
           .collect();
-      JavaRDD<SourceItem> items = order.length == 0 ? ran : LongestFirst.inReleaseOrder(ran, order);
+      JavaRDD<SourceItem> items = LongestFirst.inReleaseOrder(ran, order);
       Map<String, List<String>> duplicated = duplicatedIds(items);
       AtomicOutput out = new AtomicOutput(output, hadoop);
       int files = Math.max(1, scan.units().size() / 16);

@@ -54,9 +54,11 @@ final class LongestFirst {
   /**
    * An RDD whose partition i is the partition of {@code ran} that processed the release's i-th
    * unit ({@code ran} holding one partition per unit, in {@code order}). Narrow: it reads
-   * {@code ran}'s partitions (cached, normally) where they are, starting no new work.
+   * {@code ran}'s partitions (cached, normally) where they are, starting no new work. A release
+   * without units is {@code ran} itself (Spark gave it one empty partition).
    */
   static <T> JavaRDD<T> inReleaseOrder(JavaRDD<T> ran, int[] order) {
+    if (order.length == 0) return ran;
     RDD<T> rdd = ran.rdd();
     return rdd.coalesce(order.length, false, Option.apply(new ReleaseOrder(order)), null).toJavaRDD();
   }

@@ -4,9 +4,6 @@ import static org.bytedeco.opencv.global.opencv_imgproc.INTER_AREA;
 import static org.bytedeco.opencv.global.opencv_imgproc.resize;
 
 import java.awt.image.BufferedImage;
-import java.awt.image.ComponentSampleModel;
-import java.awt.image.DataBufferByte;
-import java.awt.image.Raster;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.opencv.global.opencv_core;
 import org.bytedeco.opencv.opencv_core.Mat;
@@ -18,15 +15,15 @@ import org.bytedeco.opencv.opencv_core.Size;
  * side), clipped to the frame, resized to s×s with area interpolation. Without a box, a square
  * centred on the frame (side = the frame's shorter side) is used instead.
  *
- * <p>A decoded frame's rectangle is copied row by row into native memory that the cropper keeps
- * from crop to crop, in the frame's own BGR order, and resized there into a kept output; the
+ * <p>The rectangle is copied into native memory that the cropper keeps from crop to crop and
+ * resized there into a kept output. A decoded frame's rows go in as they are, in BGR order, and the
  * output's red and blue are swapped afterwards (area interpolation treats each channel alone, so
  * this equals resizing the RGB rectangle, byte for byte). Not thread-safe: one per task thread.
  */
 public final class FaceCropper {
   private final int size;
   private final int margin;
-  /** The rectangle's BGR bytes, grown when a larger one comes. */
+  /** The rectangle's bytes (a decoded frame's in BGR order, others RGB), grown when a larger one comes. */
   private BytePointer region;
   private final Mat resized = new Mat();
   private final Size output;
@@ -60,49 +57,29 @@ public final class FaceCropper {
     int[] r = cropBox(box, frame.getWidth(), frame.getHeight());
     int w = r[2] - r[0];
     int h = r[3] - r[1];
-    Raster raster = frame.getRaster();
-    if (frame.getType() == BufferedImage.TYPE_3BYTE_BGR && raster.getDataBuffer() instanceof DataBufferByte bytes
-        && raster.getSampleModel() instanceof ComponentSampleModel sm && sm.getPixelStride() == 3
-        && java.util.Arrays.equals(sm.getBandOffsets(), BGR_BANDS)) {
-      return cropBgr(bytes, sm, raster, r[0], r[1], w, h);
-    }
-    byte[] rgb = RgbBytes.of(frame, r[0], r[1], w, h);
-    try (BytePointer pixels = new BytePointer(rgb); Mat src = new Mat(h, w, opencv_core.CV_8UC3, pixels);
-         Mat dst = new Mat()) {
-      resize(src, dst, output, 0, 0, INTER_AREA);
-      byte[] out = new byte[size * size * 3];
-      dst.data().get(out);
-      return out;
-    }
-  }
-
-  /** Where red, green and blue sit in a decoded frame's 3-byte pixels. */
-  private static final int[] BGR_BANDS = {2, 1, 0};
-
-  /** A 3-byte BGR raster's rectangle (x0, y0, w, h), the raster possibly a sub-image of a larger one. */
-  private byte[] cropBgr(DataBufferByte bytes, ComponentSampleModel sm, Raster raster, int x0, int y0, int w, int h) {
-    byte[] data = bytes.getData();
-    int scan = sm.getScanlineStride();
-    // The rectangle's first byte in the (possibly shared) buffer; band offsets are B, G, R = 0, 1, 2 from it.
-    int origin = bytes.getOffset() + (raster.getMinY() + y0 - raster.getSampleModelTranslateY()) * scan
-        + (raster.getMinX() + x0 - raster.getSampleModelTranslateX()) * 3;
-    long n = 3L * w * h;
-    if (region == null || region.capacity() < n) {
-      if (region != null) region.close();
-      region = new BytePointer(n);
-    }
     int row = 3 * w;
-    for (int y = 0; y < h; y++) region.position((long) y * row).put(data, origin + y * scan, row);
+    if (region == null || region.capacity() < (long) row * h) {
+      if (region != null) region.close();
+      region = new BytePointer((long) row * h);
+    }
+    RgbBytes.Bgr bgr = RgbBytes.bgr(frame);
+    if (bgr != null) {
+      for (int y = 0; y < h; y++) region.position((long) y * row).put(bgr.data(), bgr.at(r[0], r[1] + y), row);
+    } else {
+      region.position(0).put(RgbBytes.of(frame, r[0], r[1], w, h));
+    }
     region.position(0);
     try (Mat src = new Mat(h, w, opencv_core.CV_8UC3, region)) {
       resize(src, resized, output, 0, 0, INTER_AREA);
     }
     byte[] out = new byte[size * size * 3];
     resized.data().get(out);
-    for (int i = 0; i < out.length; i += 3) {
-      byte blue = out[i];
-      out[i] = out[i + 2];
-      out[i + 2] = blue;
+    if (bgr != null) {
+      for (int i = 0; i < out.length; i += 3) {
+        byte blue = out[i];
+        out[i] = out[i + 2];
+        out[i + 2] = blue;
+      }
     }
     return out;
   }

@@ -1,9 +1,6 @@
 package ai.mesm.media.face;
 
 import java.awt.image.BufferedImage;
-import java.awt.image.ComponentSampleModel;
-import java.awt.image.DataBufferByte;
-import java.awt.image.Raster;
 
 /**
  * Summed-area tables of a frame's red, green and blue values: the sum over any rectangle of pixels
@@ -53,10 +50,9 @@ final class PixelSums {
     int size = stride * (height + 1);
     if (sums.length < size) sums = new int[size];
     java.util.Arrays.fill(sums, 0, stride, 0);
-    Raster raster = frame.getRaster();
-    if (raster.getDataBuffer() instanceof DataBufferByte bytes && raster.getSampleModel() instanceof ComponentSampleModel sm
-        && raster.getNumBands() == 3 && sm.getPixelStride() == 3 && rgbBands(frame)) {
-      loadBytes(bytes, sm, raster, stride);
+    RgbBytes.Bgr bgr = RgbBytes.bgr(frame);
+    if (bgr != null) {
+      for (int y = 0; y < height; y++) addRow(y, bgr.data(), bgr.at(left, top + y), 2, 1, 0, stride);
     } else {
       loadRgb(frame, stride);
     }
@@ -115,22 +111,6 @@ final class PixelSums {
       throw new IllegalArgumentException("a rectangle of " + (y1 - y0) + "x" + (x1 - x0) + " pixels is too large to sum exactly");
     }
     return area;
-  }
-
-  /** Three interleaved 8-bit bands whose band 0 is red (what FFmpeg's BGR24 frames become in Java2D). */
-  private static boolean rgbBands(BufferedImage image) {
-    return image.getType() == BufferedImage.TYPE_3BYTE_BGR;
-  }
-
-  private void loadBytes(DataBufferByte bytes, ComponentSampleModel sm, Raster raster, int stride) {
-    byte[] data = bytes.getData();
-    int[] bands = sm.getBandOffsets();
-    int scan = sm.getScanlineStride();
-    // Where the raster's first pixel starts in the (possibly shared, for a sub-image) buffer;
-    // ComponentSampleModel.getOffset would add band 0's offset, so it is computed here.
-    int origin = bytes.getOffset() + (raster.getMinY() + top - raster.getSampleModelTranslateY()) * scan
-        + (raster.getMinX() + left - raster.getSampleModelTranslateX()) * sm.getPixelStride();
-    for (int y = 0; y < height; y++) addRow(y, data, origin + y * scan, bands[0], bands[1], bands[2], stride);
   }
 
   /** Any other image type, through its colour model, one row at a time as RGB bytes. */

@@ -1,10 +1,42 @@
 package ai.mesm.media.face;
 
 import java.awt.image.BufferedImage;
+import java.awt.image.ComponentSampleModel;
+import java.awt.image.DataBufferByte;
+import java.awt.image.Raster;
 
 /** A rectangle of an image as RGB bytes, row-major (HWC): what the crops and the Haar detector take. */
 final class RgbBytes {
   private RgbBytes() {}
+
+  /**
+   * How a decoded frame (3-byte BGR, a sub-image included) holds its pixels: blue, green, red per
+   * pixel, rows {@code scan} bytes apart in {@code data}, the image's pixel (0, 0) at {@code origin}.
+   */
+  record Bgr(byte[] data, int origin, int scan) {
+    /** Where pixel (x, y) of the image starts. */
+    int at(int x, int y) {
+      return origin + y * scan + 3 * x;
+    }
+  }
+
+  /** The layout of a decoded frame's bytes, or null for an image stored any other way. */
+  static Bgr bgr(BufferedImage image) {
+    Raster raster = image.getRaster();
+    if (image.getType() != BufferedImage.TYPE_3BYTE_BGR || !(raster.getDataBuffer() instanceof DataBufferByte bytes)
+        || !(raster.getSampleModel() instanceof ComponentSampleModel sm) || sm.getPixelStride() != 3
+        || !java.util.Arrays.equals(sm.getBandOffsets(), BGR_BANDS)) {
+      return null;
+    }
+    // ComponentSampleModel.getOffset would add band 0's offset, so the origin is computed here.
+    int scan = sm.getScanlineStride();
+    int origin = bytes.getOffset() + (raster.getMinY() - raster.getSampleModelTranslateY()) * scan
+        + (raster.getMinX() - raster.getSampleModelTranslateX()) * 3;
+    return new Bgr(bytes.getData(), origin, scan);
+  }
+
+  /** Where red, green and blue sit in a decoded frame's 3-byte pixels. */
+  private static final int[] BGR_BANDS = {2, 1, 0};
 
   /**
    * A decoded frame (3-byte BGR, sRGB) is read in one call: its raster gives each pixel's bands in
