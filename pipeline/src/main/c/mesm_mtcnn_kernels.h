@@ -22,13 +22,15 @@ ATTR static inline v16 FN(vmax)(v16 a, v16 b) {
 }
 
 /*
- * PX consecutive output pixels x one or two channel vectors (at cout offset co), sums in named
- * registers (an accumulator array was kept in memory), through every (ky, kx, ci).
- * in: the input pixel under the tile's first output pixel, NHWC, row stride w * cin.
+ * PX output pixels x one or two channel vectors (at cout offset co), sums in named registers,
+ * through every (ky, kx, ci) in that order (so each output's sum is the same whatever the tiling).
+ * sp: for each pixel the input pixel under it, NHWC, row stride w * cin. The pixels need not be
+ * in one row: a tile runs on across rows and images, so only the plane's last few pixels are
+ * computed one at a time.
  */
-#define ACC_DECL(p) v16 a##p = bias0, b##p = bias1; (void)b##p;
-#define ACC_FMA1(p) { float s = src[(p) * cin + ci]; a##p += s * w0; }
-#define ACC_FMA2(p) { float s = src[(p) * cin + ci]; a##p += s * w0; b##p += s * w1; }
+#define ACC_DECL(p) v16 a##p = bias0, b##p = bias1; const float *s##p = sp[p]; (void)b##p;
+#define ACC_FMA1(p) { float s = s##p[tap + ci]; a##p += s * w0; }
+#define ACC_FMA2(p) { float s = s##p[tap + ci]; a##p += s * w0; b##p += s * w1; }
 #define ACC_OUT1(p) STORE(out + (p) * cp + co, FN(prelu)(a##p, slope0));
 #define ACC_OUT2(p) { STORE(out + (p) * cp + co, FN(prelu)(a##p, slope0)); \
                       STORE(out + (p) * cp + co + 16, FN(prelu)(b##p, slope1)); }
@@ -47,7 +49,7 @@ ATTR static inline v16 FN(vmax)(v16 a, v16 b) {
   EACHP(ACC_DECL)                                                                  \
   for (int ky = 0; ky < k; ky++) {                                                 \
     for (int kx = 0; kx < k; kx++) {                                               \
-      const float *src = in + ((long)ky * w + kx) * cin;                           \
+      const long tap = ((long)ky * w + kx) * cin;                                  \
       const float *wk = wt + ((long)ky * k + kx) * cin * cp + co;                  \
       for (int ci = 0; ci < cin; ci++) {                                           \
         v16 w0 = LOAD(wk + (long)ci * cp);                                         \
@@ -62,11 +64,11 @@ ATTR static inline v16 FN(vmax)(v16 a, v16 b) {
 #define ONE(M) M(0)
 
 /* One tile function: NAME over EACHP's pixels, two channel vectors (TWO = 1) or one (TWO = 0). */
-#define TILE(NAME, EACHP, TWO, FMA, OUT)                                                            \
-  ATTR static void FN(NAME)(const float *in, int w, int cin, const float *wt, int k, int cp, int co, \
-                            const float *bias, const float *slope, float *out) {                    \
-    const int two = TWO;                                                                            \
-    TILE_BODY(EACHP, FMA, OUT)                                                                      \
+#define TILE(NAME, EACHP, TWO, FMA, OUT)                                                                  \
+  ATTR static void FN(NAME)(const float *const *sp, int w, int cin, const float *wt, int k, int cp, int co, \
+                            const float *bias, const float *slope, float *out) {                          \
+    const int two = TWO;                                                                                  \
+    TILE_BODY(EACHP, FMA, OUT)                                                                            \
   }
 
 TILE(tile_wide2, EACH, 1, ACC_FMA2, ACC_OUT2)
@@ -74,32 +76,55 @@ TILE(tile_wide1, EACH, 0, ACC_FMA1, ACC_OUT1)
 TILE(tile_one2, ONE, 1, ACC_FMA2, ACC_OUT2)
 TILE(tile_one1, ONE, 0, ACC_FMA1, ACC_OUT1)
 
-/* One output row segment [x0, x0 + count) of every channel group, PX pixels at a time. */
-ATTR static void FN(conv_pixels)(const float *in, int w, int cin, const float *wt, int k, int cp,
-                                 const float *bias, const float *slope, float *out, int count) {
-  for (int co = 0; co < cp; co += 32) {
-    int two = co + 32 <= cp;
-    int x = 0;
-    for (; x + PX <= count; x += PX) {
-      if (two) FN(tile_wide2)(in + (long)x * cin, w, cin, wt, k, cp, co, bias, slope, out + (long)x * cp);
-      else FN(tile_wide1)(in + (long)x * cin, w, cin, wt, k, cp, co, bias, slope, out + (long)x * cp);
-    }
-    for (; x < count; x++) {
-      if (two) FN(tile_one2)(in + (long)x * cin, w, cin, wt, k, cp, co, bias, slope, out + (long)x * cp);
-      else FN(tile_one1)(in + (long)x * cin, w, cin, wt, k, cp, co, bias, slope, out + (long)x * cp);
-    }
-  }
+/* The input pixel under output pixel i of the plane [n, oh, ow]. */
+ATTR static inline const float *FN(under)(const float *in, int h, int w, int cin, int oh, int ow, long i) {
+  long b = i / ((long)oh * ow);
+  long r = i % ((long)oh * ow);
+  return in + (((b * h) + r / ow) * w + r % ow) * cin;
 }
 
 /* Valid k x k convolution, stride 1, + bias, then PReLU: in [n, h, w, cin], out [n, h-k+1, w-k+1, cp]. */
 ATTR static void FN(conv_prelu)(const float *in, int n, int h, int w, int cin, const float *wt, int k, int cp,
                                 const float *bias, const float *slope, float *out) {
   int oh = h - k + 1, ow = w - k + 1;
-  for (int b = 0; b < n; b++) {
-    for (int y = 0; y < oh; y++) {
-      const float *row = in + (((long)b * h + y) * w) * cin;
-      float *dst = out + (((long)b * oh + y) * ow) * cp;
-      FN(conv_pixels)(row, w, cin, wt, k, cp, bias, slope, dst, ow);
+  long total = (long)n * oh * ow;
+  const float *sp[PX];
+  for (int co = 0; co < cp; co += 32) {
+    int two = co + 32 <= cp;
+    long i = 0;
+    /* Whole tiles over the flattened plane; then, when the plane has PX pixels, one more tile
+       ending at its last pixel (recomputing a few: the same sums, stored again). */
+    /* Whole tiles over the flattened plane; then, when the plane has PX pixels, one more tile
+       ending at its last pixel (recomputing a few: the same sums, stored again). The input
+       pointer steps along with the pixel, to the next row and image at the ends. */
+    const float *src = in;
+    int x = 0, y = 0;
+    for (; i + PX <= total; i += PX) {
+      for (int p = 0; p < PX; p++) {
+        sp[p] = src;
+        src += cin;
+        if (++x == ow) {
+          x = 0;
+          src += (long)(k - 1) * cin;
+          if (++y == oh) {
+            y = 0;
+            src += (long)(k - 1) * w * cin;
+          }
+        }
+      }
+      if (two) FN(tile_wide2)(sp, w, cin, wt, k, cp, co, bias, slope, out + i * cp);
+      else FN(tile_wide1)(sp, w, cin, wt, k, cp, co, bias, slope, out + i * cp);
+    }
+    if (i < total && total >= PX) {
+      for (int p = 0; p < PX; p++) sp[p] = FN(under)(in, h, w, cin, oh, ow, total - PX + p);
+      if (two) FN(tile_wide2)(sp, w, cin, wt, k, cp, co, bias, slope, out + (total - PX) * cp);
+      else FN(tile_wide1)(sp, w, cin, wt, k, cp, co, bias, slope, out + (total - PX) * cp);
+      i = total;
+    }
+    for (; i < total; i++) {
+      sp[0] = FN(under)(in, h, w, cin, oh, ow, i);
+      if (two) FN(tile_one2)(sp, w, cin, wt, k, cp, co, bias, slope, out + i * cp);
+      else FN(tile_one1)(sp, w, cin, wt, k, cp, co, bias, slope, out + i * cp);
     }
   }
 }
