@@ -12,6 +12,8 @@
  * here allocates.
  */
 #include <jni.h>
+#include <immintrin.h>
+#include <stdint.h>
 #include "mesm_cpu.h"
 
 typedef float v16 __attribute__((vector_size(64)));
@@ -35,6 +37,82 @@ typedef float v16u __attribute__((vector_size(64), aligned(4)));
 #undef ATTR
 #undef SUF
 #undef PX
+
+/*
+ * Summed-area rows of a 3-byte-per-pixel image (ai.mesm.media.face.PixelSums): table row y + 1 =
+ * row y + the running sums of image row y, each byte summed with the same byte of the pixels
+ * before it (so the table keeps the image's channel order). Row y + 1 starts with one pixel of
+ * zeros; row 0 is the caller's.
+ *
+ * Why native: the running sums are a carried dependency per channel, which the JIT leaves scalar
+ * (~2 ms per 1280x720 frame, a third of a tracked search there). With AVX-512, 16 bytes are
+ * widened to 16 lanes and summed in the register by three shifted adds (by 3, 6 and 12 lanes: the
+ * same channel every third lane), plus the running totals of the 16 bytes before them, which sit
+ * in lanes 13, 14 and 15 of the previous vector. Integer sums: the same values whatever the order.
+ */
+__attribute__((target("avx512f"))) static void summed_rows_avx512(const uint8_t *data, long from, long scan,
+    int width, int height, int32_t *t, long stride) {
+  const __m512i zero = _mm512_setzero_si512();
+  const __m512i last3 = _mm512_setr_epi32(13, 14, 15, 13, 14, 15, 13, 14, 15, 13, 14, 15, 13, 14, 15, 13);
+  int n = 3 * width;
+  for (int y = 0; y < height; y++) {
+    const uint8_t *src = data + from + (long)y * scan;
+    const int32_t *above = t + (long)y * stride + 3;
+    int32_t *row = t + (long)(y + 1) * stride + 3;
+    row[-3] = row[-2] = row[-1] = 0;
+    __m512i carry = zero;
+    int i = 0;
+    for (; i + 16 <= n; i += 16) {
+      __m512i v = _mm512_cvtepu8_epi32(_mm_loadu_si128((const __m128i *)(src + i)));
+      v = _mm512_add_epi32(v, _mm512_alignr_epi32(v, zero, 13));
+      v = _mm512_add_epi32(v, _mm512_alignr_epi32(v, zero, 10));
+      v = _mm512_add_epi32(v, _mm512_alignr_epi32(v, zero, 4));
+      v = _mm512_add_epi32(v, _mm512_permutexvar_epi32(last3, carry));
+      carry = v;
+      _mm512_storeu_si512(row + i, _mm512_add_epi32(v, _mm512_loadu_si512(above + i)));
+    }
+    int32_t lanes[16];
+    _mm512_storeu_si512(lanes, carry);
+    int32_t s[3] = {lanes[13], lanes[14], lanes[15]};
+    for (int k = 0; i < n; i++, k = k == 2 ? 0 : k + 1) {
+      s[k] += src[i];
+      row[i] = above[i] + s[k];
+    }
+  }
+}
+
+/* The same table, one byte at a time (AVX2 machines). */
+static void summed_rows_scalar(const uint8_t *data, long from, long scan, int width, int height, int32_t *t,
+    long stride) {
+  for (int y = 0; y < height; y++) {
+    const uint8_t *src = data + from + (long)y * scan;
+    const int32_t *above = t + (long)y * stride + 3;
+    int32_t *row = t + (long)(y + 1) * stride + 3;
+    row[-3] = row[-2] = row[-1] = 0;
+    int32_t s0 = 0, s1 = 0, s2 = 0;
+    for (int x = 0; x < width; x++) {
+      s0 += src[3 * x];
+      s1 += src[3 * x + 1];
+      s2 += src[3 * x + 2];
+      row[3 * x] = above[3 * x] + s0;
+      row[3 * x + 1] = above[3 * x + 1] + s1;
+      row[3 * x + 2] = above[3 * x + 2] + s2;
+    }
+  }
+}
+
+JNIEXPORT void JNICALL Java_ai_mesm_media_face_MtcnnKernels_summedRows(JNIEnv *env, jclass cls, jint level,
+    jbyteArray data, jint from, jint scan, jint width, jint height, jintArray sums, jint stride) {
+  (void)cls;
+  uint8_t *pdata = (*env)->GetPrimitiveArrayCritical(env, data, NULL);
+  int32_t *psums = (*env)->GetPrimitiveArrayCritical(env, sums, NULL);
+  if (pdata && psums) {
+    if (level == 2) summed_rows_avx512(pdata, from, scan, width, height, psums, stride);
+    else summed_rows_scalar(pdata, from, scan, width, height, psums, stride);
+  }
+  if (psums) (*env)->ReleasePrimitiveArrayCritical(env, sums, psums, 0);
+  if (pdata) (*env)->ReleasePrimitiveArrayCritical(env, data, pdata, JNI_ABORT);
+}
 
 JNIEXPORT jint JNICALL Java_ai_mesm_media_face_MtcnnKernels_cpuLevel(JNIEnv *env, jclass cls) {
   (void)env;

@@ -3,8 +3,9 @@ package ai.mesm.media.face;
 import java.awt.image.BufferedImage;
 
 /**
- * Summed-area tables of a frame's red, green and blue values: the sum over any rectangle of pixels
- * in four reads, whatever its size. MTCNN's area resampling averages rectangles of source pixels
+ * Summed-area tables of a frame's blue, green and red values (each pixel's three sums in the
+ * decoded frame's byte order): the sum over any rectangle of pixels in four reads, whatever its
+ * size. MTCNN's area resampling averages rectangles of source pixels
  * (a whole frame per pyramid level, a whole face per R-Net and O-Net crop), so with these sums its
  * cost follows the number of output cells instead of the pixels read. The sums are exact integers,
  * so every average equals the one computed pixel by pixel.
@@ -15,6 +16,10 @@ import java.awt.image.BufferedImage;
  * (at most 1/144 of the frame at the coarsest pyramid level) or one crop cell of a face box, far
  * below that; 64-bit tables cost twice the memory traffic, and building them was ~45 % of a tracked
  * search at 1280x720 (docs/performance.md).
+ *
+ * <p>A decoded frame's tables are built by the native kernel where it is loaded ({@link
+ * MtcnnKernels#summedRows}: the running sums of a row vectorised, ~5× the Java loop at 1280×720),
+ * other images' and everything without it by the Java loop; both give the same integers.
  *
  * <p>A search near a known face loads only a region around it ({@link #load(BufferedImage, int,
  * int, int, int)}); a rectangle that reaches outside it loads the whole frame first ({@link
@@ -27,12 +32,23 @@ final class PixelSums {
   private int[] row = new int[0];
   private byte[] rowBytes = new byte[0];
   private int[] prefix = new int[0];
+  /** The native kernel's instruction-set level, 0 for the Java loop. */
+  private final int level;
   private BufferedImage image;
   /** The loaded region: columns [left, left + width), rows [top, top + height) of the frame. */
   private int left;
   private int top;
   private int width;
   private int height;
+
+  PixelSums() {
+    this(MtcnnKernels.level());
+  }
+
+  /** With the native kernel at {@code level} (1 AVX2, 2 AVX-512), or the Java loop (0): tests compare them. */
+  PixelSums(int level) {
+    this.level = level;
+  }
 
   /** Fills the tables from the whole frame; cost: one pass over its pixels. */
   void load(BufferedImage frame) {
@@ -51,8 +67,10 @@ final class PixelSums {
     if (sums.length < size) sums = new int[size];
     java.util.Arrays.fill(sums, 0, stride, 0);
     RgbBytes.Bgr bgr = RgbBytes.bgr(frame);
-    if (bgr != null) {
-      for (int y = 0; y < height; y++) addRow(y, bgr.data(), bgr.at(left, top + y), 2, 1, 0, stride);
+    if (bgr != null && level > 0) {
+      MtcnnKernels.summedRows(bgr.data(), bgr.at(left, top), bgr.scan(), width, height, sums, stride, level);
+    } else if (bgr != null) {
+      for (int y = 0; y < height; y++) addRow(y, bgr.data(), bgr.at(left, top + y), stride);
     } else {
       loadRgb(frame, stride);
     }
@@ -81,8 +99,8 @@ final class PixelSums {
     int stride = (width + 1) * 3;
     int r0 = (y0 - top) * stride;
     int r1 = (y1 - top) * stride;
-    int c0 = (x0 - left) * 3 + c;
-    int c1 = (x1 - left) * 3 + c;
+    int c0 = (x0 - left) * 3 + BLUE_GREEN_RED[c];
+    int c1 = (x1 - left) * 3 + BLUE_GREEN_RED[c];
     return Integer.toUnsignedLong(sums[r1 + c1] - sums[r0 + c1] - sums[r1 + c0] + sums[r0 + c0]);
   }
 
@@ -100,9 +118,13 @@ final class PixelSums {
     int d = (y1 - top) * stride + (x1 - left) * 3;
     int[] t = sums;
     for (int k = 0; k < 3; k++) {
-      out[at + k] = (float) (Integer.toUnsignedLong(t[d + k] - t[b + k] - t[c + k] + t[a + k]) / count);
+      int o = BLUE_GREEN_RED[k];
+      out[at + k] = (float) (Integer.toUnsignedLong(t[d + o] - t[b + o] - t[c + o] + t[a + o]) / count);
     }
   }
+
+  /** Where red, green and blue sit among a pixel's three sums. */
+  private static final int[] BLUE_GREEN_RED = {2, 1, 0};
 
   /** The rectangle's pixel count, refused where its sums could pass 2^32. */
   private static long exactArea(int y0, int x0, int y1, int x1) {
@@ -113,26 +135,26 @@ final class PixelSums {
     return area;
   }
 
-  /** Any other image type, through its colour model, one row at a time as RGB bytes. */
+  /** Any other image type, through its colour model, one row at a time as BGR bytes. */
   private void loadRgb(BufferedImage image, int stride) {
     if (row.length < width) row = new int[width];
     if (rowBytes.length < 3 * width) rowBytes = new byte[3 * width];
     for (int y = 0; y < height; y++) {
       image.getRGB(left, top + y, width, 1, row, 0, width);
       for (int x = 0; x < width; x++) {
-        rowBytes[3 * x] = (byte) (row[x] >> 16);
+        rowBytes[3 * x] = (byte) row[x];
         rowBytes[3 * x + 1] = (byte) (row[x] >> 8);
-        rowBytes[3 * x + 2] = (byte) row[x];
+        rowBytes[3 * x + 2] = (byte) (row[x] >> 16);
       }
-      addRow(y, rowBytes, 0, 0, 1, 2, stride);
+      addRow(y, rowBytes, 0, stride);
     }
   }
 
   /**
-   * Table row y + 1 from row y and the loaded region's row y: pixels of 3 bytes from {@code from}
-   * in {@code data}, red, green and blue at the given offsets within each.
+   * Table row y + 1 from row y and the loaded region's row y: pixels of 3 bytes (blue, green, red)
+   * from {@code from} in {@code data}.
    */
-  private void addRow(int y, byte[] data, int from, int r, int g, int b, int stride) {
+  private void addRow(int y, byte[] data, int from, int stride) {
     int n = 3 * width;
     if (prefix.length < n) prefix = new int[n];
     int[] p = prefix;
@@ -142,12 +164,12 @@ final class PixelSums {
     // The row's running sums first (three dependency chains), then the table row as the row above
     // plus them: a loop without a carried dependency, which the JIT vectorises.
     for (int i = 0, in = from; i < n; i += 3, in += 3) {
-      sr += data[in + r] & 0xff;
-      sg += data[in + g] & 0xff;
-      sb += data[in + b] & 0xff;
-      p[i] = sr;
+      sb += data[in] & 0xff;
+      sg += data[in + 1] & 0xff;
+      sr += data[in + 2] & 0xff;
+      p[i] = sb;
       p[i + 1] = sg;
-      p[i + 2] = sb;
+      p[i + 2] = sr;
     }
     int above = y * stride + 3;
     int at = above + stride;

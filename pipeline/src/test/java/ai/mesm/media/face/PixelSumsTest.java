@@ -8,7 +8,10 @@ import org.bytedeco.javacv.Frame;
 import org.bytedeco.javacv.Java2DFrameConverter;
 import org.junit.jupiter.api.Test;
 
-/** The summed-area tables give every rectangle's sum exactly, whatever the image's layout. */
+/**
+ * The summed-area tables give every rectangle's sum exactly, whatever the image's layout, built by
+ * the Java loop (level 0) and by the native kernel at each instruction set this CPU runs.
+ */
 class PixelSumsTest {
   private static final Random RANDOM = new Random(7);
 
@@ -21,10 +24,13 @@ class PixelSumsTest {
     for (int i = 0; i < buffer.capacity(); i++) buffer.put(i, (byte) RANDOM.nextInt(256));
     try (Java2DFrameConverter converter = new Java2DFrameConverter()) {
       BufferedImage decoded = converter.convert(frame);
-      for (BufferedImage image : new BufferedImage[] {bgr, random(37, 23, BufferedImage.TYPE_INT_RGB),
-          random(19, 31, BufferedImage.TYPE_4BYTE_ABGR), wide.getSubimage(40, 0, 40, 23), wide.getSubimage(3, 5, 30, 11),
-          decoded, decoded.getSubimage(20, 0, 21, 29)}) {
-        assertSumsMatch(image);
+      for (int level = 0; level <= MtcnnKernels.level(); level++) {
+        // Rows of 111, 120, 90, 123, 63 and 12 bytes: whole 16-byte vectors and the rest of a row, or no vector at all.
+        for (BufferedImage image : new BufferedImage[] {bgr, random(37, 23, BufferedImage.TYPE_INT_RGB),
+            random(19, 31, BufferedImage.TYPE_4BYTE_ABGR), wide.getSubimage(40, 0, 40, 23), wide.getSubimage(3, 5, 30, 11),
+            decoded, decoded.getSubimage(20, 0, 21, 29), random(4, 3, BufferedImage.TYPE_3BYTE_BGR)}) {
+          assertSumsMatch(image, level);
+        }
       }
     }
   }
@@ -36,20 +42,22 @@ class PixelSumsTest {
     int h = 3000;
     BufferedImage white = new BufferedImage(w, h, BufferedImage.TYPE_3BYTE_BGR);
     java.util.Arrays.fill(((java.awt.image.DataBufferByte) white.getRaster().getDataBuffer()).getData(), (byte) 255);
-    PixelSums sums = new PixelSums();
-    sums.load(white);
-    for (int c = 0; c < 3; c++) {
-      assertEquals(255L * w * h, sums.sum(c, 0, 0, h, w), "the whole frame, above 2^31");
-      assertEquals(255L * 100, sums.sum(c, h - 10, w - 10, h, w), "a corner where the table has wrapped");
-      assertEquals(255L * 7 * 3000, sums.sum(c, 1000, 0, 1007, w), "a band across it");
+    for (int level = 0; level <= MtcnnKernels.level(); level++) {
+      PixelSums sums = new PixelSums(level);
+      sums.load(white);
+      for (int c = 0; c < 3; c++) {
+        assertEquals(255L * w * h, sums.sum(c, 0, 0, h, w), "the whole frame, above 2^31, level " + level);
+        assertEquals(255L * 100, sums.sum(c, h - 10, w - 10, h, w), "a corner where the table has wrapped");
+        assertEquals(255L * 7 * 3000, sums.sum(c, 1000, 0, 1007, w), "a band across it");
+      }
+      float[] means = new float[3];
+      sums.mean(h - 10, w - 10, h, w, means, 0);
+      assertArrayEquals(new float[] {255f, 255f, 255f}, means, "the mean of a corner where the table has wrapped");
     }
-    float[] means = new float[3];
-    sums.mean(h - 10, w - 10, h, w, means, 0);
-    assertArrayEquals(new float[] {255f, 255f, 255f}, means, "the mean of a corner where the table has wrapped");
   }
 
-  private static void assertSumsMatch(BufferedImage image) {
-    PixelSums sums = new PixelSums();
+  private static void assertSumsMatch(BufferedImage image, int level) {
+    PixelSums sums = new PixelSums(level);
     sums.load(random(50, 50, BufferedImage.TYPE_3BYTE_BGR)); // a larger frame before: the tables are reused
     sums.load(image);
     int w = image.getWidth();
@@ -79,7 +87,7 @@ class PixelSumsTest {
       float[] means = new float[5];
       sums.mean(y0, x0, y1, x1, means, 1);
       for (int c = 0; c < 3; c++) {
-        String where = "type " + image.getType() + ", channel " + c + " over [" + y0 + "," + y1 + ") x [" + x0 + "," + x1 + ")";
+        String where = "level " + level + ", type " + image.getType() + ", channel " + c + " over [" + y0 + "," + y1 + ") x [" + x0 + "," + x1 + ")";
         assertEquals(expected[c], sums.sum(c, y0, x0, y1, x1), where);
         assertEquals((float) (expected[c] / (double) ((y1 - y0) * (x1 - x0))), means[1 + c], 0f, where);
       }
