@@ -24,8 +24,11 @@ public final class MtcnnFaceDetector implements FaceDetector {
   private final float factor;
   /** Pyramid levels P-Net has run on so far (what the searches' restrictions save; read by tests). */
   private long levelsSearched;
-  /** The frame being searched, as sums of its pixels (reused: a detector serves one thread). */
-  private final PixelSums pixels = new PixelSums();
+  /**
+   * The frame being searched, as sums of its pixels (reused: a detector serves one thread), built
+   * by the native kernel where the networks run on it.
+   */
+  private final PixelSums pixels;
   /** The networks' inputs, kept from search to search like the layers' outputs: a level's cells, R-Net's and O-Net's crops. */
   private float[] cells;
   private float[] rnetCrops;
@@ -55,6 +58,7 @@ public final class MtcnnFaceDetector implements FaceDetector {
 
   MtcnnFaceDetector(MtcnnNets nets, int minFace, float[] thresholds, float factor) {
     this.nets = nets;
+    this.pixels = new PixelSums(nets.nativeLevel());
     this.minFace = minFace;
     this.thresholds = thresholds.clone();
     this.factor = factor;

@@ -64,6 +64,11 @@ final class MtcnnNets {
     }
   }
 
+  /** The native kernel's instruction-set level these networks run at, 0 on ND4J's layers. */
+  int nativeLevel() {
+    return fast != null ? MtcnnKernels.level() : 0;
+  }
+
   /** Which layers run: "native (avx512)", or "nd4j" with the reason. */
   String describe() {
     if (fast != null) return "native (" + MtcnnKernels.levelName() + ")";

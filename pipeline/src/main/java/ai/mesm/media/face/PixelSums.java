@@ -17,9 +17,9 @@ import java.awt.image.BufferedImage;
  * below that; 64-bit tables cost twice the memory traffic, and building them was ~45 % of a tracked
  * search at 1280x720 (docs/performance.md).
  *
- * <p>A decoded frame's tables are built by the native kernel where it is loaded ({@link
- * MtcnnKernels#summedRows}: the running sums of a row vectorised, ~5× the Java loop at 1280×720),
- * other images' and everything without it by the Java loop; both give the same integers.
+ * <p>A decoded frame's tables are built by the native kernel where MTCNN's layers run on it
+ * ({@link MtcnnKernels#summedRows}: a row's running sums vectorised), other images' and everything
+ * on ND4J's layers by the Java loop; both give the same integers.
  *
  * <p>A search near a known face loads only a region around it ({@link #load(BufferedImage, int,
  * int, int, int)}); a rectangle that reaches outside it loads the whole frame first ({@link
@@ -41,11 +41,7 @@ final class PixelSums {
   private int width;
   private int height;
 
-  PixelSums() {
-    this(MtcnnKernels.level());
-  }
-
-  /** With the native kernel at {@code level} (1 AVX2, 2 AVX-512), or the Java loop (0): tests compare them. */
+  /** With the native kernel at {@code level} (1 AVX2, 2 AVX-512, at most the CPU's), or the Java loop (0). */
   PixelSums(int level) {
     this.level = level;
   }
