@@ -31,9 +31,9 @@ ATTR static inline v16 FN(vmax)(v16 a, v16 b) {
 #define ACC_DECL(p) v16 a##p = bias0, b##p = bias1; const float *s##p = sp[p]; (void)b##p;
 #define ACC_FMA1(p) { float s = s##p[tap + ci]; a##p += s * w0; }
 #define ACC_FMA2(p) { float s = s##p[tap + ci]; a##p += s * w0; b##p += s * w1; }
-#define ACC_OUT1(p) STORE(out + (p) * cp + co, FN(prelu)(a##p, slope0));
-#define ACC_OUT2(p) { STORE(out + (p) * cp + co, FN(prelu)(a##p, slope0)); \
-                      STORE(out + (p) * cp + co + 16, FN(prelu)(b##p, slope1)); }
+#define ACC_OUT1(p) if ((p) < count) STORE(out + (p) * cp + co, FN(prelu)(a##p, slope0));
+#define ACC_OUT2(p) if ((p) < count) { STORE(out + (p) * cp + co, FN(prelu)(a##p, slope0)); \
+                                       STORE(out + (p) * cp + co + 16, FN(prelu)(b##p, slope1)); }
 #if PX >= 8
 #define EACH(M) M(0) M(1) M(2) M(3) M(4) M(5) M(6) M(7)
 #elif PX >= 4
@@ -63,18 +63,19 @@ ATTR static inline v16 FN(vmax)(v16 a, v16 b) {
 
 #define ONE(M) M(0)
 
-/* One tile function: NAME over EACHP's pixels, two channel vectors (TWO = 1) or one (TWO = 0). */
+/*
+ * One tile function: NAME over EACHP's pixels, two channel vectors (TWO = 1) or one (TWO = 0),
+ * storing the first count pixels (a plane of fewer pixels than a tile repeats its last one).
+ */
 #define TILE(NAME, EACHP, TWO, FMA, OUT)                                                                  \
   ATTR static void FN(NAME)(const float *const *sp, int w, int cin, const float *wt, int k, int cp, int co, \
-                            const float *bias, const float *slope, float *out) {                          \
+                            const float *bias, const float *slope, float *out, int count) {               \
     const int two = TWO;                                                                                  \
     TILE_BODY(EACHP, FMA, OUT)                                                                            \
   }
 
 TILE(tile_wide2, EACH, 1, ACC_FMA2, ACC_OUT2)
 TILE(tile_wide1, EACH, 0, ACC_FMA1, ACC_OUT1)
-TILE(tile_one2, ONE, 1, ACC_FMA2, ACC_OUT2)
-TILE(tile_one1, ONE, 0, ACC_FMA1, ACC_OUT1)
 
 /* The input pixel under output pixel i of the plane [n, oh, ow]. */
 ATTR static inline const float *FN(under)(const float *in, int h, int w, int cin, int oh, int ow, long i) {
@@ -91,14 +92,13 @@ ATTR static void FN(conv_prelu)(const float *in, int n, int h, int w, int cin, c
   const float *sp[PX];
   for (int co = 0; co < cp; co += 32) {
     int two = co + 32 <= cp;
-    long i = 0;
-    /* Whole tiles over the flattened plane; then, when the plane has PX pixels, one more tile
-       ending at its last pixel (recomputing a few: the same sums, stored again). */
-    /* Whole tiles over the flattened plane; then, when the plane has PX pixels, one more tile
-       ending at its last pixel (recomputing a few: the same sums, stored again). The input
-       pointer steps along with the pixel, to the next row and image at the ends. */
+    /* Whole tiles over the flattened plane, the input pointer stepping along with the pixel (to
+       the next row and image at the ends); then one tile ending at the plane's last pixel, which
+       recomputes a few pixels (the same sums, stored again), or on a plane smaller than a tile
+       repeats its last pixel and stores the real ones. */
     const float *src = in;
     int x = 0, y = 0;
+    long i = 0;
     for (; i + PX <= total; i += PX) {
       for (int p = 0; p < PX; p++) {
         sp[p] = src;
@@ -112,19 +112,15 @@ ATTR static void FN(conv_prelu)(const float *in, int n, int h, int w, int cin, c
           }
         }
       }
-      if (two) FN(tile_wide2)(sp, w, cin, wt, k, cp, co, bias, slope, out + i * cp);
-      else FN(tile_wide1)(sp, w, cin, wt, k, cp, co, bias, slope, out + i * cp);
+      if (two) FN(tile_wide2)(sp, w, cin, wt, k, cp, co, bias, slope, out + i * cp, PX);
+      else FN(tile_wide1)(sp, w, cin, wt, k, cp, co, bias, slope, out + i * cp, PX);
     }
-    if (i < total && total >= PX) {
-      for (int p = 0; p < PX; p++) sp[p] = FN(under)(in, h, w, cin, oh, ow, total - PX + p);
-      if (two) FN(tile_wide2)(sp, w, cin, wt, k, cp, co, bias, slope, out + (total - PX) * cp);
-      else FN(tile_wide1)(sp, w, cin, wt, k, cp, co, bias, slope, out + (total - PX) * cp);
-      i = total;
-    }
-    for (; i < total; i++) {
-      sp[0] = FN(under)(in, h, w, cin, oh, ow, i);
-      if (two) FN(tile_one2)(sp, w, cin, wt, k, cp, co, bias, slope, out + i * cp);
-      else FN(tile_one1)(sp, w, cin, wt, k, cp, co, bias, slope, out + i * cp);
+    if (i < total) {
+      long first = total >= PX ? total - PX : 0;
+      int count = total >= PX ? PX : (int)total;
+      for (int p = 0; p < PX; p++) sp[p] = FN(under)(in, h, w, cin, oh, ow, p < count ? first + p : total - 1);
+      if (two) FN(tile_wide2)(sp, w, cin, wt, k, cp, co, bias, slope, out + first * cp, count);
+      else FN(tile_wide1)(sp, w, cin, wt, k, cp, co, bias, slope, out + first * cp, count);
     }
   }
 }

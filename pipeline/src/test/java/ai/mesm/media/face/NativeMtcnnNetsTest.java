@@ -73,8 +73,9 @@ class NativeMtcnnNetsTest {
     for (int level = 1; level <= MtcnnKernels.level(); level++) {
       for (int[] shape : new int[][] {{1, 3, 12, 12, 3, 10}, {3, 16, 9, 13, 3, 16}, {2, 32, 5, 21, 2, 48}, {1, 48, 4, 7, 3, 64},
           {2, 64, 3, 3, 2, 128}, {1, 32, 6, 17, 1, 6},
-          // fewer output pixels than a tile (the single-pixel path), and a tile running across rows and images
-          {1, 16, 3, 3, 2, 16}, {3, 16, 4, 5, 3, 32}}) {
+          // fewer output pixels than a tile (a tile repeating the last pixel, storing only the real ones; a
+          // dense layer over two boxes), and a tile running across rows and images
+          {1, 16, 3, 3, 2, 16}, {2, 64, 1, 1, 1, 128}, {3, 16, 4, 5, 3, 32}}) {
         int n = shape[0], cin = shape[1], h = shape[2], w = shape[3], k = shape[4], cout = shape[5];
         int cp = MtcnnKernels.padded(cout);
         float[] weights = new float[k * k * cin * cp];
