@@ -81,35 +81,13 @@ __attribute__((target("avx512f"))) static void summed_rows_avx512(const uint8_t 
   }
 }
 
-/* The same table, one byte at a time (AVX2 machines). */
-static void summed_rows_scalar(const uint8_t *data, long from, long scan, int width, int height, int32_t *t,
-    long stride) {
-  for (int y = 0; y < height; y++) {
-    const uint8_t *src = data + from + (long)y * scan;
-    const int32_t *above = t + (long)y * stride + 3;
-    int32_t *row = t + (long)(y + 1) * stride + 3;
-    row[-3] = row[-2] = row[-1] = 0;
-    int32_t s0 = 0, s1 = 0, s2 = 0;
-    for (int x = 0; x < width; x++) {
-      s0 += src[3 * x];
-      s1 += src[3 * x + 1];
-      s2 += src[3 * x + 2];
-      row[3 * x] = above[3 * x] + s0;
-      row[3 * x + 1] = above[3 * x + 1] + s1;
-      row[3 * x + 2] = above[3 * x + 2] + s2;
-    }
-  }
-}
-
-JNIEXPORT void JNICALL Java_ai_mesm_media_face_MtcnnKernels_summedRows(JNIEnv *env, jclass cls, jint level,
+/* AVX-512 only (the Java side checks): at AVX2 the Java loop is as fast as a scalar C one. */
+JNIEXPORT void JNICALL Java_ai_mesm_media_face_MtcnnKernels_summedRowsAvx512(JNIEnv *env, jclass cls,
     jbyteArray data, jint from, jint scan, jint width, jint height, jintArray sums, jint stride) {
   (void)cls;
   uint8_t *pdata = (*env)->GetPrimitiveArrayCritical(env, data, NULL);
   int32_t *psums = (*env)->GetPrimitiveArrayCritical(env, sums, NULL);
-  if (pdata && psums) {
-    if (level == 2) summed_rows_avx512(pdata, from, scan, width, height, psums, stride);
-    else summed_rows_scalar(pdata, from, scan, width, height, psums, stride);
-  }
+  if (pdata && psums) summed_rows_avx512(pdata, from, scan, width, height, psums, stride);
   if (psums) (*env)->ReleasePrimitiveArrayCritical(env, sums, psums, 0);
   if (pdata) (*env)->ReleasePrimitiveArrayCritical(env, data, pdata, JNI_ABORT);
 }

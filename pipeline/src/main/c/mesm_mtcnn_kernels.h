@@ -25,8 +25,7 @@ ATTR static inline v16 FN(vmax)(v16 a, v16 b) {
  * PX output pixels x one or two channel vectors (at cout offset co), sums in named registers,
  * through every (ky, kx, ci) in that order (so each output's sum is the same whatever the tiling).
  * sp: for each pixel the input pixel under it, NHWC, row stride w * cin. The pixels need not be
- * in one row: a tile runs on across rows and images, so only the plane's last few pixels are
- * computed one at a time.
+ * in one row: a tile runs on across rows and images.
  */
 #define ACC_DECL(p) v16 a##p = bias0, b##p = bias1; const float *s##p = sp[p]; (void)b##p;
 #define ACC_FMA1(p) { float s = s##p[tap + ci]; a##p += s * w0; }
@@ -60,8 +59,6 @@ ATTR static inline v16 FN(vmax)(v16 a, v16 b) {
     }                                                                              \
   }                                                                                \
   EACHP(OUT)
-
-#define ONE(M) M(0)
 
 /*
  * One tile function: NAME over EACHP's pixels, two channel vectors (TWO = 1) or one (TWO = 0),
@@ -151,7 +148,6 @@ ATTR static void FN(max_pool)(const float *in, int n, int h, int w, int cp, int 
 #undef ACC_OUT1
 #undef ACC_OUT2
 #undef EACH
-#undef ONE
 #undef TILE_BODY
 #undef TILE
 #undef FN

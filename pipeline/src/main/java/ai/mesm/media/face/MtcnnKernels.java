@@ -62,8 +62,13 @@ final class MtcnnKernels {
   private static native void maxPool(int level, float[] in, int n, int h, int w, int cp, int k, int s, int oh, int ow,
       float[] out);
 
-  private static native void summedRows(int level, byte[] data, int from, int scan, int width, int height, int[] sums,
+  private static native void summedRowsAvx512(byte[] data, int from, int scan, int width, int height, int[] sums,
       int stride);
+
+  /** Whether {@link #summedRows} runs here: it needs AVX-512 (at AVX2 the Java loop is as fast). */
+  static boolean summedRowsAvailable(int level) {
+    return level == 2 && LEVEL == 2;
+  }
 
   /**
    * Rows 1 to {@code height} of the summed-area tables of a 3-byte-per-pixel image ({@link
@@ -72,15 +77,18 @@ final class MtcnnKernels {
    * three bytes summed on its own, after one pixel of zeros; rows are {@code stride = 3·(width + 1)}
    * ints apart.
    */
-  static void summedRows(byte[] data, int from, int scan, int width, int height, int[] sums, int stride, int level) {
-    requireLevel(level);
+  static void summedRows(byte[] data, int from, int scan, int width, int height, int[] sums, int stride) {
+    if (!summedRowsAvailable(2)) {
+      throw new IllegalStateException("the native summed-area rows need AVX-512 (this CPU: " + LEVELS[LEVEL]
+          + (UNAVAILABLE.isEmpty() ? "" : "; " + UNAVAILABLE) + ")");
+    }
     if (width < 0 || height < 0 || from < 0 || scan < 3 * width || stride != 3 * (width + 1)
         || (height > 0 && (long) from + (long) (height - 1) * scan + 3L * width > data.length)
         || (long) stride * (height + 1) > sums.length) {
       throw new IllegalArgumentException("summed-area rows of " + width + "x" + height + " pixels from " + from + " (scan "
           + scan + ") of " + data.length + " bytes into " + sums.length + " sums (stride " + stride + ")");
     }
-    summedRows(level, data, from, scan, width, height, sums, stride);
+    summedRowsAvx512(data, from, scan, width, height, sums, stride);
   }
 
   /** A convolution's weights in the kernel's layout, [ky][kx][cin][cp], with bias and slope padded to cp. */

@@ -17,9 +17,9 @@ import java.awt.image.BufferedImage;
  * below that; 64-bit tables cost twice the memory traffic, and building them was ~45 % of a tracked
  * search at 1280x720 (docs/performance.md).
  *
- * <p>A decoded frame's tables are built by the native kernel where MTCNN's layers run on it
- * ({@link MtcnnKernels#summedRows}: a row's running sums vectorised), other images' and everything
- * on ND4J's layers by the Java loop; both give the same integers.
+ * <p>A decoded frame's tables are built by the native kernel where MTCNN's layers run on it with
+ * AVX-512 ({@link MtcnnKernels#summedRows}: a row's running sums vectorised), other images' and
+ * everything else by the Java loop; both give the same integers.
  *
  * <p>A search near a known face loads only a region around it ({@link #load(BufferedImage, int,
  * int, int, int)}); a rectangle that reaches outside it loads the whole frame first ({@link
@@ -32,8 +32,8 @@ final class PixelSums {
   private int[] row = new int[0];
   private byte[] rowBytes = new byte[0];
   private int[] prefix = new int[0];
-  /** The native kernel's instruction-set level, 0 for the Java loop. */
-  private final int level;
+  /** Whether a decoded frame's rows go through the native kernel. */
+  private final boolean nativeRows;
   private BufferedImage image;
   /** The loaded region: columns [left, left + width), rows [top, top + height) of the frame. */
   private int left;
@@ -41,9 +41,9 @@ final class PixelSums {
   private int width;
   private int height;
 
-  /** With the native kernel at {@code level} (1 AVX2, 2 AVX-512, at most the CPU's), or the Java loop (0). */
+  /** For MTCNN's layers at {@code level} (0 ND4J, 1 AVX2, 2 AVX-512): the native rows at 2, the Java loop otherwise. */
   PixelSums(int level) {
-    this.level = level;
+    this.nativeRows = MtcnnKernels.summedRowsAvailable(level);
   }
 
   /** Fills the tables from the whole frame; cost: one pass over its pixels. */
@@ -63,8 +63,8 @@ final class PixelSums {
     if (sums.length < size) sums = new int[size];
     java.util.Arrays.fill(sums, 0, stride, 0);
     RgbBytes.Bgr bgr = RgbBytes.bgr(frame);
-    if (bgr != null && level > 0) {
-      MtcnnKernels.summedRows(bgr.data(), bgr.at(left, top), bgr.scan(), width, height, sums, stride, level);
+    if (bgr != null && nativeRows) {
+      MtcnnKernels.summedRows(bgr.data(), bgr.at(left, top), bgr.scan(), width, height, sums, stride);
     } else if (bgr != null) {
       for (int y = 0; y < height; y++) addRow(y, bgr.data(), bgr.at(left, top + y), stride);
     } else {

@@ -9,8 +9,8 @@ import org.bytedeco.javacv.Java2DFrameConverter;
 import org.junit.jupiter.api.Test;
 
 /**
- * The summed-area tables give every rectangle's sum exactly, whatever the image's layout, built by
- * the Java loop (level 0) and by the native kernel at each instruction set this CPU runs.
+ * The summed-area tables give every rectangle's sum exactly, whatever the image's layout, for each
+ * instruction-set level this CPU runs: the Java loop, and at AVX-512 the native kernel.
  */
 class PixelSumsTest {
   private static final Random RANDOM = new Random(7);
