@@ -1,5 +1,6 @@
 package ai.mesm.notebook;
 
+import ai.mesm.data.MelBytes;
 import ai.mesm.eval.AttentionMaps;
 import java.awt.image.BufferedImage;
 import java.util.List;
@@ -23,9 +24,16 @@ public final class Utterances {
   /** The middle mel chunk, lowest band at the bottom, grey from its 5th to 99th percentile. */
   public static BufferedImage middleMelChunk(Row utterance) {
     int chunks = utterance.getAs("n_chunks");
-    List<Float> mel = utterance.getList(utterance.fieldIndex("mel"));
-    float[] values = new float[mel.size()];
-    for (int i = 0; i < values.length; i++) values[i] = mel.get(i);
-    return AttentionMaps.spectrogram(values, chunks / 2, MEL_BINS, CHUNK_FRAMES);
+    return AttentionMaps.spectrogram(mel(utterance), chunks / 2, MEL_BINS, CHUNK_FRAMES);
+  }
+
+  /** The mel values: float32 bytes, or a list of floats in ingests written before the column became bytes. */
+  static float[] mel(Row utterance) {
+    Object mel = utterance.get(utterance.fieldIndex("mel"));
+    if (mel instanceof byte[] bytes) return MelBytes.decode(bytes, utterance.getAs("utterance_id"));
+    List<Float> list = utterance.getList(utterance.fieldIndex("mel"));
+    float[] values = new float[list.size()];
+    for (int i = 0; i < values.length; i++) values[i] = list.get(i);
+    return values;
   }
 }

@@ -1,5 +1,6 @@
 package ai.mesm.data;
 
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -82,7 +83,9 @@ final class ExampleMaterializer extends RecordMaterializer<Example> {
         case "frames" -> binary(b -> frames = b.getBytes());
         case "n_frames" -> integer(v -> nFrames = v);
         case "n_chunks" -> integer(v -> nChunks = v);
-        case "mel" -> new ListOf(mel, schema.getType(column).asGroupType());
+        // Binary since the mel column became bytes; a list of floats in splits written before.
+        case "mel" -> schema.getType(column).isPrimitive() ? binary(mel::setBytes)
+            : new ListOf(mel, schema.getType(column).asGroupType());
         case "labels" -> new ListOf(labels, schema.getType(column).asGroupType());
         default -> throw new IllegalArgumentException("not a column of an example: " + column);
       };
@@ -171,9 +174,28 @@ final class ExampleMaterializer extends RecordMaterializer<Example> {
 
   private static final class FloatList extends Values {
     private float[] values = new float[1 << 14];
+    private int badLength = -1;
 
     FloatList(String column) {
       super(column);
+    }
+
+    @Override
+    void clear() {
+      super.clear();
+      badLength = -1;
+    }
+
+    /** The whole column value as float32 little-endian bytes ({@link MelBytes}). */
+    void setBytes(Binary bytes) {
+      present = true;
+      if (bytes.length() % Float.BYTES != 0) {
+        badLength = bytes.length();
+        return;
+      }
+      size = bytes.length() / Float.BYTES;
+      if (values.length < size) values = new float[Math.max(size, 2 * values.length)];
+      bytes.toByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(values, 0, size);
     }
 
     @Override
@@ -189,6 +211,7 @@ final class ExampleMaterializer extends RecordMaterializer<Example> {
 
     float[] toArray(String row) {
       checkComplete(row);
+      require(badLength < 0, row + ": " + column + " holds " + badLength + " bytes, not a whole number of float32 values");
       return Arrays.copyOf(values, size);
     }
   }

@@ -2,6 +2,7 @@ package ai.mesm.ingest;
 
 import static org.apache.spark.sql.types.DataTypes.*;
 
+import ai.mesm.data.MelBytes;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.Metadata;
@@ -53,8 +54,8 @@ public final class IngestSchema {
         field("frames", BinaryType, false, "n_frames crops, uint8 RGB, size x size x 3 (HWC), concatenated"),
         field("n_chunks", IntegerType, false, "mel chunks stored"),
         field("mel_frames", IntegerType, false, "spectrogram frames before padding the last chunk"),
-        field("mel", createArrayType(FloatType, false), false,
-            "power mel spectrogram, float32, n_chunks x n_mels x chunk_frames (chunk, mel bin, frame)"),
+        field("mel", BinaryType, false,
+            "power mel spectrogram, float32 little-endian, n_chunks x n_mels x chunk_frames (chunk, mel bin, frame)"),
         field("face_detector", StringType, false, "opencv | mtcnn | none"),
     });
   }
@@ -77,7 +78,7 @@ public final class IngestSchema {
     return RowFactory.create(r.utteranceId(), r.dataset(), r.sourceId(), r.videoPath(), r.audioPath(), r.speaker(),
         r.side(), r.startS(), r.endS(), r.text(), r.labels().toArray(new Integer[0]),
         r.labelNames().toArray(new String[0]), r.nFrames(), r.frameTimes(), r.faceFound(), r.faceBoxes(), r.frames(),
-        r.nChunks(), r.melFrames(), r.mel(), r.faceDetector());
+        r.nChunks(), r.melFrames(), MelBytes.encode(r.mel()), r.faceDetector());
   }
 
   public static Row toRow(Reject r) {

@@ -78,7 +78,7 @@ public final class IngestRunner {
       List<SourceSummary> summaries = ran.filter(i -> i instanceof SourceSummary).map(i -> (SourceSummary) i)
           .collect();
       JavaRDD<SourceItem> items = LongestFirst.inReleaseOrder(ran, order);
-      Map<String, List<String>> duplicated = duplicatedIds(items);
+      Map<String, List<String>> duplicated = duplicatedIds(summaries);
       AtomicOutput out = new AtomicOutput(output, hadoop);
       int files = Math.max(1, scan.units().size() / 16);
       JavaRDD<Row> utteranceRows = items.filter(i -> i instanceof UtteranceRecord u && !duplicated.containsKey(u.utteranceId()))
@@ -104,20 +104,14 @@ public final class IngestRunner {
 
   /**
    * Utterance ids that more than one accepted utterance carries (the same id in two dialog files),
-   * with the sources of each copy. Counted on the executors: only the repeated ids reach the driver.
+   * with the sources of each copy, from the sources' summaries: no pass over the items.
    */
-  static Map<String, List<String>> duplicatedIds(JavaRDD<SourceItem> items) {
-    List<String> repeated = items.filter(i -> i instanceof UtteranceRecord)
-        .mapToPair(i -> new scala.Tuple2<>(((UtteranceRecord) i).utteranceId(), 1L)).reduceByKey(Long::sum)
-        .filter(t -> t._2() > 1).keys().collect();
-    if (repeated.isEmpty()) return Map.of();
-    java.util.Set<String> ids = new java.util.HashSet<>(repeated);
+  static Map<String, List<String>> duplicatedIds(List<SourceSummary> summaries) {
     Map<String, List<String>> sources = new java.util.TreeMap<>();
-    for (scala.Tuple2<String, String> t : items.filter(i -> i instanceof UtteranceRecord u && ids.contains(u.utteranceId()))
-        .mapToPair(i -> new scala.Tuple2<>(((UtteranceRecord) i).utteranceId(), ((UtteranceRecord) i).videoPath()))
-        .collect()) {
-      sources.computeIfAbsent(t._1(), k -> new ArrayList<>()).add(t._2());
+    for (SourceSummary s : summaries) {
+      for (SourceSummary.Cut c : s.cut()) sources.computeIfAbsent(c.utteranceId(), k -> new ArrayList<>()).add(c.videoPath());
     }
+    sources.values().removeIf(copies -> copies.size() < 2);
     sources.values().forEach(l -> l.sort(null));
     return sources;
   }

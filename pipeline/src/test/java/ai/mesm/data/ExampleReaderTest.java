@@ -17,8 +17,12 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,6 +46,8 @@ class ExampleReaderTest {
     Path folder = dir.resolve("split=train");
     Path nullMel = dir.resolve("null-mel");
     Path nullElement = dir.resolve("null-element");
+    Path partialFloat = dir.resolve("partial-float");
+    Path melList = dir.resolve("mel-as-list");
     try {
       Dataset<Row> written = spark.createDataFrame(rows, IngestSchema.utterances("{}"));
       written.repartition(3).write().mode(SaveMode.Overwrite).parquet(folder.toString());
@@ -50,7 +56,13 @@ class ExampleReaderTest {
       }
       Column u03 = col("utterance_id").equalTo("u03");
       written.withColumn("mel", when(u03, lit(null)).otherwise(col("mel"))).coalesce(1).write().parquet(nullMel.toString());
-      written.withColumn("mel", when(u03, array(lit(1f), lit(null).cast("float"))).otherwise(col("mel"))).coalesce(1)
+      written.withColumn("mel", when(u03, lit(new byte[] {1, 2, 3, 4, 5})).otherwise(col("mel"))).coalesce(1)
+          .write().parquet(partialFloat.toString());
+      // Splits written before the mel column became bytes hold it as a list of floats: still read.
+      Dataset<Row> listed = spark.createDataFrame(rows.stream().map(ExampleReaderTest::melAsList).toList(),
+          melAsList(IngestSchema.utterances("{}")));
+      listed.coalesce(1).write().parquet(melList.toString());
+      listed.withColumn("mel", when(u03, array(lit(1f), lit(null).cast("float"))).otherwise(col("mel"))).coalesce(1)
           .write().parquet(nullElement.toString());
     } finally {
       spark.stop();
@@ -74,8 +86,9 @@ class ExampleReaderTest {
       assertEquals(labels, e.labels());
       assertEquals(String.format("u%02d", i), e.utteranceId());
     }
-    // Snappy pages are decompressed by the reader's own codec (PageCodecs), the others by Parquet's.
-    for (String codec : List.of("gzip", "uncompressed")) {
+    // Snappy pages are decompressed by the reader's own codec (PageCodecs), the others by Parquet's;
+    // the older list form of mel gives the same values.
+    for (String codec : List.of("gzip", "uncompressed", "mel-as-list")) {
       List<Example> other = new ArrayList<>();
       try (ExampleReader reader = new ExampleReader(dir.resolve(codec).toString(), new Configuration())) {
         reader.forEachRemaining(other::add);
@@ -88,7 +101,7 @@ class ExampleReaderTest {
       }
     }
     // A null is an error naming the file, the row and the column, never a shorter array.
-    for (Path bad : List.of(nullMel, nullElement)) {
+    for (Path bad : List.of(nullMel, nullElement, partialFloat)) {
       Exception e = assertThrows(RuntimeException.class, () -> {
         try (ExampleReader reader = new ExampleReader(bad.toString(), new Configuration())) {
           reader.forEachRemaining(x -> {});
@@ -97,5 +110,21 @@ class ExampleReaderTest {
       String message = e.getMessage() + " / " + e.getCause().getMessage();
       assertTrue(message.contains(bad.toString()) && message.contains("u03") && message.contains("mel"), message);
     }
+  }
+
+  /** The schema with mel as a list of floats, as ingest wrote it before. */
+  private static StructType melAsList(StructType schema) {
+    StructField[] fields = schema.fields().clone();
+    int mel = schema.fieldIndex("mel");
+    fields[mel] = new StructField("mel", DataTypes.createArrayType(DataTypes.FloatType, false), false, fields[mel].metadata());
+    return new StructType(fields);
+  }
+
+  private static Row melAsList(Row row) {
+    Object[] values = new Object[row.size()];
+    for (int i = 0; i < values.length; i++) values[i] = row.get(i);
+    int mel = IngestSchema.utterances("{}").fieldIndex("mel");
+    values[mel] = MelBytes.decode((byte[]) values[mel], "test");
+    return RowFactory.create(values);
   }
 }

@@ -1,0 +1,31 @@
+package ai.mesm.data;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/**
+ * The {@code mel} column's encoding: the spectrogram's float32 values, little-endian, concatenated
+ * (docs/data-format.md). Stored as one binary value per row, like the face crops: written as
+ * Parquet's list of floats, each value cost a nested group on write and a repetition level on read,
+ * several times what the bytes cost (docs/performance.md#the-mel-column-as-bytes).
+ */
+public final class MelBytes {
+  private MelBytes() {}
+
+  public static byte[] encode(float[] values) {
+    ByteBuffer bytes = ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+    bytes.asFloatBuffer().put(values);
+    return bytes.array();
+  }
+
+  /** The values of {@code bytes}; {@code where} names the row in the error when the length is not whole floats. */
+  public static float[] decode(byte[] bytes, String where) {
+    if (bytes.length % Float.BYTES != 0) {
+      throw new IllegalArgumentException(where + ": mel holds " + bytes.length
+          + " bytes, not a whole number of float32 values");
+    }
+    float[] values = new float[bytes.length / Float.BYTES];
+    ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(values);
+    return values;
+  }
+}
