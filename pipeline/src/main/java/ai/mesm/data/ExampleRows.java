@@ -22,10 +22,8 @@ public final class ExampleRows {
 
   /** A row of {@link #read}. */
   public static Example toExample(Row r) {
-    List<Float> mel = r.getList(5);
-    float[] values = new float[mel.size()];
-    for (int i = 0; i < values.length; i++) values[i] = mel.get(i);
     List<Integer> labels = new ArrayList<>(r.<Integer>getList(6));
-    return new Example(r.getString(0), r.getString(1), r.getInt(2), (byte[]) r.get(3), r.getInt(4), values, labels);
+    return new Example(r.getString(0), r.getString(1), r.getInt(2), (byte[]) r.get(3), r.getInt(4),
+        MelBytes.of(r, 5, r.getString(0)), labels);
   }
 }

@@ -2,6 +2,8 @@ package ai.mesm.data;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.List;
+import org.apache.spark.sql.Row;
 
 /**
  * The {@code mel} column's encoding: the spectrogram's float32 values, little-endian, concatenated
@@ -19,6 +21,18 @@ public final class MelBytes {
   }
 
   /** The values of {@code bytes}; {@code where} names the row in the error when the length is not whole floats. */
+  /**
+   * The mel value of a Spark row: bytes, or a list of floats in ingests and splits written before
+   * the column became bytes.
+   */
+  public static float[] of(Row row, int index, String where) {
+    if (row.get(index) instanceof byte[] bytes) return decode(bytes, where);
+    List<Float> list = row.getList(index);
+    float[] values = new float[list.size()];
+    for (int i = 0; i < values.length; i++) values[i] = list.get(i);
+    return values;
+  }
+
   public static float[] decode(byte[] bytes, String where) {
     if (bytes.length % Float.BYTES != 0) {
       throw new IllegalArgumentException(where + ": mel holds " + bytes.length

@@ -64,6 +64,21 @@ class ExampleReaderTest {
       listed.coalesce(1).write().parquet(melList.toString());
       listed.withColumn("mel", when(u03, array(lit(1f), lit(null).cast("float"))).otherwise(col("mel"))).coalesce(1)
           .write().parquet(nullElement.toString());
+      // Spark's rows (distributed training) give the same values from either form.
+      Map<String, float[]> bytes = new java.util.HashMap<>();
+      for (Row r : ExampleRows.read(spark, folder.toString()).collectAsList()) {
+        Example e = ExampleRows.toExample(r);
+        bytes.put(e.utteranceId(), e.mel());
+      }
+      List<Row> fromList = ExampleRows.read(spark, melList.toString()).collectAsList();
+      assertEquals(25, bytes.size());
+      assertEquals(25, fromList.size());
+      for (Row r : fromList) {
+        Example e = ExampleRows.toExample(r);
+        assertArrayEquals(bytes.get(e.utteranceId()), e.mel(), e.utteranceId());
+      }
+      assertEquals(2 * 4096, bytes.get("u01").length);
+      assertEquals(5 * 0.25f + 1, bytes.get("u01")[5]);
     } finally {
       spark.stop();
     }
