@@ -21,6 +21,7 @@ import ai.mesm.io.LazyPartition;
 import ai.mesm.io.OutputGuard;
 import ai.mesm.io.PathSettings;
 import ai.mesm.io.Provenance;
+import ai.mesm.io.SideBySide;
 import ai.mesm.media.MediaSettings;
 import ai.mesm.media.audio.MelSpectrogram;
 import ai.mesm.media.face.FaceDetector;
@@ -83,14 +84,16 @@ public final class IngestRunner {
       int files = Math.max(1, scan.units().size() / 16);
       JavaRDD<Row> utteranceRows = items.filter(i -> i instanceof UtteranceRecord u && !duplicated.containsKey(u.utteranceId()))
           .map(i -> IngestSchema.toRow((UtteranceRecord) i));
-      spark.createDataFrame(utteranceRows, IngestSchema.utterances(provenanceJson)).coalesce(files)
-          .write().mode(SaveMode.Overwrite).parquet(out.staged(IngestSchema.UTTERANCES));
       JavaRDD<Reject> duplicates = items.filter(i -> i instanceof UtteranceRecord u && duplicated.containsKey(u.utteranceId()))
           .map(i -> duplicateReject((UtteranceRecord) i, duplicated.get(((UtteranceRecord) i).utteranceId())));
       JavaRDD<Row> rejectRows = items.filter(i -> i instanceof Reject).map(i -> (Reject) i)
           .union(duplicates).union(jsc.parallelize(scan.rejects(), 1)).map(IngestSchema::toRow);
-      spark.createDataFrame(rejectRows, IngestSchema.rejects(provenanceJson)).coalesce(1)
-          .write().mode(SaveMode.Overwrite).parquet(out.staged(IngestSchema.REJECTS));
+      // Each write reads the whole cache: the rejects' one task runs beside the utterances' ones.
+      SideBySide.run("ingest-rejects-write",
+          () -> spark.createDataFrame(utteranceRows, IngestSchema.utterances(provenanceJson)).coalesce(files)
+              .write().mode(SaveMode.Overwrite).parquet(out.staged(IngestSchema.UTTERANCES)),
+          () -> spark.createDataFrame(rejectRows, IngestSchema.rejects(provenanceJson)).coalesce(1)
+              .write().mode(SaveMode.Overwrite).parquet(out.staged(IngestSchema.REJECTS)));
 
       long duplicateRows = duplicated.values().stream().mapToLong(List::size).sum();
       IngestReport report = account(dataset, output, scan, summaries, duplicateRows,
