@@ -32,7 +32,9 @@ class StepProfileTest {
     EmotionModel model = EmotionModel.create(spec, RandomInputs.tokenizer(spec.vocabSize()), new float[] {120, 110, 100},
         new float[] {60, 60, 60});
     Batch batch = ModelThroughput.randomBatch(spec, 8, 10, 13, 3);
-    StepProfile.Profile training = StepProfile.of(() -> model.fit(batch), 20);
+    // 40 steps: the encoders' forward pass is well under a millisecond of a step here, and 20 steps
+    // (100-200 samples) missed it in a clean-clone run once.
+    StepProfile.Profile training = StepProfile.of(() -> model.fit(batch), 40);
     Map<String, Integer> parts = training.parts().stream().collect(Collectors.toMap(StepProfile.Part::name,
         StepProfile.Part::samples));
     System.out.println(training.describe());
