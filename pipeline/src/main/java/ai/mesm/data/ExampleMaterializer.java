@@ -1,6 +1,5 @@
 package ai.mesm.data;
 
-import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -189,13 +188,13 @@ final class ExampleMaterializer extends RecordMaterializer<Example> {
     /** The whole column value as float32 little-endian bytes ({@link MelBytes}). */
     void setBytes(Binary bytes) {
       present = true;
-      if (bytes.length() % Float.BYTES != 0) {
+      if (!MelBytes.wholeFloats(bytes.length())) {
         badLength = bytes.length();
         return;
       }
       size = bytes.length() / Float.BYTES;
       if (values.length < size) values = new float[Math.max(size, 2 * values.length)];
-      bytes.toByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(values, 0, size);
+      MelBytes.decodeInto(bytes.toByteBuffer(), values);
     }
 
     @Override

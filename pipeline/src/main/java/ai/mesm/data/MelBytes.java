@@ -20,7 +20,6 @@ public final class MelBytes {
     return bytes.array();
   }
 
-  /** The values of {@code bytes}; {@code where} names the row in the error when the length is not whole floats. */
   /**
    * The mel value of a Spark row: bytes, or a list of floats in ingests and splits written before
    * the column became bytes.
@@ -33,13 +32,23 @@ public final class MelBytes {
     return values;
   }
 
+  /** The values of {@code bytes}; {@code where} names the row in the error when the length is not whole floats. */
   public static float[] decode(byte[] bytes, String where) {
-    if (bytes.length % Float.BYTES != 0) {
+    if (!wholeFloats(bytes.length)) {
       throw new IllegalArgumentException(where + ": mel holds " + bytes.length
           + " bytes, not a whole number of float32 values");
     }
     float[] values = new float[bytes.length / Float.BYTES];
-    ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(values);
+    decodeInto(ByteBuffer.wrap(bytes), values);
     return values;
+  }
+
+  static boolean wholeFloats(int byteLength) {
+    return byteLength % Float.BYTES == 0;
+  }
+
+  /** The first {@code bytes.remaining() / 4} values into {@code values}, which must hold them. */
+  static void decodeInto(ByteBuffer bytes, float[] values) {
+    bytes.order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(values, 0, bytes.remaining() / Float.BYTES);
   }
 }
