@@ -10,9 +10,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A synthetic corpus in both release layouts, generated once per test JVM for the ingest tests
- * that need a whole corpus but not one of their own: its videos cost seconds per utterance to
- * encode, and each of those tests used to encode a corpus of nearly the same settings.
+ * A synthetic corpus in both release layouts, generated once per test run (its test JVMs share
+ * it: {@link RunShared}) for the ingest tests that need a whole corpus but not one of their own:
+ * its videos cost seconds per utterance to encode, and each of those tests used to encode a corpus
+ * of nearly the same settings.
  *
  * <p>It is shared, so it is read-only: a test that breaks, replaces or deletes input files does so
  * in its own {@link #copyTo copy}. Its users derive expected counts from its {@code _truth/} files,
@@ -37,9 +38,8 @@ public final class SharedCorpus {
   public static synchronized Path root() {
     if (root == null) {
       try {
-        Path dir = TempTrees.createDeletedAtExit("mesm-shared-corpus");
-        new SyntheticCorpusGenerator(CorpusSettings.from(ConfigLoader.load(List.of(), SETTINGS))).generate(dir);
-        root = dir;
+        root = RunShared.folder("shared-corpus",
+            dir -> new SyntheticCorpusGenerator(CorpusSettings.from(ConfigLoader.load(List.of(), SETTINGS))).generate(dir));
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }

@@ -16,8 +16,8 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * A synthetic corpus taken through the real pipeline (generate → ingest → split) once per test
- * JVM and dataset, and shared by the tests that train on it: the split costs a minute or two,
- * training on it seconds. Its videos run at 10 frames per second (corpus.frame-rate): ingest
+ * run and dataset (the run's test JVMs share it: {@link RunShared}), and shared by the tests that
+ * train on it: the split costs a minute or two, training on it seconds. Its videos run at 10 frames per second (corpus.frame-rate): ingest
  * samples 2 per second either way, and a third of the frames to draw, encode and decode is about
  * half the time to generate and ingest (docs/testing.md). IEMOCAP's is split 70/10/20 at random,
  * CMU-MOSEI's by the generator's video-disjoint fold files.
@@ -76,17 +76,17 @@ public final class SplitCorpus {
 
   private static Path build(String dataset) {
     try {
-      Path dir = TempTrees.createDeletedAtExit("mesm-split-corpus-" + dataset);
-      MesmConfig c = config(dir, dataset, Map.of());
-      new SyntheticCorpusGenerator(CorpusSettings.from(c)).generate(dir.resolve("corpus"));
-      SparkSession spark = TestSpark.start(Map.of());
-      try {
-        IngestRunner.run(spark, c);
-        SplitRunner.run(spark, c);
-      } finally {
-        spark.stop();
-      }
-      return dir;
+      return RunShared.folder("split-corpus-" + dataset, dir -> {
+        MesmConfig c = config(dir, dataset, Map.of());
+        new SyntheticCorpusGenerator(CorpusSettings.from(c)).generate(dir.resolve("corpus"));
+        SparkSession spark = TestSpark.start(Map.of());
+        try {
+          IngestRunner.run(spark, c);
+          SplitRunner.run(spark, c);
+        } finally {
+          spark.stop();
+        }
+      });
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
