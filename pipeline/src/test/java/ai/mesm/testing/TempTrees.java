@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.stream.Stream;
 
-/** Folder trees for fixtures that outlive a test class (shared per JVM) or are copied into one. */
+/** Folder trees for fixtures that outlive a test class (shared per JVM or per run) or are copied into one. */
 public final class TempTrees {
   private TempTrees() {}
 
