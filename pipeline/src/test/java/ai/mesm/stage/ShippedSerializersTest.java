@@ -61,8 +61,8 @@ class ShippedSerializersTest {
             new boolean[] {true, false}, new float[] {1, 2, 3, 4, Float.NaN, Float.NaN, Float.NaN, Float.NaN},
             new byte[] {1, 2, 3}, 1, 20, mel, "mtcnn"),
         Reject.of("iemocap", RejectReason.DUPLICATE_UTTERANCE_ID, "s3a://b/v.avi", "Ses01F_impro01_F000", 3, "twice"),
-        new SourceSummary(true, 10, 9, List.copyOf(List.of(new SourceSummary.Cut("u1", "s3a://b/v.avi"))), 12.5,
-            Map.of("line", Map.of("no_label", 1L)), Map.copyOf(Map.of("decode", 1.0, "source", 2.0))),
+        new SourceSummary(true, 10, 9, List.of(new SourceSummary.Cut("u1", "s3a://b/v.avi")), 12.5,
+            Map.of("line", Map.of("no_label", 1L)), Map.of("decode", 1.0, "source", 2.0)),
         new VideoScorer.Result("s3a://b/v.mp4", List.of(), List.of(), 0, 1.0, Map.of("decode", 0.5)));
   }
 

@@ -17,9 +17,10 @@ import org.apache.spark.sql.SparkSession;
 /**
  * A synthetic corpus taken through the real pipeline (generate → ingest → split) once per test
  * run and dataset (the run's test JVMs share it: {@link RunShared}), and shared by the tests that
- * train on it: the split costs a minute or two, training on it seconds. Its videos run at 10 frames per second (corpus.frame-rate): ingest
- * samples 2 per second either way, and a third of the frames to draw, encode and decode is about
- * half the time to generate and ingest (docs/testing.md). IEMOCAP's is split 70/10/20 at random,
+ * train on it: the split costs a minute or two, training on it seconds. Its videos run at 10
+ * frames per second (corpus.frame-rate): ingest samples 2 per second either way, and a third of
+ * the frames to draw, encode and decode is about half the time to generate and ingest
+ * (docs/testing.md). IEMOCAP's is split 70/10/20 at random,
  * CMU-MOSEI's by the generator's video-disjoint fold files.
  */
 public final class SplitCorpus {
