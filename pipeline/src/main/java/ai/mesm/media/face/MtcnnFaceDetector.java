@@ -8,7 +8,6 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * MTCNN face detection with the semantics of facenet-pytorch 2.x, which the paper's code used
@@ -183,8 +182,8 @@ public final class MtcnnFaceDetector implements FaceDetector {
       cells = MtcnnKernels.atLeast(cells, count);
       area(rgb, 0, 0, h, w, l.hs, l.ws, l.top, l.left, l.rows, l.cols, cells, 0);
       normalise(cells, 0, count);
-      INDArray[] out = nets.pnet(cells, 1, l.rows, l.cols);
-      boxes.addAll(nms(proposals(out[0], out[1], l.scale, l.left / 2, l.top / 2), 0.5, false));
+      MtcnnNets.Heads out = nets.pnet(cells, 1, l.rows, l.cols);
+      boxes.addAll(nms(proposals(out, l.scale, l.left / 2, l.top / 2), 0.5, false));
     }
     boxes = nms(boxes, 0.7, false);
     List<Box> refined = new ArrayList<>();
@@ -197,9 +196,9 @@ public final class MtcnnFaceDetector implements FaceDetector {
     if (refined.isEmpty()) return refined;
 
     rnetCrops = crops(rgb, refined, 24, w, h, rnetCrops);
-    INDArray[] r = nets.rnet(rnetCrops, refined.size());
-    float[] rReg = MtcnnNets.floats(r[0]);
-    float[] rScore = MtcnnNets.floats(r[1]);
+    MtcnnNets.Heads r = nets.rnet(rnetCrops, refined.size());
+    float[] rReg = r.regression();
+    float[] rScore = r.probability();
     List<Box> second = new ArrayList<>();
     for (int i = 0; i < refined.size(); i++) {
       double score = rScore[i];
@@ -214,9 +213,9 @@ public final class MtcnnFaceDetector implements FaceDetector {
     if (squared.isEmpty()) return squared;
 
     onetCrops = crops(rgb, squared, 48, w, h, onetCrops);
-    INDArray[] o = nets.onet(onetCrops, squared.size());
-    float[] oReg = MtcnnNets.floats(o[0]);
-    float[] oScore = MtcnnNets.floats(o[2]);
+    MtcnnNets.Heads o = nets.onet(onetCrops, squared.size());
+    float[] oReg = o.regression();
+    float[] oScore = o.probability();
     List<Box> third = new ArrayList<>();
     for (int i = 0; i < squared.size(); i++) {
       double score = oScore[i];
@@ -229,12 +228,12 @@ public final class MtcnnFaceDetector implements FaceDetector {
   }
 
   /** P-Net cells whose face probability reaches the first threshold, mapped back to image pixels. */
-  private List<Box> proposals(INDArray reg, INDArray prob, double scale, int dx, int dy) {
+  private List<Box> proposals(MtcnnNets.Heads pnet, double scale, int dx, int dy) {
     List<Box> out = new ArrayList<>();
-    int hh = (int) prob.size(1);
-    int ww = (int) prob.size(2);
-    float[] probs = MtcnnNets.floats(prob);
-    float[] regs = MtcnnNets.floats(reg);
+    int hh = pnet.h();
+    int ww = pnet.w();
+    float[] probs = pnet.probability();
+    float[] regs = pnet.regression();
     int plane = hh * ww;
     for (int y = 0; y < hh; y++) {
       for (int x = 0; x < ww; x++) {

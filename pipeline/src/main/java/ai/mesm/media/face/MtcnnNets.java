@@ -31,17 +31,35 @@ final class MtcnnNets {
   /** The shipped files are ~2 MB together; a resource larger than this is not ours. */
   private static final int MAX_SHIPPED_BYTES = 8 << 20;
 
-  private MtcnnNets(SafetensorsFile p, SafetensorsFile r, SafetensorsFile o, boolean nativeLayers) throws IOException {
+  private MtcnnNets(SafetensorsFile p, SafetensorsFile r, SafetensorsFile o, NativeMtcnnNets fast) {
     this.p = p;
     this.r = r;
     this.o = o;
-    this.fast = nativeLayers && MtcnnKernels.available() ? new NativeMtcnnNets(p, r, o) : null;
+    this.fast = fast;
+  }
+
+  private static MtcnnNets laidOut(SafetensorsFile p, SafetensorsFile r, SafetensorsFile o) throws IOException {
+    return new MtcnnNets(p, r, o, MtcnnKernels.available() ? new NativeMtcnnNets(p, r, o) : null);
   }
 
   /** The same weights on ND4J's layers (the path before the native layers, and where they do not load). */
-  MtcnnNets onNd4j() throws IOException {
-    return new MtcnnNets(p, r, o, false);
+  MtcnnNets onNd4j() {
+    return new MtcnnNets(p, r, o, null);
   }
+
+  /** The same weights and native layout with output buffers of its own, for another detector. */
+  private MtcnnNets withOwnBuffers() {
+    return new MtcnnNets(p, r, o, fast == null ? null : new NativeMtcnnNets(fast));
+  }
+
+  /**
+   * A network's outputs as plain floats (the detector reads them so; ND4J arrays between the native
+   * layers and the detector were ~12 % of a tracked search): R-Net's and O-Net's per box,
+   * P-Net's per cell of its h × w map, the regression as 4 planes of it.
+   *
+   * @param landmarks O-Net's [N,10]; null for the others
+   */
+  record Heads(float[] regression, float[] probability, float[] landmarks, int h, int w) {}
 
   /**
    * These networks on the layers mesm.media.face.mtcnn.kernels names: auto = native where they
@@ -84,7 +102,7 @@ final class MtcnnNets {
   }
 
   static MtcnnNets read(Source source) throws IOException {
-    return new MtcnnNets(source.read(FILES[0]), source.read(FILES[1]), source.read(FILES[2]), true);
+    return laidOut(source.read(FILES[0]), source.read(FILES[1]), source.read(FILES[2]));
   }
 
   /** The weights in a local folder holding pnet/rnet/onet.safetensors. */
@@ -92,9 +110,15 @@ final class MtcnnNets {
     return read(file -> SafetensorsFile.read(dir.resolve(file)));
   }
 
-  /** The facenet-pytorch weights shipped inside the pipeline jar. */
+  /** The shipped weights, read and laid out once per JVM (each ingest or scoring task used to read them again). */
+  private static MtcnnNets shippedLaidOut;
+
+  /** The facenet-pytorch weights shipped inside the pipeline jar, with output buffers of their own. */
   static MtcnnNets shipped() throws IOException {
-    return read(MtcnnNets::resource);
+    synchronized (MtcnnNets.class) {
+      if (shippedLaidOut == null) shippedLaidOut = read(MtcnnNets::resource);
+    }
+    return shippedLaidOut.withOwnBuffers();
   }
 
   private static SafetensorsFile resource(String name) throws IOException {
@@ -109,20 +133,26 @@ final class MtcnnNets {
 
   /**
    * @param nhwc normalised pixels [n, h, w, 3], (x − 127.5) / 128, in its first n·h·w·3 values
-   * @return {regression [N,4,H,W], face probability [N,H,W]}
+   * @return regression [N,4,H,W] and face probability [N,H,W]
    */
-  INDArray[] pnet(float[] nhwc, int n, int h, int w) throws IOException {
-    return fast != null ? fast.pnet(new MtcnnKernels.Act(nhwc, n, h, w, 3)) : pnet(nchw(nhwc, n, h, w));
+  Heads pnet(float[] nhwc, int n, int h, int w) throws IOException {
+    if (fast != null) return fast.pnet(new MtcnnKernels.Act(nhwc, n, h, w, 3));
+    INDArray[] out = pnet(nchw(nhwc, n, h, w));
+    return new Heads(floats(out[0]), floats(out[1]), null, (int) out[1].size(1), (int) out[1].size(2));
   }
 
-  /** @return {regression [N,4], face probability [N]} for n crops [n, 24, 24, 3] */
-  INDArray[] rnet(float[] nhwc, int n) throws IOException {
-    return fast != null ? fast.rnet(new MtcnnKernels.Act(nhwc, n, 24, 24, 3)) : rnet(nchw(nhwc, n, 24, 24));
+  /** @return regression [N,4] and face probability [N] for n crops [n, 24, 24, 3] */
+  Heads rnet(float[] nhwc, int n) throws IOException {
+    if (fast != null) return fast.rnet(new MtcnnKernels.Act(nhwc, n, 24, 24, 3));
+    INDArray[] out = rnet(nchw(nhwc, n, 24, 24));
+    return new Heads(floats(out[0]), floats(out[1]), null, 0, 0);
   }
 
-  /** @return {regression [N,4], landmarks [N,10], face probability [N]} for n crops [n, 48, 48, 3] */
-  INDArray[] onet(float[] nhwc, int n) throws IOException {
-    return fast != null ? fast.onet(new MtcnnKernels.Act(nhwc, n, 48, 48, 3)) : onet(nchw(nhwc, n, 48, 48));
+  /** @return regression [N,4], face probability [N] and landmarks [N,10] for n crops [n, 48, 48, 3] */
+  Heads onet(float[] nhwc, int n) throws IOException {
+    if (fast != null) return fast.onet(new MtcnnKernels.Act(nhwc, n, 48, 48, 3));
+    INDArray[] out = onet(nchw(nhwc, n, 48, 48));
+    return new Heads(floats(out[0]), floats(out[2]), floats(out[1]), 0, 0);
   }
 
   /** ND4J's layers take NCHW; {@code nhwc} may be a longer, reused buffer. */

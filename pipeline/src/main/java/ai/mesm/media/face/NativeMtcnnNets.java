@@ -62,8 +62,33 @@ final class NativeMtcnnNets {
     oLogits = Dense.of(o, "dense6_1");
   }
 
-  /** @return {regression [N,4,H,W], face probability [N,H,W]}, as {@link MtcnnNets#pnet} */
-  INDArray[] pnet(Act pixels) {
+  /**
+   * The same laid-out layers (immutable, shared) with output buffers of its own: the layout is made
+   * once per set of weights, a buffer set once per detector.
+   */
+  NativeMtcnnNets(NativeMtcnnNets layers) {
+    p1 = layers.p1;
+    p2 = layers.p2;
+    p3 = layers.p3;
+    pHead = layers.pHead;
+    r1 = layers.r1;
+    r2 = layers.r2;
+    r3 = layers.r3;
+    rDense = layers.rDense;
+    rRegression = layers.rRegression;
+    rLogits = layers.rLogits;
+    o1 = layers.o1;
+    o2 = layers.o2;
+    o3 = layers.o3;
+    o4 = layers.o4;
+    oDense = layers.oDense;
+    oRegression = layers.oRegression;
+    oLandmarks = layers.oLandmarks;
+    oLogits = layers.oLogits;
+  }
+
+  /** Regression [N,4,H,W] and face probability [N,H,W], as {@link MtcnnNets#pnet}. */
+  MtcnnNets.Heads pnet(Act pixels) {
     Act x = pool(conv(pixels, p1, 0), 2, 2, 1);
     x = conv(conv(x, p2, 2), p3, 3);
     Act head = conv(x, pHead, 4);
@@ -77,30 +102,27 @@ final class NativeMtcnnNets {
         for (int j = 0; j < 4; j++) reg[(b * 4 + j) * plane + i] = head.v()[at + 2 + j];
       }
     }
-    return new INDArray[] {MtcnnNets.array(reg, head.n(), 4, head.h(), head.w()),
-        MtcnnNets.array(prob, head.n(), head.h(), head.w())};
+    return new MtcnnNets.Heads(reg, prob, null, head.h(), head.w());
   }
 
-  /** @return {regression [N,4], face probability [N]}, as {@link MtcnnNets#rnet} */
-  INDArray[] rnet(Act pixels) throws IOException {
+  /** Regression [N,4] and face probability [N], as {@link MtcnnNets#rnet}. */
+  MtcnnNets.Heads rnet(Act pixels) {
     Act x = pool(conv(pixels, r1, 5), 3, 2, 6);
     x = pool(conv(x, r2, 7), 3, 2, 8);
     x = conv(x, r3, 9);
     float[] h = rDense.apply(x.v(), x.n());
-    return new INDArray[] {MtcnnNets.array(rRegression.apply(h, x.n()), x.n(), 4),
-        MtcnnNets.array(faceProbability(rLogits.apply(h, x.n())), x.n())};
+    return new MtcnnNets.Heads(rRegression.apply(h, x.n()), faceProbability(rLogits.apply(h, x.n())), null, 0, 0);
   }
 
-  /** @return {regression [N,4], landmarks [N,10], face probability [N]}, as {@link MtcnnNets#onet} */
-  INDArray[] onet(Act pixels) throws IOException {
+  /** Regression [N,4], face probability [N] and landmarks [N,10], as {@link MtcnnNets#onet}. */
+  MtcnnNets.Heads onet(Act pixels) {
     Act x = pool(conv(pixels, o1, 10), 3, 2, 11);
     x = pool(conv(x, o2, 12), 3, 2, 13);
     x = pool(conv(x, o3, 14), 2, 2, 15);
     x = conv(x, o4, 16);
     float[] h = oDense.apply(x.v(), x.n());
-    return new INDArray[] {MtcnnNets.array(oRegression.apply(h, x.n()), x.n(), 4),
-        MtcnnNets.array(oLandmarks.apply(h, x.n()), x.n(), 10),
-        MtcnnNets.array(faceProbability(oLogits.apply(h, x.n())), x.n())};
+    return new MtcnnNets.Heads(oRegression.apply(h, x.n()), faceProbability(oLogits.apply(h, x.n())),
+        oLandmarks.apply(h, x.n()), 0, 0);
   }
 
   private Act conv(Act x, Conv c, int buffer) {

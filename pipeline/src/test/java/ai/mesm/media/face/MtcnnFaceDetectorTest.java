@@ -108,6 +108,46 @@ class MtcnnFaceDetectorTest {
     }
   }
 
+  /**
+   * The shipped weights are read and laid out once per JVM and shared by every detector, each with
+   * buffers of its own: two detectors searching on two threads at once find what one finds alone.
+   */
+  @Test
+  void detectorsSharingTheShippedWeightsOnTwoThreadsFindWhatOneFindsAlone() throws Exception {
+    BufferedImage photo = ImageIO.read(fixtures.resolve("real/astronaut.png").toFile());
+    java.util.List<BufferedImage> images = java.util.List.of(scaled(photo, 300, 60, 420, 420),
+        scaled(photo, 0, 0, 256, 256), scaled(photo, 100, 100, 300, 300), scaled(null, 0, 0, 0, 0));
+    java.util.List<java.util.Optional<FaceBox>> alone = new java.util.ArrayList<>();
+    try (MtcnnFaceDetector one = new MtcnnFaceDetector()) {
+      for (BufferedImage image : images) alone.add(one.detectLargest(image));
+    }
+    assertTrue(alone.get(0).isPresent() && alone.get(3).isEmpty(), alone.toString());
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+    try {
+      java.util.List<java.util.concurrent.Future<java.util.List<java.util.Optional<FaceBox>>>> runs = new java.util.ArrayList<>();
+      for (int t = 0; t < 2; t++) {
+        int first = t; // the two threads go through the images in different orders
+        runs.add(pool.submit(() -> {
+          java.util.List<java.util.Optional<FaceBox>> found = new java.util.ArrayList<>(java.util.Collections.nCopies(images.size(), null));
+          try (MtcnnFaceDetector d = new MtcnnFaceDetector()) {
+            for (int round = 0; round < 5; round++) {
+              for (int k = 0; k < images.size(); k++) {
+                int i = (first + k) % images.size();
+                java.util.Optional<FaceBox> f = d.detectLargest(images.get(i));
+                if (found.get(i) != null && !found.get(i).equals(f)) throw new AssertionError("image " + i + " changed");
+                found.set(i, f);
+              }
+            }
+          }
+          return found;
+        }));
+      }
+      for (java.util.concurrent.Future<java.util.List<java.util.Optional<FaceBox>>> run : runs) assertEquals(alone, run.get());
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
   /** A 640×480 grey frame with {@code photo} drawn at (x, y) in w × h (none when null). */
   private static BufferedImage scaled(BufferedImage photo, int x, int y, int w, int h) {
     BufferedImage frame = new BufferedImage(640, 480, BufferedImage.TYPE_3BYTE_BGR);

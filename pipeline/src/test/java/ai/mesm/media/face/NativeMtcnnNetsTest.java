@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.*;
 import java.awt.image.BufferedImage;
 import java.util.Random;
 import javax.imageio.ImageIO;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -175,15 +174,17 @@ class NativeMtcnnNetsTest {
         "activations longer than their array");
   }
 
-  private static void assertClose(INDArray[] expected, INDArray[] actual, String what) {
-    assertEquals(expected.length, actual.length, what);
-    for (int i = 0; i < expected.length; i++) {
-      assertArrayEquals(expected[i].shape(), actual[i].shape(), what + " output " + i);
-      float[] e = MtcnnNets.floats(expected[i]);
-      float[] a = MtcnnNets.floats(actual[i]);
-      for (int j = 0; j < e.length; j++) {
-        assertEquals(e[j], a[j], 1e-4 * Math.max(1, Math.abs(e[j])), what + " output " + i + " element " + j);
-      }
-    }
+  private static void assertClose(MtcnnNets.Heads expected, MtcnnNets.Heads actual, String what) {
+    assertEquals(expected.h(), actual.h(), what + " map height");
+    assertEquals(expected.w(), actual.w(), what + " map width");
+    assertClose(expected.regression(), actual.regression(), what + " regression");
+    assertClose(expected.probability(), actual.probability(), what + " face probability");
+    assertEquals(expected.landmarks() == null, actual.landmarks() == null, what + " landmarks");
+    if (expected.landmarks() != null) assertClose(expected.landmarks(), actual.landmarks(), what + " landmarks");
+  }
+
+  private static void assertClose(float[] e, float[] a, String what) {
+    assertEquals(e.length, a.length, what + " length");
+    for (int j = 0; j < e.length; j++) assertEquals(e[j], a[j], 1e-4 * Math.max(1, Math.abs(e[j])), what + " element " + j);
   }
 }
