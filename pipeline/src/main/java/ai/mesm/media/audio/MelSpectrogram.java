@@ -259,8 +259,8 @@ public final class MelSpectrogram {
 
   /**
    * Exact complex DFT {@code X[k] = Σ x[j]·e^{-2πijk/n}} of any length by recursive mixed-radix decimation in
-   * time (kissfft's scheme): radix-4, radix-2 and radix-3/5 butterflies for those factors, a generic O(p²)
-   * butterfly for other primes. Immutable; callers pass their own buffers.
+   * time (kissfft's scheme): radix-4 and radix-2 butterflies for those factors, a generic O(p²) butterfly
+   * for the odd primes. Immutable; callers pass their own buffers.
    */
   static final class ComplexFft {
     final int n;
@@ -394,7 +394,8 @@ public final class MelSpectrogram {
         for (int q1 = 0, k = u; q1 < p; q1++, k += m) {
           double sr = scratch[0];
           double si = scratch[1];
-          int step = (int) ((long) fstride * k % n);
+          // k < p·m and fstride·p·m = n at every stage, so the twiddle step needs no "mod n".
+          int step = fstride * k;
           int tw = 0;
           for (int q = 1; q < p; q++) {
             tw += step;
