@@ -19,8 +19,9 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * make bench: ingest throughput next to a bare FFmpeg decode of the same files, same machine,
- * same run, as a ratio. The decode runs on as many threads as Spark has cores, just before and
- * just after the measured ingest; the ratio is against their mean. Ingest runs after an
+ * same run, as a ratio. The decode runs on as many threads as Spark has cores; the configured
+ * ingest is measured {@link #ROUNDS} times, each between two decodes and its ratio against their
+ * mean, and the median ratio is the figure. Ingest runs after an
  * unmeasured warm-up: with the configured settings (MTCNN, tracked search, native layers by default), with MTCNN's
  * layers on ND4J, with the exact search (every sample searched in full) and with the Haar detector; the tracked run's faces are compared
  * with the exact run's ({@link FaceSearchAgreement}).
@@ -44,15 +45,19 @@ public final class IngestBenchJob {
             String exact = base + "-exact";
             String haar = base + "-haar";
             String label = media.effectiveDetector() + ", " + media.faceSearch();
-            // The first ingest in a JVM pays the JIT's and Spark's warm-up: run it once unmeasured. The
-            // bare decode is measured just before and just after the measured ingest, and the ratio taken
-            // against their mean, so that a slow spell of the machine shows as two different decodes
-            // rather than as a ratio off by it.
+            // The first ingest in a JVM pays the JIT's and Spark's warm-up: run it once unmeasured. Then
+            // ROUNDS ingests, each between two bare decodes and its ratio taken against their mean: on a
+            // shared VM the decode alone moves by a fifth within minutes, so one pair could be off by the
+            // machine's phase; the median of the rounds is the figure.
             IngestRunner.run(spark, config.with(Map.of("paths.ingest", base + "-warm-up")));
-            double decodeBefore = decodeRate(spark, scan, cores, media, name, "before");
-            double rate = run(spark, config, name, label);
-            double decodeAfter = decodeRate(spark, scan, cores, media, name, "after");
-            double decodeMean = (decodeBefore + decodeAfter) / 2;
+            double[] ratios = new double[ROUNDS];
+            double decodeBefore = decodeRate(spark, scan, cores, media, name, "before round 1");
+            for (int round = 0; round < ROUNDS; round++) {
+              double rate = run(spark, config, name, label + ", round " + (round + 1));
+              double decodeAfter = decodeRate(spark, scan, cores, media, name, "after round " + (round + 1));
+              ratios[round] = rate / ((decodeBefore + decodeAfter) / 2);
+              decodeBefore = decodeAfter;
+            }
             if (media.effectiveDetector().equals("mtcnn")) {
               // MTCNN's layers on ND4J's operations, the path before the native layers (and where they do not load).
               run(spark, config.with(Map.of("paths.ingest", base + "-nd4j", "media.face.mtcnn.kernels", "nd4j")), name,
@@ -61,8 +66,9 @@ public final class IngestBenchJob {
             run(spark, config.with(Map.of("paths.ingest", exact, "media.face.search", "exact")), name,
                 media.effectiveDetector() + ", exact");
             run(spark, config.with(Map.of("paths.ingest", haar, "media.face.detector", "opencv")), name, "opencv");
-            System.out.printf("%s ratio ingest (%s)/bare-decode = %.3f (against the decode before %.3f, after %.3f)%n",
-                name, label, rate / decodeMean, rate / decodeBefore, rate / decodeAfter);
+            System.out.printf("%s ratio ingest (%s)/bare-decode = %.3f (median of %d rounds: %s)%n", name, label,
+                median(ratios), ROUNDS, java.util.Arrays.stream(ratios).mapToObj(r -> String.format("%.3f", r))
+                    .collect(java.util.stream.Collectors.joining(", ")));
             FaceSearchAgreement a = FaceSearchAgreement.of(spark, tracked, exact);
             System.out.printf("%s faces, tracked vs exact search: same samples with a face %.4f (%d of %d), "
                 + "IoU >= 0.9 on %.4f (%d of %d)%n", name, a.sameFoundFraction(), a.sameFound(), a.samples(),
@@ -71,6 +77,16 @@ public final class IngestBenchJob {
             spark.stop();
           }
         });
+  }
+
+  /** Measured ingests of the configured settings, each between two bare decodes. */
+  static final int ROUNDS = 3;
+
+  static double median(double[] values) {
+    double[] sorted = values.clone();
+    java.util.Arrays.sort(sorted);
+    int n = sorted.length;
+    return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
   }
 
   /** A bare decode of the release's videos on {@code cores} threads, its line printed; returns its media-seconds per second. */
