@@ -111,6 +111,8 @@ public final class IngestBenchJob {
         report.seconds(), utterances / report.seconds(), rate);
     System.out.printf("%s   task time by step: %s%n", name, StepSplit.render(report.taskSecondsByStep(),
         SourceSummary.SOURCE_STEP, java.util.List.of()));
+    System.out.printf("%s   after the media pass: Parquet writes (utterances and rejects side by side) %.2f s of the job's %.1f s%n",
+        name, report.writeSeconds(), report.seconds());
     return rate;
   }
 }

@@ -8,10 +8,10 @@ import java.util.Map;
  * The accounting of an ingest run (docs/computation.md#accounting): per stage, input = accepted + rejected, with the
  * rejects broken down by reason; plus throughput, and the tasks' time by step (seconds summed over
  * sources, so up to cores × wall time: media steps of {@link ai.mesm.media.MediaTimes} and "source", each
- * source's whole time).
+ * source's whole time), and the wall seconds of the Parquet writes that follow the media pass.
  */
 public record IngestReport(String dataset, String output, List<StageCount> stages, double seconds,
-                           double mediaSeconds, Map<String, Double> taskSecondsByStep) {
+                           double mediaSeconds, Map<String, Double> taskSecondsByStep, double writeSeconds) {
 
   public record StageCount(String stage, long input, long accepted, long rejected, Map<String, Long> byReason) {
     public boolean balanced() {

@@ -89,6 +89,7 @@ public final class IngestRunner {
       JavaRDD<Row> rejectRows = items.filter(i -> i instanceof Reject).map(i -> (Reject) i)
           .union(duplicates).union(jsc.parallelize(scan.rejects(), 1)).map(IngestSchema::toRow);
       // Each write reads the whole cache: the rejects' one task runs beside the utterances' ones.
+      long writing = System.nanoTime();
       SideBySide.run("ingest-rejects-write",
           () -> spark.createDataFrame(utteranceRows, IngestSchema.utterances(provenanceJson)).coalesce(files)
               .write().mode(SaveMode.Overwrite).parquet(out.staged(IngestSchema.UTTERANCES)),
@@ -97,7 +98,7 @@ public final class IngestRunner {
 
       long duplicateRows = duplicated.values().stream().mapToLong(List::size).sum();
       IngestReport report = account(dataset, output, scan, summaries, duplicateRows,
-          (System.nanoTime() - started) / 1e9);
+          (System.nanoTime() - started) / 1e9, (System.nanoTime() - writing) / 1e9);
       out.publish(manifest(provenance, report));
       return report;
     } finally {
@@ -130,9 +131,10 @@ public final class IngestRunner {
    * Per stage, input = accepted + rejected; utterance counts come from three independent places.
    *
    * @param duplicateRows utterances cut from their source but rejected afterwards for a duplicated id
+   * @param writeSeconds  the Parquet writes after the media pass, wall time
    */
   static IngestReport account(DatasetKind dataset, String output, ReleaseScan scan, List<SourceSummary> summaries,
-                              long duplicateRows, double seconds) {
+                              long duplicateRows, double seconds, double writeSeconds) {
     Map<String, Map<String, Long>> byReason = new LinkedHashMap<>();
     for (RejectReason.Stage s : RejectReason.Stage.values()) byReason.put(s.code(), new HashMap<>());
     for (Reject r : scan.rejects()) byReason.get(r.stage()).merge(r.reason(), 1L, Long::sum);
@@ -167,7 +169,7 @@ public final class IngestRunner {
             IngestReport.sorted(byReason.get("line"))),
         new IngestReport.StageCount("utterance", candidates, utterances, total(byReason.get("utterance")),
             IngestReport.sorted(byReason.get("utterance"))));
-    return new IngestReport(dataset.configName(), output, stages, seconds, media, steps);
+    return new IngestReport(dataset.configName(), output, stages, seconds, media, steps, writeSeconds);
   }
 
   private static long total(Map<String, Long> m) {

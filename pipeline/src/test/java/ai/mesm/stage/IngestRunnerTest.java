@@ -128,6 +128,7 @@ class IngestRunnerTest {
     Map<String, Double> steps = report.taskSecondsByStep();
     assertTrue(steps.get("decode") > 0 && steps.get("mel") > 0, steps.toString());
     assertTrue(steps.get("source") > steps.get("decode") + steps.get("mel"), steps.toString());
+    assertTrue(report.writeSeconds() > 0 && report.writeSeconds() < report.seconds(), report.writeSeconds() + " s of writes");
     Map<String, Row> rows = byId(spark.read().parquet(out.resolve("utterances").toString()));
     Map<String, String[]> truth = truth("iemocap.csv");
     List<String> expected = truth.values().stream()
@@ -384,7 +385,7 @@ class IngestRunnerTest {
         .toList();
     assertEquals(List.of(false, true), summaries.stream().map(SourceSummary::accepted).toList());
     IngestReport report = IngestRunner.account(ai.mesm.data.DatasetKind.MOSEI, "-", new ReleaseScan(List.of(bad, good),
-        List.of(), 0, 0, 0, List.of(), 0), summaries, 0, 1);
+        List.of(), 0, 0, 0, List.of(), 0), summaries, 0, 1, 0.5);
     assertTrue(report.balanced(), report.render());
   }
 
