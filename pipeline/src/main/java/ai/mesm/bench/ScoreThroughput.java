@@ -53,10 +53,10 @@ public final class ScoreThroughput {
       double rate = r.mediaSeconds() / r.seconds();
       return String.format(Locale.ROOT, "%-22s %4d videos, %5d segments, %7.1f media-s in %6.1f s: %6.2f segments/s, "
               + "%6.2f media-seconds/s (ratio to the bare decode %.3f); media part %.1f media-seconds/s (ratio %.3f)%n"
-              + "%-22s   task time by step: %s", label, r.scoredVideos(), r.rows(), r.mediaSeconds(), r.seconds(),
+              + "%-22s   task time by step: %s%n%-22s   after the media pass: Parquet writes %.2f s", label, r.scoredVideos(), r.rows(), r.mediaSeconds(), r.seconds(),
           r.rows() / r.seconds(), rate, rate / decodeRate, mediaPartRate(), mediaPartRate() / decodeRate, "",
           StepSplit.render(r.taskSecondsByStep(), VideoScorer.VIDEO_STEP,
-              List.of(VideoScorer.BATCH_STEP, VideoScorer.MODEL_STEP)));
+              List.of(VideoScorer.BATCH_STEP, VideoScorer.MODEL_STEP)), "", r.writeSeconds());
     }
   }
 

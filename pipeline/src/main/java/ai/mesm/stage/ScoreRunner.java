@@ -78,7 +78,7 @@ public final class ScoreRunner {
   /** What a run did (this run's numbers, plus the videos earlier runs had done). */
   public record Result(String output, String modelId, int videos, int alreadyDone, long scoredVideos,
                        long rejectedVideos, long segments, long rows, long segmentRejects, long lineRejects,
-                       double mediaSeconds, double seconds, Map<String, Double> taskSecondsByStep) {
+                       double mediaSeconds, double seconds, Map<String, Double> taskSecondsByStep, double writeSeconds) {
     /** The accounting line of docs/computation.md#accounting: every input video and segment ends as output or reject. */
     public String accounting() {
       return String.format(Locale.ROOT, "videos: %d in the archive = %d done before + %d scored + %d rejected%n"
@@ -128,14 +128,17 @@ public final class ScoreRunner {
         + "-" + UUID.randomUUID().toString().substring(0, 8);
     long[] totals = new long[7];
     Map<String, Double> steps = Map.of();
+    double writeSeconds = 0;
     if (!todo.isEmpty()) {
       Totals t = scoreAndCommit(spark, config, settings, manifest, modelLocation, todo, output, fs, runId, fingerprint, log);
       totals = t.counts();
       steps = t.secondsByStep();
+      writeSeconds = t.writeSeconds();
     }
     export(spark, fs, output, settings.format());
     Result r = new Result(output.toString(), manifest.modelId(), videos.size(), alreadyDone, totals[0], totals[1],
-        totals[2], totals[3], totals[4], totals[5], totals[6] / 1000.0, (System.nanoTime() - t0) / 1e9, steps);
+        totals[2], totals[3], totals[4], totals[5], totals[6] / 1000.0, (System.nanoTime() - t0) / 1e9, steps,
+        writeSeconds);
     writeManifest(fs, output, manifest, modelLocation, fingerprint, r);
     return r;
   }
@@ -144,7 +147,7 @@ public final class ScoreRunner {
    * What a scoring run did: {scored videos, rejected videos, segments, rows, segment rejects, line
    * rejects, media milliseconds}, and its videos' seconds by step, summed over tasks.
    */
-  private record Totals(long[] counts, Map<String, Double> secondsByStep) {}
+  private record Totals(long[] counts, Map<String, Double> secondsByStep, double writeSeconds) {}
 
   private static Totals scoreAndCommit(SparkSession spark, MesmConfig config, ScoreSettings settings,
                                        ModelManifest manifest, String modelLocation, List<String> todo, Path output,
@@ -174,7 +177,11 @@ public final class ScoreRunner {
         TimeUnit.SECONDS);
     long[] totals;
     Map<String, Double> steps;
+    double writeSeconds;
     try {
+      // The media pass first (its results stay cached), so that the Parquet writes are timed apart from it.
+      results.count();
+      long writing = System.nanoTime();
       JavaRDD<Row> rows = results.flatMap(r -> r.rows().stream().map(s -> ScoreTables.row(s, modelId, version, runId))
           .iterator());
       JavaRDD<Row> rejects = results.flatMap(r -> r.rejects().stream().map(x -> ScoreTables.reject(x, modelId, runId))
@@ -183,6 +190,7 @@ public final class ScoreRunner {
           .parquet(new Path(staging, SCORES).toString());
       spark.createDataFrame(rejects, ScoreTables.rejects()).write().mode(SaveMode.Overwrite)
           .parquet(new Path(staging, REJECTS).toString());
+      writeSeconds = (System.nanoTime() - writing) / 1e9;
       totals = results.map(ScoreRunner::counts).reduce(ScoreRunner::sum);
       steps = results.map(r -> (Map<String, Double>) new TreeMap<>(r.secondsByStep())).reduce((a, b) -> {
         ai.mesm.media.MediaTimes.addTo(a, b);
@@ -196,7 +204,7 @@ public final class ScoreRunner {
         todo.size(), totals[3] / ((System.nanoTime() - start) / 1e9),
         totals[6] / 1000.0 / ((System.nanoTime() - start) / 1e9)));
     commit(fs, staging, output, runId, fingerprint, totals);
-    return new Totals(totals, steps);
+    return new Totals(totals, steps, writeSeconds);
   }
 
   private static long[] counts(VideoScorer.Result r) {

@@ -117,6 +117,7 @@ class ScoreRunnerTest {
     assertTrue(steps.get("decode") > 0 && steps.get("mel") > 0 && steps.get("model") > 0 && steps.get("batch") > 0,
         steps.toString());
     assertTrue(steps.get("video") > steps.get("decode") + steps.get("mel") + steps.get("model"), steps.toString());
+    assertTrue(r.writeSeconds() > 0 && r.writeSeconds() < r.seconds(), r.writeSeconds() + " s of writes");
     List<Row> rejects = spark.read().parquet(r.output() + "/rejects").collectAsList();
     assertTrue(rejects.stream().anyMatch(x -> x.getAs("reason").equals(ScoreReject.UNDECODABLE_MEDIA)), rejects.toString());
 
