@@ -115,7 +115,7 @@ bench: build
 	bin/mesm ModelBenchJob --config conf/demo.conf paths.ingest=$(BENCH_OUT)/ingest/iemocap model.cnn.channel-divisor=4
 	@echo "== the paper's text encoder: ALBERT-base (random weights) forward / forward+backward at 8 x 100 tokens, FE2E T+A+V training with it vs the small encoder"
 	bin/mesm AlbertBenchJob --config conf/demo.conf model.cnn.channel-divisor=1
-	@echo "== batch scoring throughput next to a bare decode of the same videos, time by step (MOSEI videos of the corpus, segments from their transcripts; the demo's model sizes)"
+	@echo "== batch scoring throughput next to a bare decode of the same videos, time by step (MOSEI videos of the corpus, segments from their transcripts; the demo's model sizes; FE2E again with the exact face search and with Haar)"
 	bin/mesm ScoreBenchJob --config conf/demo.conf paths.input=$(BENCH_OUT)/corpus paths.scores=$(BENCH_OUT)/score
 	@echo "== long videos: 1- and 20-minute dialogs ingested and videos scored, peak heap against its bound (2 GiB heap)"
 	MESM_HEAP=2g bin/mesm LongVideoBenchJob --config conf/demo.conf corpus.output=$(BENCH_OUT)/long-video

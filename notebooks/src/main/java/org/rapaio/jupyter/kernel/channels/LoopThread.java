@@ -7,6 +7,13 @@ package org.rapaio.jupyter.kernel.channels;
  * ends: when that is the shell channel's, the kernel never answers (about one start in four on 2
  * cores; docs/notebooks.md). Here the flag is set before the thread starts; the rest is the same
  * contract: run the body, sleep, until shut down or interrupted.
+ *
+ * <p>A pass that throws is reported on stderr and the loop goes on. The kernel binds its channels
+ * (starting their loops) before it creates its message handlers, so a request that reaches the
+ * shell channel in between fails on the missing handlers (a NullPointerException in
+ * Channels.getHandler); in the kernel's class that exception ended the shell loop and the kernel
+ * never answered again. Jupyter repeats its kernel_info request until answered, so a loop that
+ * survives answers the next one.
  */
 public final class LoopThread extends Thread {
   private volatile boolean running;
@@ -22,7 +29,11 @@ public final class LoopThread extends Thread {
   @Override
   public void run() {
     while (running) {
-      body.run();
+      try {
+        body.run();
+      } catch (RuntimeException e) {
+        System.err.println(getName() + ": a pass failed, the loop goes on: " + e);
+      }
       try {
         Thread.sleep(sleepMillis);
       } catch (InterruptedException e) {

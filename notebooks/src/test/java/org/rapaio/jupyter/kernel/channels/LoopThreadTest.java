@@ -23,6 +23,22 @@ class LoopThreadTest {
   }
 
   @Test
+  void aPassThatThrowsDoesNotEndTheLoop() throws Exception {
+    // As the shell channel's first pass does when a request arrives before the kernel's handlers exist.
+    java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+    CountDownLatch later = new CountDownLatch(2);
+    LoopThread loop = new LoopThread("throws-once", 0, () -> {
+      if (calls.getAndIncrement() == 0) throw new NullPointerException("handlers not set yet");
+      later.countDown();
+    });
+    loop.start();
+    assertTrue(later.await(10, TimeUnit.SECONDS), "the loop ended after its failing pass");
+    loop.shutdown();
+    loop.join(10_000);
+    assertFalse(loop.isAlive());
+  }
+
+  @Test
   void anInterruptEndsTheLoop() throws Exception {
     LoopThread loop = new LoopThread("interrupted", 50, () -> {});
     loop.start();
