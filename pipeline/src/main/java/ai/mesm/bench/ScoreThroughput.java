@@ -83,7 +83,9 @@ public final class ScoreThroughput {
     double decoded = DecodeBaseline.decodeFiles(files, hadoop, cores, MediaSettings.from(config).decodeThreads());
     Decode decode = new Decode(decoded, (System.nanoTime() - t0) / 1e9, cores);
     List<Line> out = new ArrayList<>();
-    ModelSpec fe2eSpec = null;
+    double decodeRate = decode.mediaSeconds() / decode.seconds();
+    String fe2eLabel = null;
+    String fe2eLocation = null;
     for (String type : List.of("fe2e", "mesm")) {
       MesmConfig c = config.with(Map.of("model.type", type, "model.mesm.top-p", "0.5", "dataset", "mosei"));
       String location = new Path(work, "models/bench-" + type).toString();
@@ -92,27 +94,31 @@ public final class ScoreThroughput {
       String first = firstVideo(videos, hadoop);
       ScoreRunner.run(spark, c.with(Map.of("score.input", first, "score.segments", transcripts, "score.model", location,
           "score.mode", "overwrite", "paths.scores", new Path(work, "warm-up").toString())), s -> {});
-      ScoreRunner.Result r = ScoreRunner.run(spark, c.with(Map.of("score.input", videos, "score.segments", transcripts,
-          "score.model", location, "score.mode", "overwrite", "paths.scores", new Path(work, "scores").toString())),
-          s -> {});
-      out.add(new Line(TrainRunner.label(spec), r, decode.mediaSeconds() / decode.seconds(), cores));
-      if (type.equals("fe2e")) fe2eSpec = spec;
+      out.add(new Line(TrainRunner.label(spec), scoreAll(spark, c, videos, transcripts, location, work), decodeRate,
+          cores));
+      if (type.equals("fe2e")) {
+        fe2eLabel = TrainRunner.label(spec);
+        fe2eLocation = location;
+      }
     }
     // The FE2E model again with the exact face search (every sample searched in full, the reference's
     // behaviour) and with the Haar detector: what the tracked search and MTCNN save in scoring, as
     // IngestBenchJob shows them for ingest.
-    String fe2eModel = new Path(work, "models/bench-fe2e").toString();
     for (Map.Entry<String, Map<String, String>> variant : List.of(
         Map.entry("exact search", Map.of("media.face.search", "exact")),
         Map.entry("Haar", Map.of("media.face.detector", "opencv")))) {
       MesmConfig c = config.with(Map.of("model.type", "fe2e", "dataset", "mosei")).with(variant.getValue());
-      ScoreRunner.Result r = ScoreRunner.run(spark, c.with(Map.of("score.input", videos, "score.segments", transcripts,
-          "score.model", fe2eModel, "score.mode", "overwrite", "paths.scores", new Path(work, "scores").toString())),
-          s -> {});
-      out.add(new Line(TrainRunner.label(fe2eSpec) + ", " + variant.getKey(), r, decode.mediaSeconds() / decode.seconds(),
-          cores));
+      out.add(new Line(fe2eLabel + ", " + variant.getKey(), scoreAll(spark, c, videos, transcripts, fe2eLocation, work),
+          decodeRate, cores));
     }
     return new Report(decode, out);
+  }
+
+  /** Every video of the folder scored with the model at {@code model}, from the start. */
+  private static ScoreRunner.Result scoreAll(SparkSession spark, MesmConfig c, String videos, String transcripts,
+                                             String model, String work) throws IOException {
+    return ScoreRunner.run(spark, c.with(Map.of("score.input", videos, "score.segments", transcripts, "score.model",
+        model, "score.mode", "overwrite", "paths.scores", new Path(work, "scores").toString())), s -> {});
   }
 
   /**

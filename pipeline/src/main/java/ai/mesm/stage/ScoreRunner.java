@@ -179,8 +179,12 @@ public final class ScoreRunner {
     Map<String, Double> steps;
     double writeSeconds;
     try {
-      // The media pass first (its results stay cached), so that the Parquet writes are timed apart from it.
-      results.count();
+      // The totals run the media pass (its results stay cached), so the Parquet writes are timed apart from it.
+      totals = results.map(ScoreRunner::counts).reduce(ScoreRunner::sum);
+      steps = results.map(r -> (Map<String, Double>) new TreeMap<>(r.secondsByStep())).reduce((a, b) -> {
+        ai.mesm.media.MediaTimes.addTo(a, b);
+        return a;
+      });
       long writing = System.nanoTime();
       JavaRDD<Row> rows = results.flatMap(r -> r.rows().stream().map(s -> ScoreTables.row(s, modelId, version, runId))
           .iterator());
@@ -191,11 +195,6 @@ public final class ScoreRunner {
       spark.createDataFrame(rejects, ScoreTables.rejects()).write().mode(SaveMode.Overwrite)
           .parquet(new Path(staging, REJECTS).toString());
       writeSeconds = (System.nanoTime() - writing) / 1e9;
-      totals = results.map(ScoreRunner::counts).reduce(ScoreRunner::sum);
-      steps = results.map(r -> (Map<String, Double>) new TreeMap<>(r.secondsByStep())).reduce((a, b) -> {
-        ai.mesm.media.MediaTimes.addTo(a, b);
-        return a;
-      });
     } finally {
       progress.shutdownNow();
       results.unpersist(false);
