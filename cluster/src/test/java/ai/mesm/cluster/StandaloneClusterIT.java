@@ -69,6 +69,7 @@ class StandaloneClusterIT {
     env.put("MESM_DRIVER_MEMORY", "3g");
     env.put("MESM_S3_SECRET_KEY", SECRET);
     env.put("MESM_JAVA_OPTS", ShortJvms.JAVA_OPTS);
+    env.put("MESM_CLUSTER_JAVA_OPTS", ShortJvms.JAVA_OPTS);
     long started = System.nanoTime();
     Result r = cluster(List.of("up"), 240);
     elapsed("bin/cluster up", started);
