@@ -9,12 +9,12 @@ package ai.mesm.testing;
  * 65 → 48, a short training 112 → 84; a notebook 46–50 → 22–28 CPU-seconds and 21–28 → 17–22 s).
  * The serial collector likewise: G1's concurrent and parallel work costs these JVMs more CPU than
  * it saves in pauses (an ingest and a split of 48 utterances: 27.3 against 29.3 CPU-seconds, three
- * alternating pairs; docs/testing.md#two-test-jvms). A first metaspace threshold above what these JVMs
- * load (118 MB of class metadata for a split job, 135 MB for a notebook's kernel): from the default
- * ~21 MB the serial collector ran a full collection each time the class metadata outgrew the
- * threshold, four per JVM (a split's collections 0.57–0.81 s against 0.49 s without them, a kernel's
- * 2.06 s against 1.64 s). The tests check what the jobs and notebooks
- * compute, not how fast; users' JVMs keep the default tiered compilation and collector. Not for
+ * alternating pairs; docs/testing.md#two-test-jvms). And a first metaspace threshold above what
+ * these JVMs load (118 MB of class metadata for a split job, 135 MB for a notebook's kernel): from
+ * the default ~21 MB the serial collector ran a full collection each time the metadata outgrew the
+ * threshold, four per JVM (a split's collections 0.57–0.81 s against 0.49 s without them, a
+ * kernel's 2.06 s against 1.64 s). The tests check what the jobs and notebooks compute, not how
+ * fast; users' JVMs keep the default tiered compilation, collector and threshold. Not for
  * the test JVM itself: its trainings and MTCNN loops run for minutes and need C2
  * (SparkTrainingTest took 143 s instead of 111 with C1 only).
  */
