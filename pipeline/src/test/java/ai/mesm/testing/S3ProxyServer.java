@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -64,10 +65,13 @@ public final class S3ProxyServer implements AutoCloseable {
     return server;
   }
 
+  /** The endpoint lives for one test class: the short-lived JVMs' flags ({@link ShortJvms}), as the cluster test's s3proxy has. */
   private static Process launch(Path properties, Path log) throws IOException {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    return new ProcessBuilder(java, "-Xmx512m", "-jar", jar(), "--properties", properties.toString())
-        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m"));
+    command.addAll(List.of(ShortJvms.JAVA_OPTS.split(" ")));
+    command.addAll(List.of("-jar", jar(), "--properties", properties.toString()));
+    return new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
   }
 
   private static String jar() {
