@@ -2,7 +2,7 @@
 # Builds the native kernels into the jar's classes, called by Maven (pipeline/pom.xml) as:
 # build.sh <output folder> <JDK home>. libmesm_sparse.so: MESM's submanifold convolution
 # (mesm_sparse.c); libmesm_mtcnn.so: the MTCNN face detector's layers (mesm_mtcnn.c);
-# libmesm_dense.so: the CNNs' training kernels (mesm_dense.c: narrow convolutions, BatchNorm + ReLU). Without a
+# libmesm_dense.so: the CNNs' kernels (mesm_dense.c: narrow convolutions, BatchNorm + ReLU, the frozen graph's CNN). Without a
 # C compiler, or off x86-64 Linux, it only says so: the Java/ND4J paths then run (docs/stack.md).
 out="$1"
 jdk="$2"

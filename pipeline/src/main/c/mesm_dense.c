@@ -1,7 +1,8 @@
 /*
- * Native kernels of the CNNs' training layers, called through ai.mesm.model.layers.CnnKernels: the
- * gradients of the convolutions (stride 1, same padding, NCHW, float) for NativeConvolution, and
- * BatchNorm + ReLU (mesm_bn_kernels.h) for BatchNormReluLayer.
+ * Native kernels of the CNNs' layers, called through ai.mesm.model.layers.CnnKernels: the
+ * gradients of the convolutions (stride 1, same padding, NCHW, float) for NativeConvolution,
+ * BatchNorm + ReLU (mesm_bn_kernels.h) for BatchNormReluLayer, and the frozen graph's whole CNN
+ * (mesm_cnn_infer.h) for FoldedCnnVertex.
  *
  * Why native: at narrow widths (the tests' and the demo's models) oneDNN's backward pass spends
  * most of its time reordering DL4J's NCHW arrays into its blocked layout, whose channels are padded
@@ -57,6 +58,8 @@ typedef int i4 __attribute__((vector_size(16)));
 #define VI i4
 #define VD_LANES 4
 #include "mesm_dense_level.h"
+
+#include "mesm_cnn_infer.h"
 
 typedef void (*wgrad_fn)(const float *, const float *, int, int, int, long, long, float *);
 typedef void (*igrad_fn)(const float *, int, int, long, long, const float *, int, int, float *, long);
@@ -169,6 +172,18 @@ JNIEXPORT jint JNICALL Java_ai_mesm_model_layers_CnnKernels_forward(JNIEnv *env,
   (void)cls;
   return forward(level, (const float *)(intptr_t)x, (const float *)(intptr_t)w, n, cin, cout, h, wd, k,
                  (float *)(intptr_t)y);
+}
+
+JNIEXPORT jint JNICALL Java_ai_mesm_model_layers_CnnKernels_inferCnn(JNIEnv *env, jclass cls, jlong x, jint frames,
+    jint c0, jint h, jint wd, jintArray kernels, jintArray couts, jlong w, jlong bias, jlong y) {
+  (void)cls;
+  int nl = (*env)->GetArrayLength(env, kernels);
+  if (nl < 1 || nl > CI_MAX_LAYERS || (*env)->GetArrayLength(env, couts) != nl) return -2;
+  int kernel[CI_MAX_LAYERS], cout[CI_MAX_LAYERS];
+  (*env)->GetIntArrayRegion(env, kernels, 0, nl, kernel);
+  (*env)->GetIntArrayRegion(env, couts, 0, nl, cout);
+  return cnn_infer((const float *)(intptr_t)x, frames, c0, h, wd, nl, kernel, cout, (const float *)(intptr_t)w,
+                   (const float *)(intptr_t)bias, (float *)(intptr_t)y);
 }
 
 JNIEXPORT jint JNICALL Java_ai_mesm_model_layers_CnnKernels_level(JNIEnv *env, jclass cls) {

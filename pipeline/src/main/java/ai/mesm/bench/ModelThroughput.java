@@ -4,8 +4,10 @@ import ai.mesm.model.Batch;
 import ai.mesm.model.EmotionModel;
 import ai.mesm.model.Fe2eGraph;
 import ai.mesm.model.FeatureCnn;
+import ai.mesm.model.InferenceGraph;
 import ai.mesm.model.Modality;
 import ai.mesm.model.ModelSpec;
+import ai.mesm.model.layers.FoldedCnn;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -26,7 +28,8 @@ public final class ModelThroughput {
    * (BatchNorm-folded) graph that evaluation and scoring use, and the CNNs' achieved GFLOP/s (forward).
    */
   public record Result(double trainPerSecond, double inferPerSecond, double frozenInferPerSecond,
-                       double visualGflopsPerSecond, double audioGflopsPerSecond) {}
+                       double visualGflopsPerSecond, double audioGflopsPerSecond, double frozenVisualGflopsPerSecond,
+                       double frozenAudioGflopsPerSecond) {}
 
   private ModelThroughput() {}
 
@@ -62,9 +65,9 @@ public final class ModelThroughput {
       frozenInfer = Math.max(frozenInfer, inferPerSecond(frozen, batch, round == 0 ? warmup : 0, iterations));
     }
     ModelSpec spec = model.spec();
-    double visual = spec.uses(Modality.VISUAL) ? cnnGflopsPerSecond(spec, Modality.VISUAL, batch, warmup, iterations) : Double.NaN;
-    double audio = spec.uses(Modality.AUDIO) ? cnnGflopsPerSecond(spec, Modality.AUDIO, batch, warmup, iterations) : Double.NaN;
-    return new Result(train, infer, frozenInfer, visual, audio);
+    double[] visual = cnnGflopsPerSecond(spec, Modality.VISUAL, batch, warmup, iterations);
+    double[] audio = cnnGflopsPerSecond(spec, Modality.AUDIO, batch, warmup, iterations);
+    return new Result(train, infer, frozenInfer, visual[0], audio[0], visual[1], audio[1]);
   }
 
   private static double inferPerSecond(EmotionModel model, Batch batch, int warmup, int iterations) {
@@ -82,19 +85,26 @@ public final class ModelThroughput {
     return batch.size() * iterations / ((System.nanoTime() - t0) / 1e9);
   }
 
-  private static double cnnGflopsPerSecond(ModelSpec spec, Modality m, Batch batch, int warmup, int iterations) {
+  /** The CNN's forward GFLOP/s alone: in the training form (BatchNorm layers), then folded as the frozen graph runs it. */
+  private static double[] cnnGflopsPerSecond(ModelSpec spec, Modality m, Batch batch, int warmup, int iterations) {
+    if (!spec.uses(m)) return new double[] {Double.NaN, Double.NaN};
     ComputationGraph cnn = new ComputationGraph(Fe2eGraph.featureExtractor(spec, m, DataType.FLOAT));
     cnn.init();
+    ComputationGraph folded = InferenceGraph.fold(cnn,
+        Fe2eGraph.foldedFeatureExtractor(spec, m, DataType.FLOAT, FeatureCnn.layers(spec.channelDivisor())));
+    long steps = batch.mask(m).sumNumber().longValue();
+    double gflops = FeatureCnn.fe2eGflops(spec, m == Modality.VISUAL ? (int) steps : 0, m == Modality.AUDIO ? (int) steps : 0);
+    return new double[] {gflops / secondsPerPass(cnn, batch, m, warmup, iterations),
+        gflops / secondsPerPass(folded, batch, m, warmup, iterations)};
+  }
+
+  private static double secondsPerPass(ComputationGraph cnn, Batch batch, Modality m, int warmup, int iterations) {
     INDArray[] in = {batch.features(m)};
     INDArray[] mask = {batch.mask(m)};
     for (int i = 0; i < warmup; i++) cnn.output(false, in, mask);
     long t0 = System.nanoTime();
     for (int i = 0; i < iterations; i++) cnn.output(false, in, mask);
-    double seconds = (System.nanoTime() - t0) / 1e9;
-    long steps = batch.mask(m).sumNumber().longValue();
-    int frames = m == Modality.VISUAL ? (int) steps : 0;
-    int chunks = m == Modality.AUDIO ? (int) steps : 0;
-    return FeatureCnn.fe2eGflops(spec, frames, chunks) * iterations / seconds;
+    return (System.nanoTime() - t0) / 1e9 / iterations;
   }
 
   /** Which ND4J native build runs this JVM (the classifier of the nd4j-native jar on the class path). */
@@ -112,8 +122,9 @@ public final class ModelThroughput {
 
   public static String describe(Result r) {
     return String.format(Locale.ROOT, "train %.2f utterances/s, inference %.2f utterances/s (training graph) and %.2f "
-        + "(frozen: BatchNorm folded, %.2fx), CNN visual %.1f GFLOP/s, CNN audio %.1f GFLOP/s", r.trainPerSecond(),
-        r.inferPerSecond(), r.frozenInferPerSecond(), r.frozenInferPerSecond() / r.inferPerSecond(),
-        r.visualGflopsPerSecond(), r.audioGflopsPerSecond());
+        + "(frozen: BatchNorm folded, %.2fx), CNN visual %.1f GFLOP/s, CNN audio %.1f GFLOP/s (frozen: %.1f and %.1f; %s)",
+        r.trainPerSecond(), r.inferPerSecond(), r.frozenInferPerSecond(), r.frozenInferPerSecond() / r.inferPerSecond(),
+        r.visualGflopsPerSecond(), r.audioGflopsPerSecond(), r.frozenVisualGflopsPerSecond(), r.frozenAudioGflopsPerSecond(),
+        FoldedCnn.available(DataType.FLOAT) ? "the native folded CNN" : "DL4J's folded convolution layers");
   }
 }

@@ -7,6 +7,7 @@ import ai.mesm.model.Batch;
 import ai.mesm.model.BatchBuilder;
 import ai.mesm.model.Fe2eGraph;
 import ai.mesm.model.FeatureCnn;
+import ai.mesm.model.InferenceGraph;
 import ai.mesm.model.Modality;
 import ai.mesm.model.ModelSpec;
 import ai.mesm.model.sparse.AttentionMode;
@@ -168,9 +169,10 @@ public final class SparseSpeed {
     return best;
   }
 
+  /** The CNN's first {@code layers} as evaluation and scoring run them: folded ({@link InferenceGraph}). */
   private static ComputationGraph graph(ModelSpec spec, Modality m, List<FeatureCnn.Layer> layers) {
-    ComputationGraph g = new ComputationGraph(Fe2eGraph.featureExtractor(spec, m, DataType.FLOAT, layers));
-    g.init();
-    return g;
+    ComputationGraph trained = new ComputationGraph(Fe2eGraph.featureExtractor(spec, m, DataType.FLOAT, layers));
+    trained.init();
+    return InferenceGraph.fold(trained, Fe2eGraph.foldedFeatureExtractor(spec, m, DataType.FLOAT, layers));
   }
 }

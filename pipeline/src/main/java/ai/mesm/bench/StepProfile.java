@@ -59,6 +59,8 @@ public final class StepProfile {
     PARTS.put("ai.mesm.model.layers.CachedConvolutionLayer", "CNN convolutions");
     PARTS.put("ai.mesm.model.layers.BatchNormReluLayer", "CNN BatchNorm + ReLU");
     PARTS.put("ai.mesm.model.layers.MaxPool2x2Vertex", "CNN max-pool");
+    // The frozen graph's whole CNN (or MESM's stem) in one native pass where the kernel runs.
+    PARTS.put("ai.mesm.model.layers.FoldedCnnVertex", "CNN folded, native");
     PARTS.put("ai.mesm.model.layers.SequenceToFramesVertex", "sequence <-> frames");
     PARTS.put("ai.mesm.model.layers.FramesToSequenceVertex", "sequence <-> frames");
     PARTS.put("ai.mesm.model.layers.MesmSparseVertex", "MESM sparse blocks");

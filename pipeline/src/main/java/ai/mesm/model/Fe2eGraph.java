@@ -4,6 +4,7 @@ import ai.mesm.model.albert.AlbertConfig;
 import ai.mesm.model.layers.AlbertEncoder;
 import ai.mesm.model.layers.BatchNormRelu;
 import ai.mesm.model.layers.CachedConvolution;
+import ai.mesm.model.layers.FoldedCnn;
 import ai.mesm.model.layers.FramesToSequence;
 import ai.mesm.model.layers.LogitFusion;
 import ai.mesm.model.layers.MaxPool2x2;
@@ -70,6 +71,7 @@ public final class Fe2eGraph {
 
   private static ComputationGraphConfiguration build(ModelSpec spec, DataType dataType, IUpdater updater,
                                                      boolean folded) {
+    CnnForm form = CnnForm.of(folded, dataType);
     GraphBuilder g = new NeuralNetConfiguration.Builder()
         .seed(spec.seed())
         .dataType(dataType)
@@ -97,8 +99,8 @@ public final class Fe2eGraph {
                 .inputLength(spec.maxTokens()).weightInit(new NormalDistribution(0, 1)).build(), in);
             yield in + "_embedding";
           }
-          case AUDIO -> perStepCnn(g, in, spec, 1, spec.melBins(), spec.chunkFrames(), folded);
-          case VISUAL -> perStepCnn(g, in, spec, 3, spec.faceSize(), spec.faceSize(), folded);
+          case AUDIO -> perStepCnn(g, in, spec, 1, spec.melBins(), spec.chunkFrames(), form);
+          case VISUAL -> perStepCnn(g, in, spec, 3, spec.faceSize(), spec.faceSize(), form);
         };
         transformer(g, m, spec, sequence);
         g.addLayer(in + "_head", new DenseLayer.Builder().nOut(spec.classes()).activation(Activation.IDENTITY).build(),
@@ -117,6 +119,16 @@ public final class Fe2eGraph {
     g.setOutputs(OUTPUT);
     g.setInputTypes(inputTypes.toArray(InputType[]::new));
     return g.build();
+  }
+
+  /** How the CNNs are built: for training (convolution, BatchNorm + ReLU), or folded as DL4J layers or one native vertex. */
+  private enum CnnForm {
+    TRAINING, FOLDED_LAYERS, FOLDED_NATIVE;
+
+    static CnnForm of(boolean folded, DataType dataType) {
+      if (!folded) return TRAINING;
+      return FoldedCnn.available(dataType) ? FOLDED_NATIVE : FOLDED_LAYERS;
+    }
   }
 
   /** The Transformer encoder (CLS out) over one modality's sequence, with sinusoidal positions where the spec asks. */
@@ -158,13 +170,29 @@ public final class Fe2eGraph {
   /** The same with only the first {@code layers} of the CNN (MESM's dense stem: {@link FeatureCnn#MESM_DENSE_LAYERS}). */
   public static ComputationGraphConfiguration featureExtractor(ModelSpec spec, Modality modality, DataType dataType,
                                                                List<FeatureCnn.Layer> layers) {
+    return featureExtractor(spec, modality, dataType, layers, false);
+  }
+
+  /**
+   * The same in the frozen graph's form ({@link InferenceGraph#fold(ComputationGraph, ComputationGraphConfiguration)}
+   * fills it from a training-form extractor): what evaluation and scoring run.
+   */
+  public static ComputationGraphConfiguration foldedFeatureExtractor(ModelSpec spec, Modality modality,
+                                                                     DataType dataType, List<FeatureCnn.Layer> layers) {
+    return featureExtractor(spec, modality, dataType, layers, true);
+  }
+
+  private static ComputationGraphConfiguration featureExtractor(ModelSpec spec, Modality modality, DataType dataType,
+                                                                List<FeatureCnn.Layer> layers, boolean folded) {
     if (modality == Modality.TEXT) throw new IllegalArgumentException("text has no CNN");
     GraphBuilder g = new NeuralNetConfiguration.Builder().seed(spec.seed()).dataType(dataType)
         .weightInit(WeightInit.XAVIER).convolutionMode(ConvolutionMode.Truncate).graphBuilder();
     String in = modality.inputName();
     g.addInputs(in);
-    String last = modality == Modality.AUDIO ? cnn(g, in, layers, 1, spec.melBins(), spec.chunkFrames(), false)
-        : cnn(g, in, layers, 3, spec.faceSize(), spec.faceSize(), false);
+    CnnForm form = CnnForm.of(folded, dataType);
+    int divisor = spec.channelDivisor();
+    String last = modality == Modality.AUDIO ? cnn(g, in, divisor, layers, 1, spec.melBins(), spec.chunkFrames(), form)
+        : cnn(g, in, divisor, layers, 3, spec.faceSize(), spec.faceSize(), form);
     g.setOutputs(last);
     g.setInputTypes(InputType.recurrent(modality == Modality.AUDIO ? spec.audioFeatures() : spec.visualFeatures()));
     return g.build();
@@ -172,17 +200,18 @@ public final class Fe2eGraph {
 
   /** Adds the per-step CNN and projections for one image-like modality; returns the sequence vertex's name. */
   private static String perStepCnn(GraphBuilder g, String in, ModelSpec spec, int channels, int height, int width,
-                                   boolean folded) {
+                                   CnnForm form) {
     List<FeatureCnn.Layer> layers = FeatureCnn.layers(spec.channelDivisor());
     String previous;
     if (spec.isMesm()) {
       // MESM: the dense stem, then the cross-modal sparse blocks with the text CLS vector as query.
-      String stem = cnn(g, in, layers.subList(0, FeatureCnn.MESM_DENSE_LAYERS), channels, height, width, folded);
+      String stem = cnn(g, in, spec.channelDivisor(), layers.subList(0, FeatureCnn.MESM_DENSE_LAYERS), channels, height,
+          width, form);
       previous = in + "_sparse";
       g.addVertex(previous, new MesmSparse(spec.channelDivisor(), spec.textVectorSize(), spec.topP(), spec.attentionMode()), stem,
           Modality.TEXT.inputName() + "_encoder", in);
     } else {
-      previous = cnn(g, in, layers, channels, height, width, folded);
+      previous = cnn(g, in, spec.channelDivisor(), layers, channels, height, width, form);
     }
     g.addLayer(in + "_fc1", new DenseLayer.Builder().nOut(HIDDEN).activation(Activation.RELU).build(), previous);
     g.addLayer(in + "_fc2", new DenseLayer.Builder().nOut(spec.dim()).activation(Activation.IDENTITY).build(),
@@ -191,11 +220,18 @@ public final class Fe2eGraph {
     return in + "_sequence";
   }
 
-  /** Real steps of the sequence → the CNN; returns the last layer's name. */
-  private static String cnn(GraphBuilder g, String in, List<FeatureCnn.Layer> layers, int channels, int height,
-                            int width, boolean folded) {
+  /**
+   * Real steps of the sequence → the CNN; returns the last layer's name. Folded, the CNN is one
+   * {@link FoldedCnn} vertex where its native kernel runs, else one DL4J convolution per convolution.
+   */
+  private static String cnn(GraphBuilder g, String in, int divisor, List<FeatureCnn.Layer> layers, int channels,
+                            int height, int width, CnnForm form) {
     g.addVertex(in + "_frames", new SequenceToFrames(channels, height, width), in);
     String previous = in + "_frames";
+    if (form == CnnForm.FOLDED_NATIVE) {
+      g.addVertex(in + "_cnn", new FoldedCnn(divisor, layers.size(), channels), previous);
+      return in + "_cnn";
+    }
     int i = 0;
     for (FeatureCnn.Layer layer : layers) {
       String name = in + "_cnn" + i++;
@@ -203,7 +239,7 @@ public final class Fe2eGraph {
         g.addVertex(name, new MaxPool2x2(), previous);
       } else {
         int pad = layer.kernel() / 2;
-        if (folded) {
+        if (form == CnnForm.FOLDED_LAYERS) {
           g.addLayer(name, new ConvolutionLayer.Builder(layer.kernel(), layer.kernel()).padding(pad, pad)
               .nOut(layer.outChannels()).hasBias(true).activation(Activation.RELU).build(), previous);
           previous = name;

@@ -1,6 +1,10 @@
 package ai.mesm.model;
 
+import ai.mesm.model.layers.FoldedCnn;
+import ai.mesm.model.layers.FoldedCnnVertex;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.graph.vertex.GraphVertex;
@@ -18,18 +22,28 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * {@code w' = w·γ/σ} per output channel and {@code b = β − μ·γ/σ}. The folded graph skips a pass over
  * every feature map per layer (BatchNorm) and the separate activation layer with its copy. Every other
  * vertex is the training graph's, with its parameters copied. The copy is frozen: training the
- * source graph later does not change it.
+ * source graph later does not change it. Where the native kernel runs ({@link FoldedCnn#available}),
+ * each CNN is one {@link FoldedCnn} vertex holding all its folded convolutions.
  */
 public final class InferenceGraph {
   private InferenceGraph() {}
 
   public static ComputationGraph fold(ModelSpec spec, ComputationGraph trained) {
-    ComputationGraph folded = new ComputationGraph(Fe2eGraph.buildFolded(spec, trained.params().dataType()));
+    return fold(trained, Fe2eGraph.buildFolded(spec, trained.params().dataType()));
+  }
+
+  /** {@code trained} folded into {@code foldedForm}, a configuration of the same network in the folded form. */
+  public static ComputationGraph fold(ComputationGraph trained, ComputationGraphConfiguration foldedForm) {
+    ComputationGraph folded = new ComputationGraph(foldedForm);
     folded.init();
     for (GraphVertex v : folded.getVertices()) {
       Map<String, INDArray> target = v.paramTable(false);
       if (target == null || target.isEmpty()) continue;
       String name = v.getVertexName();
+      if (v instanceof FoldedCnnVertex cnn) {
+        foldCnn(cnn, trained);
+        continue;
+      }
       GraphVertex source = trained.getVertex(name);
       GraphVertex batchNorm = trained.getVertex(name + "_bn");
       if (batchNorm != null) {
@@ -43,6 +57,24 @@ public final class InferenceGraph {
       }
     }
     return folded;
+  }
+
+  /** Each convolution i of the CNN vertex {@code <modality>_cnn} from {@code <modality>_cnn<i>} and its BatchNorm. */
+  private static void foldCnn(FoldedCnnVertex cnn, ComputationGraph trained) {
+    Map<String, INDArray> target = cnn.paramTable(false);
+    for (int i = 0; i < cnn.layerCount(); i++) {
+      INDArray w = target.get(FoldedCnn.weightName(i));
+      if (w == null) continue; // a pool
+      String name = cnn.getVertexName() + i;
+      GraphVertex source = trained.getVertex(name);
+      GraphVertex batchNorm = trained.getVertex(name + "_bn");
+      if (source == null || batchNorm == null) throw new IllegalStateException(name + ": no convolution + BatchNorm to fold");
+      Map<String, INDArray> conv = new LinkedHashMap<>();
+      conv.put(ConvolutionParamInitializer.WEIGHT_KEY, w);
+      conv.put(ConvolutionParamInitializer.BIAS_KEY, target.get(FoldedCnn.biasName(i)));
+      foldInto(conv, source.paramTable(false), batchNorm);
+    }
+    cnn.parametersChanged();
   }
 
   private static void foldInto(Map<String, INDArray> conv, Map<String, INDArray> trainedConv, GraphVertex batchNorm) {

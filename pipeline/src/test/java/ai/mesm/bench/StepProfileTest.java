@@ -8,12 +8,14 @@ import ai.mesm.model.EmotionModel;
 import ai.mesm.model.Modality;
 import ai.mesm.model.ModelSpec;
 import ai.mesm.model.RandomInputs;
+import ai.mesm.model.layers.FoldedCnn;
 import ai.mesm.testing.Slow;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
 
 @Slow
 class StepProfileTest {
@@ -59,6 +61,12 @@ class StepProfileTest {
     addUp(inference);
     assertTrue(inference.parts().stream().noneMatch(p -> p.name().endsWith("backward") || p.name().contains("BatchNorm")),
         "frozen inference runs no backward pass and no BatchNorm: " + inference.parts());
+    // This machine (AVX-512) runs each frozen CNN as one native pass, by modality.
+    Set<String> inferenceParts = inference.parts().stream().map(StepProfile.Part::name).collect(Collectors.toSet());
+    assertTrue(FoldedCnn.available(DataType.FLOAT));
+    for (String part : List.of("CNN folded, native (visual), forward", "CNN folded, native (audio), forward")) {
+      assertTrue(inferenceParts.contains(part), part + " in " + inferenceParts);
+    }
   }
 
   private static void addUp(StepProfile.Profile profile) {

@@ -1,13 +1,14 @@
 package ai.mesm.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.mesm.data.Example;
+import ai.mesm.model.layers.CnnKernels;
+import ai.mesm.model.layers.FoldedCnnVertex;
 import java.util.ArrayList;
 import java.util.Random;
 
@@ -16,7 +17,7 @@ import java.util.Map;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.MultiDataSet;
@@ -31,9 +32,18 @@ class InferenceGraphTest {
    * folded graph predicts what the training graph predicts in inference mode, on a padded batch
    * (utterances of different lengths, one without frames).
    */
-  @ParameterizedTest(name = "{0}")
-  @ValueSource(strings = {"fe2e", "mesm"})
-  void foldedGraphPredictsWhatTheTrainingGraphPredictsInInferenceMode(String type) {
+  @ParameterizedTest(name = "{0}, CNN kernels {1}")
+  @CsvSource({"fe2e, auto", "mesm, auto", "fe2e, java", "mesm, java"})
+  void foldedGraphPredictsWhatTheTrainingGraphPredictsInInferenceMode(String type, String kernels) {
+    CnnKernels.configure(kernels);
+    try {
+      assertFoldedPredictsAsTrained(type, kernels.equals("auto"));
+    } finally {
+      CnnKernels.configure("auto");
+    }
+  }
+
+  private static void assertFoldedPredictsAsTrained(String type, boolean nativeCnn) {
     ModelSpec spec = RandomInputs.tinySpec(TAV, true).toBuilder().type(type).topP(0.6).build();
     ComputationGraph trained = new ComputationGraph(Fe2eGraph.build(spec, DataType.FLOAT, new Adam(1e-2)));
     trained.init();
@@ -55,8 +65,11 @@ class InferenceGraphTest {
 
     ComputationGraph folded = InferenceGraph.fold(spec, trained);
     for (var v : folded.getVertices()) assertTrue(!v.getVertexName().endsWith("_bn") && !v.getVertexName().endsWith("_relu"), v.getVertexName());
-    assertNotNull(folded.getVertex("visual_cnn0"));
     assertNull(folded.getVertex("visual_cnn0_bn"));
+    // This machine's CPU (AVX-512) runs the native folded CNN: one vertex per CNN, else one layer per convolution.
+    assertEquals(nativeCnn, folded.getVertex("visual_cnn") instanceof FoldedCnnVertex, "one native CNN vertex");
+    assertEquals(!nativeCnn, folded.getVertex("visual_cnn0") != null, "DL4J's folded layers");
+    assertEquals(nativeCnn, folded.getVertex("audio_cnn") instanceof FoldedCnnVertex);
     INDArray expected = trained.output(false, in.features, in.masks)[0];
     INDArray actual = folded.output(false, in.features, in.masks)[0];
     assertEquals(expected.length(), actual.length());

@@ -54,6 +54,14 @@ public final class CnnKernels {
   static native int forward(int level, long x, long w, int n, int cin, int cout, int h, int width, int k, long y);
 
   /**
+   * y [frames, c', h', w'] = the folded CNN of x [frames, c0, h, w]: kernels[l] 3 or 5 for a
+   * same-padded convolution to couts[l] channels with bias and ReLU, 0 for a 2×2 max-pool; weights
+   * and biases as {@link PackedCnnWeights} lays them out. AVX-512 only. 0, or -1 when out of memory.
+   */
+  static native int inferCnn(long x, int frames, int c0, int h, int width, int[] kernels, int[] couts, long weights,
+                             long bias, long y);
+
+  /**
    * y = max(0, a·x + b) for channels [c0, c1) of x [n, channels, plane]; in training the batch's mean
    * and (biased) variance are computed into {@code mean} and {@code var} first, otherwise read from
    * them; a = γ/√(var + ε) and b = β − mean·a are written.
@@ -95,6 +103,11 @@ public final class CnnKernels {
   /** Whether FLOAT arrays of the CNNs' layers take the native kernels in this JVM. */
   static boolean enabled(DataType type) {
     return available() && !mode.equals("java") && type == DataType.FLOAT;
+  }
+
+  /** Whether the frozen graph's CNN runs on the native inference kernel for this type: AVX-512 only. */
+  static boolean inferenceAvailable(DataType type) {
+    return enabled(type) && LEVEL == 2;
   }
 
   /** Whether every convolution's gradients, not only the narrow ones, run natively. */

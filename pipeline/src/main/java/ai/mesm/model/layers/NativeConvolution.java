@@ -138,17 +138,17 @@ public final class NativeConvolution {
   }
 
   /** Parts of the samples: one per ND4J thread (one in the tests' JVMs), at most one per sample. */
-  private static int parts(int n) {
+  static int parts(int n) {
     return Math.max(1, Math.min(n, Nd4j.getEnvironment().maxThreads()));
   }
 
   /** A native call over samples [from, from + count), the {@code part}-th; returns its status. */
-  private interface SampleRange {
+  interface SampleRange {
     int run(int part, int from, int count);
   }
 
   /** {@code body} over {@code parts} parts of n samples (on the common pool when more than one); their statuses or-ed. */
-  private static int inParts(int n, int parts, SampleRange body) {
+  static int inParts(int n, int parts, SampleRange body) {
     if (parts == 1) return body.run(0, 0, n);
     List<Callable<Integer>> calls = new ArrayList<>();
     for (int p = 0; p < parts; p++) {

@@ -36,13 +36,17 @@ public record SparseBlockParams(INDArray wx, INDArray bx, INDArray wq, INDArray 
     long at = offset;
     for (int i = 0; i < shapes.length; i++) {
       long len = shapes[i][0] * shapes[i][1];
-      var range = org.nd4j.linalg.indexing.NDArrayIndex.interval(at, at + len);
-      INDArray segment = flat.rank() == 1 ? flat.get(range) : flat.get(org.nd4j.linalg.indexing.NDArrayIndex.point(0), range);
-      p[i] = segment.reshape('c', shapes[i]);
+      p[i] = segment(flat, at, len).reshape('c', shapes[i]);
       at += len;
     }
     return new SparseBlockParams(p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], p[8], p[9], p[10], p[11], p[12],
         p[13], p[14]);
+  }
+
+  /** A view of {@code len} values of a flat [1, count] or rank-1 vector from {@code at} on. */
+  public static INDArray segment(INDArray flat, long at, long len) {
+    var range = org.nd4j.linalg.indexing.NDArrayIndex.interval(at, at + len);
+    return flat.rank() == 1 ? flat.get(range) : flat.get(org.nd4j.linalg.indexing.NDArrayIndex.point(0), range);
   }
 
   public INDArray[] all() {
