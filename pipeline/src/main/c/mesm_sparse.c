@@ -4,7 +4,7 @@
  * out[t] (+)= x[s] . W_k for every (site t, neighbour s) pair of offset k, taken from the
  * rulebook's neighbour table a chunk of sites at a time (the centre offset being every site
  * with itself). A tile of up
- * to MR pairs x NR output channels keeps its sums in vector registers through the whole Cin loop
+ * to 6 pairs x 64 output channels (8 x 32 for an offset with few pairs; 6 x 16 with AVX2) keeps its sums in vector registers through the whole Cin loop
  * and reads the neighbours' rows in place: no gathered copy and no product matrix, so the work is
  * the real pairs x Cin x Cout at close to the CPU's FMA rate. Why native: gather + GEMM through
  * ND4J ran at half the rate of the dense layers' oneDNN convolution, and the same loop in the
@@ -71,6 +71,53 @@ static void tile_avx512(const float *const *rows, float *const *outs, int m, int
     Z_FMA(0) Z_FMA(1) Z_FMA(2) Z_FMA(3) Z_FMA(4) Z_FMA(5) Z_FMA(6) Z_FMA(7)
   }
   Z_OUT(0) Z_OUT(1) Z_OUT(2) Z_OUT(3) Z_OUT(4) Z_OUT(5) Z_OUT(6) Z_OUT(7)
+}
+
+/* ---------- AVX-512: 6 pairs x 64 channels, 24 accumulators ---------- */
+#define W_FMA(r)                                  \
+  {                                               \
+    __m512 b = _mm512_set1_ps(rows[r][c]);        \
+    s##r##a = _mm512_fmadd_ps(b, w0, s##r##a);    \
+    s##r##b = _mm512_fmadd_ps(b, w1, s##r##b);    \
+    s##r##c = _mm512_fmadd_ps(b, w2, s##r##c);    \
+    s##r##d = _mm512_fmadd_ps(b, w3, s##r##d);    \
+  }
+#define W_OUT(r)                                                                           \
+  if (r < m) {                                                                             \
+    float *o = outs[r];                                                                    \
+    if (add) {                                                                             \
+      s##r##a = _mm512_add_ps(_mm512_maskz_loadu_ps(m0, o), s##r##a);                      \
+      s##r##b = _mm512_add_ps(_mm512_maskz_loadu_ps(m1, o + 16), s##r##b);                 \
+      s##r##c = _mm512_add_ps(_mm512_maskz_loadu_ps(m2, o + 32), s##r##c);                 \
+      s##r##d = _mm512_add_ps(_mm512_maskz_loadu_ps(m3, o + 48), s##r##d);                 \
+    }                                                                                      \
+    _mm512_mask_storeu_ps(o, m0, s##r##a);                                                 \
+    _mm512_mask_storeu_ps(o + 16, m1, s##r##b);                                            \
+    _mm512_mask_storeu_ps(o + 32, m2, s##r##c);                                            \
+    _mm512_mask_storeu_ps(o + 48, m3, s##r##d);                                            \
+  }
+
+static __mmask16 lane_mask(int width, int from) {
+  int n = width - from;
+  return n >= 16 ? 0xFFFF : n <= 0 ? 0 : (__mmask16)((1u << n) - 1);
+}
+
+__attribute__((target("avx512f,fma")))
+static void tile_avx512_wide(const float *const *rows, float *const *outs, int m, int cin, const float *w, int cout,
+                             int width, int add) {
+  __mmask16 m0 = lane_mask(width, 0), m1 = lane_mask(width, 16), m2 = lane_mask(width, 32), m3 = lane_mask(width, 48);
+  __m512 s0a = _mm512_setzero_ps(), s0b = s0a, s0c = s0a, s0d = s0a, s1a = s0a, s1b = s0a, s1c = s0a, s1d = s0a;
+  __m512 s2a = s0a, s2b = s0a, s2c = s0a, s2d = s0a, s3a = s0a, s3b = s0a, s3c = s0a, s3d = s0a;
+  __m512 s4a = s0a, s4b = s0a, s4c = s0a, s4d = s0a, s5a = s0a, s5b = s0a, s5c = s0a, s5d = s0a;
+  for (int c = 0; c < cin; c++) {
+    const float *wc = w + (long)c * cout;
+    __m512 w0 = _mm512_maskz_loadu_ps(m0, wc);
+    __m512 w1 = _mm512_maskz_loadu_ps(m1, wc + 16);
+    __m512 w2 = _mm512_maskz_loadu_ps(m2, wc + 32);
+    __m512 w3 = _mm512_maskz_loadu_ps(m3, wc + 48);
+    W_FMA(0) W_FMA(1) W_FMA(2) W_FMA(3) W_FMA(4) W_FMA(5)
+  }
+  W_OUT(0) W_OUT(1) W_OUT(2) W_OUT(3) W_OUT(4) W_OUT(5)
 }
 
 /* ---------- AVX2: 6 pairs x 16 channels, 12 accumulators ---------- */
@@ -201,39 +248,61 @@ static void batch_norm_relu(float *y, int cout, int s0, int s1, int j, int width
   }
 }
 
-static void convolve(tile_fn tile, int mr, int nr, const float *x, int cin, const jint *nbr, int siteFrom, int siteTo,
-                     int colFrom, int colTo, const float *w, int cout, float *y, const float *scale,
-                     const float *shift) {
+/* One offset's pairs [r0, count) through tiles of mr pairs x nr columns from column j, width columns wide. */
+static void offset_tiles(tile_fn tile, int mr, int nr, const float *x, int cin, int k, int s0, int count,
+                         const jint *targets, const jint *sources, int j, int width, const float *w, int cout, float *y) {
+  int centre = k == CENTRE;
+  for (int c = j; c < j + width; c += nr) {
+    int cw = j + width - c < nr ? j + width - c : nr;
+    const float *wk = w + (long)k * cin * cout + c;
+    for (int r0 = 0; r0 < count; r0 += mr) {
+      int m = count - r0 < mr ? count - r0 : mr;
+      const float *rows[MAX_TILE];
+      float *outs[MAX_TILE];
+      for (int r = 0; r < mr; r++) {
+        if (r < m) {
+          int t = centre ? s0 + r0 + r : targets[r0 + r];
+          int s = centre ? t : sources[r0 + r];
+          rows[r] = x + (long)s * cin;
+          outs[r] = y + (long)t * cout + c;
+        } else {
+          rows[r] = ZERO_ROW;
+          outs[r] = 0;
+        }
+      }
+      tile(rows, outs, m, cin, wk, cout, cw, !centre);
+    }
+  }
+}
+
+/*
+ * Panels of WIDE_COLUMNS output columns; in each, an offset with at least WIDE_MIN_PAIRS pairs takes
+ * the wide tile (6 pairs x 64 columns: 24 sums for 10 loads per input channel), one with fewer the
+ * narrow one (8 x 32), whose partial tiles waste less. The wide tile alone was 3-12 % faster over
+ * MESM's blocks at p = 0.5-0.9 and 8 % slower at p = 0.3 on spectrograms, where offsets have few
+ * pairs; the mix was 1-5 % faster at p = 0.3-0.7 and never slower (docs/performance.md).
+ */
+#define WIDE_COLUMNS 64
+#define WIDE_MIN_PAIRS 48
+
+static void convolve(int level, const float *x, int cin, const jint *nbr, int siteFrom, int siteTo, int colFrom,
+                     int colTo, const float *w, int cout, float *y, const float *scale, const float *shift) {
   jint targets[OFFSETS][CHUNK];
   jint sources[OFFSETS][CHUNK];
   int count[OFFSETS];
+  int panel = level >= 2 ? WIDE_COLUMNS : 16;
   for (int s0 = siteFrom; s0 < siteTo; s0 += CHUNK) {
     int s1 = s0 + CHUNK < siteTo ? s0 + CHUNK : siteTo;
     /* every site is its own centre: that offset's pairs are (t, t) */
     for (int k = 0; k < OFFSETS; k++) count[k] = k == CENTRE ? s1 - s0 : pairs_of(nbr, k, s0, s1, targets[k], sources[k]);
-    for (int j = colFrom; j < colTo; j += nr) {
-      int width = colTo - j < nr ? colTo - j : nr;
+    for (int j = colFrom; j < colTo; j += panel) {
+      int width = colTo - j < panel ? colTo - j : panel;
       for (int o = 0; o < OFFSETS; o++) {
         int k = ORDER[o];
-        int centre = k == CENTRE;
-        const float *wk = w + (long)k * cin * cout + j;
-        for (int r0 = 0; r0 < count[k]; r0 += mr) {
-          int m = count[k] - r0 < mr ? count[k] - r0 : mr;
-          const float *rows[MAX_TILE];
-          float *outs[MAX_TILE];
-          for (int r = 0; r < mr; r++) {
-            if (r < m) {
-              int t = centre ? s0 + r0 + r : targets[k][r0 + r];
-              int s = centre ? t : sources[k][r0 + r];
-              rows[r] = x + (long)s * cin;
-              outs[r] = y + (long)t * cout + j;
-            } else {
-              rows[r] = ZERO_ROW;
-              outs[r] = 0;
-            }
-          }
-          tile(rows, outs, m, cin, wk, cout, width, !centre);
-        }
+        if (level < 2) offset_tiles(tile_avx2, 6, 16, x, cin, k, s0, count[k], targets[k], sources[k], j, width, w, cout, y);
+        else if (count[k] >= WIDE_MIN_PAIRS)
+          offset_tiles(tile_avx512_wide, 6, 64, x, cin, k, s0, count[k], targets[k], sources[k], j, width, w, cout, y);
+        else offset_tiles(tile_avx512, 8, 32, x, cin, k, s0, count[k], targets[k], sources[k], j, width, w, cout, y);
       }
       if (scale) batch_norm_relu(y, cout, s0, s1, j, width, scale, shift);
     }
@@ -267,11 +336,8 @@ JNIEXPORT void JNICALL Java_ai_mesm_model_sparse_NativeKernels_convolve(
   float *sc = scale ? (*env)->GetPrimitiveArrayCritical(env, scale, 0) : 0;
   float *sh = shift ? (*env)->GetPrimitiveArrayCritical(env, shift, 0) : 0;
   if (nbr && (!scale || (sc && sh))) {
-    tile_fn tile = level >= 2 ? tile_avx512 : tile_avx2;
-    int mr = level >= 2 ? 8 : 6;
-    int nr = level >= 2 ? 32 : 16;
-    convolve(tile, mr, nr, (const float *)(intptr_t)x, cin, nbr, siteFrom, siteTo, colFrom, colTo,
-             (const float *)(intptr_t)w, cout, (float *)(intptr_t)y, sc, sh);
+    convolve(level, (const float *)(intptr_t)x, cin, nbr, siteFrom, siteTo, colFrom, colTo, (const float *)(intptr_t)w,
+             cout, (float *)(intptr_t)y, sc, sh);
   }
   if (sh) (*env)->ReleasePrimitiveArrayCritical(env, shift, sh, JNI_ABORT);
   if (sc) (*env)->ReleasePrimitiveArrayCritical(env, scale, sc, JNI_ABORT);

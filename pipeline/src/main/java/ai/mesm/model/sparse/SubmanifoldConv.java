@@ -35,8 +35,8 @@ public final class SubmanifoldConv {
   static final int ACCUMULATE_VALUES = 1 << 20;
   /** Fewer sites per part and the native kernel is split by output channels instead (each part would read all weights). */
   static final int NATIVE_MIN_SITES = 256;
-  /** Output channels per part when the native kernel is split by channels: a multiple of both kernels' tile widths. */
-  static final int NATIVE_PANEL = 32;
+  /** Output channels per part when the native kernel is split by channels: a multiple of its tiles' widths (64, 32, 16). */
+  static final int NATIVE_PANEL = 64;
   private static final ThreadLocal<INDArray[]> SCRATCH = ThreadLocal.withInitial(() -> new INDArray[4]);
 
   private SubmanifoldConv() {}
