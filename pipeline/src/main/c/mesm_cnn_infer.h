@@ -131,7 +131,7 @@ static int ci_cs(int channels) { return (channels + 15) / 16 * 16; }
  * 16 after; bias: per convolution, cout padded to 16. Returns 0, or -1 when out of memory.
  */
 static int cnn_infer(const float *x, int frames, int c0, int h0, int w0, int nl, const int *kernel, const int *cout,
-                     const float *w, const float *bias, float *y) {
+                     const float *w, const float *bias, int channels_last, float *y) {
   int hs[CI_MAX_LAYERS + 1], ws[CI_MAX_LAYERS + 1], cs[CI_MAX_LAYERS + 1], pads[CI_MAX_LAYERS + 1];
   hs[0] = h0, ws[0] = w0, cs[0] = c0;
   for (int l = 0; l < nl; l++) {
@@ -179,9 +179,15 @@ static int cnn_infer(const float *x, int frames, int c0, int h0, int w0, int nl,
       cur = next;
     }
     float *dst = y + (long)f * real * cur.h * cur.w;
-    for (int c = 0; c < real; c++)
+    if (channels_last) {
       for (int r = 0; r < cur.h; r++)
-        for (int q = 0; q < cur.w; q++) dst[((long)c * cur.h + r) * cur.w + q] = ci_at(&cur, r, q)[c];
+        for (int q = 0; q < cur.w; q++) memcpy(dst + ((long)r * cur.w + q) * real, ci_at(&cur, r, q), sizeof(float) * real);
+    } else {
+      /* Channel by channel: pixel by pixel, each write landed a plane (4 KB for 64 x 16) after the last. */
+      for (int c = 0; c < real; c++)
+        for (int r = 0; r < cur.h; r++)
+          for (int q = 0; q < cur.w; q++) dst[((long)c * cur.h + r) * cur.w + q] = ci_at(&cur, r, q)[c];
+    }
   }
   free(buffers[0]);
   free(buffers[1]);

@@ -175,7 +175,7 @@ JNIEXPORT jint JNICALL Java_ai_mesm_model_layers_CnnKernels_forward(JNIEnv *env,
 }
 
 JNIEXPORT jint JNICALL Java_ai_mesm_model_layers_CnnKernels_inferCnn(JNIEnv *env, jclass cls, jlong x, jint frames,
-    jint c0, jint h, jint wd, jintArray kernels, jintArray couts, jlong w, jlong bias, jlong y) {
+    jint c0, jint h, jint wd, jintArray kernels, jintArray couts, jlong w, jlong bias, jboolean channelsLast, jlong y) {
   (void)cls;
   int nl = (*env)->GetArrayLength(env, kernels);
   if (nl < 1 || nl > CI_MAX_LAYERS || (*env)->GetArrayLength(env, couts) != nl) return -2;
@@ -183,7 +183,7 @@ JNIEXPORT jint JNICALL Java_ai_mesm_model_layers_CnnKernels_inferCnn(JNIEnv *env
   (*env)->GetIntArrayRegion(env, kernels, 0, nl, kernel);
   (*env)->GetIntArrayRegion(env, couts, 0, nl, cout);
   return cnn_infer((const float *)(intptr_t)x, frames, c0, h, wd, nl, kernel, cout, (const float *)(intptr_t)w,
-                   (const float *)(intptr_t)bias, (float *)(intptr_t)y);
+                   (const float *)(intptr_t)bias, channelsLast, (float *)(intptr_t)y);
 }
 
 JNIEXPORT jint JNICALL Java_ai_mesm_model_layers_CnnKernels_level(JNIEnv *env, jclass cls) {

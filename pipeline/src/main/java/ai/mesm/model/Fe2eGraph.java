@@ -229,7 +229,9 @@ public final class Fe2eGraph {
     g.addVertex(in + "_frames", new SequenceToFrames(channels, height, width), in);
     String previous = in + "_frames";
     if (form == CnnForm.FOLDED_NATIVE) {
-      g.addVertex(in + "_cnn", new FoldedCnn(divisor, layers.size(), channels), previous);
+      // MESM's stem hands its map to the sparse blocks, which read it as site rows: channels last.
+      boolean stem = layers.size() == FeatureCnn.MESM_DENSE_LAYERS;
+      g.addVertex(in + "_cnn", new FoldedCnn(divisor, layers.size(), channels, stem), previous);
       return in + "_cnn";
     }
     int i = 0;

@@ -56,10 +56,11 @@ public final class CnnKernels {
   /**
    * y [frames, c', h', w'] = the folded CNN of x [frames, c0, h, w]: kernels[l] 3 or 5 for a
    * same-padded convolution to couts[l] channels with bias and ReLU, 0 for a 2×2 max-pool; weights
-   * and biases as {@link PackedCnnWeights} lays them out. AVX-512 only. 0, or -1 when out of memory.
+   * and biases as {@link PackedCnnWeights} lays them out; {@code channelsLast}: y is [frames, h', w', c']
+   * instead. AVX-512 only. 0, or -1 when out of memory.
    */
   static native int inferCnn(long x, int frames, int c0, int h, int width, int[] kernels, int[] couts, long weights,
-                             long bias, long y);
+                             long bias, boolean channelsLast, long y);
 
   /**
    * y = max(0, a·x + b) for channels [c0, c1) of x [n, channels, plane]; in training the batch's mean

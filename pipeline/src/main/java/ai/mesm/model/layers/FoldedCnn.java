@@ -24,13 +24,19 @@ public final class FoldedCnn extends HandWrittenVertex {
   private int channelDivisor;
   private int layerCount;
   private int inChannels;
+  private boolean channelsLast;
 
   public FoldedCnn() {}
 
-  public FoldedCnn(int channelDivisor, int layerCount, int inChannels) {
+  /**
+   * @param channelsLast the [n, C, H, W] output stored channels-last ([n, H, W, C] in memory, a
+   *                     permuted view): the site rows MESM's sparse blocks read, without a transpose
+   */
+  public FoldedCnn(int channelDivisor, int layerCount, int inChannels, boolean channelsLast) {
     this.channelDivisor = channelDivisor;
     this.layerCount = layerCount;
     this.inChannels = inChannels;
+    this.channelsLast = channelsLast;
   }
 
   /** Whether the native kernel runs the frozen CNN for this type in this JVM (AVX-512, mesm.model.cnn.kernels not java). */
@@ -99,7 +105,7 @@ public final class FoldedCnn extends HandWrittenVertex {
 
   @Override
   public FoldedCnn clone() {
-    return withTrainingSettings(new FoldedCnn(channelDivisor, layerCount, inChannels));
+    return withTrainingSettings(new FoldedCnn(channelDivisor, layerCount, inChannels, channelsLast));
   }
 
   public int getChannelDivisor() {
@@ -116,6 +122,14 @@ public final class FoldedCnn extends HandWrittenVertex {
 
   public void setLayerCount(int layerCount) {
     this.layerCount = layerCount;
+  }
+
+  public boolean isChannelsLast() {
+    return channelsLast;
+  }
+
+  public void setChannelsLast(boolean channelsLast) {
+    this.channelsLast = channelsLast;
   }
 
   public int getInChannels() {

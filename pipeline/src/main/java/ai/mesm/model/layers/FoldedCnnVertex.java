@@ -56,20 +56,24 @@ public final class FoldedCnnVertex extends TrainableVertex<FoldedCnn> {
     int h = (int) x.size(2);
     int w = (int) x.size(3);
     long[] outShape = outputShape(n, h, w);
-    INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT, outShape, 'c');
-    if (n == 0) return out;
+    boolean channelsLast = config.isChannelsLast();
+    long[] stored = channelsLast ? new long[] {n, outShape[2], outShape[3], outShape[1]} : outShape;
+    INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT, stored, 'c');
+    INDArray result = channelsLast ? out.permute(0, 3, 1, 2) : out;
+    if (n == 0) return result;
     PackedCnnWeights p = packed();
     long xAt = NativeArrays.address(x);
     long outAt = NativeArrays.address(out);
     long inBytes = (long) c0 * h * w * Float.BYTES;
     long outBytes = outShape[1] * outShape[2] * outShape[3] * Float.BYTES;
     int rc = NativeConvolution.inParts(n, NativeConvolution.parts(n), (part, from, count) -> CnnKernels.inferCnn(
-        xAt + from * inBytes, count, c0, h, w, kernels, outChannels, p.weightsAt(), p.biasAt(), outAt + from * outBytes));
+        xAt + from * inBytes, count, c0, h, w, kernels, outChannels, p.weightsAt(), p.biasAt(), channelsLast,
+        outAt + from * outBytes));
     Reference.reachabilityFence(x);
     Reference.reachabilityFence(p);
     if (rc != 0) throw new OutOfMemoryError(getVertexName() + ": native memory for the folded CNN's feature maps");
     CnnKernels.counted();
-    return out;
+    return result;
   }
 
   private long[] outputShape(int n, int h, int w) {

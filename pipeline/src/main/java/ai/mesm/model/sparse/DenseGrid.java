@@ -6,11 +6,16 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 public final class DenseGrid {
   private DenseGrid() {}
 
-  /** Every site's features, in {@link SparseSites#all} order. */
+  /**
+   * Every site's features, in {@link SparseSites#all} order: a view when {@code dense} is stored
+   * channels-last (the frozen graph's native stem writes it so), else a transposed copy.
+   */
   public static INDArray rows(INDArray dense) {
     long f = dense.size(0);
     long c = dense.size(1);
-    return dense.permute(0, 2, 3, 1).dup('c').reshape('c', f * dense.size(2) * dense.size(3), c);
+    INDArray sitesFirst = dense.permute(0, 2, 3, 1);
+    if (!NativeArrays.denseStrides(sitesFirst)) sitesFirst = sitesFirst.dup('c');
+    return sitesFirst.reshape('c', f * dense.size(2) * dense.size(3), c);
   }
 
   /** [frames, C, H, W] with the sites' features and zeros at inactive sites. */

@@ -14,12 +14,28 @@ class DenseGridTest {
   @ParameterizedTest
   @EnumSource(value = DataType.class, names = {"FLOAT", "DOUBLE"})
   void rowsHoldEachSitesChannelsInSiteOrderAndDenseInvertsThem(DataType type) {
-    int frames = 5;
-    int c = 3;
-    int h = 4;
-    int w = 6;
     Nd4j.getRandom().setSeed(7);
-    INDArray grid = Nd4j.rand(type, frames, c, h, w);
+    assertRowsAndBack(Nd4j.rand(type, 5, 3, 4, 6));
+  }
+
+  /** A grid stored channels-last (as the frozen graph's native stem writes it) gives its rows as a view, no copy. */
+  @ParameterizedTest
+  @EnumSource(value = DataType.class, names = {"FLOAT", "DOUBLE"})
+  void aChannelsLastGridGivesItsRowsWithoutACopy(DataType type) {
+    Nd4j.getRandom().setSeed(8);
+    INDArray stored = Nd4j.rand(type, 5, 4, 6, 3); // [frames, H, W, C]
+    INDArray grid = stored.permute(0, 3, 1, 2);
+    assertRowsAndBack(grid);
+    INDArray rows = DenseGrid.rows(grid);
+    rows.putScalar(7, 2, -1.5);
+    assertEquals(-1.5, stored.getDouble(0, 1, 1, 2), 0.0, "rows share the grid's buffer");
+  }
+
+  private static void assertRowsAndBack(INDArray grid) {
+    int frames = (int) grid.size(0);
+    int c = (int) grid.size(1);
+    int h = (int) grid.size(2);
+    int w = (int) grid.size(3);
     INDArray rows = DenseGrid.rows(grid);
     assertArrayEquals(new long[] {(long) frames * h * w, c}, rows.shape());
     for (int f = 0; f < frames; f++) {
