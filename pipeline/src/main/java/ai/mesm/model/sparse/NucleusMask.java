@@ -53,9 +53,35 @@ public final class NucleusMask {
       kept[argmax(alpha, from, to)] = true;
       return;
     }
-    // Descending order without boxing: sort a copy, find the weight t at which the mass reaches p,
-    // keep every site above t and, in site order, as many sites at exactly t as the prefix needs.
-    double[] sorted = Arrays.copyOfRange(alpha, from, to);
+    // The mass usually reaches p among the few sites above the mean weight 1/n: sorting only those
+    // gives the same descending prefix, summed in the same order, as sorting the frame (the sort
+    // was ~7 % of the sparse blocks' time on spectrograms' 1,024-site frames).
+    double mean = 1.0 / (to - from);
+    int above = 0;
+    double aboveMass = 0;
+    for (int i = from; i < to; i++) {
+      if (alpha[i] > mean) {
+        above++;
+        aboveMass += alpha[i];
+      }
+    }
+    double[] candidates;
+    if (above > 0 && aboveMass >= p * (1 + 1e-9)) {
+      candidates = new double[above];
+      for (int i = from, j = 0; i < to; i++) if (alpha[i] > mean) candidates[j++] = alpha[i];
+    } else {
+      candidates = Arrays.copyOfRange(alpha, from, to);
+    }
+    keepFromCandidates(alpha, from, to, p, candidates, kept);
+  }
+
+  /**
+   * Descending order without boxing: sort {@code candidates} (the frame's weights, or every weight
+   * above some value whose mass exceeds p), find the weight t at which the mass summed from the top
+   * reaches p, keep every site above t and, in site order, as many sites at exactly t as the prefix needs.
+   */
+  static void keepFromCandidates(double[] alpha, int from, int to, double p, double[] candidates, boolean[] kept) {
+    double[] sorted = candidates;
     Arrays.sort(sorted);
     double mass = 0;
     int j = sorted.length - 1;

@@ -139,8 +139,33 @@ public final class Rows {
   /** {@code out[j] = src[index[j]]}, or a zero row where {@code index[j] < 0}; src is [n, C]. */
   static INDArray gather(INDArray src, int[] index) {
     INDArray out = Nd4j.createUninitialized(src.dataType(), index.length, src.size(1));
-    gatherInto(Source.reused(src, Slot.INPUT), index, 0, index.length, out);
+    if (NativeArrays.inPlace(src)) {
+      gatherInPlace(src, index, out);
+    } else {
+      gatherInto(Source.reused(src, Slot.INPUT), index, 0, index.length, out);
+    }
     return out;
+  }
+
+  /**
+   * A FLOAT gather buffer to buffer, each row one bulk copy: copying the whole source to the heap
+   * first cost more than the gather when few rows are taken (block 1 keeps ~10 % of a batch of
+   * spectrograms' ~60,000 sites at p = 0.5).
+   */
+  private static void gatherInPlace(INDArray src, int[] index, INDArray out) {
+    int c = (int) src.size(1);
+    long srcOffset = src.offset();
+    long outOffset = out.offset();
+    inParts(index.length, (a, b) -> {
+      FloatBuffer in = src.data().asNioFloat();
+      FloatBuffer dst = out.data().asNioFloat();
+      float[] zeros = new float[c];
+      for (int j = a; j < b; j++) {
+        int at = (int) (outOffset + (long) j * c);
+        if (index[j] < 0) dst.put(at, zeros, 0, c);
+        else dst.put(at, in, (int) (srcOffset + (long) index[j] * c), c);
+      }
+    });
   }
 
   /** Rows {@code index[from..to)} of src into {@code out} ([to − from, C], c-order, contiguous from its offset). */

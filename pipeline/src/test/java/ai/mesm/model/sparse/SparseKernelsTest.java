@@ -291,6 +291,27 @@ class SparseKernelsTest {
         plan.out().size() + " pooled sites: inference pooling gives the training pass's maxima");
   }
 
+  /**
+   * The mask sorts only the weights above the frame's mean when their mass exceeds p: the same
+   * sites as sorting every weight of the frame, for peaked, flat and tied weights.
+   */
+  @ParameterizedTest
+  @ValueSource(doubles = {0.05, 0.3, 0.5, 0.7, 0.9, 0.999})
+  void sortingOnlyTheHeavySitesKeepsWhatSortingTheFrameKeeps(double p) {
+    Random r = new Random(21);
+    for (int trial = 0; trial < 200; trial++) {
+      int n = 1 + r.nextInt(trial < 100 ? 40 : 1100);
+      double spread = new double[] {0, 0.01, 1, 3, 8}[trial % 5];
+      double[] scores = new double[n];
+      for (int i = 0; i < n; i++) scores[i] = trial % 7 == 0 ? r.nextInt(3) : spread * r.nextGaussian();
+      SparseSites one = SparseSites.all(1, 1, n);
+      double[] alpha = NucleusMask.softmaxPerFrame(scores, one);
+      boolean[] sortedFrame = new boolean[n];
+      NucleusMask.keepFromCandidates(alpha, 0, n, p, alpha.clone(), sortedFrame);
+      assertArrayEquals(sortedFrame, NucleusMask.keep(alpha, one, p), "trial " + trial + ", " + n + " sites");
+    }
+  }
+
   @ParameterizedTest
   @ValueSource(doubles = {0.1, 0.3, 0.5, 0.7, 0.9, 1.0})
   void nucleusMaskPropertiesOnRandomAttention(double p) {
