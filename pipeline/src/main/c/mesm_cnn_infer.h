@@ -91,7 +91,7 @@ static void ci_conv(const ci_map *in, int k, const float *w, const float *bias, 
   int toff[25];
   for (int ky = 0; ky < k; ky++)
     for (int kx = 0; kx < k; kx++) toff[ky * k + kx] = (ky * wp + kx) * cin;
-  const float *x0 = in->data + (long)(in->pad - k / 2) * (wp + 1) * cin;
+  const float *x0 = in->data; /* in->pad == k / 2: output pixel (y, x) reads input rows y .. y + k - 1 of the padded map */
   for (int cb = 0, nv; cb < out->cs; cb += nv * 16) {
     nv = ci_block(out->cs - cb);
     const ci_tile_fn *tiles = nv == 4 ? CI_TILES4 : nv == 2 ? CI_TILES2 : CI_TILES1;
