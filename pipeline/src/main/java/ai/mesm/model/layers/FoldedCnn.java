@@ -89,18 +89,8 @@ public final class FoldedCnn extends HandWrittenVertex {
     if (!(vertexInputs[0] instanceof InputType.InputTypeConvolutional in)) {
       throw new IllegalArgumentException("the folded CNN needs a convolutional input, got " + vertexInputs[0]);
     }
-    long c = in.getChannels();
-    long h = in.getHeight();
-    long w = in.getWidth();
-    for (FeatureCnn.Layer l : layers()) {
-      if (l.isPool()) {
-        h /= 2;
-        w /= 2;
-      } else {
-        c = l.outChannels();
-      }
-    }
-    return InputType.convolutional(h, w, c);
+    int[] chw = FeatureCnn.outputShape(layers(), (int) in.getChannels(), (int) in.getHeight(), (int) in.getWidth());
+    return InputType.convolutional(chw[1], chw[2], chw[0]);
   }
 
   @Override

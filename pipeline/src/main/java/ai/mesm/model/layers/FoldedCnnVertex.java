@@ -77,16 +77,8 @@ public final class FoldedCnnVertex extends TrainableVertex<FoldedCnn> {
   }
 
   private long[] outputShape(int n, int h, int w) {
-    long c = config.getInChannels();
-    for (FeatureCnn.Layer l : layers) {
-      if (l.isPool()) {
-        h /= 2;
-        w /= 2;
-      } else {
-        c = l.outChannels();
-      }
-    }
-    return new long[] {n, c, h, w};
+    int[] chw = FeatureCnn.outputShape(layers, config.getInChannels(), h, w);
+    return new long[] {n, chw[0], chw[1], chw[2]};
   }
 
   /** Layers of the CNN, pools included (parameter names follow their indices). */
