@@ -76,12 +76,11 @@ public final class NucleusMask {
   }
 
   /**
-   * Descending order without boxing: sort {@code candidates} (the frame's weights, or every weight
+   * Descending order without boxing: sort {@code sorted} in place (a copy of the frame's weights, or every weight
    * above some value whose mass exceeds p), find the weight t at which the mass summed from the top
    * reaches p, keep every site above t and, in site order, as many sites at exactly t as the prefix needs.
    */
-  static void keepFromCandidates(double[] alpha, int from, int to, double p, double[] candidates, boolean[] kept) {
-    double[] sorted = candidates;
+  static void keepFromCandidates(double[] alpha, int from, int to, double p, double[] sorted, boolean[] kept) {
     Arrays.sort(sorted);
     double mass = 0;
     int j = sorted.length - 1;
