@@ -120,6 +120,8 @@ static void tile_avx512_wide(const float *const *rows, float *const *outs, int m
   W_OUT(0) W_OUT(1) W_OUT(2) W_OUT(3) W_OUT(4) W_OUT(5)
 }
 
+#include "mesm_attention.h"
+
 /* ---------- AVX2: 6 pairs x 16 channels, 12 accumulators ---------- */
 #define Y_FMA(r)                                  \
   {                                               \
@@ -342,6 +344,70 @@ JNIEXPORT void JNICALL Java_ai_mesm_model_sparse_NativeKernels_convolve(
   if (sh) (*env)->ReleasePrimitiveArrayCritical(env, shift, sh, JNI_ABORT);
   if (sc) (*env)->ReleasePrimitiveArrayCritical(env, scale, sc, JNI_ABORT);
   if (nbr) (*env)->ReleasePrimitiveArrayCritical(env, neighbours, nbr, JNI_ABORT);
+}
+
+/*
+ * Attention scores of sites [from, to) (mesm_attention.h; AVX-512 only, the caller checks):
+ * x [n, cin], wx [cin, cin], query [frames, cin], v [cin], scores [n] and hidden [n, cin] (0 for
+ * none) at native addresses, c-order; frame_start [frames + 1] as SparseSites.
+ */
+JNIEXPORT void JNICALL Java_ai_mesm_model_sparse_NativeKernels_attentionScores(
+    JNIEnv *env, jclass cls, jlong x, jint cin, jlong wx, jlong query, jintArray frameStart, jint frames, jlong v,
+    jfloat bias, jint from, jint to, jlong scores, jlong hidden) {
+  (void)cls;
+  jint *starts = (*env)->GetPrimitiveArrayCritical(env, frameStart, 0);
+  if (starts) {
+    attention_scores((const float *)(intptr_t)x, cin, (const float *)(intptr_t)wx, (const float *)(intptr_t)query,
+                     starts, frames, (const float *)(intptr_t)v, bias, from, to, (float *)(intptr_t)scores,
+                     (float *)(intptr_t)hidden);
+    (*env)->ReleasePrimitiveArrayCritical(env, frameStart, starts, JNI_ABORT);
+  }
+}
+
+/*
+ * Inference max-pool of outputs [from, to): out[o] = max(0, rows window[o * 4 + q] of x) per
+ * channel, window entries -1 for inactive inputs (which read as 0: the inputs follow a ReLU).
+ * x [n, channels] and out [nOut, channels] at native addresses, c-order.
+ */
+JNIEXPORT void JNICALL Java_ai_mesm_model_sparse_NativeKernels_maxPool(JNIEnv *env, jclass cls, jlong x, jint channels,
+                                                                       jintArray window, jint from, jint to, jlong out) {
+  (void)cls;
+  jint *win = (*env)->GetPrimitiveArrayCritical(env, window, 0);
+  if (!win) return;
+  const float *in = (const float *)(intptr_t)x;
+  for (long o = from; o < to; o++) {
+    float *y = (float *)(intptr_t)out + o * channels;
+    for (int c = 0; c < channels; c++) y[c] = 0;
+    for (int q = 0; q < 4; q++) {
+      jint i = win[o * 4 + q];
+      if (i < 0) continue;
+      const float *row = in + (long)i * channels;
+      for (int c = 0; c < channels; c++) y[c] = row[c] > y[c] ? row[c] : y[c];
+    }
+  }
+  (*env)->ReleasePrimitiveArrayCritical(env, window, win, JNI_ABORT);
+}
+
+/*
+ * Frames [from, to) of the dense [frames, channels, cells] map from site rows x [n, channels]:
+ * cell p of frame f holds row siteAt[f * cells + p], or 0 where that is -1.
+ */
+JNIEXPORT void JNICALL Java_ai_mesm_model_sparse_NativeKernels_toDense(JNIEnv *env, jclass cls, jlong x, jint channels,
+                                                                       jintArray siteAt, jint cells, jint from, jint to,
+                                                                       jlong out) {
+  (void)cls;
+  jint *at = (*env)->GetPrimitiveArrayCritical(env, siteAt, 0);
+  if (!at) return;
+  const float *in = (const float *)(intptr_t)x;
+  for (long f = from; f < to; f++) {
+    float *y = (float *)(intptr_t)out + f * channels * cells;
+    for (int p = 0; p < cells; p++) {
+      jint s = at[f * cells + p];
+      const float *row = in + (long)s * channels;
+      for (int c = 0; c < channels; c++) y[(long)c * cells + p] = s < 0 ? 0 : row[c];
+    }
+  }
+  (*env)->ReleasePrimitiveArrayCritical(env, siteAt, at, JNI_ABORT);
 }
 
 /*

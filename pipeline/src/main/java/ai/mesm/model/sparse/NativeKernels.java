@@ -58,6 +58,33 @@ public final class NativeKernels {
   static native void convolve(int level, long x, int cin, int[] neighbours, int siteFrom, int siteTo, int colFrom,
       int colTo, long w, int cout, long y, float[] scale, float[] shift);
 
+  /**
+   * MESM's attention scores of sites [from, to): tanh(x·Wx + query[frame])·v + b, with
+   * {@code query} [frames, cin] the per-frame term (text query · Wq + bx) and {@code frameStarts}
+   * as {@link SparseSites#frameStart}; writes scores [n] and, unless {@code hidden} is 0, the
+   * hidden layer tanh(·) [n, cin]. AVX-512 only ({@link #appliesToAttention}).
+   */
+  static native void attentionScores(long x, int cin, long wx, long query, int[] frameStarts, int frames, long v,
+      float bias, int from, int to, long scores, long hidden);
+
+  /**
+   * Inference max-pool of outputs [from, to): out[o] = max(0, the rows window[o·4 + q] of x) per
+   * channel ({@link SparseMaxPool.Plan#window()}, −1 where inactive); x [n, channels], out [nOut,
+   * channels] at native addresses.
+   */
+  static native void maxPool(long x, int channels, int[] window, int from, int to, long out);
+
+  /**
+   * Frames [from, to) of a [frames, channels, cells] map from site rows x [n, channels]: cell p of
+   * frame f holds row siteAt[f·cells + p] ({@link SparseSites#siteAtGrid()}), 0 where that is −1.
+   */
+  static native void toDense(long x, int channels, int[] siteAt, int cells, int from, int to, long out);
+
+  /** Whether the attention scores of these FLOAT rows run natively: the AVX-512 kernel only. */
+  static boolean appliesToAttention(INDArray rows) {
+    return appliesTo(rows, rows.size(1)) && AVAILABILITY.level() >= 2;
+  }
+
   /** Input channels per weight-gradient tile at {@code level}: the weight gradient runs natively only for multiples. */
   static native int gradientChannelBlock(int level);
 

@@ -1,5 +1,6 @@
 package ai.mesm.model.sparse;
 
+import java.lang.ref.Reference;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -144,8 +145,9 @@ public final class SparseBlock {
     if (n == 0) return new Attention(Nd4j.create(x.dataType(), 0, cin), new double[0]);
     // Nd4j.gemm, not INDArray.mmul: ~1 ms per call on this [frames, D] · [D, Cin] product.
     INDArray perFrame = Nd4j.gemm(Rows.contiguous(query), w.wq().dup('c'), false, false);
-    INDArray u = Nd4j.createUninitialized(x.dataType(), n, cin);
     double b = w.b().getDouble(0);
+    if (NativeKernels.appliesToAttention(x)) return attentionNative(sites, x, perFrame.addiRowVector(w.bx()), w, (float) b, keepTanh);
+    INDArray u = Nd4j.createUninitialized(x.dataType(), n, cin);
     if (x.dataType() == DataType.FLOAT) {
       Nd4j.gemm(Rows.contiguous(x), w.wx().dup('c'), u, false, false, 1.0, 0.0);
       float[] queryTerm = Rows.Source.of(perFrame).floats();
@@ -166,6 +168,44 @@ public final class SparseBlock {
     double[] scores = s.data().asDouble();
     for (int i = 0; i < n; i++) scores[i] += b;
     return new Attention(keepTanh ? u : null, scores);
+  }
+
+  /** Fewer sites per part of the native attention would not pay for the part's dispatch. */
+  private static final int ATTENTION_MIN_ROWS = 192;
+
+  /**
+   * The attention in one native pass per part of the sites ({@code mesm_attention.h}): x·Wx, the
+   * frame's query term {@code queryTerm} (query·Wq + bx), tanh and the score without writing the
+   * hidden layer unless {@code keepTanh}. Training and inference both come here, so both keep the
+   * same sites.
+   */
+  private static Attention attentionNative(SparseSites sites, INDArray x, INDArray queryTerm, SparseBlockParams w,
+                                           float b, boolean keepTanh) {
+    int n = sites.size();
+    int cin = (int) x.size(1);
+    INDArray rows = NativeArrays.readable(x);
+    INDArray wx = NativeArrays.readable(w.wx());
+    INDArray v = NativeArrays.readable(w.v());
+    INDArray query = NativeArrays.readable(queryTerm);
+    INDArray scores = Nd4j.createUninitialized(DataType.FLOAT, n);
+    INDArray hidden = keepTanh ? Nd4j.createUninitialized(DataType.FLOAT, n, cin) : null;
+    long xa = NativeArrays.address(rows);
+    long wa = NativeArrays.address(wx);
+    long va = NativeArrays.address(v);
+    long qa = NativeArrays.address(query);
+    long sa = NativeArrays.address(scores);
+    long ha = hidden == null ? 0 : NativeArrays.address(hidden);
+    int[] starts = sites.frameStarts();
+    Rows.inParts(n, ATTENTION_MIN_ROWS, (from, to) -> NativeKernels.attentionScores(xa, cin, wa, qa, starts,
+        sites.frames(), va, b, from, to, sa, ha));
+    Reference.reachabilityFence(rows);
+    Reference.reachabilityFence(wx);
+    Reference.reachabilityFence(v);
+    Reference.reachabilityFence(query);
+    float[] s = scores.data().asFloat();
+    double[] out = new double[n];
+    for (int i = 0; i < n; i++) out[i] = s[i];
+    return new Attention(hidden, out);
   }
 
   /** Rows per step of {@link #queryTermTanhAndScore}: its heap copy stays in cache. */

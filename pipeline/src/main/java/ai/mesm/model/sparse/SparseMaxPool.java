@@ -80,6 +80,7 @@ public final class SparseMaxPool {
     int channels = (int) x.size(1);
     int nOut = plan.out().size();
     if (nOut == 0 || x.dataType() != org.nd4j.linalg.api.buffer.DataType.FLOAT) return forward(x, plan).out();
+    if (NativeKernels.appliesTo(x, channels)) return forwardNative(x, plan);
     float[] in = Rows.Source.reused(x, Rows.Slot.INPUT).floats();
     float[] out = new float[nOut * channels];
     int[] window = plan.window();
@@ -97,6 +98,20 @@ public final class SparseMaxPool {
     INDArray result = Nd4j.createUninitialized(x.dataType(), nOut, channels);
     result.data().asNioFloat().put(0, out);
     return result;
+  }
+
+  /** {@link #forwardInference} by the native kernels: no copy of the rows to the heap and back. */
+  private static INDArray forwardNative(INDArray x, Plan plan) {
+    int channels = (int) x.size(1);
+    int nOut = plan.out().size();
+    INDArray in = NativeArrays.readable(x);
+    INDArray out = Nd4j.createUninitialized(org.nd4j.linalg.api.buffer.DataType.FLOAT, nOut, channels);
+    long xa = NativeArrays.address(in);
+    long ya = NativeArrays.address(out);
+    int[] window = plan.window();
+    Rows.inParts(nOut, OUTPUTS_PER_PART, (first, last) -> NativeKernels.maxPool(xa, channels, window, first, last, ya));
+    java.lang.ref.Reference.reachabilityFence(in);
+    return out;
   }
 
   /** dX [n, C]: each input receives its output's error where it was the maximum. */

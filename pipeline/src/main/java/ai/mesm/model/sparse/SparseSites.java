@@ -105,6 +105,11 @@ public final class SparseSites {
     return col[site];
   }
 
+  /** {@link #frameStart} of every frame and, last, the number of sites: read-only, for the native kernels. */
+  int[] frameStarts() {
+    return frameStart;
+  }
+
   /** First site of {@code f}; the sites of frame f are [frameStart(f), frameStart(f + 1)). */
   public int frameStart(int f) {
     return frameStart[f];

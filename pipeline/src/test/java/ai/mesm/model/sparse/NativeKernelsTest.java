@@ -191,6 +191,57 @@ class NativeKernelsTest {
     }
   }
 
+  /**
+   * The attention's scores and hidden layer in one native pass (AVX-512) against the Java pass
+   * (ND4J's GEMM, then query term, FastTanh and score): widths below, at and above the 64-wide
+   * tile, site counts that are not multiples of its 6 rows, several frames, one of them empty.
+   * Each site's score must not depend on the rest of the batch: a frame scored alone gives its
+   * sites the same scores, bit for bit. On a CPU without AVX-512 the Java pass must run instead.
+   */
+  @ParameterizedTest
+  @CsvSource({"3, 0.7", "16, 0.5", "64, 0.9", "80, 0.3", "130, 0.6"})
+  void theNativeAttentionEqualsTheJavaPass(int cin, double density) {
+    assumeNative();
+    Random r = new Random(cin);
+    int frames = 4;
+    int h = 9;
+    int w = 11;
+    boolean[] active = new boolean[frames * h * w];
+    for (int i = 0; i < active.length; i++) active[i] = i / (h * w) != 2 && r.nextDouble() < density; // frame 2: no site
+    SparseSites sites = SparseSites.fromGrid(frames, h, w, active);
+    int d = 6;
+    INDArray x = random(r, sites.size(), cin).castTo(DataType.FLOAT);
+    INDArray query = random(r, frames, d).castTo(DataType.FLOAT);
+    INDArray flat = random(r, 1, SparseBlockParams.count(cin, 8, d)).muli(0.4).castTo(DataType.FLOAT);
+    SparseBlockParams params = SparseBlockParams.view(flat, 0, cin, 8, d);
+    boolean before = NativeKernels.use(false);
+    try {
+      SparseBlock.Attention javaPass = SparseBlock.attention(sites, x, query, params, true);
+      NativeKernels.use(true);
+      if (NativeKernels.activeLevel() < 2) {
+        assertFalse(NativeKernels.appliesToAttention(x), "the native attention is AVX-512 only");
+        return;
+      }
+      assertTrue(NativeKernels.appliesToAttention(x));
+      SparseBlock.Attention nat = SparseBlock.attention(sites, x, query, params, true);
+      SparseBlock.Attention scoresOnly = SparseBlock.attention(sites, x, query, params, false);
+      assertNull(scoresOnly.tanhU());
+      assertArrayEquals(nat.scores(), scoresOnly.scores(), "the hidden layer written or not, the same scores");
+      assertTrue(javaPass.tanhU().equalsWithEps(nat.tanhU(), 2e-6), "tanh(x·Wx + q)");
+      for (int i = 0; i < sites.size(); i++) {
+        assertEquals(javaPass.scores()[i], nat.scores()[i], 2e-5 * (1 + Math.abs(javaPass.scores()[i])), "score of site " + i);
+      }
+      int alone = sites.frameStart(1);
+      boolean[] first = java.util.Arrays.copyOf(active, h * w);
+      SparseBlock.Attention firstFrame = SparseBlock.attention(SparseSites.fromGrid(1, h, w, first),
+          x.get(NDArrayIndex.interval(0, alone), NDArrayIndex.all()), query.get(NDArrayIndex.interval(0, 1),
+              NDArrayIndex.all()), params, false);
+      assertArrayEquals(java.util.Arrays.copyOf(nat.scores(), alone), firstFrame.scores(), "frame 0 scored alone");
+    } finally {
+      NativeKernels.use(before);
+    }
+  }
+
   @Test
   void withoutACompilerTheBuildSaysSoAndGoesOn(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
     java.nio.file.Path script = java.nio.file.Path.of("src/main/c/build.sh").toAbsolutePath();

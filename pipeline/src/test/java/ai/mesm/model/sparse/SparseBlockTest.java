@@ -53,7 +53,7 @@ class SparseBlockTest {
 
   @Test
   void floatAttentionMatchesTheDoubleComputation() {
-    // FLOAT takes the fused query-term + FastTanh + score pass (split over the cores), DOUBLE ND4J's exact ops; more rows than one
+    // FLOAT takes the native pass (AVX-512) or the fused query-term + FastTanh + score pass, DOUBLE ND4J's exact ops; more rows than one
     // step of the fused pass and several frames.
     Random r = new Random(5);
     SparseSites sites = SparseSites.all(3, 20, 20);
