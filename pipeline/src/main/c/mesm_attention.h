@@ -38,6 +38,13 @@ static inline __m512 tanh_avx512(__m512 x) {
   return _mm512_max_ps(_mm512_sub_ps(_mm512_setzero_ps(), one), _mm512_min_ps(one, r));
 }
 
+/* The frame of site i: the last f with frame_start[f] <= i (frames without sites skipped). */
+static int first_frame(const jint *frame_start, int frames, int i) {
+  int f = 0;
+  while (f < frames - 1 && frame_start[f + 1] <= i) f++;
+  return f;
+}
+
 #define ATT_ROWS 6
 #define ATT_COLUMNS 64
 
@@ -72,16 +79,35 @@ static inline __m512 tanh_avx512(__m512 x) {
   }
 
 /*
- * Scores of sites [from, to): x [n, cin] and hidden [n, cin] (or null) c-order; wx [cin, cin];
- * query [frames, cin] the per-frame term q_f; frame_start [frames + 1] the sites of each frame;
- * v [cin]. Masked loads read nothing past a row's cin values and zero the lanes beyond, whose tanh
- * (of 0) then meets v's zero lanes.
+ * q_f = query_f . Wq + bx for frames [f0, f1) into term[(f - f0) * cin ...]: query [frames, d],
+ * wq [d, cin], bx [cin]. Summed over d in order, 16 columns at a time.
  */
 __attribute__((target("avx512f,fma")))
-static void attention_scores(const float *x, int cin, const float *wx, const float *query_term, const jint *frame_start,
-                             int frames, const float *v, float bias, int from, int to, float *scores, float *hidden) {
-  int f = 0;
-  while (f < frames - 1 && frame_start[f + 1] <= from) f++;
+static void query_terms(const float *query, int d, const float *wq, const float *bx, int cin, int f0, int f1,
+                        float *term) {
+  for (int f = f0; f < f1; f++) {
+    float *t = term + (long)(f - f0) * cin;
+    const float *q = query + (long)f * d;
+    for (int j = 0; j < cin; j += 16) {
+      __mmask16 m = lane_mask(cin, j);
+      __m512 s = _mm512_maskz_loadu_ps(m, bx + j);
+      for (int k = 0; k < d; k++) s = _mm512_fmadd_ps(_mm512_set1_ps(q[k]), _mm512_maskz_loadu_ps(m, wq + (long)k * cin + j), s);
+      _mm512_mask_storeu_ps(t + j, m, s);
+    }
+  }
+}
+
+/*
+ * Scores of sites [from, to): x [n, cin] and hidden [n, cin] (or null) c-order; wx [cin, cin];
+ * query_term [frames, cin] the per-frame term q_f from frame f_base on; frame_start [frames + 1]
+ * the sites of each frame; v [cin]. Masked loads read nothing past a row's cin values and zero the
+ * lanes beyond, whose tanh (of 0) then meets v's zero lanes.
+ */
+__attribute__((target("avx512f,fma")))
+static void attention_scores(const float *x, int cin, const float *wx, const float *query_term, int f_base,
+                             const jint *frame_start, int frames, const float *v, float bias, int from, int to,
+                             float *scores, float *hidden) {
+  int f = first_frame(frame_start, frames, from);
   for (int r0 = from; r0 < to; r0 += ATT_ROWS) {
     int m = to - r0 < ATT_ROWS ? to - r0 : ATT_ROWS;
     const float *rows[ATT_ROWS];
@@ -91,7 +117,7 @@ static void attention_scores(const float *x, int cin, const float *wx, const flo
       if (r < m) {
         while (f < frames - 1 && frame_start[f + 1] <= r0 + r) f++;
         rows[r] = x + (long)(r0 + r) * cin;
-        query[r] = query_term + (long)f * cin;
+        query[r] = query_term + (long)(f - f_base) * cin;
       } else {
         rows[r] = ZERO_ROW;
         query[r] = ZERO_ROW;

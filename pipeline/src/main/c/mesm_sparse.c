@@ -16,6 +16,7 @@
 #include <jni.h>
 #include <stdint.h>
 #include <immintrin.h>
+#include <stdlib.h>
 #include <string.h>
 #include "mesm_cpu.h"
 
@@ -348,20 +349,29 @@ JNIEXPORT void JNICALL Java_ai_mesm_model_sparse_NativeKernels_convolve(
 
 /*
  * Attention scores of sites [from, to) (mesm_attention.h; AVX-512 only, the caller checks):
- * x [n, cin], wx [cin, cin], query [frames, cin], v [cin], scores [n] and hidden [n, cin] (0 for
- * none) at native addresses, c-order; frame_start [frames + 1] as SparseSites.
+ * x [n, cin], wx [cin, cin], query [frames, d] (the text query of each frame), wq [d, cin],
+ * bx [cin], v [cin], scores [n] and hidden [n, cin] (0 for none) at native addresses, c-order;
+ * frame_start [frames + 1] as SparseSites. The query terms of the range's frames come first.
  */
 JNIEXPORT void JNICALL Java_ai_mesm_model_sparse_NativeKernels_attentionScores(
-    JNIEnv *env, jclass cls, jlong x, jint cin, jlong wx, jlong query, jintArray frameStart, jint frames, jlong v,
-    jfloat bias, jint from, jint to, jlong scores, jlong hidden) {
+    JNIEnv *env, jclass cls, jlong x, jint cin, jlong wx, jlong query, jint d, jlong wq, jlong bx, jintArray frameStart,
+    jint frames, jlong v, jfloat bias, jint from, jint to, jlong scores, jlong hidden) {
   (void)cls;
+  if (from >= to) return;
   jint *starts = (*env)->GetPrimitiveArrayCritical(env, frameStart, 0);
-  if (starts) {
-    attention_scores((const float *)(intptr_t)x, cin, (const float *)(intptr_t)wx, (const float *)(intptr_t)query,
-                     starts, frames, (const float *)(intptr_t)v, bias, from, to, (float *)(intptr_t)scores,
-                     (float *)(intptr_t)hidden);
-    (*env)->ReleasePrimitiveArrayCritical(env, frameStart, starts, JNI_ABORT);
+  if (!starts) return;
+  int f0 = first_frame(starts, frames, from);
+  int f1 = first_frame(starts, frames, to - 1) + 1;
+  float *term = malloc(sizeof(float) * (size_t)(f1 - f0) * cin);
+  if (term) {
+    query_terms((const float *)(intptr_t)query, d, (const float *)(intptr_t)wq, (const float *)(intptr_t)bx, cin, f0, f1,
+                term);
+    attention_scores((const float *)(intptr_t)x, cin, (const float *)(intptr_t)wx, term, f0, starts, frames,
+                     (const float *)(intptr_t)v, bias, from, to, (float *)(intptr_t)scores, (float *)(intptr_t)hidden);
+    free(term);
   }
+  (*env)->ReleasePrimitiveArrayCritical(env, frameStart, starts, JNI_ABORT);
+  if (!term) (*env)->ThrowNew(env, (*env)->FindClass(env, "java/lang/OutOfMemoryError"), "attention query terms");
 }
 
 /*

@@ -59,13 +59,13 @@ public final class NativeKernels {
       int colTo, long w, int cout, long y, float[] scale, float[] shift);
 
   /**
-   * MESM's attention scores of sites [from, to): tanh(x·Wx + query[frame])·v + b, with
-   * {@code query} [frames, cin] the per-frame term (text query · Wq + bx) and {@code frameStarts}
-   * as {@link SparseSites#frameStart}; writes scores [n] and, unless {@code hidden} is 0, the
-   * hidden layer tanh(·) [n, cin]. AVX-512 only ({@link #appliesToAttention}).
+   * MESM's attention scores of sites [from, to): tanh(x·Wx + query[frame]·Wq + bx)·v + b, with
+   * {@code query} [frames, d] the text query of each frame and {@code frameStarts} as
+   * {@link SparseSites#frameStart}; writes scores [n] and, unless {@code hidden} is 0, the hidden
+   * layer tanh(·) [n, cin]. AVX-512 only ({@link #appliesToAttention}).
    */
-  static native void attentionScores(long x, int cin, long wx, long query, int[] frameStarts, int frames, long v,
-      float bias, int from, int to, long scores, long hidden);
+  static native void attentionScores(long x, int cin, long wx, long query, int d, long wq, long bx, int[] frameStarts,
+      int frames, long v, float bias, int from, int to, long scores, long hidden);
 
   /**
    * Inference max-pool of outputs [from, to): out[o] = max(0, the rows window[o·4 + q] of x) per

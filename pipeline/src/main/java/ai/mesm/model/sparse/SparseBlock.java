@@ -143,10 +143,10 @@ public final class SparseBlock {
     int n = sites.size();
     int cin = (int) x.size(1);
     if (n == 0) return new Attention(Nd4j.create(x.dataType(), 0, cin), new double[0]);
+    if (NativeKernels.appliesToAttention(x)) return attentionNative(sites, x, query, w, keepTanh);
     // Nd4j.gemm, not INDArray.mmul: ~1 ms per call on this [frames, D] · [D, Cin] product.
     INDArray perFrame = Nd4j.gemm(Rows.contiguous(query), w.wq().dup('c'), false, false);
     double b = w.b().getDouble(0);
-    if (NativeKernels.appliesToAttention(x)) return attentionNative(sites, x, perFrame.addiRowVector(w.bx()), w, (float) b, keepTanh);
     INDArray u = Nd4j.createUninitialized(x.dataType(), n, cin);
     if (x.dataType() == DataType.FLOAT) {
       Nd4j.gemm(Rows.contiguous(x), w.wx().dup('c'), u, false, false, 1.0, 0.0);
@@ -174,34 +174,28 @@ public final class SparseBlock {
   private static final int ATTENTION_MIN_ROWS = 192;
 
   /**
-   * The attention in one native pass per part of the sites ({@code mesm_attention.h}): x·Wx, the
-   * frame's query term {@code queryTerm} (query·Wq + bx), tanh and the score without writing the
-   * hidden layer unless {@code keepTanh}. Training and inference both come here, so both keep the
-   * same sites.
+   * The attention in one native pass per part of the sites ({@code mesm_attention.h}): the frames'
+   * query terms (query·Wq + bx), x·Wx, tanh and the score, without writing the hidden layer unless
+   * {@code keepTanh}. Training and inference both come here, so both keep the same sites.
    */
-  private static Attention attentionNative(SparseSites sites, INDArray x, INDArray queryTerm, SparseBlockParams w,
-                                           float b, boolean keepTanh) {
+  private static Attention attentionNative(SparseSites sites, INDArray x, INDArray query, SparseBlockParams w,
+                                           boolean keepTanh) {
     int n = sites.size();
     int cin = (int) x.size(1);
-    INDArray rows = NativeArrays.readable(x);
-    INDArray wx = NativeArrays.readable(w.wx());
-    INDArray v = NativeArrays.readable(w.v());
-    INDArray query = NativeArrays.readable(queryTerm);
+    int d = (int) query.size(1);
+    INDArray[] in = {NativeArrays.readable(x), NativeArrays.readable(w.wx()), NativeArrays.readable(query),
+        NativeArrays.readable(w.wq()), NativeArrays.readable(w.bx()), NativeArrays.readable(w.v())};
+    long[] at = new long[in.length];
+    for (int i = 0; i < in.length; i++) at[i] = NativeArrays.address(in[i]);
     INDArray scores = Nd4j.createUninitialized(DataType.FLOAT, n);
     INDArray hidden = keepTanh ? Nd4j.createUninitialized(DataType.FLOAT, n, cin) : null;
-    long xa = NativeArrays.address(rows);
-    long wa = NativeArrays.address(wx);
-    long va = NativeArrays.address(v);
-    long qa = NativeArrays.address(query);
     long sa = NativeArrays.address(scores);
     long ha = hidden == null ? 0 : NativeArrays.address(hidden);
+    float b = w.b().getFloat(0);
     int[] starts = sites.frameStarts();
-    Rows.inParts(n, ATTENTION_MIN_ROWS, (from, to) -> NativeKernels.attentionScores(xa, cin, wa, qa, starts,
-        sites.frames(), va, b, from, to, sa, ha));
-    Reference.reachabilityFence(rows);
-    Reference.reachabilityFence(wx);
-    Reference.reachabilityFence(v);
-    Reference.reachabilityFence(query);
+    Rows.inParts(n, ATTENTION_MIN_ROWS, (from, to) -> NativeKernels.attentionScores(at[0], cin, at[1], at[2], d, at[3],
+        at[4], starts, sites.frames(), at[5], b, from, to, sa, ha));
+    Reference.reachabilityFence(in);
     float[] s = scores.data().asFloat();
     double[] out = new double[n];
     for (int i = 0; i < n; i++) out[i] = s[i];
