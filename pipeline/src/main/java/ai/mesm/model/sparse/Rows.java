@@ -231,7 +231,7 @@ public final class Rows {
   private static final int MIN_ROWS_PER_PART = 2048;
 
   /**
-   * Runs {@code body} over [0, n) in contiguous parts, one per core, on the common pool: the row
+   * Runs {@code body} over [0, n) in contiguous parts, one per core ({@link PartRunner}): the row
    * copies are Java loops on one core while the GEMMs around them use all of them.
    */
   public static void inParts(int n, RowRange body) {
@@ -245,8 +245,7 @@ public final class Rows {
       body.run(0, n);
       return;
     }
-    java.util.stream.IntStream.range(0, parts).parallel()
-        .forEach(p -> body.run((int) ((long) n * p / parts), (int) ((long) n * (p + 1) / parts)));
+    PartRunner.run(n, parts, body);
   }
 
   /** An [rows, cols] array of {@code type} holding {@code values} (row-major), written straight into its buffer. */

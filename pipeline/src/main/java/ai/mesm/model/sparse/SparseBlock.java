@@ -183,6 +183,11 @@ public final class SparseBlock {
     int n = sites.size();
     int cin = (int) x.size(1);
     int d = (int) query.size(1);
+    // The kernel reads query rows by frame: a shorter query would be read past its end.
+    if (query.rank() != 2 || query.size(0) < sites.frames() || d != w.wq().size(0)) {
+      throw new IllegalArgumentException("the attention's query must be [frames, " + w.wq().size(0) + "] for "
+          + sites.frames() + " frames, got " + java.util.Arrays.toString(query.shape()));
+    }
     INDArray[] in = {NativeArrays.readable(x), NativeArrays.readable(w.wx()), NativeArrays.readable(query),
         NativeArrays.readable(w.wq()), NativeArrays.readable(w.bx()), NativeArrays.readable(w.v())};
     long[] at = new long[in.length];

@@ -223,6 +223,9 @@ class NativeKernelsTest {
         return;
       }
       assertTrue(NativeKernels.appliesToAttention(x));
+      INDArray shortQuery = query.get(NDArrayIndex.interval(0, frames - 1), NDArrayIndex.all());
+      assertThrows(IllegalArgumentException.class, () -> SparseBlock.attention(sites, x, shortQuery, params, false),
+          "a query row per frame, or the kernel would read past the query");
       SparseBlock.Attention nat = SparseBlock.attention(sites, x, query, params, true);
       SparseBlock.Attention scoresOnly = SparseBlock.attention(sites, x, query, params, false);
       assertNull(scoresOnly.tanhU());

@@ -1,0 +1,64 @@
+package ai.mesm.model.sparse;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import org.junit.jupiter.api.Test;
+
+/** Parallel steps on the spinning workers: every row once, failures rethrown, concurrent and nested callers served. */
+class PartRunnerTest {
+  private static void assertEachRowOnce(int n, int parts) {
+    AtomicIntegerArray seen = new AtomicIntegerArray(n);
+    PartRunner.run(n, parts, (from, to) -> {
+      for (int i = from; i < to; i++) seen.incrementAndGet(i);
+    });
+    for (int i = 0; i < n; i++) assertEquals(1, seen.get(i), "row " + i + " of " + n + " in " + parts + " parts");
+  }
+
+  @Test
+  void everyRowRunsOnceWhateverTheSplit() {
+    int cores = Runtime.getRuntime().availableProcessors();
+    for (int n : new int[] {1, 2, 7, 1000, 100_003}) {
+      for (int parts = 1; parts <= Math.min(n, cores + 2); parts++) assertEachRowOnce(n, parts);
+    }
+  }
+
+  @Test
+  void aPartsFailureReachesTheCallerAndTheWorkersStayUsable() {
+    for (int failing = 0; failing < 2; failing++) {
+      int bad = failing;
+      IllegalStateException e = assertThrows(IllegalStateException.class, () -> PartRunner.run(10, 2, (from, to) -> {
+        if (from == bad * 5) throw new IllegalStateException("part " + bad);
+      }));
+      assertEquals("part " + bad, e.getMessage());
+      assertEachRowOnce(1000, 2);
+    }
+  }
+
+  @Test
+  void concurrentAndNestedCallersAllComplete() throws Exception {
+    ExecutorService callers = Executors.newFixedThreadPool(3);
+    try {
+      Future<?>[] done = new Future<?>[3];
+      for (int c = 0; c < done.length; c++) {
+        done[c] = callers.submit(() -> {
+          for (int round = 0; round < 300; round++) {
+            AtomicIntegerArray seen = new AtomicIntegerArray(64);
+            // Each part splits its own rows again: the workers are taken, so the inner steps take the common pool.
+            Rows.inParts(64, 16, (from, to) -> Rows.inParts(to - from, 1, (a, b) -> {
+              for (int i = from + a; i < from + b; i++) seen.incrementAndGet(i);
+            }));
+            for (int i = 0; i < 64; i++) assertEquals(1, seen.get(i));
+          }
+          return null;
+        });
+      }
+      for (Future<?> f : done) f.get();
+    } finally {
+      callers.shutdownNow();
+    }
+  }
+}
