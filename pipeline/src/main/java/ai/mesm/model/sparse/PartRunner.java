@@ -6,10 +6,11 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * Runs the parts of one parallel step ({@link Rows#inParts}) on the calling thread and on worker
- * threads that spin for a moment after each step before they park, as OpenMP's threads do. MESM's
+ * threads that stay awake for a moment after each step before they park, as OpenMP's threads do. MESM's
  * sparse blocks run ~16 such steps per call, most of them 0.1–3 ms long; ForkJoin's common pool
  * parks its workers at once, and waking one cost ~60 µs per step on a 2-core VM (a 100 µs part
- * took 160 µs on average), several percent of the blocks' time.
+ * took 160 µs on average), several percent of the blocks' time. While awake, a worker yields its
+ * core to any other thread that can run (ND4J's OpenMP threads after a step of a training layer).
  *
  * <p>One caller at a time: a step that finds the workers taken (another Spark task thread, or a
  * part that itself splits its work) runs on the common pool as before. A part's exception is
@@ -95,7 +96,7 @@ final class PartRunner {
         long awakeUntil = System.nanoTime() + SPIN_NANOS;
         while ((s = step) == null) {
           if (System.nanoTime() < awakeUntil) {
-            Thread.onSpinWait();
+            Thread.yield(); // awake, but not in the way of ND4J's threads when they have work
           } else {
             LockSupport.park(this);
             awakeUntil = System.nanoTime() + SPIN_NANOS;
