@@ -12,6 +12,9 @@
  *
  * Threads: the caller splits the sites (or, for few sites, the output channels) over its own
  * threads; one call writes only its sites' rows, and only the columns of its range.
+ *
+ * The same library holds the blocks' other inference passes: the attention scores
+ * (mesm_attention.h), the sparse max-pool and the last block's dense map.
  */
 #include <jni.h>
 #include <stdint.h>
@@ -413,8 +416,12 @@ JNIEXPORT void JNICALL Java_ai_mesm_model_sparse_NativeKernels_toDense(JNIEnv *e
     float *y = (float *)(intptr_t)out + f * channels * cells;
     for (int p = 0; p < cells; p++) {
       jint s = at[f * cells + p];
-      const float *row = in + (long)s * channels;
-      for (int c = 0; c < channels; c++) y[(long)c * cells + p] = s < 0 ? 0 : row[c];
+      if (s < 0) {
+        for (int c = 0; c < channels; c++) y[(long)c * cells + p] = 0;
+      } else {
+        const float *row = in + (long)s * channels;
+        for (int c = 0; c < channels; c++) y[(long)c * cells + p] = row[c];
+      }
     }
   }
   (*env)->ReleasePrimitiveArrayCritical(env, siteAt, at, JNI_ABORT);

@@ -146,8 +146,8 @@ public final class SparseBlock {
     if (NativeKernels.appliesToAttention(x)) return attentionNative(sites, x, query, w, keepTanh);
     // Nd4j.gemm, not INDArray.mmul: ~1 ms per call on this [frames, D] · [D, Cin] product.
     INDArray perFrame = Nd4j.gemm(Rows.contiguous(query), w.wq().dup('c'), false, false);
-    double b = w.b().getDouble(0);
     INDArray u = Nd4j.createUninitialized(x.dataType(), n, cin);
+    double b = w.b().getDouble(0);
     if (x.dataType() == DataType.FLOAT) {
       Nd4j.gemm(Rows.contiguous(x), w.wx().dup('c'), u, false, false, 1.0, 0.0);
       float[] queryTerm = Rows.Source.of(perFrame).floats();
