@@ -31,6 +31,31 @@ class DenseGridTest {
     assertEquals(-1.5, stored.getDouble(0, 1, 1, 2), 0.0, "rows share the grid's buffer");
   }
 
+  /** Inactive sites read as zeros in the dense map (the native pass for FLOAT where it runs, the gather otherwise). */
+  @ParameterizedTest
+  @EnumSource(value = DataType.class, names = {"FLOAT", "DOUBLE"})
+  void denseHasZerosWhereNoSiteIsActive(DataType type) {
+    int frames = 3;
+    int h = 4;
+    int w = 5;
+    boolean[] active = new boolean[frames * h * w];
+    for (int i = 0; i < active.length; i++) active[i] = i % 3 != 1;
+    SparseSites sites = SparseSites.fromGrid(frames, h, w, active);
+    Nd4j.getRandom().setSeed(9);
+    INDArray rows = Nd4j.rand(type, sites.size(), 7);
+    INDArray dense = DenseGrid.dense(sites, rows);
+    assertArrayEquals(new long[] {frames, 7, h, w}, dense.shape());
+    for (int i = 0, site = 0; i < active.length; i++) {
+      int f = i / (h * w);
+      int y = i / w % h;
+      int x = i % w;
+      for (int c = 0; c < 7; c++) {
+        assertEquals(active[i] ? rows.getDouble(site, c) : 0.0, dense.getDouble(f, c, y, x), 0.0, "cell " + i + ", channel " + c);
+      }
+      if (active[i]) site++;
+    }
+  }
+
   private static void assertRowsAndBack(INDArray grid) {
     int frames = (int) grid.size(0);
     int c = (int) grid.size(1);
