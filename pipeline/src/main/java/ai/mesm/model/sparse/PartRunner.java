@@ -6,27 +6,47 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * Runs the parts of one parallel step ({@link Rows#inParts}) on the calling thread and on worker
- * threads that stay awake for a moment after each step before they park, as OpenMP's threads do. MESM's
- * sparse blocks run ~16 such steps per call, most of them 0.1–3 ms long; ForkJoin's common pool
- * parks its workers at once, and waking one cost ~60 µs per step on a 2-core VM (a 100 µs part
- * took 160 µs on average), several percent of the blocks' time. While awake, a worker yields its
- * core to any other thread that can run (ND4J's OpenMP threads after a step of a training layer).
+ * threads that spin for a moment after each step before they park, as OpenMP's threads do. MESM's
+ * sparse blocks run ~16 such steps per inference call, most of them 0.1–3 ms long; ForkJoin's
+ * common pool parks its workers at once, and waking one cost ~60 µs per step on a 2-core VM (a
+ * 100 µs part took 160 µs on average), several percent of the blocks' time.
  *
- * <p>One caller at a time: a step that finds the workers taken (another Spark task thread, or a
- * part that itself splits its work) runs on the common pool as before. A part's exception is
- * rethrown on the caller once every part has ended.
+ * <p>Only inside {@link #awake} (the blocks' inference, {@link SparseStack#infer}): spinning workers
+ * take cycles from whatever else runs, which training's layers (ND4J's threads between the steps)
+ * and several Spark task threads or executors on the same cores need. Elsewhere, and for a step
+ * that finds the workers taken (another thread inside its own scope, or a part that itself splits
+ * its work), the steps run on the common pool as before. A part's exception is rethrown on the
+ * caller once every part has ended.
  */
 final class PartRunner {
   /** How long a worker stays awake for the next step: longer than the serial gaps between a block's steps. */
   private static final long SPIN_NANOS = 300_000;
   private static final Worker[] WORKERS = startWorkers(Runtime.getRuntime().availableProcessors() - 1);
   private static final AtomicBoolean TAKEN = new AtomicBoolean();
+  private static final ThreadLocal<int[]> SCOPES = ThreadLocal.withInitial(() -> new int[1]);
 
   private PartRunner() {}
 
+  /** Marks this thread's steps for the spinning workers until the returned scope is closed; scopes nest. */
+  static Scope awake() {
+    SCOPES.get()[0]++;
+    return () -> SCOPES.get()[0]--;
+  }
+
+  /** A scope of {@link #awake}. */
+  interface Scope extends AutoCloseable {
+    @Override
+    void close();
+  }
+
+  /** Whether this thread is inside {@link #awake}. */
+  static boolean isAwake() {
+    return SCOPES.get()[0] > 0;
+  }
+
   /** Runs parts [0, parts) of {@code body} over [0, n), part p on rows [n·p/parts, n·(p+1)/parts). */
   static void run(int n, int parts, Rows.RowRange body) {
-    if (parts - 1 > WORKERS.length || !TAKEN.compareAndSet(false, true)) {
+    if (!isAwake() || parts - 1 > WORKERS.length || !TAKEN.compareAndSet(false, true)) {
       java.util.stream.IntStream.range(0, parts).parallel().forEach(p -> body.run(from(n, p, parts), from(n, p + 1, parts)));
       return;
     }
@@ -96,7 +116,7 @@ final class PartRunner {
         long awakeUntil = System.nanoTime() + SPIN_NANOS;
         while ((s = step) == null) {
           if (System.nanoTime() < awakeUntil) {
-            Thread.yield(); // awake, but not in the way of ND4J's threads when they have work
+            Thread.onSpinWait();
           } else {
             LockSupport.park(this);
             awakeUntil = System.nanoTime() + SPIN_NANOS;

@@ -231,7 +231,8 @@ public final class Rows {
   private static final int MIN_ROWS_PER_PART = 2048;
 
   /**
-   * Runs {@code body} over [0, n) in contiguous parts, one per core ({@link PartRunner}): the row
+   * Runs {@code body} over [0, n) in contiguous parts, one per core (on {@link PartRunner}'s workers
+   * inside its scope, else on the common pool): the row
    * copies are Java loops on one core while the GEMMs around them use all of them.
    */
   public static void inParts(int n, RowRange body) {

@@ -116,7 +116,8 @@ public final class SparseStack {
 
   /** {@link #forward} in inference mode, with its intermediates in a reused per-thread workspace. */
   public Inference infer(INDArray stemOutput, INDArray query, INDArray flat) {
-    try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().getAndActivateWorkspace(INFERENCE, INFERENCE_WORKSPACE)) {
+    try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().getAndActivateWorkspace(INFERENCE, INFERENCE_WORKSPACE);
+         PartRunner.Scope steps = PartRunner.awake()) {
       List<SparseBlock.Output> outs = forward(stemOutput, query, flat, false);
       SparseBlock.Output last = outs.get(outs.size() - 1);
       return new Inference(outs, DenseGrid.dense(last.sites(), last.features()).detach());

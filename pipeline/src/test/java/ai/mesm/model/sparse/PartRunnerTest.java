@@ -19,15 +19,27 @@ class PartRunnerTest {
   }
 
   @Test
-  void everyRowRunsOnceWhateverTheSplit() {
+  void everyRowRunsOnceWhateverTheSplitInsideTheScopeAndOutside() {
     int cores = Runtime.getRuntime().availableProcessors();
-    for (int n : new int[] {1, 2, 7, 1000, 100_003}) {
-      for (int parts = 1; parts <= Math.min(n, cores + 2); parts++) assertEachRowOnce(n, parts);
+    assertFalse(PartRunner.isAwake());
+    try (PartRunner.Scope outer = PartRunner.awake(); PartRunner.Scope nested = PartRunner.awake()) {
+      assertTrue(PartRunner.isAwake());
+      for (int n : new int[] {1, 2, 7, 1000, 100_003}) {
+        for (int parts = 1; parts <= Math.min(n, cores + 2); parts++) assertEachRowOnce(n, parts);
+      }
     }
+    assertFalse(PartRunner.isAwake(), "scopes close");
+    for (int parts = 1; parts <= cores; parts++) assertEachRowOnce(1000, parts); // the common pool
   }
 
   @Test
   void aPartsFailureReachesTheCallerAndTheWorkersStayUsable() {
+    try (PartRunner.Scope awake = PartRunner.awake()) {
+      partsFailures();
+    }
+  }
+
+  private static void partsFailures() {
     for (int failing = 0; failing < 2; failing++) {
       int bad = failing;
       IllegalStateException e = assertThrows(IllegalStateException.class, () -> PartRunner.run(10, 2, (from, to) -> {
@@ -38,6 +50,15 @@ class PartRunnerTest {
     }
   }
 
+  /** Each part splits its own rows again: the workers are taken, so the inner steps take the common pool. */
+  private static void nestedSteps() {
+    AtomicIntegerArray seen = new AtomicIntegerArray(64);
+    Rows.inParts(64, 16, (from, to) -> Rows.inParts(to - from, 1, (a, b) -> {
+      for (int i = from + a; i < from + b; i++) seen.incrementAndGet(i);
+    }));
+    for (int i = 0; i < 64; i++) assertEquals(1, seen.get(i));
+  }
+
   @Test
   void concurrentAndNestedCallersAllComplete() throws Exception {
     ExecutorService callers = Executors.newFixedThreadPool(3);
@@ -45,13 +66,8 @@ class PartRunnerTest {
       Future<?>[] done = new Future<?>[3];
       for (int c = 0; c < done.length; c++) {
         done[c] = callers.submit(() -> {
-          for (int round = 0; round < 300; round++) {
-            AtomicIntegerArray seen = new AtomicIntegerArray(64);
-            // Each part splits its own rows again: the workers are taken, so the inner steps take the common pool.
-            Rows.inParts(64, 16, (from, to) -> Rows.inParts(to - from, 1, (a, b) -> {
-              for (int i = from + a; i < from + b; i++) seen.incrementAndGet(i);
-            }));
-            for (int i = 0; i < 64; i++) assertEquals(1, seen.get(i));
+          try (PartRunner.Scope awake = PartRunner.awake()) {
+            for (int round = 0; round < 300; round++) nestedSteps();
           }
           return null;
         });
