@@ -18,6 +18,8 @@
 #ifndef MESM_ATTENTION_H
 #define MESM_ATTENTION_H
 
+/* Included by mesm_sparse.c after its wide tile: reuses its W_FMA step, lane_mask and ZERO_ROW. */
+
 #include <immintrin.h>
 
 __attribute__((target("avx512f,fma")))
@@ -48,14 +50,6 @@ static int first_frame(const jint *frame_start, int frames, int i) {
 #define ATT_ROWS 6
 #define ATT_COLUMNS 64
 
-#define A_FMA(r)                                  \
-  {                                               \
-    __m512 b = _mm512_set1_ps(rows[r][c]);        \
-    s##r##a = _mm512_fmadd_ps(b, w0, s##r##a);    \
-    s##r##b = _mm512_fmadd_ps(b, w1, s##r##b);    \
-    s##r##c = _mm512_fmadd_ps(b, w2, s##r##c);    \
-    s##r##d = _mm512_fmadd_ps(b, w3, s##r##d);    \
-  }
 /* Query term, tanh, (hidden layer out), times v: the row's share of its score from this panel. */
 #define A_OUT(r)                                                                                  \
   if (r < m) {                                                                                    \
@@ -135,7 +129,7 @@ static void attention_scores(const float *x, int cin, const float *wx, const flo
         __m512 w1 = _mm512_maskz_loadu_ps(m1, wc + 16);
         __m512 w2 = _mm512_maskz_loadu_ps(m2, wc + 32);
         __m512 w3 = _mm512_maskz_loadu_ps(m3, wc + 48);
-        A_FMA(0) A_FMA(1) A_FMA(2) A_FMA(3) A_FMA(4) A_FMA(5)
+        W_FMA(0) W_FMA(1) W_FMA(2) W_FMA(3) W_FMA(4) W_FMA(5)
       }
       __m512 v0 = _mm512_maskz_loadu_ps(m0, v + j), v1 = _mm512_maskz_loadu_ps(m1, v + j + 16);
       __m512 v2 = _mm512_maskz_loadu_ps(m2, v + j + 32), v3 = _mm512_maskz_loadu_ps(m3, v + j + 48);
