@@ -10,8 +10,10 @@ import ai.mesm.model.FeatureCnn;
 import ai.mesm.model.InferenceGraph;
 import ai.mesm.model.Modality;
 import ai.mesm.model.ModelSpec;
+import ai.mesm.model.sparse.AlignedParams;
 import ai.mesm.model.sparse.AttentionMode;
 import ai.mesm.model.sparse.SparseBlock;
+import ai.mesm.model.sparse.SparseBlockParams;
 import ai.mesm.model.sparse.SparseStack;
 import java.util.ArrayList;
 import java.util.List;
@@ -108,7 +110,7 @@ public final class SparseSpeed {
     INDArray stemOut = stem.output(false, in, mask)[0];
 
     List<SparseStack> stacks = new ArrayList<>();
-    List<INDArray> params = new ArrayList<>();
+    List<List<SparseBlockParams>> params = new ArrayList<>();
     double[] sparseMacs = new double[ps.length];
     List<double[]> kept = new ArrayList<>();
     for (int i = 0; i < ps.length; i++) {
@@ -124,7 +126,7 @@ public final class SparseSpeed {
         k[b] = t.keptIndex().length / (double) Math.max(1, t.in().size());
       }
       stacks.add(stack);
-      params.add(w);
+      params.add(AlignedParams.copy(stack.params(w))); // as a frozen model holds them
       kept.add(k);
     }
 
@@ -133,12 +135,12 @@ public final class SparseSpeed {
     runs.add(() -> stem.output(false, in, mask));
     for (int i = 0; i < ps.length; i++) {
       SparseStack stack = stacks.get(i);
-      INDArray w = params.get(i);
-      runs.add(() -> stack.infer(stem.output(false, in, mask)[0], query, w)); // as the model's vertex runs it
+      List<SparseBlockParams> w = params.get(i);
+      runs.add(() -> stack.infer(stem.output(false, in, mask)[0], query, w)); // as the frozen model's vertex runs it
     }
     for (int i = 0; i < ps.length; i++) {
       SparseStack stack = stacks.get(i);
-      INDArray w = params.get(i);
+      List<SparseBlockParams> w = params.get(i);
       runs.add(() -> stack.infer(stemOut, query, w));
     }
     double[] seconds = fastestRounds(runs, rounds);

@@ -2,6 +2,7 @@ package ai.mesm.model;
 
 import ai.mesm.model.layers.FoldedCnn;
 import ai.mesm.model.layers.FoldedCnnVertex;
+import ai.mesm.model.layers.MesmSparseVertex;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
@@ -22,7 +23,8 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * {@code w' = w·γ/σ} per output channel and {@code b = β − μ·γ/σ}. The folded graph skips a pass over
  * every feature map per layer (BatchNorm) and the separate activation layer with its copy. Every other
  * vertex is the training graph's, with its parameters copied. The copy is frozen: training the
- * source graph later does not change it. Where the native kernel runs ({@link FoldedCnn#available}),
+ * source graph later does not change it; MESM's sparse blocks predict from a 64-byte-aligned copy of
+ * their parameters ({@link ai.mesm.model.sparse.AlignedParams}). Where the native kernel runs ({@link FoldedCnn#available}),
  * each CNN is one {@link FoldedCnn} vertex holding all its folded convolutions.
  */
 public final class InferenceGraph {
@@ -54,6 +56,7 @@ public final class InferenceGraph {
           throw new IllegalStateException(name + ": parameters " + from.keySet() + " vs folded " + target.keySet());
         }
         target.forEach((key, array) -> array.assign(from.get(key)));
+        if (v instanceof MesmSparseVertex sparse) sparse.freeze();
       }
     }
     return folded;

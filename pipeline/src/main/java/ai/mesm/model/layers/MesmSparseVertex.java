@@ -2,8 +2,10 @@ package ai.mesm.model.layers;
 
 import ai.mesm.model.Modality;
 import ai.mesm.model.SiteActivity;
+import ai.mesm.model.sparse.AlignedParams;
 import ai.mesm.model.sparse.DenseGrid;
 import ai.mesm.model.sparse.SparseBlock;
+import ai.mesm.model.sparse.SparseBlockParams;
 import ai.mesm.model.sparse.SparseSites;
 import ai.mesm.model.sparse.SparseStack;
 import java.util.LinkedHashMap;
@@ -30,6 +32,8 @@ import org.nd4j.linalg.factory.Nd4j;
 public final class MesmSparseVertex extends TrainableVertex<MesmSparse> {
   static final double BN_DECAY = 0.9;
   private final SparseStack stack;
+  /** The parameters a frozen graph predicts with, 64-byte aligned ({@link #freeze}); null while the graph trains. */
+  private List<SparseBlockParams> frozen;
   private INDArray sequenceMask;
   private int[] utteranceOfFrame;
   private List<SparseBlock.Output> last;
@@ -59,12 +63,13 @@ public final class MesmSparseVertex extends TrainableVertex<MesmSparse> {
       INDArray query = Nd4j.pullRows(inputs[1], 1, utteranceOfFrame);
       lastFrames = frames.size(0);
       if (training) {
+        if (frozen != null) throw new IllegalStateException(getVertexName() + " is frozen: it only predicts");
         last = stack.forward(frames, query, params, true); // copies what it keeps (DenseGrid.rows)
         for (int b = 0; b < last.size(); b++) SparseBlock.updateRunningStatistics(last.get(b).trace(), stack.params(params, b), BN_DECAY);
         SparseBlock.Output o = last.get(last.size() - 1);
         out = DenseGrid.dense(o.sites(), o.features());
       } else {
-        SparseStack.Inference result = stack.infer(frames, query, params);
+        SparseStack.Inference result = frozen != null ? stack.infer(frames, query, frozen) : stack.infer(frames, query, params);
         last = result.outputs();
         out = result.dense();
       }
@@ -102,6 +107,15 @@ public final class MesmSparseVertex extends TrainableVertex<MesmSparse> {
         workspaceMgr.leverageTo(ArrayType.ACTIVATION_GRAD, dFrames),
         workspaceMgr.leverageTo(ArrayType.ACTIVATION_GRAD, dQuery),
         workspaceMgr.create(ArrayType.ACTIVATION_GRAD, inputs[2].dataType(), inputs[2].shape())});
+  }
+
+  /**
+   * Predicts from now on with an aligned copy of the current parameters ({@link AlignedParams}):
+   * for a graph whose parameters no longer change ({@link ai.mesm.model.InferenceGraph}). A
+   * training pass after this is refused: it would update the parameters the copy no longer follows.
+   */
+  public void freeze() {
+    frozen = AlignedParams.copy(stack.params(params));
   }
 
   /**

@@ -39,6 +39,12 @@ public record SparseBlockParams(INDArray wx, INDArray bx, INDArray wq, INDArray 
       p[i] = segment(flat, at, len).reshape('c', shapes[i]);
       at += len;
     }
+    return of(p);
+  }
+
+  /** The parameters from arrays in {@link #NAMES} order. */
+  public static SparseBlockParams of(INDArray[] p) {
+    if (p.length != NAMES.length) throw new IllegalArgumentException(NAMES.length + " arrays expected, got " + p.length);
     return new SparseBlockParams(p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], p[8], p[9], p[10], p[11], p[12],
         p[13], p[14]);
   }

@@ -75,6 +75,13 @@ public final class SparseStack {
     return SparseBlockParams.view(flat, offset, channels[blockIndex][0], channels[blockIndex][1], queryDim);
   }
 
+  /** Every block's parameters, as views of {@code flat}. */
+  public List<SparseBlockParams> params(INDArray flat) {
+    List<SparseBlockParams> out = new ArrayList<>(blocks());
+    for (int b = 0; b < blocks(); b++) out.add(params(flat, b));
+    return out;
+  }
+
   /** He-normal convolutions (as the dense CNN), Xavier attention, BN γ = 1, β = 0, running mean 0, variance 1. */
   public void initialise(INDArray flat, long seed) {
     Random r = new Random(seed);
@@ -116,9 +123,14 @@ public final class SparseStack {
 
   /** {@link #forward} in inference mode, with its intermediates in a reused per-thread workspace. */
   public Inference infer(INDArray stemOutput, INDArray query, INDArray flat) {
+    return infer(stemOutput, query, params(flat));
+  }
+
+  /** {@link #infer(INDArray, INDArray, INDArray)} with each block's parameters given ({@link AlignedParams}). */
+  public Inference infer(INDArray stemOutput, INDArray query, List<SparseBlockParams> params) {
     try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().getAndActivateWorkspace(INFERENCE, INFERENCE_WORKSPACE);
          PartRunner.Scope steps = PartRunner.awake()) {
-      List<SparseBlock.Output> outs = forward(stemOutput, query, flat, false);
+      List<SparseBlock.Output> outs = forward(stemOutput, query, params, false);
       SparseBlock.Output last = outs.get(outs.size() - 1);
       return new Inference(outs, DenseGrid.dense(last.sites(), last.features()).detach());
     }
@@ -126,11 +138,17 @@ public final class SparseStack {
 
   /** The blocks' outputs and traces; the last output's sites and features are the stack's output. */
   public List<SparseBlock.Output> forward(INDArray stemOutput, INDArray query, INDArray flat, boolean training) {
+    return forward(stemOutput, query, params(flat), training);
+  }
+
+  private List<SparseBlock.Output> forward(INDArray stemOutput, INDArray query, List<SparseBlockParams> params,
+                                           boolean training) {
+    if (params.size() != blocks()) throw new IllegalArgumentException(blocks() + " blocks' parameters expected, got " + params.size());
     SparseSites sites = SparseSites.all((int) stemOutput.size(0), (int) stemOutput.size(2), (int) stemOutput.size(3));
     INDArray x = DenseGrid.rows(stemOutput);
     List<SparseBlock.Output> outs = new ArrayList<>();
     for (int b = 0; b < blocks(); b++) {
-      SparseBlock.Output o = block.forward(sites, x, query, params(flat, b), training);
+      SparseBlock.Output o = block.forward(sites, x, query, params.get(b), training);
       outs.add(o);
       sites = o.sites();
       x = o.features();
