@@ -34,9 +34,19 @@
 static const int ORDER[OFFSETS] = {CENTRE, 0, 1, 2, 3, 5, 6, 7, 8};
 static const float ZERO_ROW[MAX_CIN] __attribute__((aligned(64)));
 
-/* One tile: rows[0..MR) . w (Cin x width, row stride cout) into outs[0..m), stored or added. */
+/* One tile: rows[0..MR) . w (Cin x width, row stride cout) into outs[0..m), stored or added (flags). */
 typedef void (*tile_fn)(const float *const *rows, float *const *outs, int m, int cin, const float *w, int cout,
-                        int width, int add);
+                        int width, int flags);
+#define TILE_ADD 1
+/*
+ * The first tile of an offset and panel reads that weight slice from memory (block 3's 14 MB of
+ * weights do not stay in cache from one call to the next): it asks for the weight row PREFETCH_ROWS
+ * ahead, so that the row is on its way while the FMAs run; later tiles find the slice in cache.
+ * Block 3's convolutions 3.6 -> 2.4 ms, block 2's 3.4 -> 2.9 (docs/performance.md); prefetching in
+ * every tile, or 8 or 32 rows ahead, was no better.
+ */
+#define TILE_PREFETCH 2
+#define PREFETCH_ROWS 16
 
 /*
  * The tiles' sums are named variables, not arrays: GCC kept an accumulator array in memory and
@@ -63,7 +73,8 @@ typedef void (*tile_fn)(const float *const *rows, float *const *outs, int m, int
 
 __attribute__((target("avx512f,fma")))
 static void tile_avx512(const float *const *rows, float *const *outs, int m, int cin, const float *w, int cout,
-                        int width, int add) {
+                        int width, int flags) {
+  int add = flags & TILE_ADD, prefetch = flags & TILE_PREFETCH;
   __mmask16 m0 = width >= 16 ? 0xFFFF : (__mmask16)((1u << width) - 1);
   __mmask16 m1 = width >= 32 ? 0xFFFF : width <= 16 ? 0 : (__mmask16)((1u << (width - 16)) - 1);
   __m512 s0a = _mm512_setzero_ps(), s0b = s0a, s1a = s0a, s1b = s0a, s2a = s0a, s2b = s0a, s3a = s0a, s3b = s0a;
@@ -72,6 +83,11 @@ static void tile_avx512(const float *const *rows, float *const *outs, int m, int
     const float *wc = w + (long)c * cout;
     __m512 w0 = _mm512_maskz_loadu_ps(m0, wc);
     __m512 w1 = _mm512_maskz_loadu_ps(m1, wc + 16);
+    if (prefetch) {
+      const char *ahead = (const char *)(wc + (long)PREFETCH_ROWS * cout);
+      _mm_prefetch(ahead, _MM_HINT_T0);
+      _mm_prefetch(ahead + 64, _MM_HINT_T0);
+    }
     Z_FMA(0) Z_FMA(1) Z_FMA(2) Z_FMA(3) Z_FMA(4) Z_FMA(5) Z_FMA(6) Z_FMA(7)
   }
   Z_OUT(0) Z_OUT(1) Z_OUT(2) Z_OUT(3) Z_OUT(4) Z_OUT(5) Z_OUT(6) Z_OUT(7)
@@ -108,7 +124,8 @@ static __mmask16 lane_mask(int width, int from) {
 
 __attribute__((target("avx512f,fma")))
 static void tile_avx512_wide(const float *const *rows, float *const *outs, int m, int cin, const float *w, int cout,
-                             int width, int add) {
+                             int width, int flags) {
+  int add = flags & TILE_ADD, prefetch = flags & TILE_PREFETCH;
   __mmask16 m0 = lane_mask(width, 0), m1 = lane_mask(width, 16), m2 = lane_mask(width, 32), m3 = lane_mask(width, 48);
   __m512 s0a = _mm512_setzero_ps(), s0b = s0a, s0c = s0a, s0d = s0a, s1a = s0a, s1b = s0a, s1c = s0a, s1d = s0a;
   __m512 s2a = s0a, s2b = s0a, s2c = s0a, s2d = s0a, s3a = s0a, s3b = s0a, s3c = s0a, s3d = s0a;
@@ -119,6 +136,10 @@ static void tile_avx512_wide(const float *const *rows, float *const *outs, int m
     __m512 w1 = _mm512_maskz_loadu_ps(m1, wc + 16);
     __m512 w2 = _mm512_maskz_loadu_ps(m2, wc + 32);
     __m512 w3 = _mm512_maskz_loadu_ps(m3, wc + 48);
+    if (prefetch) {
+      const char *ahead = (const char *)(wc + (long)PREFETCH_ROWS * cout);
+      for (int line = 0; line < 256; line += 64) _mm_prefetch(ahead + line, _MM_HINT_T0);
+    }
     W_FMA(0) W_FMA(1) W_FMA(2) W_FMA(3) W_FMA(4) W_FMA(5)
   }
   W_OUT(0) W_OUT(1) W_OUT(2) W_OUT(3) W_OUT(4) W_OUT(5)
@@ -146,7 +167,8 @@ static void tile_avx512_wide(const float *const *rows, float *const *outs, int m
 
 __attribute__((target("avx2,fma")))
 static void tile_avx2(const float *const *rows, float *const *outs, int m, int cin, const float *w, int cout,
-                      int width, int add) {
+                      int width, int flags) {
+  int add = flags & TILE_ADD;
   __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
   __m256i k0 = _mm256_cmpgt_epi32(_mm256_set1_epi32(width), lane);
   __m256i k1 = _mm256_cmpgt_epi32(_mm256_set1_epi32(width - 8), lane);
@@ -276,7 +298,7 @@ static void offset_tiles(tile_fn tile, int mr, int nr, const float *x, int cin, 
           outs[r] = 0;
         }
       }
-      tile(rows, outs, m, cin, wk, cout, cw, !centre);
+      tile(rows, outs, m, cin, wk, cout, cw, (centre ? 0 : TILE_ADD) | (r0 == 0 ? TILE_PREFETCH : 0));
     }
   }
 }
