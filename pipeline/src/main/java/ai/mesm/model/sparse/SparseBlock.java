@@ -71,9 +71,8 @@ public final class SparseBlock {
     double[] scores = att.scores();
     double[] alpha = NucleusMask.softmaxPerFrame(scores, sites);
     boolean[] kept = NucleusMask.keep(alpha, sites, p);
-    SparseSites keptSites = sites.subset(kept);
-    int[] keptIndex = new int[keptSites.size()];
-    for (int i = 0, j = 0; i < kept.length; i++) if (kept[i]) keptIndex[j++] = i;
+    int[] keptIndex = SparseSites.indexOf(kept);
+    SparseSites keptSites = sites.subset(keptIndex);
 
     INDArray xKept = Rows.gather(x, keptIndex);
     INDArray scale = null;
