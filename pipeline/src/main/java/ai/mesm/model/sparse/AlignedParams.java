@@ -11,8 +11,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * AVX-512 register, one cache line). DL4J hands a vertex its parameters as a window of the graph's
  * flat vector, so a block's convolution weights start wherever the parameters before them end;
  * the native convolution then reads every weight row across two cache lines. Aligned, the blocks of
- * one inference call ran 3–7 % faster at best and 10–18 % at the median in interleaved A/Bs
- * (docs/performance.md). The copy is for parameters that no longer change (a frozen graph): a
+ * one inference call ran 3–7 % faster at best in interleaved A/Bs, 2–4 % once the kernel prefetched
+ * its weight rows (docs/performance.md). The copy is for parameters that no longer change (a frozen graph): a
  * training step would update the graph's vector, not this copy.
  */
 public final class AlignedParams {
