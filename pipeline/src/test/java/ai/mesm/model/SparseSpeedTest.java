@@ -46,6 +46,8 @@ class SparseSpeedTest {
       assertTrue(row.stemTimeRatio() > 0 && Double.isFinite(row.blocksTimeRatio()));
       assertEquals(3, row.keptFraction().length, "one fraction per sparse block");
       assertTrue(row.describe().startsWith("visual corpus p="), row.describe());
+      String againstFlops = String.format(java.util.Locale.ROOT, "(%.2fx the FLOPs ratio)", row.timeRatio() / row.flopsRatio());
+      assertTrue(row.describe().contains(againstFlops), row.describe());
     }
     assertTrue(rows.get(0).flopsRatio() < rows.get(1).flopsRatio(), "p = 0.3 keeps fewer sites than p = 1");
     assertTrue(rows.get(0).blocksFlopsRatio() < rows.get(1).blocksFlopsRatio());
