@@ -31,7 +31,6 @@ public final class AlignedParams {
     try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
       INDArray buffer = Nd4j.createUninitialized(first.dataType(), total);
       long base = buffer.data().address() + buffer.offset() * elementBytes;
-      if (base % elementBytes != 0) throw new IllegalStateException("buffer at " + base + " is not element aligned");
       long at = (ALIGNMENT_BYTES - base % ALIGNMENT_BYTES) % ALIGNMENT_BYTES / elementBytes;
       List<SparseBlockParams> out = new ArrayList<>(blocks.size());
       for (SparseBlockParams b : blocks) {
