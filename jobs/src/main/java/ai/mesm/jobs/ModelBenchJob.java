@@ -89,8 +89,8 @@ public final class ModelBenchJob {
           String corpus = PathSettings.of(config).ingest() + "/utterances";
           ExampleSource ingested = ExampleSource.folder(corpus, new Configuration());
           System.out.printf("MESM vs FE2E feature extraction, channel divisor %d, 8 utterances, inference, fastest of 5 "
-              + "rounds; on the ingested utterances of %s, then on noise (8 x 10 frames / 13 chunks); sparse "
-              + "convolutions: %s%n", spec.channelDivisor(), corpus, NativeKernels.describe());
+              + "rounds (after untimed ones while the JIT compiles); on the ingested utterances of %s, then on noise "
+              + "(8 x 10 frames / 13 chunks); sparse convolutions: %s%n", spec.channelDivisor(), corpus, NativeKernels.describe());
           List<Map.Entry<Modality, SparseSpeed.Input>> corpusInputs = new ArrayList<>();
           for (Modality m : List.of(Modality.VISUAL, Modality.AUDIO)) {
             List<SparseSpeed.Input> inputs = new ArrayList<>();

@@ -77,9 +77,9 @@ public final class ModelThroughput {
     return batch.size() * iterations / ((System.nanoTime() - t0) / 1e9);
   }
 
-  /** Utterances per second of training steps on {@code batch}, after {@code warmup} untimed steps. */
+  /** Utterances per second of training steps on {@code batch}, after {@code warmup} or more untimed steps ({@link WarmUp}). */
   public static double trainPerSecond(EmotionModel model, Batch batch, int warmup, int iterations) {
-    for (int i = 0; i < warmup; i++) model.fit(batch);
+    WarmUp.run(() -> model.fit(batch), warmup, warmup + 8);
     long t0 = System.nanoTime();
     for (int i = 0; i < iterations; i++) model.fit(batch);
     return batch.size() * iterations / ((System.nanoTime() - t0) / 1e9);

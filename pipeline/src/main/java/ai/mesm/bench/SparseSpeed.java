@@ -20,6 +20,8 @@ import java.util.List;
 import java.util.Locale;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -132,12 +134,13 @@ public final class SparseSpeed {
     }
 
     List<Runnable> runs = new ArrayList<>();
-    runs.add(() -> full.output(false, in, mask));
-    runs.add(() -> stem.output(false, in, mask));
+    runs.add(() -> withOutputs(ws -> full.output(false, in, mask, null, ws)));
+    runs.add(() -> withOutputs(ws -> stem.output(false, in, mask, null, ws)));
     for (int i = 0; i < ps.length; i++) {
       SparseStack stack = stacks.get(i);
       List<SparseBlockParams> w = params.get(i);
-      runs.add(() -> stack.infer(stem.output(false, in, mask)[0], query, w)); // as the frozen model's vertex runs it
+      // As the frozen model's vertex runs it: on the stem's map where the graph left it.
+      runs.add(() -> withOutputs(ws -> stack.infer(stem.output(false, in, mask, null, ws)[0], query, w)));
     }
     for (int i = 0; i < ps.length; i++) {
       SparseStack stack = stacks.get(i);
@@ -158,15 +161,30 @@ public final class SparseSpeed {
     return rows;
   }
 
-  /** Seconds of each run's fastest round (one warm-up round first): every round runs them all in turn. */
+  /**
+   * Runs {@code body} with the graph's output in a workspace that the next call reuses, as inside a model, where
+   * layer outputs live in DL4J's workspaces: a detached output is a fresh array per call, and the stem's map (7 MB
+   * for 49 faces) was then page-faulted anew on every call until a garbage collection freed the old ones
+   * (~2,000 faults and +25 ms per stem call on this VM, half of a MESM call, for the first ~20 rounds of a run).
+   */
+  private static void withOutputs(java.util.function.Consumer<MemoryWorkspace> body) {
+    try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(OUTPUTS, "MESM_BENCH_OUTPUTS")) {
+      body.accept(ws);
+    }
+  }
+
+  private static final WorkspaceConfiguration OUTPUTS = SparseStack.reusedPerCall();
+
+  /** Seconds of each run's fastest round: every round runs them all in turn, after untimed rounds ({@link WarmUp}). */
   private static double[] fastestRounds(List<Runnable> runs, int rounds) {
+    WarmUp.run(() -> runs.forEach(Runnable::run), 2, 10);
     double[] best = new double[runs.size()];
     java.util.Arrays.fill(best, Double.MAX_VALUE);
-    for (int r = -1; r < rounds; r++) {
+    for (int r = 0; r < rounds; r++) {
       for (int i = 0; i < runs.size(); i++) {
         long t0 = System.nanoTime();
         runs.get(i).run();
-        if (r >= 0) best[i] = Math.min(best[i], (System.nanoTime() - t0) / 1e9);
+        best[i] = Math.min(best[i], (System.nanoTime() - t0) / 1e9);
       }
     }
     return best;

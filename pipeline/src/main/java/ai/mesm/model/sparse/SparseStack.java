@@ -115,11 +115,16 @@ public final class SparseStack {
   // Intermediates reuse one block of native memory per thread: fresh allocations are paid in page
   // faults (about 1 ms per MB on this VM), tens of MB per call. Learns its size over the first
   // calls and grows when a larger batch spills, like DL4J's own inference workspaces.
-  private static final WorkspaceConfiguration INFERENCE = WorkspaceConfiguration.builder()
-      .initialSize(0).overallocationLimit(0.2).policyAllocation(AllocationPolicy.OVERALLOCATE)
-      .policyLearning(LearningPolicy.OVER_TIME).cyclesBeforeInitialization(2).policyReset(ResetPolicy.BLOCK_LEFT)
-      .policySpill(SpillPolicy.REALLOCATE).build();
+  private static final WorkspaceConfiguration INFERENCE = reusedPerCall();
   private static final String INFERENCE_WORKSPACE = "MESM_SPARSE_INFERENCE";
+
+  /** A workspace for a call's arrays, reused by the next call on the thread (its size learnt over the first calls). */
+  public static WorkspaceConfiguration reusedPerCall() {
+    return WorkspaceConfiguration.builder()
+        .initialSize(0).overallocationLimit(0.2).policyAllocation(AllocationPolicy.OVERALLOCATE)
+        .policyLearning(LearningPolicy.OVER_TIME).cyclesBeforeInitialization(2).policyReset(ResetPolicy.BLOCK_LEFT)
+        .policySpill(SpillPolicy.REALLOCATE).build();
+  }
 
   /** {@link #forward} in inference mode, with its intermediates in a reused per-thread workspace. */
   public Inference infer(INDArray stemOutput, INDArray query, INDArray flat) {
