@@ -34,6 +34,13 @@ import org.nd4j.linalg.factory.Nd4j;
  * ingested utterances (mesm.paths.ingest, as make bench writes it) when there are some, and on noise.
  */
 public final class ModelBenchJob {
+  /**
+   * Rounds of MESM against FE2E, each run keeping its fastest. Not 5 as until 2026-12-07: the fastest of 5 MESM
+   * calls (stem, then blocks) stayed 1–3 ms above the fastest stem plus the fastest blocks, a minimum over too few
+   * noisy samples; over 60 rounds in one JVM the two agreed within 0.5 ms (docs/performance.md).
+   */
+  private static final int SPARSE_ROUNDS = 9;
+
   private ModelBenchJob() {}
 
   public static void main(String[] args) {
@@ -88,9 +95,10 @@ public final class ModelBenchJob {
           double[] ps = {0.3, 0.5, 0.7, 0.9};
           String corpus = PathSettings.of(config).ingest() + "/utterances";
           ExampleSource ingested = ExampleSource.folder(corpus, new Configuration());
-          System.out.printf("MESM vs FE2E feature extraction, channel divisor %d, 8 utterances, inference, fastest of 5 "
-              + "rounds (after untimed ones while the JIT compiles); on the ingested utterances of %s, then on noise "
-              + "(8 x 10 frames / 13 chunks); sparse convolutions: %s%n", spec.channelDivisor(), corpus, NativeKernels.describe());
+          System.out.printf("MESM vs FE2E feature extraction, channel divisor %d, 8 utterances, inference, fastest of %d "
+              + "rounds (after untimed ones until warm); on the ingested utterances of %s, then on noise (8 x 10 "
+              + "frames / 13 chunks); sparse convolutions: %s%n", spec.channelDivisor(), SPARSE_ROUNDS, corpus,
+              NativeKernels.describe());
           List<Map.Entry<Modality, SparseSpeed.Input>> corpusInputs = new ArrayList<>();
           for (Modality m : List.of(Modality.VISUAL, Modality.AUDIO)) {
             List<SparseSpeed.Input> inputs = new ArrayList<>();
@@ -102,7 +110,7 @@ public final class ModelBenchJob {
             }
             inputs.add(SparseSpeed.Input.noise(spec, m, 8, m == Modality.AUDIO ? 13 : 10, seed));
             for (SparseSpeed.Input input : inputs) {
-              for (SparseSpeed.Row row : SparseSpeed.measure(spec, m, input, ps, 5, seed)) {
+              for (SparseSpeed.Row row : SparseSpeed.measure(spec, m, input, ps, SPARSE_ROUNDS, seed)) {
                 System.out.println("  " + row.describe());
               }
             }
@@ -114,7 +122,7 @@ public final class ModelBenchJob {
             boolean before = NativeKernels.use(false);
             try {
               for (Map.Entry<Modality, SparseSpeed.Input> input : corpusInputs) {
-                for (SparseSpeed.Row row : SparseSpeed.measure(spec, input.getKey(), input.getValue(), ps, 5,
+                for (SparseSpeed.Row row : SparseSpeed.measure(spec, input.getKey(), input.getValue(), ps, SPARSE_ROUNDS,
                     seed)) {
                   System.out.println("  " + row.describe());
                 }

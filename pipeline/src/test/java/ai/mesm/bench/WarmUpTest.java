@@ -26,6 +26,16 @@ class WarmUpTest {
     assertTrue(calls.get() >= 1 && calls.get() <= 4, "runs: " + calls.get());
   }
 
+  @Test
+  void countsThisProcesssPageFaults() {
+    long before = WarmUp.minorFaults();
+    assertTrue(before > 0, "minor faults readable on Linux: " + before);
+    // 64 MB of fresh native memory, zeroed as it is allocated: its first touches are minor faults.
+    java.nio.ByteBuffer fresh = java.nio.ByteBuffer.allocateDirect(64 << 20);
+    long after = WarmUp.minorFaults();
+    assertTrue(after > before, "faults " + before + " then " + after + " after touching " + fresh.capacity() + " bytes");
+  }
+
   /** Work that the JIT compiles: a hot loop over a lambda. */
   private static void busyCompile() {
     long sum = 0;
