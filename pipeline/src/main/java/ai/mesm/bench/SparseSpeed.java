@@ -161,6 +161,8 @@ public final class SparseSpeed {
     return rows;
   }
 
+  private static final WorkspaceConfiguration OUTPUTS = SparseStack.reusedPerCall();
+
   /**
    * Runs {@code body} with the graph's output in a workspace that the next call reuses, as inside a model, where
    * layer outputs live in DL4J's workspaces: a detached output is a fresh array per call, and the stem's map (7 MB
@@ -172,8 +174,6 @@ public final class SparseSpeed {
       body.accept(ws);
     }
   }
-
-  private static final WorkspaceConfiguration OUTPUTS = SparseStack.reusedPerCall();
 
   /** Seconds of each run's fastest round: every round runs them all in turn, after untimed rounds ({@link WarmUp}). */
   private static double[] fastestRounds(List<Runnable> runs, int rounds) {
