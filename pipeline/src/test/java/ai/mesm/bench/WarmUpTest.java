@@ -3,8 +3,14 @@ package ai.mesm.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class WarmUpTest {
   @Test
@@ -27,13 +33,19 @@ class WarmUpTest {
   }
 
   @Test
-  void countsThisProcesssPageFaults() {
-    long before = WarmUp.minorFaults();
-    assertTrue(before > 0, "minor faults readable on Linux: " + before);
-    // 64 MB of fresh native memory, zeroed as it is allocated: its first touches are minor faults.
-    java.nio.ByteBuffer fresh = java.nio.ByteBuffer.allocateDirect(64 << 20);
-    long after = WarmUp.minorFaults();
-    assertTrue(after > before, "faults " + before + " then " + after + " after touching " + fresh.capacity() + " bytes");
+  void countsThisProcesssPageFaults(@TempDir Path dir) throws IOException {
+    // A new mapping is fresh memory whatever the allocator holds (a direct buffer came from reused, already faulted
+    // memory in the suite's long-lived JVM): writing each of its pages faults it in.
+    int pages = 4096;
+    try (FileChannel file = FileChannel.open(dir.resolve("pages"), StandardOpenOption.CREATE_NEW,
+        StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+      MappedByteBuffer map = file.map(FileChannel.MapMode.READ_WRITE, 0, (long) pages * 4096);
+      long before = WarmUp.minorFaults();
+      assertTrue(before > 0, "minor faults readable on Linux: " + before);
+      for (int i = 0; i < pages; i++) map.put(i * 4096, (byte) 1);
+      long after = WarmUp.minorFaults();
+      assertTrue(after - before >= pages / 16, "faults " + before + " then " + after + " after writing " + pages + " new pages");
+    }
   }
 
   /** Work that the JIT compiles: a hot loop over a lambda. */
