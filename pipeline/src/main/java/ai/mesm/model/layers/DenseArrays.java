@@ -44,25 +44,6 @@ public final class DenseArrays {
     return write(Nd4j.createUninitialized(type, shape, 'c'), values);
   }
 
-  /** The elements of a FLOAT or DOUBLE array in c order, as doubles, read in one bulk copy. */
-  static double[] doubles(INDArray a) {
-    if (a.dataType() != DataType.FLOAT && a.dataType() != DataType.DOUBLE) {
-      return a.castTo(DataType.DOUBLE).dup('c').data().asDouble();
-    }
-    INDArray d = readable(a);
-    int base = base(d);
-    int n = Math.toIntExact(d.length());
-    double[] out = new double[n];
-    if (d.dataType() == DataType.DOUBLE) {
-      d.data().asNioDouble().get(base, out, 0, n);
-    } else {
-      float[] f = new float[n];
-      d.data().asNioFloat().get(base, f, 0, n);
-      for (int i = 0; i < n; i++) out[i] = f[i];
-    }
-    return out;
-  }
-
   /** Writes {@code values} (c order) into {@code target}, in one bulk copy where it is a dense FLOAT or DOUBLE array. */
   static INDArray write(INDArray target, double[] values) {
     if (target.length() != values.length) throw new IllegalArgumentException(values.length + " values for " + target.length());

@@ -1,5 +1,6 @@
 package ai.mesm.model.layers;
 
+import ai.mesm.model.sparse.NativeArrays;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -33,7 +34,7 @@ final class RowMatrices {
 
   /** The elements of {@code a} in row-major order, as doubles. */
   static double[] values(INDArray a) {
-    return DenseArrays.doubles(a);
+    return NativeArrays.doubles(a);
   }
 
   /** Adds {@code bias} [n] to every row of {@code c} [m×n]. */

@@ -37,6 +37,25 @@ public final class NativeArrays {
     return true;
   }
 
+  /** The elements of a FLOAT or DOUBLE array in c order, as doubles, read in one bulk copy (in place where dense). */
+  public static double[] doubles(INDArray a) {
+    if (a.dataType() != DataType.FLOAT && a.dataType() != DataType.DOUBLE) {
+      return a.castTo(DataType.DOUBLE).dup('c').data().asDouble();
+    }
+    INDArray d = denseStrides(a) ? a : a.dup('c');
+    int base = Math.toIntExact(d.offset());
+    int n = Math.toIntExact(d.length());
+    double[] out = new double[n];
+    if (d.dataType() == DataType.DOUBLE) {
+      d.data().asNioDouble().get(base, out, 0, n);
+    } else {
+      float[] f = new float[n];
+      d.data().asNioFloat().get(base, f, 0, n);
+      for (int i = 0; i < n; i++) out[i] = f[i];
+    }
+    return out;
+  }
+
   /** {@code a} itself where a kernel can read it in place, else a c-order float copy. */
   public static INDArray readable(INDArray a) {
     return inPlace(a) ? a : Nd4j.createUninitialized(DataType.FLOAT, a.shape(), 'c').assign(a);
